@@ -1,0 +1,12 @@
+import type { AreaManifest } from '../../shared/manifest';
+
+/**
+ * Exchange: signed notifications between provinces. Its table exists from the start so
+ * the message log is in place before the inbox and sender functions are added.
+ */
+export const exchangeManifest: AreaManifest = {
+  area: 'exchange',
+  table: { stream: false, indexes: ['gsi1'] },
+  queues: [],
+  functions: [],
+};

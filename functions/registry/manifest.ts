@@ -1,0 +1,37 @@
+import type { AreaManifest } from '../../shared/manifest';
+
+/** Registry: persons, households, birth registrations, certificates. */
+export const registryManifest: AreaManifest = {
+  area: 'registry',
+  table: { stream: true, indexes: ['gsi1'] },
+  queues: [],
+  functions: [
+    {
+      name: 'registry-persons-api',
+      description: 'Record and read persons in the population register',
+      entry: 'functions/registry/handlers/persons-api.ts',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'POST', path: '/registry/v1/persons', roles: ['registrar'] },
+        { method: 'GET', path: '/registry/v1/persons/{personId}', roles: ['registrar', 'auditor'] },
+      ],
+      tables: [
+        { table: 'registry', access: 'readWrite' },
+        { table: 'idempotency', access: 'readWrite' },
+      ],
+      sends: [],
+      secrets: ['resident-id-hash-key'],
+    },
+    {
+      name: 'registry-publisher',
+      description: 'Turns registry table changes into domain events for other areas',
+      entry: 'functions/registry/handlers/publisher.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
+      tables: [],
+      sends: [{ queue: 'payout-inbound', access: 'send' }],
+    },
+  ],
+};

@@ -1,0 +1,82 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError, problemResponse } from './problem';
+
+type ApiMiddleware = MiddlewareObj<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>;
+
+const CORRELATION_ID = /^[\w.-]{1,64}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Takes the caller's `x-correlation-id` when it is well-formed, else the gateway's request
+ * id, puts it on every log line and echoes it in the response.
+ */
+export function correlationId(logger: Logger): ApiMiddleware {
+  let current = '';
+  const echo: ApiMiddleware['after'] = (request) => {
+    if (request.response) {
+      request.response.headers = { ...request.response.headers, 'x-correlation-id': current };
+    }
+  };
+  return {
+    before: (request) => {
+      const given = request.event.headers['x-correlation-id'];
+      current = given && CORRELATION_ID.test(given) ? given : request.event.requestContext.requestId;
+      logger.setCorrelationId(current);
+    },
+    after: echo,
+    // Registered before problemJson, so on errors it runs after it and sees the problem.
+    onError: echo,
+  };
+}
+
+/** Refuses an `Idempotency-Key` that is empty, too long or not printable ASCII. */
+export function idempotencyKeyShape(): ApiMiddleware {
+  return {
+    before: (request) => {
+      const key = request.event.headers['idempotency-key'];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new HttpError(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 255 printable ASCII characters.');
+      }
+    },
+  };
+}
+
+/** Powertools idempotency errors, by name so GET-only bundles need not import the package. */
+const IDEMPOTENCY_PROBLEMS: Record<string, HttpError> = {
+  IdempotencyValidationError: new HttpError(
+    422,
+    'idempotency-key-reused',
+    'Idempotency-Key Reused',
+    'This Idempotency-Key was already used with a different request body.',
+  ),
+  IdempotencyAlreadyInProgressError: new HttpError(
+    409,
+    'idempotency-in-progress',
+    'Request In Progress',
+    'A request with this Idempotency-Key is still being processed; retry shortly.',
+  ),
+};
+
+/**
+ * Answers every error as RFC 9457 problem+json. Client errors are logged briefly;
+ * anything else is logged in full and answered as a bare 500.
+ */
+export function problemJson(logger: Logger, metrics: Metrics): ApiMiddleware {
+  return {
+    onError: (request) => {
+      const error = IDEMPOTENCY_PROBLEMS[(request.error as Error | undefined)?.name ?? ''] ?? request.error;
+      const response = problemResponse(error, request.event.rawPath);
+      const status = response.statusCode ?? 500;
+      if (status >= 500) {
+        logger.error('request failed', request.error as Error);
+        metrics.addMetric('ServerError', MetricUnit.Count, 1);
+      } else {
+        logger.info('request refused', { status, problem: (error as Error).name });
+      }
+      request.response = response;
+    },
+  };
+}

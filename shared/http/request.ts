@@ -1,0 +1,62 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type * as z from 'zod';
+import { ValidationError } from '../domain/errors';
+import type { Principal } from './auth';
+import { malformedJson, payloadTooLarge, unsupportedMediaType } from './problem';
+
+/** Bodies larger than this are refused before parsing (API Gateway allows 10 MB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** What a route handler receives: the verified caller and the raw request parts. */
+export interface ApiRequest {
+  readonly principal: Principal;
+  readonly event: APIGatewayProxyEventV2WithJWTAuthorizer;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a route handler answers; the stack serialises it. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Converts zod issues into field paths a client can act on. */
+export function toValidationError(error: z.ZodError, where: string): ValidationError {
+  const issues = error.issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  return new ValidationError(`The ${where} has ${issues.length} invalid field(s).`, issues);
+}
+
+/** Validates a value with a schema, naming each bad field under `where` on failure. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw toValidationError(result.error, where);
+  return result.data;
+}
+
+/**
+ * Reads and validates a JSON body: 415 unless the content type is JSON, 413 past the
+ * size limit, 400 when it does not parse, 422 naming each field the schema rejects.
+ */
+export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: T): z.infer<T> {
+  const contentType = event.headers['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) throw unsupportedMediaType();
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw malformedJson();
+  }
+  return parseWith(schema, json, 'body');
+}
+
+/** The JSON response with a fresh ETag when the resource has a version. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, body, headers };
+}

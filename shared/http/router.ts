@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { HttpMethod, RouteSpec } from '../manifest';
+import { type Principal, principalOf, requireRole } from './auth';
+import { methodNotAllowed, routeNotFound } from './problem';
+import type { ApiRequest, ApiResponse } from './request';
+
+const ANONYMOUS: Principal = { subject: 'anonymous', roles: [] };
+
+export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** Route handlers keyed like API Gateway route keys: `GET /registry/v1/persons/{personId}`. */
+export type RouteTable = Readonly<Record<string, RouteHandler>>;
+
+/**
+ * Dispatches an event to the handler for its route. The path template comes from the
+ * event's route key (API Gateway matched it); the method from the request, because the
+ * function also owns an `ANY` route per path so it can answer 405 with `Allow`. The roles
+ * each route admits come from the manifest, the one place they are written.
+ */
+export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable) {
+  for (const spec of specs) {
+    if (!handlers[`${spec.method} ${spec.path}`]) throw new Error(`no handler for ${spec.method} ${spec.path}`);
+  }
+  return async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<ApiResponse> => {
+    const path = event.routeKey.slice(event.routeKey.indexOf(' ') + 1);
+    const method = event.requestContext.http.method.toUpperCase() as HttpMethod;
+    const onPath = specs.filter((s) => s.path === path);
+    if (onPath.length === 0) throw routeNotFound();
+    const spec = onPath.find((s) => s.method === method);
+    if (!spec) throw methodNotAllowed(onPath.map((s) => s.method));
+    const handler = handlers[`${spec.method} ${spec.path}`] as RouteHandler;
+    const principal = spec.public ? ANONYMOUS : principalOf(event);
+    if (!spec.public) requireRole(principal, spec.roles);
+    return handler({ principal, event, pathParameters: event.pathParameters ?? {}, headers: event.headers });
+  };
+}
