@@ -138,7 +138,12 @@ export const localSecretEnvName = (secret: SecretName): string =>
   `LOCAL_SECRET_${secret.toUpperCase().replaceAll('-', '_')}`;
 
 /** Every route of a set of manifests, with the function that serves it. */
-export const routesOf = (
-  manifests: readonly AreaManifest[],
-): { fn: FunctionSpec; route: RouteSpec }[] =>
+export const routesOf = (manifests: readonly AreaManifest[]): { fn: FunctionSpec; route: RouteSpec }[] =>
   manifests.flatMap((m) => m.functions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ fn, route }))));
+
+/** A function's own description, by name; throws when the manifest lacks it. */
+export function functionSpec(manifest: AreaManifest, name: string): FunctionSpec {
+  const spec = manifest.functions.find((fn) => fn.name === name);
+  if (!spec) throw new Error(`${manifest.area} manifest has no function ${name}`);
+  return spec;
+}

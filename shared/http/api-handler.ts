@@ -8,16 +8,21 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteSpec } from '../manifest';
 import { type Observability, observability } from '../observability';
-import { correlationId, idempotencyKeyShape, problemJson } from './middlewares';
+import { correlationId, idempotencyKeyShape, onlyWhen, problemJson, responseMetrics } from './middlewares';
 import type { ApiResponse } from './request';
 import { type RouteTable, routeRequest } from './router';
 
 /**
- * The idempotency key of a request: only a POST that carries `Idempotency-Key` has one,
- * and it is scoped to the caller and the route so two callers' keys never collide.
+ * The idempotency key of a request, scoped to the caller and the route so two callers'
+ * keys never collide.
  */
-const IDEMPOTENCY_KEY_PATH =
-  "requestContext.http.method == 'POST' && headers.\"idempotency-key\" && requestContext.authorizer.jwt.claims.sub && [requestContext.authorizer.jwt.claims.sub, routeKey, headers.\"idempotency-key\"]";
+const IDEMPOTENCY_KEY_PATH = '[requestContext.authorizer.jwt.claims.sub, routeKey, headers."idempotency-key"]';
+
+/** Only a signed-in POST that carries `Idempotency-Key` is made idempotent. */
+const wantsIdempotency = (event: APIGatewayProxyEventV2WithJWTAuthorizer): boolean =>
+  event.requestContext.http.method === 'POST' &&
+  event.headers['idempotency-key'] !== undefined &&
+  typeof event.requestContext.authorizer?.jwt?.claims?.sub === 'string';
 
 /** Replayed responses are kept this long, long enough for a phone to retry after a day offline. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -49,23 +54,29 @@ function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
 export function apiHandler(options: ApiHandlerOptions) {
   const { logger, metrics, tracer } = options.observability ?? observability(options.service);
   const route = routeRequest(options.routes, options.handlers);
-  const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) => toResult(await route(event)))
+  const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+    toResult(await route(event)),
+  )
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(correlationId(logger))
-    .use(problemJson(logger, metrics))
+    .use(responseMetrics(metrics))
+    .use(problemJson(logger))
     .use(idempotencyKeyShape());
   if (options.idempotency) {
     handler.use(
-      makeHandlerIdempotent({
-        persistenceStore: options.idempotency,
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
-          payloadValidationJmesPath: 'body',
-          expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+      onlyWhen(
+        wantsIdempotency,
+        makeHandlerIdempotent({
+          persistenceStore: options.idempotency,
+          config: new IdempotencyConfig({
+            eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
+            payloadValidationJmesPath: 'body',
+            expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+          }),
         }),
-      }),
+      ),
     );
   }
   return handler;

@@ -23,7 +23,10 @@ function claimList(value: Claims[string]): string[] {
   if (typeof value !== 'string') return [];
   const trimmed = value.trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
-    return trimmed.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+    return trimmed
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
   }
   return trimmed ? [trimmed] : [];
 }

@@ -4,7 +4,10 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError, problemResponse } from './problem';
 
-type ApiMiddleware = MiddlewareObj<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>;
+type ApiMiddleware = MiddlewareObj<
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2
+>;
 
 const CORRELATION_ID = /^[\w.-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -38,9 +41,40 @@ export function idempotencyKeyShape(): ApiMiddleware {
     before: (request) => {
       const key = request.event.headers['idempotency-key'];
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-        throw new HttpError(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 255 printable ASCII characters.');
+        throw new HttpError(
+          400,
+          'invalid-idempotency-key',
+          'Invalid Idempotency-Key',
+          'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+        );
       }
     },
+  };
+}
+
+/**
+ * Applies a middleware to the requests a predicate picks, and passes others by untouched
+ * (the predicate must give the same answer in every phase of one request).
+ */
+export function onlyWhen(
+  applies: (event: APIGatewayProxyEventV2WithJWTAuthorizer) => boolean,
+  middleware: ApiMiddleware,
+): ApiMiddleware {
+  return {
+    before: (request) => (applies(request.event) ? middleware.before?.(request) : undefined),
+    after: (request) => (applies(request.event) ? middleware.after?.(request) : undefined),
+    onError: (request) => (applies(request.event) ? middleware.onError?.(request) : undefined),
+  };
+}
+
+/** Counts answers by status class, so dashboards show error rates per function. */
+export function responseMetrics(metrics: Metrics): ApiMiddleware {
+  const count = (status: number | undefined) =>
+    metrics.addMetric(`Http${Math.floor((status ?? 500) / 100)}xx`, MetricUnit.Count, 1);
+  return {
+    after: (request) => count(request.response?.statusCode),
+    // Registered before problemJson, so on errors it runs after it and sees the problem.
+    onError: (request) => count(request.response?.statusCode),
   };
 }
 
@@ -64,7 +98,7 @@ const IDEMPOTENCY_PROBLEMS: Record<string, HttpError> = {
  * Answers every error as RFC 9457 problem+json. Client errors are logged briefly;
  * anything else is logged in full and answered as a bare 500.
  */
-export function problemJson(logger: Logger, metrics: Metrics): ApiMiddleware {
+export function problemJson(logger: Logger): ApiMiddleware {
   return {
     onError: (request) => {
       const error = IDEMPOTENCY_PROBLEMS[(request.error as Error | undefined)?.name ?? ''] ?? request.error;
@@ -72,7 +106,6 @@ export function problemJson(logger: Logger, metrics: Metrics): ApiMiddleware {
       const status = response.statusCode ?? 500;
       if (status >= 500) {
         logger.error('request failed', request.error as Error);
-        metrics.addMetric('ServerError', MetricUnit.Count, 1);
       } else {
         logger.info('request refused', { status, problem: (error as Error).name });
       }

@@ -36,22 +36,39 @@ export class HttpError extends Error {
   }
 }
 
-export const malformedJson = () => new HttpError(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.');
+export const malformedJson = () =>
+  new HttpError(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.');
 export const unauthorized = (detail = 'A valid bearer token is required.') =>
   new HttpError(401, 'unauthorized', 'Unauthorized', detail, { 'www-authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role does not allow this action.') =>
   new HttpError(403, 'forbidden', 'Forbidden', detail);
 export const routeNotFound = () => new HttpError(404, 'not-found', 'Not Found', 'No such resource.');
 export const methodNotAllowed = (allow: readonly string[]) =>
-  new HttpError(405, 'method-not-allowed', 'Method Not Allowed', 'This resource does not support that method.', {
-    allow: allow.join(', '),
-  });
+  new HttpError(
+    405,
+    'method-not-allowed',
+    'Method Not Allowed',
+    'This resource does not support that method.',
+    {
+      allow: allow.join(', '),
+    },
+  );
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, 'payload-too-large', 'Payload Too Large', `The request body exceeds ${limit} bytes.`);
 export const unsupportedMediaType = () =>
-  new HttpError(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the body as application/json.');
+  new HttpError(
+    415,
+    'unsupported-media-type',
+    'Unsupported Media Type',
+    'Send the body as application/json.',
+  );
 export const preconditionRequired = () =>
-  new HttpError(428, 'precondition-required', 'Precondition Required', 'Send If-Match with the ETag you last read.');
+  new HttpError(
+    428,
+    'precondition-required',
+    'Precondition Required',
+    'Send If-Match with the ETag you last read.',
+  );
 
 /** The one mapping of domain error classes to HTTP statuses. */
 const DOMAIN_STATUS: ReadonlyArray<[abstract new (...args: never[]) => DomainError, number, string]> = [
@@ -89,7 +106,11 @@ function toProblem(error: unknown): { problem: Problem; headers: Readonly<Record
     return { problem, headers: error.headers };
   }
   if (error instanceof DomainError) {
-    const [, status, title] = DOMAIN_STATUS.find(([cls]) => error instanceof cls) ?? [DomainError, 400, 'Bad Request'];
+    const [, status, title] = DOMAIN_STATUS.find(([cls]) => error instanceof cls) ?? [
+      DomainError,
+      400,
+      'Bad Request',
+    ];
     const problem: Problem = {
       type: PROBLEM_TYPE_BASE + error.kind,
       title,

@@ -42,10 +42,15 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
  * Reads and validates a JSON body: 415 unless the content type is JSON, 413 past the
  * size limit, 400 when it does not parse, 422 naming each field the schema rejects.
  */
-export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: T): z.infer<T> {
+export function parseJsonBody<T extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: T,
+): z.infer<T> {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) throw unsupportedMediaType();
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
   let json: unknown;
   try {

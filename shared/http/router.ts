@@ -19,7 +19,8 @@ export type RouteTable = Readonly<Record<string, RouteHandler>>;
  */
 export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable) {
   for (const spec of specs) {
-    if (!handlers[`${spec.method} ${spec.path}`]) throw new Error(`no handler for ${spec.method} ${spec.path}`);
+    if (!handlers[`${spec.method} ${spec.path}`])
+      throw new Error(`no handler for ${spec.method} ${spec.path}`);
   }
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<ApiResponse> => {
     const path = event.routeKey.slice(event.routeKey.indexOf(' ') + 1);

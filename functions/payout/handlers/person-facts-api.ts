@@ -1,0 +1,43 @@
+import { documentClient } from '../../../shared/aws/clients';
+import { tableName } from '../../../shared/aws/config';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { NotFoundError } from '../../../shared/domain/errors';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { requireRegionScope } from '../../../shared/http/auth';
+import { json, parseWith } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { dynamoPersonFactsRepository } from '../adapters/person-facts-repository';
+import type { PersonFactsRepository } from '../domain/ports';
+import { payoutManifest } from '../manifest';
+import { type PersonFactsView, PersonIdParams } from '../schemas';
+
+const FUNCTION = 'payout-person-facts-api';
+
+export interface PersonFactsApiDeps {
+  readonly facts: PersonFactsRepository;
+  readonly observability?: Observability;
+}
+
+/** Payout staff read the facts a payout decision rests on, within their region. */
+export function buildPersonFactsApi(deps: PersonFactsApiDeps) {
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
+    observability: deps.observability,
+    handlers: {
+      'GET /payout/v1/person-facts/{personId}': async ({ pathParameters, principal }) => {
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
+        const facts = await deps.facts.find(personId);
+        if (!facts) throw new NotFoundError('Payout holds no facts about this person.');
+        requireRegionScope(principal, [facts.hukouRegion, facts.residenceRegion]);
+        const { sourceEventId: _source, ...view } = facts;
+        return json(200, view satisfies PersonFactsView, { etag: `"${facts.version}"` });
+      },
+    },
+  });
+}
+
+export const handler = initOnce(() =>
+  buildPersonFactsApi({ facts: dynamoPersonFactsRepository(documentClient(), tableName('payout')) }),
+);

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { manifests } from '../functions/manifests';
+import { type RunningProvince, startProvince } from './province';
+import { startDynamoDbLocal } from './services/dynamodb-local';
+import { startSqsLocal } from './services/sqs-local';
+
+export interface LocalCloudOptions {
+  /** Province code → gateway port (0 picks a free one). */
+  readonly provinces: Readonly<Record<string, number>>;
+  /** Keep tables, queues, keys and checkpoints in this folder between runs. */
+  readonly persistDir?: string;
+  readonly log?: (source: string, line: string) => void;
+}
+
+export interface LocalCloud {
+  readonly provinces: readonly RunningProvince[];
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string };
+  stop(): Promise<void>;
+}
+
+export const REPO_ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+const defaultLog = (source: string, line: string) => process.stdout.write(`[${source}] ${line}\n`);
+
+/**
+ * The whole system on one machine: DynamoDB Local and the SQS emulator (loopback only),
+ * then each province with its own tables, queues, functions and gateway. Stops everything
+ * it started, in reverse order, when `stop()` is called or a start step fails.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? defaultLog;
+  const dataDir = options.persistDir ? resolve(options.persistDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((e: unknown) => log('local', `stop failed: ${(e as Error).message}`));
+  };
+  try {
+    const dynamodb = await startDynamoDbLocal({
+      port: 0,
+      ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    });
+    stops.push(() => dynamodb.stop());
+    const sqs = await startSqsLocal({ port: 0, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
+    stops.push(() => sqs.stop());
+    const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint };
+    const provinces: RunningProvince[] = [];
+    for (const [province, port] of Object.entries(options.provinces)) {
+      const running = await startProvince({
+        province,
+        port,
+        endpoints,
+        manifests,
+        repoRoot: REPO_ROOT,
+        ...(dataDir ? { stateDir: dataDir } : {}),
+        log,
+      });
+      stops.push(() => running.stop());
+      provinces.push(running);
+    }
+    return { provinces, endpoints, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

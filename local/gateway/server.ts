@@ -1,0 +1,189 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AreaManifest } from '../../shared/manifest';
+import { DevTokenRequest, type LocalIssuer } from '../identity';
+import type { FunctionRuntime } from '../runtime/function-runtime';
+import { apiGatewayEvent, flattenClaims } from './api-event';
+import { compileRoutes, matchRoute } from './routes';
+
+/** API Gateway's payload limit for HTTP APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly [key: string]: unknown;
+}
+
+export interface GatewayOptions {
+  readonly province: string;
+  readonly port: number;
+  readonly manifests: readonly AreaManifest[];
+  readonly runtimes: ReadonlyMap<string, FunctionRuntime>;
+  readonly issuer: LocalIssuer;
+  readonly health: () => Promise<HealthReport>;
+  readonly log: (line: string) => void;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Answer = { status: number; headers?: Record<string, string>; body?: string | Buffer };
+
+/** API Gateway's own error answers: it, not the function, writes these bodies. */
+const gatewayError = (status: number, message: string, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify({ message }),
+});
+
+const problem = (status: number, title: string, detail: string, errors?: unknown): Answer => ({
+  status,
+  headers: { 'content-type': 'application/problem+json' },
+  body: JSON.stringify({
+    type: `urn:cn:gov:jiahe:problem:${title.toLowerCase().replaceAll(' ', '-')}`,
+    title,
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+  }),
+});
+
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Turns a Lambda's answer into HTTP the way API Gateway's payload format 2.0 does. */
+function fromLambda(result: unknown): Answer {
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const r = result as APIGatewayProxyStructuredResultV2;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    if (r.cookies?.length) headers['set-cookie'] = r.cookies.join(', ');
+    const body =
+      r.body === undefined ? undefined : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
+    return { status: r.statusCode ?? 200, headers, ...(body !== undefined ? { body } : {}) };
+  }
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+}
+
+/**
+ * One province's local API Gateway: routes from the manifests to the same handlers the
+ * cloud runs, JWT checked as the authorizer would, API Gateway's own answers for what it
+ * rejects itself. Adds the local-only `/health` and `/dev/token`. Binds 127.0.0.1 only.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const paths = compileRoutes(options.manifests);
+  const apiId = `local${options.province}`;
+
+  const route = async (request: IncomingMessage): Promise<Answer> => {
+    const body = await readBody(request);
+    if (body === 'too-large') return gatewayError(413, 'Request Entity Too Large');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+
+    if (path === '/health' && method === 'GET') {
+      const report = await options.health();
+      return {
+        status: report.status === 'ok' ? 200 : 503,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(report),
+      };
+    }
+    if (path === '/dev/token' && method === 'POST') {
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        return problem(400, 'Malformed JSON', 'The request body is not valid JSON.');
+      }
+      const parsed = DevTokenRequest.safeParse(json);
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((i) => ({
+          field: ['body', ...i.path.map(String)].join('.'),
+          message: i.message,
+        }));
+        return problem(422, 'Validation Failed', 'The token request has invalid fields.', errors);
+      }
+      const token = await options.issuer.issue(parsed.data);
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      };
+    }
+
+    const match = matchRoute(paths, method, path);
+    if (match.kind === 'none') return gatewayError(404, 'Not Found');
+    const isPublic = match.kind === 'route' ? match.route.public === true : match.isPublic;
+    let claims: Record<string, string> | undefined;
+    if (!isPublic) {
+      const header = request.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) return gatewayError(401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+      try {
+        claims = flattenClaims(await options.issuer.verify(token));
+      } catch {
+        return gatewayError(401, 'Unauthorized', {
+          'www-authenticate': 'Bearer error="invalid_token" error_description="the token is not valid"',
+        });
+      }
+    }
+    const runtime = options.runtimes.get(match.fn.name);
+    if (!runtime) return gatewayError(500, 'Internal Server Error');
+    const event = apiGatewayEvent({
+      request,
+      body,
+      routeKey: match.routeKey,
+      pathParameters: match.pathParameters,
+      apiId,
+      ...(claims ? { claims } : {}),
+    });
+    try {
+      const answer = fromLambda(await runtime.invoke(event));
+      return { ...answer, headers: { ...answer.headers, 'apigw-requestid': event.requestContext.requestId } };
+    } catch (error) {
+      options.log(`${match.fn.name} failed: ${(error as Error).name}: ${(error as Error).message}`);
+      return (error as Error).name === 'Sandbox.Timedout'
+        ? gatewayError(503, 'Service Unavailable')
+        : gatewayError(500, 'Internal Server Error');
+    }
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    route(request)
+      .catch((error: unknown) => {
+        options.log(`gateway error: ${(error as Error).message}`);
+        return gatewayError(500, 'Internal Server Error');
+      })
+      .then((answer) => {
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { JWK } from 'jose';
+import type { AreaManifest, SecretName } from '../shared/manifest';
+import { functionEnv, type ProvinceEndpoints } from './function-env';
+import { type Gateway, type HealthReport, startGateway } from './gateway/server';
+import { createLocalIssuer } from './identity';
+import { PersistedState } from './persisted-state';
+import { type Poller, startSqsPoller } from './pollers/sqs-poller';
+import { startStreamPoller } from './pollers/stream-poller';
+import { type FunctionRuntime, startFunctionRuntime } from './runtime/function-runtime';
+import { startScheduler } from './scheduler';
+import { localClientConfig } from './services/clients';
+import { provisionProvince } from './services/provision';
+
+export interface ProvinceOptions {
+  readonly province: string;
+  readonly port: number;
+  readonly endpoints: ProvinceEndpoints;
+  readonly manifests: readonly AreaManifest[];
+  readonly repoRoot: string;
+  /** With `--persist`: where keys and stream checkpoints are kept between runs. */
+  readonly stateDir?: string;
+  /** Instances per function (Lambda concurrency); small locally. */
+  readonly maxInstances?: number;
+  readonly log: (source: string, line: string) => void;
+}
+
+export interface RunningProvince {
+  readonly province: string;
+  readonly url: string;
+  readonly gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+interface ProvinceState {
+  secrets: Record<SecretName, string>;
+  issuerKeys?: { privateJwk: JWK; publicJwk: JWK };
+  checkpoints: Record<string, string>;
+}
+
+/**
+ * One province's deployment on the local cloud: its tables and queues, one runtime per
+ * function, the pollers and schedules that feed them, and its API gateway.
+ */
+export async function startProvince(options: ProvinceOptions): Promise<RunningProvince> {
+  const { province } = options;
+  const tag = `p${province}`;
+  const log = (line: string) => options.log(tag, line);
+  const dynamodb = new DynamoDBClient(localClientConfig(options.endpoints.dynamodb));
+  const sqs = new SQSClient(localClientConfig(options.endpoints.sqs));
+  const streams = new DynamoDBStreamsClient(localClientConfig(options.endpoints.dynamodb));
+  const resources = await provisionProvince({ province, dynamodb, sqs, manifests: options.manifests });
+
+  const state = new PersistedState<ProvinceState>(
+    options.stateDir ? join(options.stateDir, `${tag}-state.json`) : undefined,
+    () => ({ secrets: { 'resident-id-hash-key': randomBytes(32).toString('hex') }, checkpoints: {} }),
+  );
+  // Each province has its own user pool in the cloud, so its own issuer here: a token
+  // from one province's gateway is refused by the other's.
+  const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:${tag}`, state.get().issuerKeys);
+  if (!state.get().issuerKeys) {
+    const keys = await issuer.exportKeys();
+    state.update((s) => {
+      s.issuerKeys = keys;
+    });
+  }
+
+  const runtimes = new Map<string, FunctionRuntime>();
+  for (const area of options.manifests) {
+    for (const spec of area.functions) {
+      runtimes.set(
+        spec.name,
+        startFunctionRuntime({
+          spec,
+          env: functionEnv(area, spec, province, options.endpoints, resources, state.get().secrets),
+          repoRoot: options.repoRoot,
+          maxInstances: Math.min(spec.queue?.maxConcurrency ?? 2, options.maxInstances ?? 2),
+          log: (line) => options.log(`${tag} ${spec.name}`, line),
+        }),
+      );
+    }
+  }
+
+  const pollers: Poller[] = [];
+  for (const spec of options.manifests.flatMap((m) => m.functions)) {
+    const runtime = runtimes.get(spec.name) as FunctionRuntime;
+    if (spec.queue) {
+      const queue = resources.queues[spec.queue.queue];
+      if (!queue) throw new Error(`queue ${spec.queue.queue} was not provisioned`);
+      pollers.push(
+        startSqsPoller({
+          sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          batchSize: spec.queue.batchSize,
+          concurrency: Math.min(spec.queue.maxConcurrency, options.maxInstances ?? 2),
+          runtime,
+          log,
+        }),
+      );
+    }
+    if (spec.stream) {
+      const streamArn = resources.streams[spec.stream.table];
+      const dlq = resources.streamDlqs[spec.stream.table];
+      if (!streamArn || !dlq) throw new Error(`${spec.stream.table} has no stream or stream DLQ`);
+      pollers.push(
+        startStreamPoller({
+          streams,
+          streamArn,
+          batchSize: spec.stream.batchSize,
+          retryAttempts: spec.stream.retryAttempts,
+          runtime,
+          onFailure: { sqs, queueUrl: dlq.url },
+          checkpoints: {
+            get: (shard) => state.get().checkpoints[`${spec.name}/${shard}`],
+            set: (shard, sequence) =>
+              state.update((s) => {
+                s.checkpoints[`${spec.name}/${shard}`] = sequence;
+              }),
+          },
+          log,
+        }),
+      );
+    }
+  }
+  const scheduler = startScheduler(options.manifests, runtimes, log);
+
+  const health = async (): Promise<HealthReport> => {
+    const checks: Record<string, unknown> = {};
+    let ok = true;
+    const timed = async (name: string, check: () => Promise<unknown>) => {
+      const started = performance.now();
+      try {
+        checks[name] = {
+          ok: true,
+          ...((await check()) as object),
+          latencyMs: Math.round(performance.now() - started),
+        };
+      } catch (error) {
+        ok = false;
+        checks[name] = { ok: false, error: (error as Error).name };
+      }
+    };
+    await timed('dynamodb', async () => {
+      await dynamodb.send(new ListTablesCommand({ Limit: 1 }));
+      return {};
+    });
+    await timed('sqs', async () => {
+      const dlqDepth: Record<string, number> = {};
+      const dlqs = [
+        ...Object.entries(resources.queues).map(([name, q]) => [`${name}-dlq`, q.dlqUrl] as const),
+        ...Object.entries(resources.streamDlqs).map(
+          ([area, q]) => [`${area}-stream-dlq`, q?.url ?? ''] as const,
+        ),
+      ];
+      for (const [name, url] of dlqs) {
+        const attrs = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        );
+        dlqDepth[name] = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
+      }
+      return { dlqDepth };
+    });
+    return { status: ok ? 'ok' : 'degraded', province, functions: runtimes.size, dependencies: checks };
+  };
+
+  const gateway = await startGateway({
+    province,
+    port: options.port,
+    manifests: options.manifests,
+    runtimes,
+    issuer,
+    health,
+    log,
+  });
+
+  return {
+    province,
+    url: gateway.url,
+    gateway,
+    async stop() {
+      scheduler.stop();
+      await gateway.close();
+      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all([...runtimes.values()].map((r) => r.stop()));
+      dynamodb.destroy();
+      sqs.destroy();
+      streams.destroy();
+    },
+  };
+}

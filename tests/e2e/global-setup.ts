@@ -1,0 +1,33 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { startLocalCloud } from '../../local/cloud';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    province33: string;
+    province51: string;
+    e2eLogFile: string;
+  }
+}
+
+/**
+ * Starts the local cloud exactly as `npm start` does, both provinces on free loopback
+ * ports, and keeps every log line of the run in a file the privacy test reads.
+ */
+export default async function setup(project: TestProject) {
+  mkdirSync('.local', { recursive: true });
+  const logFile = '.local/e2e.log';
+  const out = createWriteStream(logFile, { flags: 'w' });
+  const cloud = await startLocalCloud({
+    provinces: { '33': 0, '51': 0 },
+    log: (source, line) => out.write(`[${source}] ${line}\n`),
+  });
+  const url = (code: string) => cloud.provinces.find((p) => p.province === code)?.url ?? '';
+  project.provide('province33', url('33'));
+  project.provide('province51', url('51'));
+  project.provide('e2eLogFile', logFile);
+  return async () => {
+    await cloud.stop();
+    await new Promise((resolve) => out.end(resolve));
+  };
+}
