@@ -5,12 +5,16 @@ import { defineConfig } from 'vitest/config';
  * `npm run test:<name>`. Integration tests share one DynamoDB Local and one SQS emulator
  * per run; e2e tests share one local cloud with both provinces.
  */
+/** Metrics and tracing have no CloudWatch or X-Ray daemon here. */
+const env = { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'us-east-1' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
         },
@@ -18,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          env,
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 30_000,

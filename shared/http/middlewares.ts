@@ -69,12 +69,18 @@ export function onlyWhen(
 
 /** Counts answers by status class, so dashboards show error rates per function. */
 export function responseMetrics(metrics: Metrics): ApiMiddleware {
-  const count = (status: number | undefined) =>
+  // Block bodies: a value returned from a middy hook would become the response.
+  const count = (status: number | undefined): void => {
     metrics.addMetric(`Http${Math.floor((status ?? 500) / 100)}xx`, MetricUnit.Count, 1);
+  };
   return {
-    after: (request) => count(request.response?.statusCode),
+    after: (request) => {
+      count(request.response?.statusCode);
+    },
     // Registered before problemJson, so on errors it runs after it and sees the problem.
-    onError: (request) => count(request.response?.statusCode),
+    onError: (request) => {
+      count(request.response?.statusCode);
+    },
   };
 }
 

@@ -1,0 +1,211 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoPersonFactsRepository } from '../../functions/payout/adapters/person-facts-repository';
+import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-consumer';
+import { payoutManifest } from '../../functions/payout/manifest';
+import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
+import { recordPerson } from '../../functions/registry/domain/person';
+import { buildPublisher } from '../../functions/registry/handlers/publisher';
+import { registryManifest } from '../../functions/registry/manifest';
+import type { Poller } from '../../local/pollers/sqs-poller';
+import { startSqsPoller } from '../../local/pollers/sqs-poller';
+import { startStreamPoller } from '../../local/pollers/stream-poller';
+import { sqsEventPublisher } from '../../shared/aws/event-publisher';
+import { systemClock } from '../../shared/domain/clock';
+import { newUlid } from '../../shared/domain/ids';
+import { residentIdCheckChar } from '../../shared/domain/resident-id';
+import { PERSON_RECORDED } from '../../shared/events/catalog';
+import { eventSource } from '../../shared/events/envelope';
+import { functionSpec } from '../../shared/manifest';
+import { eventually, inProcessRuntime } from '../support/in-process-runtime';
+import { context, quietObservability } from '../support/lambda';
+import { provisionForTest } from '../support/local-aws';
+
+const newPerson = (birth: string, sequence: string) => {
+  const first17 = `510104${birth.replaceAll('-', '')}${sequence}`;
+  return {
+    residentId: first17 + residentIdCheckChar(first17),
+    name: '李华',
+    sex: Number(sequence) % 2 === 1 ? ('male' as const) : ('female' as const),
+    birthDate: birth,
+    hukouRegion: '510104',
+    residenceRegion: '330106',
+  };
+};
+
+describe('registry table stream → publisher → payout-inbound queue → consumer', () => {
+  let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
+  let resources: Awaited<ReturnType<typeof provisionForTest>>['resources'];
+  const pollers: Poller[] = [];
+  const consumer = () =>
+    buildInboundConsumer({
+      facts: dynamoPersonFactsRepository(aws.documents, resources.tables.payout),
+      observability: quietObservability(),
+    });
+  const facts = () => dynamoPersonFactsRepository(aws.documents, resources.tables.payout);
+  const queueUrl = () => resources.queues['payout-inbound']?.url ?? '';
+
+  beforeAll(async () => {
+    ({ aws, resources } = await provisionForTest('62'));
+    const publisher = buildPublisher({
+      province: '62',
+      payout: sqsEventPublisher(aws.sqs, queueUrl()),
+      observability: quietObservability(),
+    });
+    const publisherSpec = functionSpec(registryManifest, 'registry-publisher');
+    pollers.push(
+      startStreamPoller({
+        streams: aws.streams,
+        streamArn: resources.streams.registry ?? '',
+        batchSize: 100,
+        retryAttempts: 3,
+        runtime: inProcessRuntime(publisherSpec, publisher),
+        checkpoints: new Map<string, string>(),
+        onFailure: { sqs: aws.sqs, queueUrl: resources.streamDlqs.registry?.url ?? '' },
+        log: () => undefined,
+        idleMs: 50,
+      }),
+      startSqsPoller({
+        sqs: aws.sqs,
+        queueUrl: queueUrl(),
+        queueArn: resources.queues['payout-inbound']?.arn ?? '',
+        batchSize: 10,
+        concurrency: 1,
+        runtime: inProcessRuntime(functionSpec(payoutManifest, 'payout-inbound-consumer'), consumer()),
+        log: () => undefined,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(pollers.map((p) => p.stop()));
+  });
+
+  it('delivers a recorded person to payout, without name or resident ID', async () => {
+    const { person } = recordPerson(newPerson('1960-04-04', '321'), {
+      actor: 'registrar-1',
+      clock: systemClock,
+      newId: () => newUlid(),
+    });
+    await dynamoPersonRepository(aws.documents, resources.tables.registry).add(person, 'hash-1');
+    const held = await eventually(() => facts().find(person.personId));
+    expect(held).toMatchObject({
+      personId: person.personId,
+      version: 1,
+      sex: 'male',
+      birthDate: '1960-04-04',
+      alive: true,
+      hukouRegion: '510104',
+      residenceRegion: '330106',
+      sourceEventId: person.eventId,
+    });
+    const scan = await aws.dynamodb.send(new ScanCommand({ TableName: resources.tables.payout }));
+    const stored = JSON.stringify(scan.Items);
+    expect(stored).not.toContain('李华');
+    expect(stored).not.toMatch(/residentId|\d{17}[\dX]/);
+  });
+
+  it('ignores a redelivered or older event and applies a newer one', async () => {
+    const personId = newUlid();
+    const event = (version: number, alive: boolean) => ({
+      specversion: '1.0',
+      id: newUlid(),
+      source: eventSource('62', 'registry'),
+      type: PERSON_RECORDED,
+      time: new Date().toISOString(),
+      subject: personId,
+      datacontenttype: 'application/json',
+      data: {
+        personId,
+        version,
+        sex: 'female',
+        birthDate: '1958-01-01',
+        alive,
+        hukouRegion: '510104',
+        residenceRegion: '510104',
+      },
+    });
+    const send = (body: unknown) =>
+      aws.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: JSON.stringify(body) }));
+    const v1 = event(1, true);
+    await send(v1);
+    const first = await eventually(() => facts().find(personId));
+    await send(v1);
+    await send(event(3, false));
+    const third = await eventually(async () => {
+      const f = await facts().find(personId);
+      return f?.version === 3 ? f : undefined;
+    });
+    await send(event(2, true));
+    await send(v1);
+    // Let the stale deliveries be consumed, then check they changed nothing.
+    await eventually(async () => {
+      const out = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl(), WaitTimeSeconds: 0, VisibilityTimeout: 0 }),
+      );
+      return (out.Messages ?? []).length === 0 ? true : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(first.version).toBe(1);
+    expect(await facts().find(personId)).toEqual(third);
+    expect(third.alive).toBe(false);
+  });
+
+  it('reports only the malformed records of a batch as failures', async () => {
+    const personId = newUlid();
+    const good = {
+      specversion: '1.0',
+      id: newUlid(),
+      source: eventSource('62', 'registry'),
+      type: PERSON_RECORDED,
+      time: new Date().toISOString(),
+      subject: personId,
+      datacontenttype: 'application/json',
+      data: {
+        personId,
+        version: 1,
+        sex: 'male',
+        birthDate: '1950-01-01',
+        alive: true,
+        hukouRegion: '510104',
+        residenceRegion: '510104',
+      },
+    };
+    const record = (messageId: string, body: string) => ({
+      messageId,
+      receiptHandle: messageId,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
+      awsRegion: 'us-east-1',
+    });
+    const event: SQSEvent = {
+      Records: [
+        record('good', JSON.stringify(good)),
+        record('not-json', '{'),
+        record(
+          'unknown-type',
+          JSON.stringify({ ...good, id: newUlid(), type: 'cn.gov.jiahe.something.else.v1' }),
+        ),
+        record('bad-data', JSON.stringify({ ...good, id: newUlid(), data: { ...good.data, version: -1 } })),
+      ],
+    };
+    const response = (await consumer()(event, context())) as SQSBatchResponse;
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'bad-data',
+      'not-json',
+      'unknown-type',
+    ]);
+    expect(await facts().find(personId)).toMatchObject({ version: 1 });
+  });
+});

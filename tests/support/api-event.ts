@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+
+export interface EventInput {
+  readonly method: string;
+  /** Route key path template, e.g. `/registry/v1/persons/{personId}`. */
+  readonly route: string;
+  /** Concrete path; defaults to the template. */
+  readonly path?: string;
+  readonly pathParameters?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** Verified claims as API Gateway passes them; omit for an unauthenticated call. */
+  readonly claims?: Record<string, string>;
+  /** Use the function's ANY route (a method the path does not serve). */
+  readonly viaAnyRoute?: boolean;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as the gateway would deliver it. */
+export function apiEvent(input: EventInput): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const routeKey = `${input.viaAnyRoute ? 'ANY' : input.method} ${input.route}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: input.path ?? input.route,
+    rawQueryString: '',
+    headers: { host: 'api.test', ...input.headers },
+    ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test',
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: input.claims ?? {}, scopes: [] } },
+      domainName: 'api.test',
+      domainPrefix: 'api',
+      http: {
+        method: input.method,
+        path: input.path ?? input.route,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(input.body !== undefined ? { body: input.body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+/** Claims of a staff member, flattened the way HTTP APIs pass them. */
+export const staffClaims = (sub: string, roles: string[], region?: string): Record<string, string> => ({
+  sub,
+  'cognito:groups': `[${roles.join(' ')}]`,
+  ...(region ? { 'custom:region': region } : {}),
+});
