@@ -7,6 +7,7 @@ declare module 'vitest' {
     province33: string;
     province51: string;
     e2eLogFile: string;
+    e2eDynamodbEndpoint: string;
   }
 }
 
@@ -26,6 +27,7 @@ export default async function setup(project: TestProject) {
   project.provide('province33', url('33'));
   project.provide('province51', url('51'));
   project.provide('e2eLogFile', logFile);
+  project.provide('e2eDynamodbEndpoint', cloud.endpoints.dynamodb);
   return async () => {
     await cloud.stop();
     await new Promise((resolve) => out.end(resolve));
