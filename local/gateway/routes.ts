@@ -54,6 +54,15 @@ export function compileRoutes(manifests: readonly AreaManifest[]): CompiledPath[
   return [...byPath.values()];
 }
 
+/** Percent-decodes a path segment; a malformed escape is passed on as written for the handler to refuse. */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /**
  * Matches a request like API Gateway: the most specific path wins (fewest parameters),
  * a route for the exact method gives its own route key, otherwise the function's `ANY`
@@ -68,7 +77,7 @@ export function matchRoute(paths: readonly CompiledPath[], method: string, rawPa
   if (!hit) return { kind: 'none' };
   const pathParameters: Record<string, string> = {};
   hit.p.params.forEach((name, i) => {
-    pathParameters[name] = decodeURIComponent(hit.m[i + 1] ?? '');
+    pathParameters[name] = decodeSegment(hit.m[i + 1] ?? '');
   });
   const route = hit.p.routes.find((r) => r.method === method);
   if (route)

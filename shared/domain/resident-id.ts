@@ -67,5 +67,9 @@ export function maskResidentId(value: string): string {
   return `${value.slice(0, 4)}${'*'.repeat(Math.max(0, value.length - 8))}${value.slice(-4)}`;
 }
 
-/** Matches anything that looks like a resident ID inside free text, for log redaction. */
-export const RESIDENT_ID_IN_TEXT = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
+/**
+ * Matches anything that looks like a resident ID inside free text, for log redaction:
+ * also when written in 6-8-4 groups or glued to letters (`ID3301…`), because a leak costs
+ * more than an over-eager mask.
+ */
+export const RESIDENT_ID_IN_TEXT = /(?<!\d)\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx](?![\dA-Za-z])/g;

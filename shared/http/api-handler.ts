@@ -16,7 +16,8 @@ import { type RouteTable, routeRequest } from './router';
  * The idempotency key of a request, scoped to the caller and the route so two callers'
  * keys never collide.
  */
-const IDEMPOTENCY_KEY_PATH = '[requestContext.authorizer.jwt.claims.sub, routeKey, headers."idempotency-key"]';
+const IDEMPOTENCY_KEY_PATH =
+  '[requestContext.authorizer.jwt.claims.sub, routeKey, headers."idempotency-key"]';
 
 /** Only a signed-in POST that carries `Idempotency-Key` is made idempotent. */
 const wantsIdempotency = (event: APIGatewayProxyEventV2WithJWTAuthorizer): boolean =>

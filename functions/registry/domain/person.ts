@@ -64,7 +64,9 @@ export function recordPerson(
     }
   }
   const now = context.clock.now();
-  if (input.birthDate > now.toISOString().slice(0, 10)) {
+  // Dates in the register are Beijing dates (UTC+8, no daylight saving).
+  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  if (input.birthDate > today) {
     issues.push({ field: 'body.birthDate', message: 'is in the future' });
   }
   if (issues.length > 0) throw new ValidationError('The person record is inconsistent.', issues);
