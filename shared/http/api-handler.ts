@@ -1,6 +1,3 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -8,33 +5,23 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteSpec } from '../manifest';
 import { type Observability, observability } from '../observability';
-import { correlationId, idempotencyKeyShape, onlyWhen, problemJson, responseMetrics } from './middlewares';
+import {
+  type ApiMiddleware,
+  correlationId,
+  idempotencyKeyShape,
+  problemJson,
+  responseMetrics,
+} from './middlewares';
 import type { ApiResponse } from './request';
 import { type RouteTable, routeRequest } from './router';
-
-/**
- * The idempotency key of a request, scoped to the caller and the route so two callers'
- * keys never collide.
- */
-const IDEMPOTENCY_KEY_PATH =
-  '[requestContext.authorizer.jwt.claims.sub, routeKey, headers."idempotency-key"]';
-
-/** Only a signed-in POST that carries `Idempotency-Key` is made idempotent. */
-const wantsIdempotency = (event: APIGatewayProxyEventV2WithJWTAuthorizer): boolean =>
-  event.requestContext.http.method === 'POST' &&
-  event.headers['idempotency-key'] !== undefined &&
-  typeof event.requestContext.authorizer?.jwt?.claims?.sub === 'string';
-
-/** Replayed responses are kept this long, long enough for a phone to retry after a day offline. */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface ApiHandlerOptions {
   readonly service: string;
   /** The function's routes from its manifest: they name the roles each route admits. */
   readonly routes: readonly RouteSpec[];
   readonly handlers: RouteTable;
-  /** When given, a POST with `Idempotency-Key` replays its first response. */
-  readonly idempotency?: BasePersistenceLayer;
+  /** Runs last before the route, e.g. `idempotentPosts(...)`. */
+  readonly idempotency?: ApiMiddleware;
   readonly observability?: Observability;
 }
 
@@ -65,20 +52,6 @@ export function apiHandler(options: ApiHandlerOptions) {
     .use(responseMetrics(metrics))
     .use(problemJson(logger))
     .use(idempotencyKeyShape());
-  if (options.idempotency) {
-    handler.use(
-      onlyWhen(
-        wantsIdempotency,
-        makeHandlerIdempotent({
-          persistenceStore: options.idempotency,
-          config: new IdempotencyConfig({
-            eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
-            payloadValidationJmesPath: 'body',
-            expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-          }),
-        }),
-      ),
-    );
-  }
+  if (options.idempotency) handler.use(options.idempotency);
   return handler;
 }

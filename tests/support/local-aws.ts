@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import { localClientConfig } from '../../local/services/clients';
 import { type ProvinceResources, provisionProvince } from '../../local/services/provision';
-import { documentClient } from '../../shared/aws/clients';
+import { documentClient } from '../../shared/aws/dynamodb';
 
 /** SDK clients for the DynamoDB Local and SQS emulator the integration run shares. */
 export function localAws() {

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
-import { documentClient } from '../../../shared/aws/clients';
 import { tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { PERSON_RECORDED, parseDomainEvent } from '../../../shared/events/catalog';

@@ -1,5 +1,5 @@
-import { documentClient } from '../../../shared/aws/clients';
 import { tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { apiHandler } from '../../../shared/http/api-handler';

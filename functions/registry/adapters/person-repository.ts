@@ -1,11 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../../shared/domain/errors';
-import type { Person } from '../domain/person';
 import type { PersonRepository } from '../domain/ports';
-
-const personKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PERSON' });
-const residentIdKey = (hash: string) => ({ pk: `RID#${hash}`, sk: 'RID' });
+import { personItem, personKey, residentIdKey, toPerson } from './person-item';
 
 /**
  * Persons in the registry table. A second item keyed by the resident ID's keyed hash,
@@ -21,7 +18,7 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
               {
                 Put: {
                   TableName: table,
-                  Item: { ...personKey(person.personId), entity: 'Person', ...person },
+                  Item: personItem(person),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -56,10 +53,4 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
       return Item ? toPerson(Item) : undefined;
     },
   };
-}
-
-/** Strips storage keys so only the entity's own fields leave the adapter. */
-export function toPerson(item: Record<string, unknown>): Person {
-  const { pk: _pk, sk: _sk, entity: _entity, ...person } = item;
-  return person as unknown as Person;
 }

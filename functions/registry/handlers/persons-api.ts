@@ -1,7 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { documentClient, dynamoDbClient } from '../../../shared/aws/clients';
 import { tableName } from '../../../shared/aws/config';
+import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
@@ -9,6 +9,7 @@ import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { requireRegionScope } from '../../../shared/http/auth';
+import { idempotentPosts } from '../../../shared/http/idempotency';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
@@ -40,7 +41,7 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
-    idempotency: deps.idempotency,
+    ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
     handlers: {
       'POST /registry/v1/persons': async ({ event, principal }) => {

@@ -2,14 +2,14 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
-import { sqsClient } from '../../../shared/aws/clients';
 import { province, queueUrl } from '../../../shared/aws/config';
 import { type EventPublisher, sqsEventPublisher } from '../../../shared/aws/event-publisher';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { sqsClient } from '../../../shared/aws/sqs';
 import { PERSON_RECORDED } from '../../../shared/events/catalog';
 import { eventSource } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
-import { toPerson } from '../adapters/person-repository';
+import { toPerson } from '../adapters/person-item';
 import { personRecordedFacts } from '../domain/person-recorded';
 
 export interface PublisherDeps {
