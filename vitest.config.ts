@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
  * per run; e2e tests share one local cloud with both provinces.
  */
 /** Metrics and tracing have no CloudWatch or X-Ray daemon here. */
-const env = { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'us-east-1' };
+const env = {
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  AWS_REGION: 'us-east-1',
+};
 
 export default defineConfig({
   test: {

@@ -4,7 +4,7 @@ import type { AreaManifest } from '../../shared/manifest';
 export const payoutManifest: AreaManifest = {
   area: 'payout',
   table: { stream: true, indexes: ['gsi1'] },
-  queues: [{ name: 'payout-inbound', visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 14 }],
+  queues: [{ name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 }],
   functions: [
     {
       name: 'payout-inbound-consumer',

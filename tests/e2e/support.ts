@@ -5,6 +5,7 @@ export const province = { '33': () => inject('province33'), '51': () => inject('
 export interface Reply {
   readonly status: number;
   readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: assertions read response bodies field by field
   readonly body: any;
   readonly text: string;
 }

@@ -16,6 +16,7 @@ export const quietObservability = (): Observability => ({
 });
 
 /** A handler's answer with its JSON body parsed. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions read response bodies field by field
 export function parsed(result: unknown): { status: number; headers: Record<string, string>; body: any } {
   const r = result as APIGatewayProxyStructuredResultV2;
   return {

@@ -1,0 +1,28 @@
+import { App, type Environment } from 'aws-cdk-lib';
+import { buildApp } from './jiahe-app';
+import { parseProvince } from './province';
+
+/**
+ * CDK entry point: one province per synth, `npx cdk synth -c province=33`. Account and
+ * region come from context (`-c account=… -c region=…`) or the CLI's defaults; with
+ * neither, the stacks stay environment-agnostic.
+ */
+const app = new App();
+
+let province: string;
+try {
+  province = parseProvince(app.node.tryGetContext('province'));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const contextString = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+const account = contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
+const region = contextString('region') ?? process.env.CDK_DEFAULT_REGION;
+const env: Environment | undefined = account || region ? { account, region } : undefined;
+
+buildApp(app, province, { env });

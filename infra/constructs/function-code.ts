@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../../shared/manifest';
+import { REPO_ROOT } from './repo-root';
+
+/**
+ * ESM bundles have no `require`; some dependencies still call it for Node built-ins.
+ * This banner gives them one.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Code shipped in place of a bundle when bundling is skipped and the entry does not exist yet. */
+const PLACEHOLDER_CODE =
+  "exports.handler = async () => { throw new Error('placeholder: synthesized without bundling'); };";
+
+type CodeProps = Pick<
+  NodejsFunctionProps,
+  'entry' | 'handler' | 'code' | 'bundling' | 'projectRoot' | 'depsLockFilePath'
+>;
+
+/**
+ * How a manifest function's code is built: its entry bundled by the local esbuild as an
+ * ESM module. NodejsFunction checks that the entry exists even when bundling is skipped;
+ * only then (tests, `aws:cdk:bundling-stacks` empty) may a missing entry fall back to a
+ * placeholder, so a real synth still fails loudly on a wrong path.
+ */
+export function functionCode(scope: Construct, spec: FunctionSpec): CodeProps {
+  const entry = join(REPO_ROOT, spec.entry);
+  if (!existsSync(entry)) {
+    if (Stack.of(scope).bundlingRequired) {
+      throw new Error(
+        `Function ${spec.name}: handler entry ${spec.entry} does not exist (from ${REPO_ROOT})`,
+      );
+    }
+    return { code: Code.fromInline(PLACEHOLDER_CODE), handler: 'index.handler' };
+  }
+  return {
+    entry,
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      minify: true,
+      sourceMap: true,
+      // Bundle the AWS SDK too: the functions then run the exact versions the lock file
+      // pins and the local cloud runs, not whatever the Lambda runtime ships.
+      externalModules: [],
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import {
+  type FunctionSpec,
+  queueEnvName,
+  secretArnEnvName,
+  type TableName,
+  tableEnvName,
+} from '../../shared/manifest';
+import type { DataStack } from '../stacks/data-stack';
+
+/** The tables a function is told about: those it may touch, plus the one whose stream feeds it. */
+export function tablesOf(spec: FunctionSpec): TableName[] {
+  const tables = new Set<TableName>(spec.tables.map((t) => t.table));
+  if (spec.stream) tables.add(spec.stream.table);
+  return [...tables];
+}
+
+/** The queues a function is told about: those it sends to, plus the one it consumes. */
+export function queuesOf(spec: FunctionSpec): string[] {
+  const queues = new Set(spec.sends.map((s) => s.queue));
+  if (spec.queue) queues.add(spec.queue.queue);
+  return [...queues];
+}
+
+/**
+ * A function's environment: the names its manifest entitles it to and nothing else (the
+ * local cloud builds the same set in local/function-env.ts), plus Powertools settings.
+ */
+export function functionEnvironment(
+  spec: FunctionSpec,
+  province: string,
+  data: DataStack,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    JIAHE_PROVINCE: province,
+    NODE_ENV: 'production',
+    // Stack traces point at the TypeScript sources through the bundled source maps.
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: spec.name,
+    POWERTOOLS_METRICS_NAMESPACE: 'jiahe',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  for (const table of tablesOf(spec)) env[tableEnvName(table)] = data.table(table).tableName;
+  for (const queue of queuesOf(spec)) env[queueEnvName(queue)] = data.queue(queue).queue.queueUrl;
+  for (const secret of spec.secrets ?? [])
+    env[secretArnEnvName(secret)] = data.secret(secret).secret.secretArn;
+  return env;
+}

@@ -1,0 +1,51 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../../shared/manifest';
+import type { DataStack } from '../stacks/data-stack';
+import { type Acknowledgements, wildcardActionFinding, wildcardResourceFinding } from './nag';
+import { pascal } from './names';
+
+/** Why KMS grants made by CDK grant methods carry wildcard actions. */
+const KMS_WILDCARD_REASON =
+  'CDK grant methods add kms:GenerateDataKey* and kms:ReEncrypt* (the variants DynamoDB and SQS ' +
+  'call for envelope encryption), restricted to the one customer-managed key of the table or queues.';
+
+/**
+ * Grants what the manifest lists, through the resources' own grant methods (which add the
+ * key permissions too), and records the wildcard findings those grants produce.
+ * Triggers grant their own permissions (see function-triggers.ts).
+ */
+export function grantManifestAccess(
+  scope: Construct,
+  fn: IFunction,
+  spec: FunctionSpec,
+  data: DataStack,
+  findings: Acknowledgements,
+): void {
+  for (const { table, access } of spec.tables) {
+    const protectedTable = data.table(table);
+    const ref = protectedTable.referenceIn(scope, `${pascal(table)}Table`);
+    if (access === 'read') {
+      ref.grantReadData(fn);
+    } else {
+      ref.grantReadWriteData(fn);
+      findings.add(wildcardActionFinding('kms:GenerateDataKey*'), KMS_WILDCARD_REASON);
+      findings.add(wildcardActionFinding('kms:ReEncrypt*'), KMS_WILDCARD_REASON);
+    }
+    if (protectedTable.indexes.length > 0) {
+      findings.add(
+        wildcardResourceFinding(scope, `${ref.tableArn}/index/*`),
+        `Queries the global secondary indexes (${protectedTable.indexes.join(', ')}) of table ` +
+          `${protectedTable.tableName}; the wildcard covers only that table's indexes.`,
+      );
+    }
+  }
+  for (const { queue } of spec.sends) {
+    data.queue(queue).queue.grantSendMessages(fn);
+    findings.add(wildcardActionFinding('kms:GenerateDataKey*'), KMS_WILDCARD_REASON);
+    findings.add(wildcardActionFinding('kms:ReEncrypt*'), KMS_WILDCARD_REASON);
+  }
+  for (const secret of spec.secrets ?? []) {
+    data.secret(secret).grantRead(scope, `${pascal(secret)}Secret`, fn);
+  }
+}

@@ -1,0 +1,70 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../../shared/manifest';
+import type { DataStack } from '../stacks/data-stack';
+import { functionCode } from './function-code';
+import { functionEnvironment } from './function-environment';
+import { grantManifestAccess } from './function-grants';
+import { addManifestTriggers } from './function-triggers';
+import { Acknowledgements } from './nag';
+
+export interface ManifestFunctionProps {
+  readonly province: string;
+  readonly spec: FunctionSpec;
+  readonly data: DataStack;
+}
+
+/**
+ * One manifest function: Node.js 24 on arm64, its own log group and role, permissions and
+ * triggers derived from the manifest and nothing more.
+ */
+export class ManifestFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
+    super(scope, id);
+    const { spec, data } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      // At least six months is the legal floor (Cybersecurity Law art. 21); a year leaves no gap.
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An explicit role with a log-group grant, instead of the AWSLambdaBasicExecutionRole
+    // managed policy (AwsSolutions-IAM4), which would allow writing to any log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${spec.name}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      ...functionCode(this, spec),
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: functionEnvironment(spec, props.province, data),
+    });
+
+    const findings = new Acknowledgements();
+    findings.add(
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no ' +
+        'resource-level permissions (IAM accepts only "*"); they write trace data, never read any.',
+    );
+    grantManifestAccess(this, this.fn, spec, data, findings);
+    addManifestTriggers(this, this.fn, spec, data, findings);
+    findings.applyTo(this.role);
+  }
+}

@@ -1,0 +1,139 @@
+import type {
+  AreaManifest,
+  AreaName,
+  FunctionSpec,
+  HttpMethod,
+  QueueSpec,
+  SecretName,
+} from '../../shared/manifest';
+
+/** One route to put on the shared HTTP API. */
+export interface PlannedRoute {
+  readonly method: HttpMethod | 'ANY';
+  readonly path: string;
+  /** `GET /registry/v1/persons/{personId}`: the API Gateway route key. */
+  readonly routeKey: string;
+  /** False for public routes, and for an `ANY` fallback on a path whose routes are all public. */
+  readonly authorized: boolean;
+}
+
+/** A manifest queue with the area that owns (consumes) it. */
+export interface PlannedQueue {
+  readonly area: AreaName;
+  readonly spec: QueueSpec;
+}
+
+/** What the stacks need to know about all manifests together, checked for consistency. */
+export interface ManifestPlan {
+  readonly queues: readonly PlannedQueue[];
+  readonly secrets: readonly SecretName[];
+  /** Areas whose table stream feeds a function, hence need a stream failure DLQ. */
+  readonly streamSubscribedAreas: readonly AreaName[];
+  /** Routes by function name, including the `ANY` fallback per distinct path. */
+  readonly routes: ReadonlyMap<string, readonly PlannedRoute[]>;
+}
+
+/**
+ * Checks the manifests against each other and derives what the stacks build. Every rule
+ * here would otherwise fail later and further away: at deploy (duplicate route keys),
+ * at run time (a queue nobody created), or silently (a function reading another area's
+ * table, which the design forbids).
+ */
+export function planManifests(manifests: readonly AreaManifest[]): ManifestPlan {
+  const errors: string[] = [];
+  const areas = new Set<AreaName>();
+  for (const m of manifests) {
+    if (areas.has(m.area)) errors.push(`area ${m.area} has more than one manifest`);
+    areas.add(m.area);
+  }
+
+  const queues = manifests.flatMap((m) => m.queues.map((spec) => ({ area: m.area, spec })));
+  const queueNames = new Set<string>();
+  for (const { spec } of queues) {
+    if (queueNames.has(spec.name)) errors.push(`queue ${spec.name} is declared more than once`);
+    queueNames.add(spec.name);
+  }
+
+  const functionNames = new Set<string>();
+  const streamSubscribedAreas = new Set<AreaName>();
+  const secrets = new Set<SecretName>();
+  for (const m of manifests) {
+    for (const fn of m.functions) {
+      const where = `${m.area}/${fn.name}`;
+      if (functionNames.has(fn.name)) errors.push(`function name ${fn.name} is used more than once`);
+      functionNames.add(fn.name);
+      if (!/\.(ts|mts|js|mjs)$/.test(fn.entry)) errors.push(`${where}: entry ${fn.entry} is not a module`);
+      for (const { table } of fn.tables) {
+        if (table !== 'idempotency' && table !== m.area) {
+          errors.push(`${where}: may not touch table ${table}; areas share data only through queues`);
+        }
+      }
+      for (const queue of [...fn.sends.map((s) => s.queue), ...(fn.queue ? [fn.queue.queue] : [])]) {
+        if (!queueNames.has(queue)) errors.push(`${where}: queue ${queue} is not declared by any manifest`);
+      }
+      if (fn.queue) {
+        const owner = queues.find((q) => q.spec.name === fn.queue?.queue);
+        if (owner && owner.area !== m.area) {
+          errors.push(`${where}: consumes ${fn.queue.queue}, which belongs to ${owner.area}`);
+        }
+      }
+      if (fn.stream) {
+        if (fn.stream.table !== m.area) errors.push(`${where}: may only subscribe to its own table's stream`);
+        else if (!m.table.stream) errors.push(`${where}: subscribes to ${m.area}'s stream, which is off`);
+        else streamSubscribedAreas.add(m.area);
+      }
+      for (const secret of fn.secrets ?? []) secrets.add(secret);
+    }
+  }
+
+  const routes = planRoutes(manifests, errors);
+  if (errors.length > 0) throw new Error(`Inconsistent function manifests:\n  - ${errors.join('\n  - ')}`);
+  return {
+    queues,
+    secrets: [...secrets],
+    streamSubscribedAreas: [...streamSubscribedAreas],
+    routes,
+  };
+}
+
+/**
+ * The manifest routes plus, per distinct path of a function, an `ANY` route to the same
+ * function so it answers 405 problem+json for methods it does not serve (as the local
+ * gateway does). The `ANY` route needs a token unless every route on that path is public.
+ */
+function planRoutes(manifests: readonly AreaManifest[], errors: string[]): Map<string, PlannedRoute[]> {
+  const byKey = new Map<string, string>();
+  const pathOwner = new Map<string, string>();
+  const planned = new Map<string, PlannedRoute[]>();
+  const claim = (routeKey: string, fn: FunctionSpec): void => {
+    const other = byKey.get(routeKey);
+    if (other) errors.push(`route ${routeKey} is served by both ${other} and ${fn.name}`);
+    byKey.set(routeKey, fn.name);
+  };
+  for (const fn of manifests.flatMap((m) => m.functions)) {
+    const routes: PlannedRoute[] = [];
+    const paths = new Map<string, boolean>();
+    for (const route of fn.routes ?? []) {
+      const routeKey = `${route.method} ${route.path}`;
+      if (!route.path.startsWith('/')) errors.push(`${fn.name}: route path ${route.path} must start with /`);
+      if (!route.public && route.roles.length === 0)
+        errors.push(`${fn.name}: ${routeKey} is neither public nor role-restricted`);
+      claim(routeKey, fn);
+      routes.push({ method: route.method, path: route.path, routeKey, authorized: !route.public });
+      paths.set(route.path, (paths.get(route.path) ?? true) && route.public === true);
+    }
+    for (const [path, allPublic] of paths) {
+      const owner = pathOwner.get(path);
+      if (owner)
+        errors.push(
+          `path ${path} is served by both ${owner} and ${fn.name}; its ANY fallback needs one owner`,
+        );
+      pathOwner.set(path, fn.name);
+      const routeKey = `ANY ${path}`;
+      claim(routeKey, fn);
+      routes.push({ method: 'ANY', path, routeKey, authorized: !allPublic });
+    }
+    planned.set(fn.name, routes);
+  }
+  return planned;
+}

@@ -1,0 +1,167 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { AreaManifest, AreaName, SecretName, TableName } from '../../shared/manifest';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue';
+import { GeneratedSecret } from '../constructs/generated-secret';
+import { mustGet } from '../constructs/lookup';
+import type { ManifestPlan } from '../constructs/manifest-plan';
+import { acknowledge } from '../constructs/nag';
+import {
+  keyAlias,
+  pascal,
+  queuePhysicalName,
+  secretPhysicalName,
+  tablePhysicalName,
+} from '../constructs/names';
+import { ProtectedTable } from '../constructs/protected-table';
+import { WorkQueue } from '../constructs/work-queue';
+
+export interface DataStackProps extends StackProps {
+  readonly province: string;
+  readonly manifests: readonly AreaManifest[];
+  readonly plan: ManifestPlan;
+}
+
+/** What each secret the manifests may name is, and why it is not rotated automatically. */
+const SECRETS: Readonly<Record<SecretName, { description: string; noRotationReason: string }>> = {
+  'resident-id-hash-key': {
+    description:
+      'HMAC key for looking up resident ID numbers by keyed hash (the numbers are never stored in clear)',
+    noRotationReason:
+      'Keyed-hash key: records are found by HMAC(key, resident ID), so a new key means re-hashing every ' +
+      'stored record. Rotation is a planned operation in the operations runbook (look up under both keys ' +
+      'while re-hashing), not an automatic schedule.',
+  },
+};
+
+/**
+ * Everything stateful: tables, queues, secrets and their keys. Kept apart from the
+ * functions so those can be redeployed, replaced or removed freely. Queues live here too
+ * (docs/adr/0001-queues-in-data-stack.md): areas send to each other's queues, so queues
+ * inside area stacks would make the stacks depend on each other in a cycle.
+ */
+export class DataStack extends Stack {
+  readonly tables: ReadonlyMap<TableName, ProtectedTable>;
+  readonly queues: ReadonlyMap<string, WorkQueue>;
+  readonly streamDeadLetters: ReadonlyMap<AreaName, DeadLetterQueue>;
+  readonly secrets: ReadonlyMap<SecretName, GeneratedSecret>;
+  /** Encrypts every queue and dead-letter queue. */
+  readonly messagingKey: Key;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+    const { province, manifests, plan } = props;
+
+    const tables = new Map<TableName, ProtectedTable>();
+    for (const m of manifests) {
+      tables.set(
+        m.area,
+        new ProtectedTable(this, `${pascal(m.area)}Table`, {
+          tableName: tablePhysicalName(province, m.area),
+          partitionKey: 'pk',
+          sortKey: 'sk',
+          indexes: m.table.indexes,
+          stream: m.table.stream,
+          timeToLiveAttribute: 'expiresAt',
+          keyAlias: keyAlias(province, `${m.area}-table`),
+          description: `records of the ${m.area} area`,
+        }),
+      );
+    }
+    // Layout fixed by Powertools idempotency: partition key `id`, TTL attribute `expiration`.
+    tables.set(
+      'idempotency',
+      new ProtectedTable(this, 'IdempotencyTable', {
+        tableName: tablePhysicalName(province, 'idempotency'),
+        partitionKey: 'id',
+        indexes: [],
+        stream: false,
+        timeToLiveAttribute: 'expiration',
+        keyAlias: keyAlias(province, 'idempotency-table'),
+        description: 'idempotency records (hashes of requests and their stored responses)',
+      }),
+    );
+    this.tables = tables;
+
+    this.messagingKey = new Key(this, 'MessagingKey', {
+      alias: keyAlias(province, 'messaging'),
+      description: 'Encrypts the SQS queues and dead-letter queues of jiahe',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const queues = new Map<string, WorkQueue>();
+    for (const { spec } of plan.queues) {
+      queues.set(
+        spec.name,
+        new WorkQueue(this, `${pascal(spec.name)}Queue`, {
+          spec,
+          queueName: queuePhysicalName(province, spec.name),
+          encryptionKey: this.messagingKey,
+        }),
+      );
+    }
+    this.queues = queues;
+
+    const streamDeadLetters = new Map<AreaName, DeadLetterQueue>();
+    for (const area of plan.streamSubscribedAreas) {
+      const dlq = new DeadLetterQueue(this, `${pascal(area)}StreamDeadLetter`, {
+        queueName: queuePhysicalName(province, `${area}-stream-dlq`),
+        encryptionKey: this.messagingKey,
+        purpose: `${area} table stream records its subscribers failed to process after all retries`,
+      });
+      acknowledge(
+        dlq.queue,
+        'AwsSolutions-SQS3',
+        'This queue is itself a dead-letter destination (the on-failure target of a DynamoDB stream ' +
+          'event source mapping); it is alarmed and replayed by an operator, and a DLQ of a DLQ adds nothing.',
+      );
+      streamDeadLetters.set(area, dlq);
+    }
+    this.streamDeadLetters = streamDeadLetters;
+
+    const secrets = new Map<SecretName, GeneratedSecret>();
+    if (plan.secrets.length > 0) {
+      const secretsKey = new Key(this, 'SecretsKey', {
+        alias: keyAlias(province, 'secrets'),
+        description: 'Encrypts the Secrets Manager secrets of jiahe',
+        enableKeyRotation: true,
+        pendingWindow: Duration.days(30),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      for (const name of plan.secrets) {
+        secrets.set(
+          name,
+          new GeneratedSecret(this, `${pascal(name)}Secret`, {
+            secretName: secretPhysicalName(province, name),
+            encryptionKey: secretsKey,
+            ...SECRETS[name],
+          }),
+        );
+      }
+    }
+    this.secrets = secrets;
+  }
+
+  /** The table a manifest names; throws for names no manifest declared. */
+  table(name: TableName): ProtectedTable {
+    return mustGet(this.tables, name, 'table');
+  }
+
+  /** The queue a manifest names; throws for names no manifest declared. */
+  queue(name: string): WorkQueue {
+    return mustGet(this.queues, name, 'queue');
+  }
+
+  /** Where an area's stream subscribers send records they gave up on. */
+  streamDeadLetter(area: AreaName): DeadLetterQueue {
+    return mustGet(this.streamDeadLetters, area, 'stream dead-letter queue');
+  }
+
+  /** The secret a manifest names. */
+  secret(name: SecretName): GeneratedSecret {
+    return mustGet(this.secrets, name, 'secret');
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { manifests } from '../../functions/manifests';
+import { planManifests } from '../../infra/constructs/manifest-plan';
+import type { AreaManifest, FunctionSpec } from '../../shared/manifest';
+
+const fn = (name: string, extra: Partial<FunctionSpec> = {}): FunctionSpec => ({
+  name,
+  description: name,
+  entry: `functions/${name}.ts`,
+  memoryMb: 128,
+  timeoutSeconds: 3,
+  tables: [],
+  sends: [],
+  ...extra,
+});
+
+const area = (
+  name: AreaManifest['area'],
+  functions: FunctionSpec[],
+  extra: Partial<AreaManifest> = {},
+): AreaManifest => ({
+  area: name,
+  table: { stream: false, indexes: [] },
+  queues: [],
+  functions,
+  ...extra,
+});
+
+describe('planManifests', () => {
+  it('accepts the project manifests', () => {
+    const plan = planManifests(manifests);
+    expect(plan.queues.map((q) => q.spec.name)).toEqual(
+      manifests.flatMap((m) => m.queues.map((q) => q.name)),
+    );
+    expect(plan.secrets).toEqual(['resident-id-hash-key']);
+  });
+
+  it('adds one ANY route per distinct path of a function', () => {
+    const plan = planManifests([
+      area('registry', [
+        fn('a', {
+          routes: [
+            { method: 'GET', path: '/x', roles: ['auditor'] },
+            { method: 'POST', path: '/x', roles: ['registrar'] },
+            { method: 'GET', path: '/y/{id}', roles: [], public: true },
+          ],
+        }),
+      ]),
+    ]);
+    expect(plan.routes.get('a')?.map((r) => `${r.routeKey} ${r.authorized}`)).toEqual([
+      'GET /x true',
+      'POST /x true',
+      'GET /y/{id} false',
+      'ANY /x true',
+      'ANY /y/{id} false',
+    ]);
+  });
+
+  const rejects = (manifestSet: AreaManifest[], message: RegExp): void => {
+    expect(() => planManifests(manifestSet)).toThrow(message);
+  };
+
+  it('rejects a route key served twice', () => {
+    const route = { method: 'GET', path: '/x', roles: ['auditor'] } as const;
+    rejects(
+      [area('registry', [fn('a', { routes: [route] }), fn('b', { routes: [route] })])],
+      /route GET \/x is served by both a and b/,
+    );
+  });
+
+  it('rejects two functions on one path (the ANY fallback needs one owner)', () => {
+    rejects(
+      [
+        area('registry', [
+          fn('a', { routes: [{ method: 'GET', path: '/x', roles: ['auditor'] }] }),
+          fn('b', { routes: [{ method: 'POST', path: '/x', roles: ['registrar'] }] }),
+        ]),
+      ],
+      /path \/x is served by both a and b/,
+    );
+  });
+
+  it('rejects non-public routes without roles', () => {
+    rejects(
+      [area('registry', [fn('a', { routes: [{ method: 'GET', path: '/x', roles: [] }] })])],
+      /neither public nor role-restricted/,
+    );
+  });
+
+  it('rejects queues no manifest declares, and consuming another area’s queue', () => {
+    rejects(
+      [area('registry', [fn('a', { sends: [{ queue: 'nowhere', access: 'send' }] })])],
+      /queue nowhere is not declared/,
+    );
+    rejects(
+      [
+        area('registry', [fn('a', { queue: { queue: 'q', batchSize: 1, maxConcurrency: 2 } })]),
+        area('payout', [], {
+          queues: [{ name: 'q', visibilityTimeoutSeconds: 30, maxReceiveCount: 3, retentionDays: 1 }],
+        }),
+      ],
+      /consumes q, which belongs to payout/,
+    );
+  });
+
+  it('rejects touching another area’s table and foreign or disabled streams', () => {
+    rejects(
+      [area('registry', [fn('a', { tables: [{ table: 'payout', access: 'read' }] })]), area('payout', [])],
+      /may not touch table payout/,
+    );
+    rejects(
+      [
+        area('registry', [fn('a', { stream: { table: 'payout', batchSize: 1, retryAttempts: 1 } })]),
+        area('payout', []),
+      ],
+      /its own table's stream/,
+    );
+    rejects(
+      [area('registry', [fn('a', { stream: { table: 'registry', batchSize: 1, retryAttempts: 1 } })])],
+      /stream, which is off/,
+    );
+  });
+
+  it('rejects duplicate names', () => {
+    rejects([area('registry', [fn('a'), fn('a')])], /function name a is used more than once/);
+    rejects([area('registry', []), area('registry', [])], /area registry has more than one manifest/);
+  });
+});
