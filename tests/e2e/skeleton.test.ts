@@ -2,18 +2,13 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '../../local/services/clients';
-import { residentIdCheckChar } from '../../shared/domain/resident-id';
 import { eventually } from '../support/in-process-runtime';
+import { residentIdFor } from '../support/resident-ids';
 import { http, province, token } from './support';
-
-const residentId = (region: string, birth: string, sequence: string) => {
-  const first17 = `${region}${birth.replaceAll('-', '')}${sequence}`;
-  return first17 + residentIdCheckChar(first17);
-};
 
 const usedResidentIds: string[] = [];
 const person = (birth: string, sequence: string, overrides: Record<string, unknown> = {}) => {
-  const id = residentId('330106', birth, sequence);
+  const id = residentIdFor('330106', birth, sequence);
   usedResidentIds.push(id);
   return {
     residentId: id,

@@ -3,16 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
-import { residentIdCheckChar } from '../../shared/domain/resident-id';
 import { apiEvent, staffClaims } from '../support/api-event';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { residentIdFor } from '../support/resident-ids';
 
 /** A checksum-valid resident ID for a person born on `birth` (YYYYMMDD) in Xihu, Hangzhou. */
-const residentId = (birth: string, sequence: string) => {
-  const first17 = `330106${birth}${sequence}`;
-  return first17 + residentIdCheckChar(first17);
-};
+const residentId = (birth: string, sequence: string) => residentIdFor('330106', birth, sequence);
 
 const person = (overrides: Record<string, unknown> = {}) => ({
   residentId: residentId('19900101', '123'),

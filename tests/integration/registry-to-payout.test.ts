@@ -15,18 +15,17 @@ import { startStreamPoller } from '../../local/pollers/stream-poller';
 import { sqsEventPublisher } from '../../shared/aws/event-publisher';
 import { systemClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
-import { residentIdCheckChar } from '../../shared/domain/resident-id';
 import { PERSON_RECORDED } from '../../shared/events/catalog';
 import { eventSource } from '../../shared/events/envelope';
 import { functionSpec } from '../../shared/manifest';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
+import { residentIdFor } from '../support/resident-ids';
 
 const newPerson = (birth: string, sequence: string) => {
-  const first17 = `510104${birth.replaceAll('-', '')}${sequence}`;
   return {
-    residentId: first17 + residentIdCheckChar(first17),
+    residentId: residentIdFor('510104', birth, sequence),
     name: '李华',
     sex: Number(sequence) % 2 === 1 ? ('male' as const) : ('female' as const),
     birthDate: birth,
@@ -34,6 +33,26 @@ const newPerson = (birth: string, sequence: string) => {
     residenceRegion: '330106',
   };
 };
+
+/** A person.recorded event as the registry publisher would send it. */
+const personRecorded = (personId: string, version: number, alive = true) => ({
+  specversion: '1.0',
+  id: newUlid(),
+  source: eventSource('62', 'registry'),
+  type: PERSON_RECORDED,
+  time: new Date().toISOString(),
+  subject: personId,
+  datacontenttype: 'application/json',
+  data: {
+    personId,
+    version,
+    sex: 'female',
+    birthDate: '1958-01-01',
+    alive,
+    hukouRegion: '510104',
+    residenceRegion: '510104',
+  },
+});
 
 describe('registry table stream → publisher → payout-inbound queue → consumer', () => {
   let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
@@ -109,36 +128,18 @@ describe('registry table stream → publisher → payout-inbound queue → consu
 
   it('ignores a redelivered or older event and applies a newer one', async () => {
     const personId = newUlid();
-    const event = (version: number, alive: boolean) => ({
-      specversion: '1.0',
-      id: newUlid(),
-      source: eventSource('62', 'registry'),
-      type: PERSON_RECORDED,
-      time: new Date().toISOString(),
-      subject: personId,
-      datacontenttype: 'application/json',
-      data: {
-        personId,
-        version,
-        sex: 'female',
-        birthDate: '1958-01-01',
-        alive,
-        hukouRegion: '510104',
-        residenceRegion: '510104',
-      },
-    });
     const send = (body: unknown) =>
       aws.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: JSON.stringify(body) }));
-    const v1 = event(1, true);
+    const v1 = personRecorded(personId, 1);
     await send(v1);
     const first = await eventually(() => facts().find(personId));
     await send(v1);
-    await send(event(3, false));
+    await send(personRecorded(personId, 3, false));
     const third = await eventually(async () => {
       const f = await facts().find(personId);
       return f?.version === 3 ? f : undefined;
     });
-    await send(event(2, true));
+    await send(personRecorded(personId, 2));
     await send(v1);
     // Let the stale deliveries be consumed, then check they changed nothing.
     await eventually(async () => {
@@ -155,24 +156,7 @@ describe('registry table stream → publisher → payout-inbound queue → consu
 
   it('reports only the malformed records of a batch as failures', async () => {
     const personId = newUlid();
-    const good = {
-      specversion: '1.0',
-      id: newUlid(),
-      source: eventSource('62', 'registry'),
-      type: PERSON_RECORDED,
-      time: new Date().toISOString(),
-      subject: personId,
-      datacontenttype: 'application/json',
-      data: {
-        personId,
-        version: 1,
-        sex: 'male',
-        birthDate: '1950-01-01',
-        alive: true,
-        hukouRegion: '510104',
-        residenceRegion: '510104',
-      },
-    };
+    const good = personRecorded(personId, 1);
     const record = (messageId: string, body: string) => ({
       messageId,
       receiptHandle: messageId,

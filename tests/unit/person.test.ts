@@ -7,11 +7,10 @@ import {
 } from '../../functions/registry/domain/person';
 import { fixedClock } from '../../shared/domain/clock';
 import { type FieldIssue, ValidationError } from '../../shared/domain/errors';
-import { maskResidentId, residentIdCheckChar } from '../../shared/domain/resident-id';
+import { maskResidentId } from '../../shared/domain/resident-id';
+import { completeResidentId as residentId } from '../support/resident-ids';
 
 const NOW = '2026-06-01T02:00:00.000Z';
-
-const residentId = (first17: string): string => first17 + residentIdCheckChar(first17);
 
 /** Region 330106, born 1990-01-01, sequence 123 (odd, so male); its check character is X. */
 const ID_X = residentId('33010619900101123');

@@ -1,25 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newUlid } from '../../shared/domain/ids';
-import { residentIdCheckChar } from '../../shared/domain/resident-id';
 import { REDACTED, redactingReplacer, redactText } from '../../shared/observability/redact';
+import { completeResidentId as residentId, validResidentId } from '../support/resident-ids';
 
-const DAY_MS = 86_400_000;
-const FIRST_DAY = Date.UTC(1900, 0, 1);
-const LAST_DAY = Date.UTC(2026, 10, 1);
-
-const residentId = (first17: string): string => first17 + residentIdCheckChar(first17);
-
-const validId = fc
-  .record({
-    region: fc.constantFrom('330106', '510104', '110101'),
-    day: fc.integer({ min: 0, max: (LAST_DAY - FIRST_DAY) / DAY_MS }),
-    sequence: fc.integer({ min: 0, max: 999 }),
-  })
-  .map(({ region, day, sequence }) => {
-    const date = new Date(FIRST_DAY + day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
-    return residentId(`${region}${date}${String(sequence).padStart(3, '0')}`);
-  });
+const validId = validResidentId.map(({ id }) => id);
 
 const log = (value: unknown): string => JSON.stringify(value, redactingReplacer);
 

@@ -7,29 +7,10 @@ import {
   RESIDENT_ID_IN_TEXT,
   residentIdCheckChar,
 } from '../../shared/domain/resident-id';
-
-const DAY_MS = 86_400_000;
-const FIRST_DAY = Date.UTC(1900, 0, 1);
-const LAST_DAY = Date.UTC(2026, 10, 1);
-
-/** Builds a valid ID from its parts, computing the check character. */
-const residentId = (region: string, yyyymmdd: string, sequence: string): string => {
-  const first17 = `${region}${yyyymmdd}${sequence}`;
-  return first17 + residentIdCheckChar(first17);
-};
+import { residentIdFor as residentId, validResidentId } from '../support/resident-ids';
 
 /** A valid resident ID with the facts it was built from. */
-const validId = fc
-  .record({
-    region: fc.constantFrom('330106', '510104', '110101'),
-    day: fc.integer({ min: 0, max: (LAST_DAY - FIRST_DAY) / DAY_MS }),
-    sequence: fc.integer({ min: 0, max: 999 }),
-  })
-  .map(({ region, day, sequence }) => {
-    const birthDate = new Date(FIRST_DAY + day * DAY_MS).toISOString().slice(0, 10);
-    const id = residentId(region, birthDate.replaceAll('-', ''), String(sequence).padStart(3, '0'));
-    return { id, region, birthDate, sequence };
-  });
+const validId = validResidentId;
 
 const CHARS = '0123456789X';
 
