@@ -44,7 +44,7 @@ ${cloud.provinces.map((p) => `  province ${p.province}: ${p.url}   (health: ${p.
 Get a dev token and call the API:
   TOKEN=$(curl -s -X POST ${first?.url}/dev/token -H 'content-type: application/json' \\
     -d '{"sub":"registrar-1","roles":["registrar"],"region":"330100"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-  curl -s -X POST ${first?.url}/registry/v1/persons -H "authorization: Bearer $TOKEN" \\
+  curl -s -X POST ${first?.url}/v1/persons -H "authorization: Bearer $TOKEN" \\
     -H 'content-type: application/json' \\
     -d '{"residentId":"33010619900101123X","name":"王小明","sex":"male","birthDate":"1990-01-01","hukouRegion":"330106","residenceRegion":"330106"}'
 

@@ -30,7 +30,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** One HTTP route of the shared API. `public` routes skip the JWT authorizer. */
 export interface RouteSpec {
   readonly method: HttpMethod;
-  /** API Gateway path syntax, e.g. `/registry/v1/persons/{personId}`. */
+  /** API Gateway path syntax, e.g. `/v1/persons/{personId}`. */
   readonly path: string;
   /** Roles allowed; empty only for public routes. */
   readonly roles: readonly Role[];

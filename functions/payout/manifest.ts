@@ -25,7 +25,7 @@ export const payoutManifest: AreaManifest = {
       routes: [
         {
           method: 'GET',
-          path: '/payout/v1/person-facts/{personId}',
+          path: '/v1/person-facts/{personId}',
           roles: ['payout-officer', 'payout-approver', 'auditor'],
         },
       ],

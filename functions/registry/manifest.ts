@@ -13,8 +13,8 @@ export const registryManifest: AreaManifest = {
       memoryMb: 512,
       timeoutSeconds: 10,
       routes: [
-        { method: 'POST', path: '/registry/v1/persons', roles: ['registrar'] },
-        { method: 'GET', path: '/registry/v1/persons/{personId}', roles: ['registrar', 'auditor'] },
+        { method: 'POST', path: '/v1/persons', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/persons/{personId}', roles: ['registrar', 'auditor'] },
       ],
       tables: [
         { table: 'registry', access: 'readWrite' },

@@ -11,7 +11,7 @@ import type {
 export interface PlannedRoute {
   readonly method: HttpMethod | 'ANY';
   readonly path: string;
-  /** `GET /registry/v1/persons/{personId}`: the API Gateway route key. */
+  /** `GET /v1/persons/{personId}`: the API Gateway route key. */
   readonly routeKey: string;
   /** False for public routes, and for an `ANY` fallback on a path whose routes are all public. */
   readonly authorized: boolean;

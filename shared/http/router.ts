@@ -8,7 +8,7 @@ const ANONYMOUS: Principal = { subject: 'anonymous', roles: [] };
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse>;
 
-/** Route handlers keyed like API Gateway route keys: `GET /registry/v1/persons/{personId}`. */
+/** Route handlers keyed like API Gateway route keys: `GET /v1/persons/{personId}`. */
 export type RouteTable = Readonly<Record<string, RouteHandler>>;
 
 /**

@@ -48,17 +48,17 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
   });
 
   it('records a person through the gateway; the event reaches payout in the same province', async () => {
-    const created = await http(zj(), 'POST', '/registry/v1/persons', {
+    const created = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: person('1961-06-01', '013'),
     });
     expect(created.status).toBe(201);
     const { personId } = created.body;
-    const read = await http(zj(), 'GET', `/registry/v1/persons/${personId}`, { token: registrar });
+    const read = await http(zj(), 'GET', `/v1/persons/${personId}`, { token: registrar });
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"1"');
     const facts = await eventually(async () => {
-      const reply = await http(zj(), 'GET', `/payout/v1/person-facts/${personId}`, { token: officer });
+      const reply = await http(zj(), 'GET', `/v1/person-facts/${personId}`, { token: officer });
       return reply.status === 200 ? reply.body : undefined;
     });
     expect(facts).toMatchObject({
@@ -72,25 +72,23 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
   });
 
   it('keeps provinces apart: Sichuan has neither the record nor the facts', async () => {
-    const created = await http(zj(), 'POST', '/registry/v1/persons', {
+    const created = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: person('1962-07-02', '015'),
     });
     const scOfficer = await token(sc(), 'officer-sc', ['payout-officer'], '510000');
     const scRegistrar = await token(sc(), 'registrar-sc', ['registrar', 'auditor'], '510000');
     expect(
-      (await http(sc(), 'GET', `/registry/v1/persons/${created.body.personId}`, { token: scRegistrar }))
-        .status,
+      (await http(sc(), 'GET', `/v1/persons/${created.body.personId}`, { token: scRegistrar })).status,
     ).toBe(404);
     expect(
-      (await http(sc(), 'GET', `/payout/v1/person-facts/${created.body.personId}`, { token: scOfficer }))
-        .status,
+      (await http(sc(), 'GET', `/v1/person-facts/${created.body.personId}`, { token: scOfficer })).status,
     ).toBe(404);
   });
 
   it('answers a bad body with a problem+json 422 naming the fields, and writes nothing', async () => {
     const before = await itemCount('p33-registry');
-    const reply = await http(zj(), 'POST', '/registry/v1/persons', {
+    const reply = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: { ...person('1963-08-03', '017'), birthDate: '1963-02-30', sex: 'other' },
     });
@@ -103,7 +101,7 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
   });
 
   it('answers 401 without a token, with an expired one, or with one from another province', async () => {
-    const path = '/registry/v1/persons/01J00000000000000000000000';
+    const path = '/v1/persons/01J00000000000000000000000';
     expect((await http(zj(), 'GET', path)).status).toBe(401);
     expect((await http(zj(), 'GET', path, { token: 'not-a-jwt' })).status).toBe(401);
     const foreign = await token(sc(), 'registrar-sc', ['registrar'], '330100');
@@ -116,18 +114,18 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
   });
 
   it('answers 403 for a role the route does not admit, with no data', async () => {
-    const created = await http(zj(), 'POST', '/registry/v1/persons', {
+    const created = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: person('1964-09-04', '019'),
     });
     const citizen = await token(zj(), 'citizen-1', ['citizen']);
-    const denied = await http(zj(), 'GET', `/registry/v1/persons/${created.body.personId}`, {
+    const denied = await http(zj(), 'GET', `/v1/persons/${created.body.personId}`, {
       token: citizen,
     });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('content-type')).toBe('application/problem+json');
     expect(denied.text).not.toContain('张三');
-    const officerPost = await http(zj(), 'POST', '/registry/v1/persons', {
+    const officerPost = await http(zj(), 'POST', '/v1/persons', {
       token: officer,
       body: person('1965-10-05', '021'),
     });
@@ -136,16 +134,16 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
 
   it('answers like API Gateway for unknown routes, 405 for unserved methods, 415 and 413', async () => {
     expect((await http(zj(), 'GET', '/nowhere', { token: registrar })).status).toBe(404);
-    const put = await http(zj(), 'PUT', '/registry/v1/persons', { token: registrar, body: {} });
+    const put = await http(zj(), 'PUT', '/v1/persons', { token: registrar, body: {} });
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('POST');
-    const form = await http(zj(), 'POST', '/registry/v1/persons', {
+    const form = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: 'a=b',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.status).toBe(415);
-    const big = await http(zj(), 'POST', '/registry/v1/persons', {
+    const big = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
       body: { name: 'x'.repeat(100_000) },
     });
@@ -155,9 +153,9 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
   it('replays a POST with the same Idempotency-Key instead of recording twice', async () => {
     const body = person('1966-11-06', '023');
     const headers = { 'idempotency-key': 'e2e-create-1' };
-    const first = await http(zj(), 'POST', '/registry/v1/persons', { token: registrar, body, headers });
+    const first = await http(zj(), 'POST', '/v1/persons', { token: registrar, body, headers });
     const before = await itemCount('p33-registry');
-    const again = await http(zj(), 'POST', '/registry/v1/persons', { token: registrar, body, headers });
+    const again = await http(zj(), 'POST', '/v1/persons', { token: registrar, body, headers });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body.personId).toBe(first.body.personId);

@@ -34,10 +34,10 @@ const fixture: readonly AreaManifest[] = [
     functions: [
       fn('registry-api', {
         routes: [
-          { method: 'GET', path: '/registry/v1/certificates/{code}', roles: [], public: true },
-          { method: 'POST', path: '/registry/v1/births', roles: ['registrar'] },
-          { method: 'GET', path: '/registry/v1/births', roles: ['registrar', 'auditor'] },
-          { method: 'DELETE', path: '/registry/v1/births', roles: [], public: true },
+          { method: 'GET', path: '/v1/certificates/{code}', roles: [], public: true },
+          { method: 'POST', path: '/v1/births', roles: ['registrar'] },
+          { method: 'GET', path: '/v1/births', roles: ['registrar', 'auditor'] },
+          { method: 'DELETE', path: '/v1/births', roles: [], public: true },
         ],
         tables: [
           { table: 'registry', access: 'readWrite' },
@@ -138,12 +138,12 @@ describe('stacks built from other manifests', () => {
       ]),
     );
     expect(Object.fromEntries(routes)).toEqual({
-      'GET /registry/v1/certificates/{code}': 'NONE',
-      'ANY /registry/v1/certificates/{code}': 'NONE',
-      'POST /registry/v1/births': 'JWT',
-      'GET /registry/v1/births': 'JWT',
-      'DELETE /registry/v1/births': 'NONE',
-      'ANY /registry/v1/births': 'JWT',
+      'GET /v1/certificates/{code}': 'NONE',
+      'ANY /v1/certificates/{code}': 'NONE',
+      'POST /v1/births': 'JWT',
+      'GET /v1/births': 'JWT',
+      'DELETE /v1/births': 'NONE',
+      'ANY /v1/births': 'JWT',
     });
   });
 

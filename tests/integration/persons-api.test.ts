@@ -51,7 +51,7 @@ describe('persons API against DynamoDB Local', () => {
       await handler(
         apiEvent({
           method: 'POST',
-          route: '/registry/v1/persons',
+          route: '/v1/persons',
           body: typeof body === 'string' ? body : JSON.stringify(body),
           headers: { 'content-type': 'application/json', ...headers },
           claims,
@@ -64,8 +64,8 @@ describe('persons API against DynamoDB Local', () => {
       await handler(
         apiEvent({
           method: 'GET',
-          route: '/registry/v1/persons/{personId}',
-          path: `/registry/v1/persons/${personId}`,
+          route: '/v1/persons/{personId}',
+          path: `/v1/persons/${personId}`,
           pathParameters: { personId },
           claims,
         }),
@@ -79,7 +79,7 @@ describe('persons API against DynamoDB Local', () => {
     );
     expect(created.status).toBe(201);
     expect(created.headers.etag).toBe('"1"');
-    expect(created.headers.location).toBe(`/registry/v1/persons/${created.body.personId}`);
+    expect(created.headers.location).toBe(`/v1/persons/${created.body.personId}`);
     expect(created.body.residentIdMasked).toMatch(/^3301\*{10}\d{3}[\dX]$/);
     expect(JSON.stringify(created.body)).not.toContain(residentId('19850315', '246'));
     const read = await get(created.body.personId);

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
 export interface EventInput {
   readonly method: string;
-  /** Route key path template, e.g. `/registry/v1/persons/{personId}`. */
+  /** Route key path template, e.g. `/v1/persons/{personId}`. */
   readonly route: string;
   /** Concrete path; defaults to the template. */
   readonly path?: string;

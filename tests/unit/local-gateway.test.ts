@@ -26,58 +26,58 @@ describe('matchRoute on the real manifests', () => {
   const paths = compileRoutes(manifests);
 
   it('routes an exact method to its route with decoded path parameters', () => {
-    const match = matchRoute(paths, 'GET', '/registry/v1/persons/01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    const match = matchRoute(paths, 'GET', '/v1/persons/01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(match.kind).toBe('route');
     if (match.kind !== 'route') return;
-    expect(match.routeKey).toBe('GET /registry/v1/persons/{personId}');
+    expect(match.routeKey).toBe('GET /v1/persons/{personId}');
     expect(match.pathParameters).toEqual({ personId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
     expect(match.fn.name).toBe('registry-persons-api');
-    expect(match.route).toMatchObject({ method: 'GET', path: '/registry/v1/persons/{personId}' });
+    expect(match.route).toMatchObject({ method: 'GET', path: '/v1/persons/{personId}' });
   });
 
   it('decodes percent-encoded path parameters, slashes included', () => {
-    const match = matchRoute(paths, 'GET', '/registry/v1/persons/a%20b%2Fc%E5%AE%B6');
+    const match = matchRoute(paths, 'GET', '/v1/persons/a%20b%2Fc%E5%AE%B6');
     expect(match.kind).toBe('route');
     if (match.kind !== 'route') return;
     expect(match.pathParameters).toEqual({ personId: 'a b/c家' });
   });
 
   it('routes a path without parameters', () => {
-    const match = matchRoute(paths, 'POST', '/registry/v1/persons');
-    expect(match).toMatchObject({ kind: 'route', routeKey: 'POST /registry/v1/persons', pathParameters: {} });
+    const match = matchRoute(paths, 'POST', '/v1/persons');
+    expect(match).toMatchObject({ kind: 'route', routeKey: 'POST /v1/persons', pathParameters: {} });
   });
 
   it('routes other areas to their own functions', () => {
-    const match = matchRoute(paths, 'GET', '/payout/v1/person-facts/p-1');
+    const match = matchRoute(paths, 'GET', '/v1/person-facts/p-1');
     expect(match.kind).toBe('route');
     if (match.kind !== 'route') return;
     expect(match.fn.name).toBe('payout-person-facts-api');
-    expect(match.routeKey).toBe('GET /payout/v1/person-facts/{personId}');
+    expect(match.routeKey).toBe('GET /v1/person-facts/{personId}');
   });
 
   it("hands another method on a known path to the function's ANY route", () => {
-    const match = matchRoute(paths, 'DELETE', '/registry/v1/persons/p-1');
+    const match = matchRoute(paths, 'DELETE', '/v1/persons/p-1');
     expect(match).toMatchObject({
       kind: 'any',
-      routeKey: 'ANY /registry/v1/persons/{personId}',
+      routeKey: 'ANY /v1/persons/{personId}',
       pathParameters: { personId: 'p-1' },
       isPublic: false,
     });
     if (match.kind !== 'any') return;
     expect(match.fn.name).toBe('registry-persons-api');
-    expect(matchRoute(paths, 'GET', '/registry/v1/persons')).toMatchObject({
+    expect(matchRoute(paths, 'GET', '/v1/persons')).toMatchObject({
       kind: 'any',
-      routeKey: 'ANY /registry/v1/persons',
+      routeKey: 'ANY /v1/persons',
     });
   });
 
   it.each([
-    '/registry/v1/people',
-    '/registry/v1/persons/',
-    '/registry/v1/persons/a/b',
+    '/v1/people',
+    '/v1/persons/',
+    '/v1/persons/a/b',
     '/registry/v2/persons',
     '/Registry/v1/persons',
-    '/registry/v1/persons.json',
+    '/v1/persons.json',
     '/',
   ])('answers none for the unknown path %s', (path) => {
     expect(matchRoute(paths, 'GET', path)).toEqual({ kind: 'none' });

@@ -26,7 +26,7 @@ export function buildPersonFactsApi(deps: PersonFactsApiDeps) {
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
     handlers: {
-      'GET /payout/v1/person-facts/{personId}': async ({ pathParameters, principal }) => {
+      'GET /v1/person-facts/{personId}': async ({ pathParameters, principal }) => {
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
         const facts = await deps.facts.find(personId);
         if (!facts) throw new NotFoundError('Payout holds no facts about this person.');

@@ -44,17 +44,17 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
     handlers: {
-      'POST /registry/v1/persons': async ({ event, principal }) => {
+      'POST /v1/persons': async ({ event, principal }) => {
         const input = parseJsonBody(event, RecordPersonRequest);
         requireRegionScope(principal, regionsOf(input));
         const { person, residentId } = recordPerson(input, { actor: principal.subject, clock, newId });
         await deps.persons.add(person, deps.hasher.hash(residentId));
         return json(201, view(person), {
-          location: `/registry/v1/persons/${person.personId}`,
+          location: `/v1/persons/${person.personId}`,
           etag: etag(person),
         });
       },
-      'GET /registry/v1/persons/{personId}': async ({ pathParameters, principal }) => {
+      'GET /v1/persons/{personId}': async ({ pathParameters, principal }) => {
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
         const person = await deps.persons.find(personId);
         if (!person) throw new NotFoundError('No person with this id.');
