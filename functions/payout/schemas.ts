@@ -13,6 +13,7 @@ export const PersonFactsView = z.object({
   sex: z.enum(['male', 'female']),
   birthDate: z.string(),
   alive: z.boolean(),
+  deathDate: z.string().optional(),
   hukouRegion: z.string(),
   residenceRegion: z.string(),
   updatedAt: z.string(),

@@ -8,13 +8,17 @@ export const registryManifest: AreaManifest = {
   functions: [
     {
       name: 'registry-persons-api',
-      description: 'Record and read persons in the population register',
+      description: 'Record, correct, search and read persons in the population register',
       entry: 'functions/registry/handlers/persons-api.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
       routes: [
         { method: 'POST', path: '/v1/persons', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/persons', roles: ['registrar', 'auditor'] },
         { method: 'GET', path: '/v1/persons/{personId}', roles: ['registrar', 'auditor'] },
+        { method: 'PATCH', path: '/v1/persons/{personId}', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/persons/{personId}/history', roles: ['registrar', 'auditor'] },
+        { method: 'POST', path: '/v1/persons/{personId}/actions/{action}', roles: ['registrar'] },
       ],
       tables: [
         { table: 'registry', access: 'readWrite' },

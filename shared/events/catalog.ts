@@ -1,6 +1,13 @@
 import type * as z from 'zod';
 import { EventEnvelope } from './envelope';
-import { PERSON_RECORDED, PersonRecorded } from './person-recorded';
+import {
+  PERSON_CORRECTED,
+  PERSON_DECEASED,
+  PERSON_EVENT_TYPES,
+  PERSON_RECORDED,
+  PERSON_RESIDENCE_CHANGED,
+  PersonRecorded,
+} from './person-recorded';
 
 /**
  * Every event type that crosses an area boundary, with the schema of its data. Areas share
@@ -8,6 +15,9 @@ import { PERSON_RECORDED, PersonRecorded } from './person-recorded';
  */
 export const eventCatalog = {
   [PERSON_RECORDED]: PersonRecorded,
+  [PERSON_CORRECTED]: PersonRecorded,
+  [PERSON_RESIDENCE_CHANGED]: PersonRecorded,
+  [PERSON_DECEASED]: PersonRecorded,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventType = keyof typeof eventCatalog;
@@ -36,4 +46,17 @@ export function parseDomainEvent(raw: string): DomainEvent {
   return { ...envelope, data: schema.parse(envelope.data) } as DomainEvent;
 }
 
-export { PERSON_RECORDED, PersonRecorded };
+/** Whether an event carries a person's recorded facts. */
+export const isPersonEvent = (
+  event: DomainEvent,
+): event is DomainEvent<(typeof PERSON_EVENT_TYPES)[keyof typeof PERSON_EVENT_TYPES]> =>
+  (Object.values(PERSON_EVENT_TYPES) as string[]).includes(event.type);
+
+export {
+  PERSON_CORRECTED,
+  PERSON_DECEASED,
+  PERSON_EVENT_TYPES,
+  PERSON_RECORDED,
+  PERSON_RESIDENCE_CHANGED,
+  PersonRecorded,
+};

@@ -3,10 +3,22 @@ import { ULID_PATTERN } from '../domain/ids';
 import { REGION_CODE_PATTERN } from '../domain/region-code';
 
 export const PERSON_RECORDED = 'cn.gov.jiahe.person.recorded.v1';
+export const PERSON_CORRECTED = 'cn.gov.jiahe.person.corrected.v1';
+export const PERSON_RESIDENCE_CHANGED = 'cn.gov.jiahe.person.residence-changed.v1';
+export const PERSON_DECEASED = 'cn.gov.jiahe.person.deceased.v1';
+
+/** The event types that carry a person's recorded facts, by what happened to the person. */
+export const PERSON_EVENT_TYPES = {
+  recorded: PERSON_RECORDED,
+  corrected: PERSON_CORRECTED,
+  'residence-changed': PERSON_RESIDENCE_CHANGED,
+  deceased: PERSON_DECEASED,
+} as const;
 
 /**
- * The registry facts other areas may rely on about a person, carried whole on every
- * change so a consumer needs no earlier event. `version` orders them.
+ * The registry facts other areas may rely on about a person, carried whole by every
+ * person event (recorded, corrected, residence changed, deceased) so a consumer needs no
+ * earlier event. `version` orders them.
  * Deliberately without resident ID or name: payout needs neither to decide eligibility.
  */
 export const PersonRecorded = z.object({
@@ -15,6 +27,7 @@ export const PersonRecorded = z.object({
   sex: z.enum(['male', 'female']),
   birthDate: z.iso.date(),
   alive: z.boolean(),
+  deathDate: z.iso.date().optional(),
   hukouRegion: z.string().regex(REGION_CODE_PATTERN),
   residenceRegion: z.string().regex(REGION_CODE_PATTERN),
 });

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type * as z from 'zod';
-import { ValidationError } from '../domain/errors';
+import { StaleVersionError, ValidationError } from '../domain/errors';
 import type { Principal } from './auth';
-import { malformedJson, payloadTooLarge, unsupportedMediaType } from './problem';
+import { malformedJson, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './problem';
 
 /** Bodies larger than this are refused before parsing (API Gateway allows 10 MB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -12,6 +12,7 @@ export interface ApiRequest {
   readonly principal: Principal;
   readonly event: APIGatewayProxyEventV2WithJWTAuthorizer;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
   readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
@@ -64,4 +65,23 @@ export function parseJsonBody<T extends z.ZodType>(
 /** The JSON response with a fresh ETag when the resource has a version. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, body, headers };
+}
+
+/** The ETag of a record version: a strong validator on the version number. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+/**
+ * Requires `If-Match` with the ETag the caller last read: 428 when it is missing, 412
+ * when the record has changed since (lost updates are refused, not merged).
+ */
+export function requireIfMatch(
+  headers: Readonly<Record<string, string | undefined>>,
+  currentVersion: number,
+): void {
+  const given = headers['if-match'];
+  if (!given) throw preconditionRequired();
+  const tags = given.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!tags.includes(etagOf(currentVersion)) && !tags.includes('*')) {
+    throw new StaleVersionError('The record has changed since you read it; read it again and retry.');
+  }
 }

@@ -32,6 +32,12 @@ export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable) 
     const handler = handlers[`${spec.method} ${spec.path}`] as RouteHandler;
     const principal = spec.public ? ANONYMOUS : principalOf(event);
     if (!spec.public) requireRole(principal, spec.roles);
-    return handler({ principal, event, pathParameters: event.pathParameters ?? {}, headers: event.headers });
+    return handler({
+      principal,
+      event,
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+      headers: event.headers,
+    });
   };
 }

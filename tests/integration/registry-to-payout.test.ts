@@ -7,6 +7,7 @@ import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-co
 import { payoutManifest } from '../../functions/payout/manifest';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { recordPerson } from '../../functions/registry/domain/person';
+import { changePerson } from '../../functions/registry/domain/person-changes';
 import { buildPublisher } from '../../functions/registry/handlers/publisher';
 import { registryManifest } from '../../functions/registry/manifest';
 import type { Poller } from '../../local/pollers/sqs-poller';
@@ -103,12 +104,12 @@ describe('registry table stream → publisher → payout-inbound queue → consu
   });
 
   it('delivers a recorded person to payout, without name or resident ID', async () => {
-    const { person } = recordPerson(newPerson('1960-04-04', '321'), {
+    const { person, action } = recordPerson(newPerson('1960-04-04', '321'), {
       actor: 'registrar-1',
       clock: systemClock,
       newId: () => newUlid(),
     });
-    await dynamoPersonRepository(aws.documents, resources.tables.registry).add(person, 'hash-1');
+    await dynamoPersonRepository(aws.documents, resources.tables.registry).add(person, 'hash-1', action);
     const held = await eventually(() => facts().find(person.personId));
     expect(held).toMatchObject({
       personId: person.personId,
@@ -124,6 +125,21 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     const stored = JSON.stringify(scan.Items);
     expect(stored).not.toContain('李华');
     expect(stored).not.toMatch(/residentId|\d{17}[\dX]/);
+  });
+
+  it('carries a recorded death to payout as a person.deceased event', async () => {
+    const persons = dynamoPersonRepository(aws.documents, resources.tables.registry);
+    const context = { actor: 'registrar-1', clock: systemClock, newId: () => newUlid() };
+    const { person, action } = recordPerson(newPerson('1955-02-03', '411'), context);
+    await persons.add(person, 'hash-2', action);
+    await eventually(() => facts().find(person.personId));
+    const died = changePerson(person, { type: 'record-death', deathDate: '2026-01-05' }, context, () => true);
+    await persons.update(died.person, person.version, died.action, { from: 'hash-2', to: 'hash-2' });
+    const held = await eventually(async () => {
+      const f = await facts().find(person.personId);
+      return f?.version === 2 ? f : undefined;
+    });
+    expect(held).toMatchObject({ alive: false, deathDate: '2026-01-05', sourceEventId: died.person.eventId });
   });
 
   it('ignores a redelivered or older event and applies a newer one', async () => {

@@ -52,8 +52,11 @@ const fieldsOf = (action: () => unknown): string[] => issuesOf(action).map((i) =
 describe('recordPerson', () => {
   it('builds version 1 of a living person with a masked ID and an event id', () => {
     const ctx = context();
-    const { person, residentId: normalised } = recordPerson(input(), ctx);
+    const { person, residentId: normalised, action } = recordPerson(input(), ctx);
     expect(normalised).toBe(ID_F);
+    expect(action).toMatchObject({ actionId: 'id-3', personId: 'id-1', type: 'recorded', by: 'registrar-7', at: NOW });
+    expect(action.changes.name).toEqual({ from: null, to: '李小红' });
+    expect(JSON.stringify(action)).not.toContain(ID_F);
     expect(person).toEqual({
       personId: 'id-1',
       residentIdMasked: maskResidentId(ID_F),
@@ -68,6 +71,7 @@ describe('recordPerson', () => {
       recordedBy: 'registrar-7',
       updatedAt: NOW,
       eventId: 'id-2',
+      lastChange: 'recorded',
     });
     expect(person.residentIdMasked).toBe(`5101**********${ID_F.slice(-4)}`);
     expect(JSON.stringify(person)).not.toContain(ID_F);

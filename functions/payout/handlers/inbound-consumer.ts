@@ -4,7 +4,7 @@ import { tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { PERSON_RECORDED, parseDomainEvent } from '../../../shared/events/catalog';
+import { isPersonEvent, parseDomainEvent } from '../../../shared/events/catalog';
 import type { Observability } from '../../../shared/observability';
 import { dynamoPersonFactsRepository } from '../adapters/person-facts-repository';
 import { applyPersonRecorded } from '../domain/person-facts';
@@ -29,13 +29,10 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
     observability: deps.observability,
     record: async (record: SQSRecord) => {
       const event = parseDomainEvent(record.body);
-      switch (event.type) {
-        case PERSON_RECORDED: {
-          const current = await deps.facts.find(event.data.personId);
-          const next = applyPersonRecorded(current, event.data, event.id, clock.now());
-          if (next) await deps.facts.saveIfNewer(next);
-          return;
-        }
+      if (isPersonEvent(event)) {
+        const current = await deps.facts.find(event.data.personId);
+        const next = applyPersonRecorded(current, event.data, event.id, clock.now());
+        if (next) await deps.facts.saveIfNewer(next);
       }
     },
   });

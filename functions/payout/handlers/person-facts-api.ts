@@ -4,7 +4,7 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { requireRegionScope } from '../../../shared/http/auth';
-import { json, parseWith } from '../../../shared/http/request';
+import { etagOf, json, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoPersonFactsRepository } from '../adapters/person-facts-repository';
@@ -32,7 +32,7 @@ export function buildPersonFactsApi(deps: PersonFactsApiDeps) {
         if (!facts) throw new NotFoundError('Payout holds no facts about this person.');
         requireRegionScope(principal, [facts.hukouRegion, facts.residenceRegion]);
         const { sourceEventId: _source, ...view } = facts;
-        return json(200, view satisfies PersonFactsView, { etag: `"${facts.version}"` });
+        return json(200, view satisfies PersonFactsView, { etag: etagOf(facts.version) });
       },
     },
   });

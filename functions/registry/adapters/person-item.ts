@@ -1,18 +1,41 @@
 import type { Person } from '../domain/person';
+import type { StoredPerson } from '../domain/ports';
 
-/** The table keys of a person and of the claim on their resident ID. */
+/** The table keys of a person, of the claim on their resident ID, and of one history entry. */
 export const personKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PERSON' });
 export const residentIdKey = (hash: string) => ({ pk: `RID#${hash}`, sk: 'RID' });
+export const actionKey = (personId: string, actionId: string) => ({
+  pk: `PERSON#${personId}`,
+  sk: `ACTION#${actionId}`,
+});
 
-/** The stored item of a person: the entity plus its keys and type tag. */
-export const personItem = (person: Person) => ({
+/** Index key for lookups by name and birth date (GSI `gsi1`). */
+export const nameIndexKey = (name: string, birthDate: string) => `NAMEDOB#${name}#${birthDate}`;
+
+/** The stored item of a person: the entity, its keys, type tag, index key and ID hash. */
+export const personItem = (person: Person, residentIdHash: string) => ({
   ...personKey(person.personId),
   entity: 'Person',
+  gsi1pk: nameIndexKey(person.name, person.birthDate),
+  gsi1sk: person.personId,
+  residentIdHash,
   ...person,
 });
 
-/** Strips storage keys so only the entity's own fields leave the adapter. */
+/** Strips storage attributes so only the entity's own fields leave the adapter. */
 export function toPerson(item: Record<string, unknown>): Person {
-  const { pk: _pk, sk: _sk, entity: _entity, ...person } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    residentIdHash: _hash,
+    ...person
+  } = item;
   return person as unknown as Person;
+}
+
+export function toStoredPerson(item: Record<string, unknown>): StoredPerson {
+  return { person: toPerson(item), residentIdHash: String(item.residentIdHash) };
 }

@@ -12,6 +12,7 @@ export function personRecordedFacts(person: Person): PersonRecorded {
     sex: person.sex,
     birthDate: person.birthDate,
     alive: person.alive,
+    ...(person.deathDate ? { deathDate: person.deathDate } : {}),
     hukouRegion: person.hukouRegion,
     residenceRegion: person.residenceRegion,
   };

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../shared/domain/clock';
+import { beijingDate, type Clock } from '../../../shared/domain/clock';
 import { ValidationError } from '../../../shared/domain/errors';
 import {
   checkResidentId,
@@ -17,6 +17,7 @@ export interface Person {
   readonly hukouRegion: string;
   readonly residenceRegion: string;
   readonly alive: boolean;
+  readonly deathDate?: string;
   /** Increases with every change; the ETag and the order of published facts. */
   readonly version: number;
   readonly recordedAt: string;
@@ -24,6 +25,21 @@ export interface Person {
   readonly updatedAt: string;
   /** Id of the domain event this write publishes (stable across publisher retries). */
   readonly eventId: string;
+  /** What the latest write did; the publisher names the event after it. */
+  readonly lastChange: PersonActionType;
+}
+
+export type PersonActionType = 'recorded' | 'corrected' | 'residence-changed' | 'deceased';
+
+/** One entry of a person's append-only history: who did what, when, why, old and new values. */
+export interface PersonAction {
+  readonly actionId: string;
+  readonly personId: string;
+  readonly type: PersonActionType;
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly changes: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
 }
 
 export interface NewPerson {
@@ -49,7 +65,7 @@ export interface RecordContext {
 export function recordPerson(
   input: NewPerson,
   context: RecordContext,
-): { person: Person; residentId: string } {
+): { person: Person; residentId: string; action: PersonAction } {
   const residentId = normaliseResidentId(input.residentId);
   const check = checkResidentId(residentId);
   const issues: { field: string; message: string }[] = [];
@@ -64,30 +80,37 @@ export function recordPerson(
     }
   }
   const now = context.clock.now();
-  // Dates in the register are Beijing dates (UTC+8, no daylight saving).
-  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-  if (input.birthDate > today) {
+  if (input.birthDate > beijingDate(now)) {
     issues.push({ field: 'body.birthDate', message: 'is in the future' });
   }
   if (issues.length > 0) throw new ValidationError('The person record is inconsistent.', issues);
   const at = now.toISOString();
+  const personId = context.newId();
+  const person: Person = {
+    personId,
+    residentIdMasked: maskResidentId(residentId),
+    name: input.name,
+    sex: input.sex,
+    birthDate: input.birthDate,
+    hukouRegion: input.hukouRegion,
+    residenceRegion: input.residenceRegion,
+    alive: true,
+    version: 1,
+    recordedAt: at,
+    recordedBy: context.actor,
+    updatedAt: at,
+    eventId: context.newId(),
+    lastChange: 'recorded',
+  };
+  const { residentIdMasked, name, sex, birthDate, hukouRegion, residenceRegion } = person;
+  const recorded = { residentIdMasked, name, sex, birthDate, hukouRegion, residenceRegion };
+  const changes = Object.fromEntries(
+    Object.entries(recorded).map(([field, to]) => [field, { from: null, to }]),
+  );
   return {
     residentId,
-    person: {
-      personId: context.newId(),
-      residentIdMasked: maskResidentId(residentId),
-      name: input.name,
-      sex: input.sex,
-      birthDate: input.birthDate,
-      hukouRegion: input.hukouRegion,
-      residenceRegion: input.residenceRegion,
-      alive: true,
-      version: 1,
-      recordedAt: at,
-      recordedBy: context.actor,
-      updatedAt: at,
-      eventId: context.newId(),
-    },
+    person,
+    action: { actionId: context.newId(), personId, type: 'recorded', by: context.actor, at, changes },
   };
 }
 

@@ -1,10 +1,32 @@
-import type { Person } from './person';
+import type { Person, PersonAction } from './person';
 
-/** Where persons are kept. */
+/** A person as stored, with the keyed hash of their resident ID (never the ID itself). */
+export interface StoredPerson {
+  readonly person: Person;
+  readonly residentIdHash: string;
+}
+
+/** Where persons and their histories are kept. */
 export interface PersonRepository {
-  /** Stores a new person; throws ConflictError when the resident ID is already recorded. */
-  add(person: Person, residentIdHash: string): Promise<void>;
-  find(personId: string): Promise<Person | undefined>;
+  /** Stores a new person and its first action; ConflictError when the resident ID is already recorded. */
+  add(person: Person, residentIdHash: string, action: PersonAction): Promise<void>;
+  find(personId: string): Promise<StoredPerson | undefined>;
+  findByResidentIdHash(residentIdHash: string): Promise<StoredPerson | undefined>;
+  /** Persons with exactly this name and birth date (a short list; names are not unique). */
+  findByNameAndBirthDate(name: string, birthDate: string): Promise<StoredPerson[]>;
+  /**
+   * Stores a change and its action if the stored version is still `expectedVersion`
+   * (StaleVersionError otherwise); moves the resident-ID claim when the hash changes
+   * (a corrected ID; ConflictError if the new ID belongs to someone else).
+   */
+  update(
+    next: Person,
+    expectedVersion: number,
+    action: PersonAction,
+    residentIdHash: { readonly from: string; readonly to: string },
+  ): Promise<void>;
+  /** The person's actions, oldest first. */
+  history(personId: string): Promise<PersonAction[]>;
 }
 
 /** A keyed one-way hash of a resident ID: lookups without keeping the number in clear. */

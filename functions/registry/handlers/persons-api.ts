@@ -7,18 +7,31 @@ import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { isWithinScope } from '../../../shared/domain/region-code';
+import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { requireRegionScope } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { idempotentPosts } from '../../../shared/http/idempotency';
-import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
+import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
-import { type Person, recordPerson, regionsOf } from '../domain/person';
-import type { PersonRepository, ResidentIdHasher } from '../domain/ports';
+import { type Person, type PersonAction, recordPerson, regionsOf } from '../domain/person';
+import { changePerson, type PersonChange } from '../domain/person-changes';
+import type { PersonRepository, ResidentIdHasher, StoredPerson } from '../domain/ports';
 import { registryManifest } from '../manifest';
-import { PersonIdParams, type PersonView, RecordPersonRequest } from '../schemas';
+import {
+  ChangeResidenceRequest,
+  CorrectPersonRequest,
+  PersonActionParams,
+  type PersonActionView,
+  PersonIdParams,
+  PersonSearchQuery,
+  type PersonView,
+  RecordDeathRequest,
+  RecordPersonRequest,
+} from '../schemas';
 
 const FUNCTION = 'registry-persons-api';
 
@@ -31,13 +44,54 @@ export interface PersonsApiDeps {
   readonly observability?: Observability;
 }
 
-const view = ({ recordedBy: _by, updatedAt: _at, eventId: _event, ...person }: Person): PersonView => person;
-const etag = (person: Person) => `"${person.version}"`;
+const view = ({ recordedBy: _by, eventId: _event, lastChange: _change, ...person }: Person): PersonView =>
+  person;
+const actionView = ({ personId: _person, ...action }: PersonAction): PersonActionView => action;
+const inScope = (principal: Principal, person: Person) =>
+  regionsOf(person).some(
+    (code) => principal.scopePrefix !== undefined && isWithinScope(code, principal.scopePrefix),
+  );
 
-/** Record a person (registrar) and read one (registrar, auditor), both within the caller's region. */
+/**
+ * The population register for staff: record a person (registrar), search and read within
+ * the caller's region (registrar, auditor), correct recorded facts with a reason, record a
+ * death or a change of residence (registrar). Every change is an action in the person's
+ * append-only history, guarded by If-Match.
+ */
 export function buildPersonsApi(deps: PersonsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
+
+  /** The person, in the caller's region, at the version the caller last read. */
+  const getForChange = async (
+    personId: string,
+    principal: Principal,
+    headers: Record<string, string | undefined>,
+  ) => {
+    const stored = await getPerson(personId, principal);
+    requireIfMatch(headers, stored.person.version);
+    return stored;
+  };
+  const getPerson = async (personId: string, principal: Principal): Promise<StoredPerson> => {
+    const stored = await deps.persons.find(personId);
+    if (!stored) throw new NotFoundError('No person with this id.');
+    requireRegionScope(principal, regionsOf(stored.person));
+    return stored;
+  };
+  const applyChange = async (stored: StoredPerson, change: PersonChange, principal: Principal) => {
+    const { person, action, newResidentId } = changePerson(
+      stored.person,
+      change,
+      { actor: principal.subject, clock, newId },
+      (id) => deps.hasher.hash(id) === stored.residentIdHash,
+    );
+    // A correction may move the person out of the caller's region only if it stays in scope.
+    requireRegionScope(principal, regionsOf(person));
+    const to = newResidentId ? deps.hasher.hash(newResidentId) : stored.residentIdHash;
+    await deps.persons.update(person, stored.person.version, action, { from: stored.residentIdHash, to });
+    return json(200, view(person), { etag: etagOf(person.version) });
+  };
+
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
@@ -47,19 +101,61 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
       'POST /v1/persons': async ({ event, principal }) => {
         const input = parseJsonBody(event, RecordPersonRequest);
         requireRegionScope(principal, regionsOf(input));
-        const { person, residentId } = recordPerson(input, { actor: principal.subject, clock, newId });
-        await deps.persons.add(person, deps.hasher.hash(residentId));
+        const { person, residentId, action } = recordPerson(input, {
+          actor: principal.subject,
+          clock,
+          newId,
+        });
+        await deps.persons.add(person, deps.hasher.hash(residentId), action);
         return json(201, view(person), {
           location: `/v1/persons/${person.personId}`,
-          etag: etag(person),
+          etag: etagOf(person.version),
         });
+      },
+      'GET /v1/persons': async ({ query, principal }) => {
+        const search = parseWith(PersonSearchQuery, query, 'query');
+        const found =
+          'residentId' in search
+            ? [
+                await deps.persons.findByResidentIdHash(
+                  deps.hasher.hash(normaliseResidentId(search.residentId)),
+                ),
+              ]
+            : await deps.persons.findByNameAndBirthDate(search.name, search.birthDate);
+        // Matches outside the caller's region are left out, not refused: a search must not
+        // reveal that someone is recorded elsewhere.
+        const items = found.filter((s): s is StoredPerson => s !== undefined && inScope(principal, s.person));
+        return json(200, { items: items.map((s) => view(s.person)) });
       },
       'GET /v1/persons/{personId}': async ({ pathParameters, principal }) => {
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
-        const person = await deps.persons.find(personId);
-        if (!person) throw new NotFoundError('No person with this id.');
-        requireRegionScope(principal, regionsOf(person));
-        return json(200, view(person), { etag: etag(person) });
+        const { person } = await getPerson(personId, principal);
+        return json(200, view(person), { etag: etagOf(person.version) });
+      },
+      'GET /v1/persons/{personId}/history': async ({ pathParameters, principal }) => {
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
+        await getPerson(personId, principal);
+        return json(200, { items: (await deps.persons.history(personId)).map(actionView) });
+      },
+      'PATCH /v1/persons/{personId}': async ({ event, pathParameters, principal, headers }) => {
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
+        const correction = parseJsonBody(event, CorrectPersonRequest);
+        const stored = await getForChange(personId, principal, headers);
+        return applyChange(stored, { type: 'correct', ...correction }, principal);
+      },
+      'POST /v1/persons/{personId}/actions/{action}': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { personId, action } = parseWith(PersonActionParams, pathParameters, 'path');
+        const change: PersonChange =
+          action === 'record-death'
+            ? { type: 'record-death', ...parseJsonBody(event, RecordDeathRequest) }
+            : { type: 'change-residence', ...parseJsonBody(event, ChangeResidenceRequest) };
+        const stored = await getForChange(personId, principal, headers);
+        return applyChange(stored, change, principal);
       },
     },
   });

@@ -6,7 +6,7 @@ import { province, queueUrl } from '../../../shared/aws/config';
 import { type EventPublisher, sqsEventPublisher } from '../../../shared/aws/event-publisher';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
-import { PERSON_RECORDED } from '../../../shared/events/catalog';
+import { PERSON_EVENT_TYPES } from '../../../shared/events/catalog';
 import { eventSource } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
 import { toPerson } from '../adapters/person-item';
@@ -40,7 +40,7 @@ export function buildPublisher(deps: PublisherDeps) {
         specversion: '1.0',
         id: person.eventId,
         source,
-        type: PERSON_RECORDED,
+        type: PERSON_EVENT_TYPES[person.lastChange],
         time: person.updatedAt,
         subject: person.personId,
         datacontenttype: 'application/json',
