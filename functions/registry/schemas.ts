@@ -1,8 +1,13 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
 import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
+import { regionExists } from '../../shared/domain/region-codes';
 
-const RegionCode = z.string().regex(REGION_CODE_PATTERN, 'must be a 6-digit administrative division code');
+/** A GB/T 2260 code that exists in the current list (not merely six digits). */
+const RegionCode = z
+  .string()
+  .regex(REGION_CODE_PATTERN, 'must be a 6-digit administrative division code')
+  .refine(regionExists, 'is not a known administrative division code');
 
 /**
  * A person's name as written on the household register: Chinese characters, possibly with
@@ -100,3 +105,68 @@ export const PersonActionView = z.object({
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
 });
 export type PersonActionView = z.infer<typeof PersonActionView>;
+
+const Parent = z.strictObject({
+  name: PersonName,
+  residentId: ResidentId,
+  birthDate: z.iso.date(),
+  hukouRegion: RegionCode,
+});
+
+/** What a family (app) or a registrar (counter) submits to register a birth. */
+export const SubmitBirthRegistrationRequest = z.strictObject({
+  child: z.strictObject({
+    name: PersonName.optional(),
+    sex: z.enum(['male', 'female']),
+    birthDate: z.iso.date(),
+    birthRegion: RegionCode,
+    residentId: ResidentId.optional(),
+  }),
+  mother: Parent,
+  father: Parent.optional(),
+  residenceRegion: RegionCode,
+  birthOrder: z.number().int().min(1).max(20),
+});
+export type SubmitBirthRegistrationRequest = z.infer<typeof SubmitBirthRegistrationRequest>;
+
+export const RegistrationIdParams = z.object({
+  registrationId: z.string().regex(ULID_PATTERN, 'must be a registration id (ULID)'),
+});
+export type RegistrationIdParams = z.infer<typeof RegistrationIdParams>;
+
+export const RegistrationActionParams = RegistrationIdParams.extend({
+  action: z.enum([
+    'validate',
+    'register',
+    'request-correction',
+    'approve-correction',
+    'reject-correction',
+    'dismiss-duplicate',
+  ]),
+});
+export type RegistrationActionParams = z.infer<typeof RegistrationActionParams>;
+
+/** The body of an action: a reason where the action needs one, the changes for a correction. */
+export const RegistrationActionRequest = z.strictObject({
+  reason: Reason.optional(),
+  changes: z.record(z.string(), z.unknown()).optional(),
+});
+export type RegistrationActionRequest = z.infer<typeof RegistrationActionRequest>;
+
+/** `GET /v1/birth-registrations?status=&region=&cursor=&limit=` */
+export const RegistrationListQuery = z.strictObject({
+  status: z.enum(['submitted', 'validated', 'registered', 'correction-requested', 'flagged-duplicate']),
+  region: z
+    .string()
+    .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
+    .optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type RegistrationListQuery = z.infer<typeof RegistrationListQuery>;
+
+export const MyListQuery = z.strictObject({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyListQuery = z.infer<typeof MyListQuery>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../../shared/manifest';
 import { REPO_ROOT } from './repo-root';
@@ -50,6 +50,9 @@ export function functionCode(scope: Construct, spec: FunctionSpec): CodeProps {
       mainFields: ['module', 'main'],
       banner: ESM_REQUIRE_BANNER,
       minify: true,
+      // Region names are Chinese: UTF-8 output keeps them at 3 bytes a character instead
+      // of 6-byte \u escapes (about 32 KB less per function).
+      charset: Charset.UTF8,
       sourceMap: true,
       // Bundle the AWS SDK too: the functions then run the exact versions the lock file
       // pins and the local cloud runs, not whatever the Lambda runtime ships.

@@ -63,6 +63,7 @@ export async function bundleForLambda(request: BundleRequest): Promise<LambdaBun
     format: 'esm',
     bundle: true,
     minify: true,
+    charset: 'utf8',
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     external: [],

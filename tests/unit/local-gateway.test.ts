@@ -65,7 +65,7 @@ describe('matchRoute on the real manifests', () => {
     });
     if (match.kind !== 'any') return;
     expect(match.fn.name).toBe('registry-persons-api');
-    expect(matchRoute(paths, 'GET', '/v1/persons')).toMatchObject({
+    expect(matchRoute(paths, 'DELETE', '/v1/persons')).toMatchObject({
       kind: 'any',
       routeKey: 'ANY /v1/persons',
     });

@@ -54,7 +54,13 @@ describe('recordPerson', () => {
     const ctx = context();
     const { person, residentId: normalised, action } = recordPerson(input(), ctx);
     expect(normalised).toBe(ID_F);
-    expect(action).toMatchObject({ actionId: 'id-3', personId: 'id-1', type: 'recorded', by: 'registrar-7', at: NOW });
+    expect(action).toMatchObject({
+      actionId: 'id-3',
+      personId: 'id-1',
+      type: 'recorded',
+      by: 'registrar-7',
+      at: NOW,
+    });
     expect(action.changes.name).toEqual({ from: null, to: '李小红' });
     expect(JSON.stringify(action)).not.toContain(ID_F);
     expect(person).toEqual({
