@@ -4,7 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
-import type { AreaManifest, SecretName } from '../shared/manifest';
+import { type AreaManifest, SECRET_NAMES, type SecretName } from '../shared/manifest';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
 import { type Gateway, type HealthReport, startGateway } from './gateway/server';
 import { createLocalIssuer } from './identity';
@@ -57,8 +57,16 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
 
   const state = new PersistedState<ProvinceState>(
     options.stateDir ? join(options.stateDir, `${tag}-state.json`) : undefined,
-    () => ({ secrets: { 'resident-id-hash-key': randomBytes(32).toString('hex') }, checkpoints: {} }),
+    () => ({ secrets: {} as Record<SecretName, string>, checkpoints: {} }),
   );
+  // Generated once per province, kept with --persist; a secret added later is generated then.
+  for (const name of SECRET_NAMES) {
+    if (!state.get().secrets[name]) {
+      state.update((s) => {
+        s.secrets[name] = randomBytes(32).toString('hex');
+      });
+    }
+  }
   // Each province has its own user pool in the cloud, so its own issuer here: a token
   // from one province's gateway is refused by the other's.
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:${tag}`, state.get().issuerKeys);

@@ -85,7 +85,8 @@ export interface QueueAccess {
 }
 
 /** Secrets a function loads at cold start (Secrets Manager in the cloud, generated locally). */
-export type SecretName = 'resident-id-hash-key';
+export type SecretName = 'resident-id-hash-key' | 'resident-id-encryption-key';
+export const SECRET_NAMES: readonly SecretName[] = ['resident-id-hash-key', 'resident-id-encryption-key'];
 
 export interface FunctionSpec {
   /** Unique across the system, prefixed by the area: `registry-persons-api`. */

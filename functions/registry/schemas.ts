@@ -170,3 +170,8 @@ export const MyListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type MyListQuery = z.infer<typeof MyListQuery>;
+
+export const HouseholdIdParams = z.object({
+  householdId: z.string().regex(ULID_PATTERN, 'must be a household id (ULID)'),
+});
+export type HouseholdIdParams = z.infer<typeof HouseholdIdParams>;

@@ -7,6 +7,8 @@
 export interface FieldIssue {
   readonly field: string;
   readonly message: string;
+  /** A stable code for rule-based findings (e.g. the logic audit's `RID_CHECKSUM`). */
+  readonly code?: string;
 }
 
 export abstract class DomainError extends Error {

@@ -11,6 +11,7 @@ import {
   currentDetails,
   deriveStatus,
   isPotentialDuplicate,
+  proposedDetails,
   REGISTRATION_NUMBER_PATTERN,
   REGISTRATION_STATUSES,
   type RegistrationAction,
@@ -155,6 +156,16 @@ describe('submitRegistration', () => {
     expect(registration.regionScope).toEqual(['330106', '330108']);
   });
 
+  it('leaves name characters and plausibility to the logic audit', () => {
+    const registration = submit({
+      details: details({
+        child: { name: '王〇', sex: 'female', birthDate: '2026-05-20', birthRegion: '330106' },
+        birthOrder: 12,
+      }),
+    });
+    expect(registration.details.child.name).toBe('王〇');
+  });
+
   it('accepts a registration before the birth: no name, no resident ID, no father', () => {
     const { father: _, ...withoutFather } = details();
     const registration = submit({ details: withoutFather });
@@ -186,7 +197,7 @@ describe('submitRegistration', () => {
     const bad = {
       ...details(),
       child: { sex: 'unknown', birthDate: '2026-02-30', birthRegion: '33010' },
-      mother: { ...details().mother, residentId: `${MOTHER_ID.slice(0, 17)}0`, name: 'Wang3' },
+      mother: { ...details().mother, residentId: `${MOTHER_ID.slice(0, 17)}0`, name: '   ' },
       birthOrder: 0,
     } as unknown as BirthDetails;
     expect(
@@ -508,7 +519,31 @@ describe('corrections', () => {
   });
 });
 
+describe('proposedDetails', () => {
+  it('shows the details a correction would produce, for the audit to check first', () => {
+    const start = registered();
+    expect(proposedDetails(start, { 'child.name': ' 李小雨 ', birthOrder: 2 })).toEqual({
+      ...details(),
+      child: { ...details().child, name: '李小雨' },
+      birthOrder: 2,
+    });
+    expect(currentDetails(start)).toEqual(details());
+    expect(issuesOf(() => proposedDetails(start, { 'child.sex': 'female' }))).toEqual([
+      { field: 'body.changes.child.sex', message: 'is the same as the current value' },
+    ]);
+  });
+});
+
 describe('audit findings on validate and register', () => {
+  it('are recorded as code, severity and field only', () => {
+    const withMessage = { ...warning, message: { zh: '母亲年龄偏大', en: 'unusual age' } };
+    const validated = apply(submit({ findings: [withMessage] }), [
+      { type: 'validate', findings: [withMessage] },
+      registrarA,
+    ]);
+    expect(validated.actions.map((a) => a.findings)).toEqual([[warning], [warning]]);
+  });
+
   it('block on errors and record warnings', () => {
     expect(issuesOf(() => apply(submit(), [{ type: 'validate', findings: [blocking] }, registrarA]))).toEqual(
       [{ field: 'details.child.birthDate', message: expect.stringContaining('date-impossible') }],

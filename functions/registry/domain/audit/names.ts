@@ -12,10 +12,14 @@ import type { AuditFinding, BirthRegistrationRule } from './types';
 
 const MAX_NAME_LENGTH = 50;
 const MIDDLE_DOT = '·';
-/** `〇` (U+3007) is a number in Unicode but written as a character in some names. */
-const NAME_CHAR = /^[\p{L}\p{M}\u3007]$/u;
-/** A part of a name: starts with a letter, then letters and combining marks. */
-const NAME_PART = /^[\p{L}\u3007][\p{L}\p{M}\u3007]*$/u;
+/**
+ * Letters and combining marks, plus two characters Unicode files elsewhere: `〇` (U+3007,
+ * a number in Unicode but written as a character in some names) and the Tibetan tsheg
+ * (U+0F0B, U+0F0C), which separates the syllables of a name written in Tibetan script.
+ */
+const NAME_CHAR = /^[\p{L}\p{M}\u3007\u0F0B\u0F0C]$/u;
+/** A part of a name: starts with a letter, then any name characters. */
+const NAME_PART = /^[\p{L}\u3007][\p{L}\p{M}\u3007\u0F0B\u0F0C]*$/u;
 const DIGIT = /\p{Nd}/u;
 /** Dots people type instead of the middle dot; stored as-is they would defeat search and de-duplication. */
 const LOOKALIKE_DOTS = new Set(['•', '・', '･', '‧', '∙', '⋅', '.', '．']);

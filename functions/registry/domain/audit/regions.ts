@@ -50,7 +50,7 @@ export const checkRegionsExist: BirthRegistrationRule = (facts, context) =>
         'REGION_UNKNOWN',
         'error',
         field,
-        `${zh}的行政区划代码 ${code} 不在现行代码表中，请重新选择。`,
+        `${zh}（代码 ${code}）不在现行行政区划代码表中，请重新选择。`,
         `${en} code ${code} is not in the current table of administrative division codes; please choose it again.`,
       ),
     ];

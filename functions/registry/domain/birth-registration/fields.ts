@@ -40,12 +40,11 @@ export function isCorrectableField(path: string): path is CorrectableField {
   return Object.hasOwn(CORRECTABLE_FIELDS, path);
 }
 
-// Chinese names, possibly with the middle dot of transliterated ethnic names; the same rule
-// as the request schemas, and deliberately no Latin-only rule.
-const NAME = /^[\p{L}\p{M}·• ]+$/u;
+// These checks guard only the shape the aggregate relies on. Whether a name's characters,
+// a date or an age are plausible is the logic audit's call (audit/), reported as findings;
+// repeating its rules here could only contradict it.
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_NAME_CHARS = 50;
-const MAX_BIRTH_ORDER = 20;
 
 type Checked =
   | { readonly ok: true; readonly value: string | number }
@@ -62,11 +61,12 @@ function checkValue(kind: FieldKind, value: unknown): Checked {
   switch (kind) {
     case 'name': {
       if (typeof value !== 'string') return { ok: false, message: 'must be a name' };
-      const name = value.trim();
+      // NFC, so that the same name typed on different devices compares equal.
+      const name = value.trim().normalize('NFC');
       // Count characters, not UTF-16 units: rare characters in names lie outside the BMP.
       const length = [...name].length;
-      if (length === 0 || length > MAX_NAME_CHARS || !NAME.test(name)) {
-        return { ok: false, message: `must be 1 to ${MAX_NAME_CHARS} letters, middle dots or spaces` };
+      if (length === 0 || length > MAX_NAME_CHARS) {
+        return { ok: false, message: `must be 1 to ${MAX_NAME_CHARS} characters` };
       }
       return { ok: true, value: name };
     }
@@ -89,9 +89,9 @@ function checkValue(kind: FieldKind, value: unknown): Checked {
       return check.ok ? { ok: true, value: id } : { ok: false, message: RESIDENT_ID_PROBLEMS[check.reason] };
     }
     case 'birthOrder':
-      return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_BIRTH_ORDER
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1
         ? { ok: true, value }
-        : { ok: false, message: `must be a whole number from 1 to ${MAX_BIRTH_ORDER}` };
+        : { ok: false, message: 'must be a whole number from 1' };
   }
 }
 
@@ -100,7 +100,7 @@ function isRealDate(value: string): boolean {
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d && y >= 1900;
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 /** The value at a field path, or undefined when it (or its section) is absent. */

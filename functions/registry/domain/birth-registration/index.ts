@@ -9,6 +9,7 @@ export {
 export {
   applyRegistrationAction,
   currentDetails,
+  proposedDetails,
   type SubmitRegistrationInput,
   SYSTEM_ACTOR,
   submitRegistration,

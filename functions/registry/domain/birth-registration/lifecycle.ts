@@ -50,6 +50,21 @@ export function currentDetails(registration: BirthRegistration): BirthDetails {
 }
 
 /**
+ * The details as they would be after a correction, so that the caller can run the logic
+ * audit on them and pass its findings with the `request-correction` command. Throws the
+ * same ValidationError the command would for unknown, invalid or unchanged fields.
+ */
+export function proposedDetails(
+  registration: BirthRegistration,
+  changes: Readonly<Record<string, unknown>>,
+): BirthDetails {
+  const current = currentDetails(registration);
+  const built = buildChanges(current, changes);
+  throwIfAny('The correction cannot be requested.', built.issues);
+  return applyChanges(current, built.changes);
+}
+
+/**
  * Starts a registration: version 1 with a `submitted` action, or version 2 when the caller
  * found a potential duplicate, in which case a `flagged-duplicate` action follows at once so
  * that a registrar reviews it before validation. Throws a ValidationError listing every bad
@@ -71,7 +86,7 @@ export function submitRegistration(
       by: input.submittedBy,
       role: input.role,
       at,
-      findings: [...input.findings],
+      findings: recorded(input.findings),
     },
   ];
   if (input.duplicateOf !== undefined) {
@@ -140,7 +155,7 @@ export function applyRegistrationAction(
         'The registration does not pass the logic audit.',
         blockingFindings(command.findings, 'details.'),
       );
-      action = { ...base, findings: [...command.findings] };
+      action = { ...base, findings: recorded(command.findings) };
       break;
     case 'register':
       // Numbers come from registrationNumberFor; anything else is a fault in the caller.
@@ -151,7 +166,11 @@ export function applyRegistrationAction(
         'The registration does not pass the logic audit.',
         blockingFindings(command.findings, 'details.'),
       );
-      action = { ...base, registrationNumber: command.registrationNumber, findings: [...command.findings] };
+      action = {
+        ...base,
+        registrationNumber: command.registrationNumber,
+        findings: recorded(command.findings),
+      };
       break;
     case 'request-correction': {
       const reason = checkReason(command.reason, true);
@@ -165,7 +184,7 @@ export function applyRegistrationAction(
         ...base,
         reason: reason.value,
         changes: built.changes,
-        ...(command.findings ? { findings: [...command.findings] } : {}),
+        ...(command.findings ? { findings: recorded(command.findings) } : {}),
       };
       break;
     }
@@ -227,6 +246,14 @@ function checkReason(value: unknown, required: boolean): { value?: string; issue
     return { issues: [{ field: 'body.reason', message: `must be at most ${MAX_REASON_CHARS} characters` }] };
   }
   return { value: text, issues: [] };
+}
+
+/**
+ * The findings as the history keeps them: code, severity and field. Messages are left out:
+ * they are rendered from the code and may be reworded later.
+ */
+function recorded(findings: readonly AuditFinding[]): AuditFinding[] {
+  return findings.map(({ code, severity, field }) => ({ code, severity, field }));
 }
 
 /** The audit errors as field issues; warnings never block. */

@@ -1,0 +1,69 @@
+/**
+ * A household (家庭户): a couple and their children. The family type that benefits depend
+ * on is derived from the members every time, never typed in.
+ */
+
+export type FamilyType = 'only-child' | 'bereaved' | 'disabled-only-child' | 'other';
+
+export interface HouseholdMember {
+  readonly role: 'mother' | 'father' | 'child';
+  /** The member's person record, when the registry has one (a newborn may not yet). */
+  readonly personId?: string;
+  /** For children: the birth registration that added them. */
+  readonly registrationId?: string;
+  readonly name?: string;
+  readonly birthDate: string;
+  readonly alive: boolean;
+  /** Certified disability, recorded by staff; drives the disabled-only-child type. */
+  readonly disabled: boolean;
+}
+
+export interface Household {
+  readonly householdId: string;
+  readonly members: readonly HouseholdMember[];
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * Derives the family type from the members: one child only → only child, unless that
+ * child has died (bereaved, 失独) or is disabled (伤残); any other composition → other.
+ */
+export function deriveFamilyType(members: readonly HouseholdMember[]): FamilyType {
+  const children = members.filter((m) => m.role === 'child');
+  const [only] = children;
+  if (children.length !== 1 || !only) return 'other';
+  if (!only.alive) return 'bereaved';
+  if (only.disabled) return 'disabled-only-child';
+  return 'only-child';
+}
+
+/** A new household for the parents of a registered birth. */
+export function newHousehold(
+  householdId: string,
+  parents: readonly HouseholdMember[],
+  at: string,
+): Household {
+  return { householdId, members: [...parents], version: 1, createdAt: at, updatedAt: at };
+}
+
+/**
+ * Adds a registered child to a household, once: a child already present (same
+ * registration or same person) leaves the household unchanged.
+ */
+export function addChild(household: Household, child: HouseholdMember, at: string): Household {
+  const present = household.members.some(
+    (m) =>
+      m.role === 'child' &&
+      ((child.registrationId !== undefined && m.registrationId === child.registrationId) ||
+        (child.personId !== undefined && m.personId === child.personId)),
+  );
+  if (present) return household;
+  return {
+    ...household,
+    members: [...household.members, child],
+    version: household.version + 1,
+    updatedAt: at,
+  };
+}

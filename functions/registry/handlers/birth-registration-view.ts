@@ -1,0 +1,56 @@
+import { maskResidentId } from '../../../shared/domain/resident-id';
+import {
+  availableCommands,
+  type BirthDetails,
+  type BirthRegistration,
+  currentDetails,
+  deriveStatus,
+} from '../domain/birth-registration';
+
+const maskIn = (details: BirthDetails): BirthDetails => ({
+  ...details,
+  child: details.child.residentId
+    ? { ...details.child, residentId: maskResidentId(details.child.residentId) }
+    : details.child,
+  mother: { ...details.mother, residentId: maskResidentId(details.mother.residentId) },
+  ...(details.father
+    ? { father: { ...details.father, residentId: maskResidentId(details.father.residentId) } }
+    : {}),
+});
+
+/**
+ * A registration as callers see it: status derived from the history, current details,
+ * the history itself, and what can be done next. Resident IDs are always masked, in the
+ * details and in corrections' old and new values.
+ */
+export function registrationView(registration: BirthRegistration) {
+  const status = deriveStatus(registration.actions);
+  const registered = [...registration.actions].reverse().find((a) => a.registrationNumber);
+  return {
+    registrationId: registration.registrationId,
+    status,
+    ...(registered?.registrationNumber ? { registrationNumber: registered.registrationNumber } : {}),
+    channel: registration.channel,
+    details: maskIn(currentDetails(registration)),
+    version: registration.version,
+    availableActions: availableCommands(status),
+    history: registration.actions.map((action) => ({
+      ...action,
+      ...(action.changes
+        ? {
+            changes: Object.fromEntries(
+              Object.entries(action.changes).map(([path, change]) => [
+                path,
+                path.endsWith('residentId')
+                  ? {
+                      from: typeof change.from === 'string' ? maskResidentId(change.from) : change.from,
+                      to: typeof change.to === 'string' ? maskResidentId(change.to) : change.to,
+                    }
+                  : change,
+              ]),
+            ),
+          }
+        : {}),
+    })),
+  };
+}
