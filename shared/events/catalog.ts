@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { BIRTH_REGISTERED, BirthRegistered, HOUSEHOLD_CHANGED, HouseholdChanged } from './birth-registered';
 import { EventEnvelope } from './envelope';
 import {
   PERSON_CORRECTED,
@@ -18,6 +19,8 @@ export const eventCatalog = {
   [PERSON_CORRECTED]: PersonRecorded,
   [PERSON_RESIDENCE_CHANGED]: PersonRecorded,
   [PERSON_DECEASED]: PersonRecorded,
+  [BIRTH_REGISTERED]: BirthRegistered,
+  [HOUSEHOLD_CHANGED]: HouseholdChanged,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventType = keyof typeof eventCatalog;
@@ -53,6 +56,10 @@ export const isPersonEvent = (
   (Object.values(PERSON_EVENT_TYPES) as string[]).includes(event.type);
 
 export {
+  BIRTH_REGISTERED,
+  BirthRegistered,
+  HOUSEHOLD_CHANGED,
+  HouseholdChanged,
   PERSON_CORRECTED,
   PERSON_DECEASED,
   PERSON_EVENT_TYPES,

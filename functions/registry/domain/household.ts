@@ -24,6 +24,8 @@ export interface Household {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Id of the event this version publishes (stable across publisher retries). */
+  readonly eventId: string;
 }
 
 /**
@@ -44,15 +46,21 @@ export function newHousehold(
   householdId: string,
   parents: readonly HouseholdMember[],
   at: string,
+  eventId: string,
 ): Household {
-  return { householdId, members: [...parents], version: 1, createdAt: at, updatedAt: at };
+  return { householdId, members: [...parents], version: 1, createdAt: at, updatedAt: at, eventId };
 }
 
 /**
  * Adds a registered child to a household, once: a child already present (same
  * registration or same person) leaves the household unchanged.
  */
-export function addChild(household: Household, child: HouseholdMember, at: string): Household {
+export function addChild(
+  household: Household,
+  child: HouseholdMember,
+  at: string,
+  eventId: string,
+): Household {
   const present = household.members.some(
     (m) =>
       m.role === 'child' &&

@@ -66,6 +66,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
         ...(details.father ? [parent('father', details.father, existing.father)] : []),
       ],
       at,
+      context.newId(),
     );
   const withChild = addChild(
     household,
@@ -79,6 +80,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
       disabled: false,
     },
     at,
+    context.newId(),
   );
   return {
     household: withChild,

@@ -6,10 +6,18 @@ import { province, queueUrl } from '../../../shared/aws/config';
 import { type EventPublisher, sqsEventPublisher } from '../../../shared/aws/event-publisher';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
-import { PERSON_EVENT_TYPES } from '../../../shared/events/catalog';
+import {
+  BIRTH_REGISTERED,
+  type DomainEvent,
+  HOUSEHOLD_CHANGED,
+  PERSON_EVENT_TYPES,
+} from '../../../shared/events/catalog';
 import { eventSource } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
 import { toPerson } from '../adapters/person-item';
+import type { BirthRegistration } from '../domain/birth-registration';
+import type { Household } from '../domain/household';
+import { birthRegisteredFacts, householdChangedFacts } from '../domain/outbound-events';
 import { personRecordedFacts } from '../domain/person-recorded';
 
 export interface PublisherDeps {
@@ -17,6 +25,48 @@ export interface PublisherDeps {
   /** Where events for the payout area go. */
   readonly payout: EventPublisher;
   readonly observability?: Observability;
+}
+
+type Envelope = Omit<DomainEvent, 'specversion' | 'source' | 'datacontenttype'>;
+
+/** The event a stored item announces, if any; ids come from the item so retries repeat them. */
+function eventOf(item: Record<string, unknown>): Envelope | undefined {
+  switch (item.entity) {
+    case 'Person': {
+      const person = toPerson(item);
+      return {
+        id: person.eventId,
+        type: PERSON_EVENT_TYPES[person.lastChange],
+        time: person.updatedAt,
+        subject: person.personId,
+        data: personRecordedFacts(person),
+      } as Envelope;
+    }
+    case 'BirthRegistration': {
+      // Only the registration's own fields are read; resident IDs inside stay encrypted.
+      const registered = birthRegisteredFacts(item as unknown as BirthRegistration);
+      if (!registered) return undefined;
+      return {
+        id: registered.eventId,
+        type: BIRTH_REGISTERED,
+        time: registered.data.registeredAt,
+        subject: registered.data.registrationId,
+        data: registered.data,
+      };
+    }
+    case 'Household': {
+      const household = item as unknown as Household;
+      return {
+        id: household.eventId,
+        type: HOUSEHOLD_CHANGED,
+        time: household.updatedAt,
+        subject: household.householdId,
+        data: householdChangedFacts(household),
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -33,19 +83,14 @@ export function buildPublisher(deps: PublisherDeps) {
     record: async (record: DynamoDBRecord) => {
       const image = record.dynamodb?.NewImage;
       if (!image || record.eventName === 'REMOVE') return;
-      const item = unmarshall(image as Record<string, AttributeValue>);
-      if (item.entity !== 'Person') return;
-      const person = toPerson(item);
+      const event = eventOf(unmarshall(image as Record<string, AttributeValue>));
+      if (!event) return;
       await deps.payout.publish({
         specversion: '1.0',
-        id: person.eventId,
         source,
-        type: PERSON_EVENT_TYPES[person.lastChange],
-        time: person.updatedAt,
-        subject: person.personId,
         datacontenttype: 'application/json',
-        data: personRecordedFacts(person),
-      });
+        ...event,
+      } as DomainEvent);
     },
   });
 }

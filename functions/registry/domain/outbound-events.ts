@@ -1,0 +1,48 @@
+import type { BirthRegistered, HouseholdChanged } from '../../../shared/events/catalog';
+import { type BirthRegistration, currentDetails } from './birth-registration';
+import { deriveFamilyType, type Household } from './household';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The facts of a registered birth that leave the registry: dates, sex, regions, birth
+ * order, timeliness. Undefined unless the latest action is the registration itself.
+ */
+export function birthRegisteredFacts(
+  registration: BirthRegistration,
+): { eventId: string; data: BirthRegistered } | undefined {
+  const action = registration.actions.at(-1);
+  if (action?.type !== 'registered' || !action.registrationNumber) return undefined;
+  const details = currentDetails(registration);
+  const registeredDate = action.at.slice(0, 10);
+  return {
+    eventId: action.actionId,
+    data: {
+      registrationId: registration.registrationId,
+      registrationNumber: action.registrationNumber,
+      registeredAt: action.at,
+      childBirthDate: details.child.birthDate,
+      childSex: details.child.sex,
+      birthRegion: details.child.birthRegion,
+      residenceRegion: details.residenceRegion,
+      motherHukouRegion: details.mother.hukouRegion,
+      birthOrder: details.birthOrder,
+      channel: registration.channel,
+      daysToRegister: Math.round((Date.parse(registeredDate) - Date.parse(details.child.birthDate)) / DAY_MS),
+    },
+  };
+}
+
+/** A household's members (ids and whether alive only) and its derived family type. */
+export function householdChangedFacts(household: Household): HouseholdChanged {
+  return {
+    householdId: household.householdId,
+    version: household.version,
+    familyType: deriveFamilyType(household.members),
+    members: household.members.map((m) => ({
+      role: m.role,
+      ...(m.personId ? { personId: m.personId } : {}),
+      alive: m.alive,
+    })),
+  };
+}

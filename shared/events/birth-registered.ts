@@ -1,0 +1,45 @@
+import * as z from 'zod';
+import { ULID_PATTERN } from '../domain/ids';
+import { REGION_CODE_PATTERN } from '../domain/region-code';
+
+export const BIRTH_REGISTERED = 'cn.gov.jiahe.birth.registered.v1';
+
+const Region = z.string().regex(REGION_CODE_PATTERN);
+
+/**
+ * A birth was registered. Carries what statistics, benefits and the family's hukou province
+ * need, and no names or resident IDs.
+ */
+export const BirthRegistered = z.object({
+  registrationId: z.string().regex(ULID_PATTERN),
+  registrationNumber: z.string().regex(/^\d{6}-\d{4}-\d{6}$/),
+  registeredAt: z.iso.datetime(),
+  childBirthDate: z.iso.date(),
+  childSex: z.enum(['male', 'female']),
+  childPersonId: z.string().regex(ULID_PATTERN).optional(),
+  birthRegion: Region,
+  residenceRegion: Region,
+  motherHukouRegion: Region,
+  birthOrder: z.number().int().positive(),
+  channel: z.enum(['app', 'counter']),
+  /** Days from birth to registration: registration timeliness for statistics. */
+  daysToRegister: z.number().int(),
+});
+export type BirthRegistered = z.infer<typeof BirthRegistered>;
+
+export const HOUSEHOLD_CHANGED = 'cn.gov.jiahe.household.changed.v1';
+
+/** A household's members and derived family type, whole, on every change. */
+export const HouseholdChanged = z.object({
+  householdId: z.string().regex(ULID_PATTERN),
+  version: z.number().int().positive(),
+  familyType: z.enum(['only-child', 'bereaved', 'disabled-only-child', 'other']),
+  members: z.array(
+    z.object({
+      role: z.enum(['mother', 'father', 'child']),
+      personId: z.string().regex(ULID_PATTERN).optional(),
+      alive: z.boolean(),
+    }),
+  ),
+});
+export type HouseholdChanged = z.infer<typeof HouseholdChanged>;

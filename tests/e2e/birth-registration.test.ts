@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/in-process-runtime';
+import { residentIdFor } from '../support/resident-ids';
+import { http, province, token } from './support';
+
+describe('birth registration over HTTP on the local cloud', () => {
+  const zj = province['33'];
+
+  it('a citizen submits, a registrar validates and registers; the child reaches the register and payout', async () => {
+    const parent = await token(zj(), 'citizen-e2e-1', ['citizen']);
+    const registrar = await token(zj(), 'registrar-e2e-2', ['registrar'], '330100');
+    const officer = await token(zj(), 'officer-e2e-2', ['payout-officer'], '330000');
+    const childId = residentIdFor('330106', '2026-02-14', '057');
+    const body = {
+      child: {
+        name: '赵安',
+        sex: 'male',
+        birthDate: '2026-02-14',
+        birthRegion: '330106',
+        residentId: childId,
+      },
+      mother: {
+        name: '孙丽',
+        residentId: residentIdFor('510104', '1994-06-07', '062'),
+        birthDate: '1994-06-07',
+        hukouRegion: '510104',
+      },
+      residenceRegion: '330106',
+      birthOrder: 1,
+    };
+    const submit = () =>
+      http(zj(), 'POST', '/v1/me/birth-registrations', {
+        token: parent,
+        headers: { 'idempotency-key': 'birth-e2e-1' },
+        body,
+      });
+    const submitted = await submit();
+    expect(submitted.status).toBe(201);
+    const id = submitted.body.registrationId;
+    const again = await submit();
+    expect(again.body.registrationId).toBe(id);
+
+    const action = (name: string, version: number) =>
+      http(zj(), 'POST', `/v1/birth-registrations/${id}/actions/${name}`, {
+        token: registrar,
+        body: {},
+        headers: { 'if-match': `"${version}"` },
+      });
+    expect((await action('validate', 1)).status).toBe(200);
+    const registered = await action('register', 2);
+    expect(registered.status).toBe(200);
+    expect(registered.body.registrationNumber).toMatch(/^330106-\d{4}-\d{6}$/);
+
+    const found = await http(zj(), 'GET', `/v1/persons?residentId=${childId}`, { token: registrar });
+    expect(found.body.items).toHaveLength(1);
+    const personId = found.body.items[0].personId;
+    const facts = await eventually(async () => {
+      const reply = await http(zj(), 'GET', `/v1/person-facts/${personId}`, { token: officer });
+      return reply.status === 200 ? reply.body : undefined;
+    });
+    expect(facts).toMatchObject({ birthDate: '2026-02-14', alive: true });
+
+    const mine = await http(zj(), 'GET', '/v1/me/birth-registrations', { token: parent });
+    expect(mine.body.items[0]).toMatchObject({ registrationId: id, status: 'registered' });
+    expect(JSON.stringify(mine.body)).not.toContain(childId);
+
+    // Every event the registration produced was consumed: nothing waits in a DLQ.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const health = await http(zj(), 'GET', '/health');
+    expect(health.body.dependencies.sqs.dlqDepth).toEqual({
+      'payout-inbound-dlq': 0,
+      'registry-stream-dlq': 0,
+    });
+  });
+});

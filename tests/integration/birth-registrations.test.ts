@@ -1,0 +1,300 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  birthRegistrationItem,
+  dynamoBirthRegistrationRepository,
+} from '../../functions/registry/adapters/birth-registration-repository';
+import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
+import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
+import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
+import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
+import { apiEvent, staffClaims } from '../support/api-event';
+import { context, parsed, quietObservability } from '../support/lambda';
+import { countItems, provisionForTest } from '../support/local-aws';
+import { residentIdFor } from '../support/resident-ids';
+
+const registrar = staffClaims('registrar-1', ['registrar'], '330100');
+const otherRegistrar = staffClaims('registrar-2', ['registrar'], '330100');
+const citizen = (sub: string) => staffClaims(sub, ['citizen']);
+
+const details = (childBirth: string, motherSequence: string, overrides: Record<string, unknown> = {}) => ({
+  child: {
+    name: '王小宝',
+    sex: 'male',
+    birthDate: childBirth,
+    birthRegion: '330106',
+    residentId: residentIdFor('330106', childBirth, '011'),
+  },
+  mother: {
+    name: '李芳',
+    residentId: residentIdFor('510104', '1992-04-05', motherSequence),
+    birthDate: '1992-04-05',
+    hukouRegion: '510104',
+  },
+  father: {
+    name: '王强',
+    residentId: residentIdFor('330106', '1990-01-01', '015'),
+    birthDate: '1990-01-01',
+    hukouRegion: '330106',
+  },
+  residenceRegion: '330106',
+  birthOrder: 1,
+  ...overrides,
+});
+
+describe('birth registrations against DynamoDB Local', () => {
+  let handler: ReturnType<typeof buildBirthRegistrationsApi>;
+  let table: string;
+  let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
+
+  beforeAll(async () => {
+    const provisioned = await provisionForTest('65');
+    aws = provisioned.aws;
+    table = provisioned.resources.tables.registry;
+    const cipher = aesGcmFieldCipher('e'.repeat(64));
+    handler = buildBirthRegistrationsApi({
+      registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
+      households: dynamoHouseholdRepository(aws.documents, table, birthRegistrationItem(cipher)),
+      persons: dynamoPersonRepository(aws.documents, table),
+      hasher: hmacResidentIdHasher('h'.repeat(64)),
+      observability: quietObservability(),
+    });
+  });
+
+  const call = async (
+    method: string,
+    route: string,
+    options: {
+      path?: Record<string, string>;
+      body?: unknown;
+      headers?: Record<string, string>;
+      query?: Record<string, string>;
+      claims: Record<string, string>;
+    },
+  ) => {
+    let path = route;
+    for (const [k, v] of Object.entries(options.path ?? {})) path = path.replace(`{${k}}`, v);
+    const event = apiEvent({
+      method,
+      route,
+      path,
+      ...(options.path ? { pathParameters: options.path } : {}),
+      headers: { 'content-type': 'application/json', ...options.headers },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      claims: options.claims,
+    });
+    if (options.query) event.queryStringParameters = options.query;
+    return parsed(await handler(event, context()));
+  };
+  const act = (
+    registrationId: string,
+    action: string,
+    version: number,
+    claims = registrar,
+    body: unknown = {},
+  ) =>
+    call('POST', '/v1/birth-registrations/{registrationId}/actions/{action}', {
+      path: { registrationId, action },
+      body,
+      headers: { 'if-match': `"${version}"` },
+      claims,
+    });
+
+  it('takes a citizen submission through validation and registration to a household with the child', async () => {
+    const submitted = await call('POST', '/v1/me/birth-registrations', {
+      body: details('2026-03-01', '022'),
+      claims: citizen('citizen-1'),
+    });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({
+      status: 'submitted',
+      channel: 'app',
+      version: 1,
+      availableActions: ['validate'],
+    });
+    expect(submitted.body.details.mother.residentId).toMatch(/^5101\*+/);
+    const id = submitted.body.registrationId;
+
+    const validated = await act(id, 'validate', 1);
+    expect(validated.status).toBe(200);
+    expect(validated.body.status).toBe('validated');
+    const registered = await act(id, 'register', 2);
+    expect(registered.status).toBe(200);
+    expect(registered.body.status).toBe('registered');
+    expect(registered.body.registrationNumber).toMatch(/^330106-\d{4}-000001$/);
+
+    // The child now has a person record and sits in the mother's household, an only child.
+    const hasher = hmacResidentIdHasher('h'.repeat(64));
+    const body = details('2026-03-01', '022');
+    const child = await dynamoPersonRepository(aws.documents, table).findByResidentIdHash(
+      hasher.hash(body.child.residentId),
+    );
+    expect(child?.person).toMatchObject({
+      name: '王小宝',
+      birthDate: '2026-03-01',
+      hukouRegion: '510104',
+      residenceRegion: '330106',
+    });
+    const cipher = aesGcmFieldCipher('e'.repeat(64));
+    const household = await dynamoHouseholdRepository(
+      aws.documents,
+      table,
+      birthRegistrationItem(cipher),
+    ).findByMother(hasher.hash(body.mother.residentId));
+    expect(household?.members.map((m) => m.role)).toEqual(['mother', 'father', 'child']);
+    const shown = await call('GET', '/v1/households/{householdId}', {
+      path: { householdId: household?.householdId ?? '' },
+      claims: registrar,
+    });
+    expect(shown.status).toBe(200);
+    expect(shown.body.familyType).toBe('only-child');
+    expect(shown.body.members[2]).toMatchObject({ personId: child?.person.personId, registrationId: id });
+
+    const mine = await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-1') });
+    expect(mine.body.items.map((r: { registrationId: string }) => r.registrationId)).toEqual([id]);
+    expect(
+      (await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-2') })).body.items,
+    ).toEqual([]);
+
+    const listed = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'registered' },
+      claims: registrar,
+    });
+    expect(listed.body.items.map((r: { registrationId: string }) => r.registrationId)).toContain(id);
+  });
+
+  it('stores resident IDs encrypted, never in clear', async () => {
+    const body = details('2026-03-02', '024');
+    await call('POST', '/v1/birth-registrations', { body, claims: registrar });
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const scan = await aws.dynamodb.send(new ScanCommand({ TableName: table }));
+    const raw = JSON.stringify(scan.Items);
+    expect(raw).not.toContain(body.mother.residentId);
+    expect(raw).not.toContain(body.child.residentId);
+    expect(raw).toContain('enc:v1:');
+  });
+
+  it('flags a second registration of the same birth for review instead of claiming it twice', async () => {
+    const body = details('2026-03-03', '026');
+    const first = await call('POST', '/v1/birth-registrations', { body, claims: registrar });
+    const second = await call('POST', '/v1/birth-registrations', {
+      body: { ...body, child: { ...body.child, name: '王大宝' } },
+      claims: registrar,
+    });
+    expect(first.body.status).toBe('submitted');
+    expect(second.status).toBe(201);
+    expect(second.body.status).toBe('flagged-duplicate');
+    expect(second.body.history[1]).toMatchObject({
+      type: 'flagged-duplicate',
+      duplicateOf: first.body.registrationId,
+    });
+  });
+
+  it('refuses invalid resident IDs, unknown regions and impossible dates by field, writing nothing', async () => {
+    const items = await countItems(aws.dynamodb, table);
+    const bad = details('2026-03-04', '028');
+    const badId = `${bad.mother.residentId.slice(0, 17)}${bad.mother.residentId.endsWith('0') ? '1' : '0'}`;
+    const reply = await call('POST', '/v1/birth-registrations', {
+      body: { ...bad, mother: { ...bad.mother, residentId: badId }, residenceRegion: '330199' },
+      claims: registrar,
+    });
+    expect(reply.status).toBe(422);
+    expect(reply.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['body.residenceRegion']),
+    );
+    const audit = await call('POST', '/v1/birth-registrations', {
+      body: { ...bad, mother: { ...bad.mother, residentId: badId } },
+      claims: registrar,
+    });
+    expect(audit.status).toBe(422);
+    expect(audit.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'body.mother.residentId', code: 'RID_CHECKSUM' }),
+    );
+    const future = await call('POST', '/v1/birth-registrations', {
+      body: details('2099-01-01', '030'),
+      claims: registrar,
+    });
+    expect(future.status).toBe(422);
+    expect(await countItems(aws.dynamodb, table)).toBe(items);
+  });
+
+  it('keeps registrars to their region and citizens to the app routes', async () => {
+    const created = await call('POST', '/v1/birth-registrations', {
+      body: details('2026-03-05', '032'),
+      claims: registrar,
+    });
+    // Visible to staff of the birth, residence and mother's hukou regions (here 3301 and 5101), no one else.
+    const ningbo = staffClaims('registrar-nb', ['registrar'], '330200');
+    const read = await call('GET', '/v1/birth-registrations/{registrationId}', {
+      path: { registrationId: created.body.registrationId },
+      claims: ningbo,
+    });
+    expect(read.status).toBe(403);
+    expect(JSON.stringify(read.body)).not.toContain('李芳');
+    const outside = await call('POST', '/v1/birth-registrations', {
+      body: details('2026-03-06', '034', {
+        residenceRegion: '510104',
+        child: { ...details('2026-03-06', '034').child, birthRegion: '510104' },
+      }),
+      claims: registrar,
+    });
+    expect(outside.status).toBe(403);
+    expect(
+      (
+        await call('GET', '/v1/birth-registrations', {
+          query: { status: 'submitted', region: '51' },
+          claims: registrar,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('GET', '/v1/birth-registrations/{registrationId}', {
+          path: { registrationId: created.body.registrationId },
+          claims: citizen('c-9'),
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('corrects a registered record only with a reason and a second registrar, keeping the old value', async () => {
+    const created = await call('POST', '/v1/birth-registrations', {
+      body: details('2026-03-07', '036'),
+      claims: registrar,
+    });
+    const id = created.body.registrationId;
+    await act(id, 'validate', 1);
+    await act(id, 'register', 2);
+    const noReason = await act(id, 'request-correction', 3, registrar, {
+      changes: { 'child.name': '王晓宝' },
+    });
+    expect(noReason.status).toBe(422);
+    const requested = await act(id, 'request-correction', 3, registrar, {
+      reason: '姓名录入错误',
+      changes: { 'child.name': '王晓宝' },
+    });
+    expect(requested.status).toBe(200);
+    expect((await act(id, 'approve-correction', 4, registrar)).status).toBe(403);
+    const approved = await act(id, 'approve-correction', 4, otherRegistrar);
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('registered');
+    expect(approved.body.details.child.name).toBe('王晓宝');
+    const change = approved.body.history.find((a: { type: string }) => a.type === 'correction-approved')
+      .changes['child.name'];
+    expect(change).toEqual({ from: '王小宝', to: '王晓宝' });
+    expect((await act(id, 'register', 5)).status).toBe(409);
+    expect((await act(id, 'validate', 4)).status).toBe(412);
+  });
+
+  it('answers 404 for unknown registrations and 422 for unknown actions', async () => {
+    expect(
+      (
+        await call('GET', '/v1/birth-registrations/{registrationId}', {
+          path: { registrationId: '01J00000000000000000000000' },
+          claims: registrar,
+        })
+      ).status,
+    ).toBe(404);
+    expect((await act('01J00000000000000000000000', 'approve', 1)).status).toBe(422);
+  });
+});
