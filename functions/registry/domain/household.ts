@@ -73,5 +73,6 @@ export function addChild(
     members: [...household.members, child],
     version: household.version + 1,
     updatedAt: at,
+    eventId,
   };
 }
