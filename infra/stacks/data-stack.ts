@@ -33,6 +33,13 @@ const SECRETS: Readonly<Record<SecretName, { description: string; noRotationReas
       'stored record. Rotation is a planned operation in the operations runbook (look up under both keys ' +
       'while re-hashing), not an automatic schedule.',
   },
+  'resident-id-encryption-key': {
+    description: 'AES-256-GCM key material for resident ID numbers stored inside registry records',
+    noRotationReason:
+      'Field-encryption key: every stored resident ID is encrypted under it, so a new key means re-encrypting ' +
+      'those fields. Rotation is a planned operation in the operations runbook (decrypt with either key while ' +
+      're-encrypting), not an automatic schedule.',
+  },
 };
 
 /**
