@@ -5,7 +5,12 @@ import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import {
+  AccessDeniedError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { regionExists } from '../../../shared/domain/region-codes';
 import { apiHandler } from '../../../shared/http/api-handler';
@@ -27,9 +32,11 @@ import { auditBirthRegistration, hasBlockingFindings } from '../domain/audit/bir
 import type { AuditFinding as DetailedFinding } from '../domain/audit/types';
 import {
   applyRegistrationAction,
+  availableCommands,
   type BirthDetails,
   type BirthRegistration,
   currentDetails,
+  deriveStatus,
   proposedDetails,
   type RegistrationCommand,
   registrationNumberFor,
@@ -136,6 +143,11 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
   };
 
   const register = async (registration: BirthRegistration, principal: Principal) => {
+    // Refuse a wrong state before a serial is drawn, so numbers are not burnt needlessly.
+    const status = deriveStatus(registration.actions);
+    if (!availableCommands(status).includes('register')) {
+      throw new ConflictError(`Cannot register a registration in status ${status}.`);
+    }
     const details = currentDetails(registration);
     const findings = audit(details);
     refuseOnErrors(findings, 'details.');
