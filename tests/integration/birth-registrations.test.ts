@@ -1,8 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  birthRegistrationItem,
-  dynamoBirthRegistrationRepository,
-} from '../../functions/registry/adapters/birth-registration-repository';
+import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -54,7 +51,7 @@ describe('birth registrations against DynamoDB Local', () => {
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     handler = buildBirthRegistrationsApi({
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
-      households: dynamoHouseholdRepository(aws.documents, table, birthRegistrationItem(cipher)),
+      households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
       observability: quietObservability(),
@@ -135,12 +132,9 @@ describe('birth registrations against DynamoDB Local', () => {
       hukouRegion: '510104',
       residenceRegion: '330106',
     });
-    const cipher = aesGcmFieldCipher('e'.repeat(64));
-    const household = await dynamoHouseholdRepository(
-      aws.documents,
-      table,
-      birthRegistrationItem(cipher),
-    ).findByMother(hasher.hash(body.mother.residentId));
+    const household = await dynamoHouseholdRepository(aws.documents, table).findByMother(
+      hasher.hash(body.mother.residentId),
+    );
     expect(household?.members.map((m) => m.role)).toEqual(['mother', 'father', 'child']);
     const shown = await call('GET', '/v1/households/{householdId}', {
       path: { householdId: household?.householdId ?? '' },

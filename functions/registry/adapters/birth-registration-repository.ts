@@ -11,6 +11,7 @@ import { ConflictError, StaleVersionError } from '../../../shared/domain/errors'
 import { type BirthDetails, type BirthRegistration, deriveStatus } from '../domain/birth-registration';
 import type { BirthRegistrationRepository, DuplicateKeys } from '../domain/birth-registration-ports';
 import type { FieldCipher } from './field-cipher';
+import { commitRegistration } from './registration-commit';
 
 const key = (id: string) => ({ pk: `BREG#${id}`, sk: 'BREG' });
 const claimKeys = (keys: DuplicateKeys) => [
@@ -196,6 +197,8 @@ export function dynamoBirthRegistrationRepository(
         Limit: limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
+
+    commitRegistration: (outcome) => commitRegistration(db, table, item, outcome),
 
     async nextSerial(region, year) {
       const out = await db.send(

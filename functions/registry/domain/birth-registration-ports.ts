@@ -40,6 +40,8 @@ export interface BirthRegistrationRepository {
   ): Promise<Page<BirthRegistration>>;
   /** The next registration serial of a region and year (1, 2, 3…); gaps are possible, repeats never. */
   nextSerial(region: string, year: number): Promise<number>;
+  /** Writes the outcome of `register` atomically (StaleVersionError if anything moved). */
+  commitRegistration(outcome: RegistrationOutcome): Promise<void>;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface RegistrationOutcome {
 export interface HouseholdRepository {
   find(householdId: string): Promise<Household | undefined>;
   findByMother(motherHash: string): Promise<Household | undefined>;
-  /** Writes the outcome of `register` atomically (StaleVersionError if anything moved). */
-  commitRegistration(outcome: RegistrationOutcome): Promise<void>;
+  /** The household a person belongs to as a member, if any. */
+  findByMember(personId: string): Promise<Household | undefined>;
+  /** Stores a changed household if its stored version is still `expectedVersion`. */
+  save(next: Household, expectedVersion: number): Promise<void>;
 }

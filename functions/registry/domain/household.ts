@@ -76,3 +76,24 @@ export function addChild(
     eventId,
   };
 }
+
+/**
+ * Marks a member as deceased, so the family type follows (an only child's death makes the
+ * family bereaved). Undefined when the household already knows: replays change nothing.
+ */
+export function recordMemberDeath(
+  household: Household,
+  personId: string,
+  at: string,
+  eventId: string,
+): Household | undefined {
+  const member = household.members.find((m) => m.personId === personId);
+  if (!member?.alive) return undefined;
+  return {
+    ...household,
+    members: household.members.map((m) => (m.personId === personId ? { ...m, alive: false } : m)),
+    version: household.version + 1,
+    updatedAt: at,
+    eventId,
+  };
+}

@@ -20,10 +20,7 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
-import {
-  birthRegistrationItem,
-  dynamoBirthRegistrationRepository,
-} from '../adapters/birth-registration-repository';
+import { dynamoBirthRegistrationRepository } from '../adapters/birth-registration-repository';
 import { aesGcmFieldCipher } from '../adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
@@ -185,7 +182,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       existing: { child: childPerson?.person, mother: motherPerson?.person, father: fatherPerson?.person },
       context: { actor: principal.subject, clock, newId },
     });
-    await deps.households.commitRegistration({
+    await deps.registrations.commitRegistration({
       registration: next,
       expectedVersion: registration.version,
       household: plan.household,
@@ -318,7 +315,7 @@ export const handler = initOnce(async () => {
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
     registrations: dynamoBirthRegistrationRepository(documents, table, cipher),
-    households: dynamoHouseholdRepository(documents, table, birthRegistrationItem(cipher)),
+    households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
     idempotency: new DynamoDBPersistenceLayer({

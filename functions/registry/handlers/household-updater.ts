@@ -1,0 +1,52 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { batchHandler } from '../../../shared/aws/batch-handler';
+import { tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { newUlid } from '../../../shared/domain/ids';
+import type { Observability } from '../../../shared/observability';
+import { dynamoHouseholdRepository } from '../adapters/household-repository';
+import { toPerson } from '../adapters/person-item';
+import type { HouseholdRepository } from '../domain/birth-registration-ports';
+import { recordMemberDeath } from '../domain/household';
+
+export interface HouseholdUpdaterDeps {
+  readonly households: Pick<HouseholdRepository, 'findByMember' | 'save'>;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly observability?: Observability;
+}
+
+/**
+ * Keeps households in step with their members' records: a recorded death marks the
+ * member deceased, so the derived family type follows (an only child's death makes the
+ * family bereaved) and a household event goes out. Fed by the registry table stream;
+ * replays change nothing.
+ */
+export function buildHouseholdUpdater(deps: HouseholdUpdaterDeps) {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
+  return batchHandler({
+    service: 'registry-household-updater',
+    source: 'stream',
+    observability: deps.observability,
+    record: async (record: DynamoDBRecord) => {
+      const image = record.dynamodb?.NewImage;
+      if (!image || record.eventName === 'REMOVE') return;
+      const item = unmarshall(image as Record<string, AttributeValue>);
+      if (item.entity !== 'Person' || item.alive !== false) return;
+      const person = toPerson(item);
+      const household = await deps.households.findByMember(person.personId);
+      if (!household) return;
+      const next = recordMemberDeath(household, person.personId, clock.now().toISOString(), newId());
+      if (next) await deps.households.save(next, household.version);
+    },
+  });
+}
+
+export const handler = initOnce(() =>
+  buildHouseholdUpdater({ households: dynamoHouseholdRepository(documentClient(), tableName('registry')) }),
+);
