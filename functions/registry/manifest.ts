@@ -44,6 +44,7 @@ export const registryManifest: AreaManifest = {
         },
         { method: 'GET', path: '/v1/me/birth-registrations', roles: ['citizen'] },
         { method: 'POST', path: '/v1/me/birth-registrations', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/households', roles: ['registrar', 'auditor'] },
         { method: 'GET', path: '/v1/households/{householdId}', roles: ['registrar', 'auditor'] },
       ],
       tables: [
@@ -54,6 +55,38 @@ export const registryManifest: AreaManifest = {
       secrets: ['resident-id-hash-key', 'resident-id-encryption-key'],
     },
     {
+      name: 'registry-certificates-api',
+      description:
+        'Certificates for families (独生子女父母光荣证, 特扶证): issue, revoke, list, public verification',
+      entry: 'functions/registry/handlers/certificates-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'POST', path: '/v1/certificates', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/certificates', roles: ['registrar', 'auditor'] },
+        { method: 'POST', path: '/v1/certificates/{certificateId}/actions/revoke', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/me/certificates', roles: ['citizen'] },
+        // Anyone shown a certificate may check it, without an account: the answer discloses
+        // validity, kind, issue date, issuing office and a masked name only.
+        { method: 'GET', path: '/v1/public/certificates/verify', roles: [], public: true },
+      ],
+      tables: [
+        { table: 'registry', access: 'readWrite' },
+        { table: 'idempotency', access: 'readWrite' },
+      ],
+      sends: [],
+    },
+    {
+      name: 'registry-household-updater',
+      description: 'Keeps households in step with their members: a recorded death updates the family type',
+      entry: 'functions/registry/handlers/household-updater.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+    },
+    {
       name: 'registry-publisher',
       description: 'Turns registry table changes into domain events for other areas',
       entry: 'functions/registry/handlers/publisher.ts',
@@ -62,6 +95,26 @@ export const registryManifest: AreaManifest = {
       stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
       tables: [],
       sends: [{ queue: 'payout-inbound', access: 'send' }],
+    },
+    {
+      name: 'registry-statistics',
+      description: 'Keeps birth and migration counters by region and month from registry table changes',
+      entry: 'functions/registry/handlers/statistics-projector.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+    },
+    {
+      name: 'registry-reports-api',
+      description: 'Birth statistics by region and month for staff: aggregates only',
+      entry: 'functions/registry/handlers/reports-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [{ method: 'GET', path: '/v1/reports/births', roles: ['registrar', 'auditor'] }],
+      tables: [{ table: 'registry', access: 'read' }],
+      sends: [],
     },
   ],
 };

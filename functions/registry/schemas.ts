@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
 import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
 import { regionExists } from '../../shared/domain/region-codes';
+import { CERTIFICATE_KINDS, normaliseVerificationCode } from './domain/certificate';
 
 /** A GB/T 2260 code that exists in the current list (not merely six digits). */
 const RegionCode = z
@@ -175,3 +176,106 @@ export const HouseholdIdParams = z.object({
   householdId: z.string().regex(ULID_PATTERN, 'must be a household id (ULID)'),
 });
 export type HouseholdIdParams = z.infer<typeof HouseholdIdParams>;
+
+export const CertificateKind = z.enum(CERTIFICATE_KINDS);
+export type CertificateKind = z.infer<typeof CertificateKind>;
+
+const CertificateId = z.string().regex(ULID_PATTERN, 'must be a certificate id (ULID)');
+const HouseholdId = z.string().regex(ULID_PATTERN, 'must be a household id (ULID)');
+
+/** `POST /v1/certificates`: the family type that decides eligibility is derived, never sent. */
+export const IssueCertificateRequest = z.strictObject({ householdId: HouseholdId, kind: CertificateKind });
+export type IssueCertificateRequest = z.infer<typeof IssueCertificateRequest>;
+
+/** `POST /v1/certificates/{certificateId}/actions/revoke` */
+export const RevokeCertificateRequest = z.strictObject({ reason: Reason });
+export type RevokeCertificateRequest = z.infer<typeof RevokeCertificateRequest>;
+
+export const CertificateIdParams = z.object({ certificateId: CertificateId });
+export type CertificateIdParams = z.infer<typeof CertificateIdParams>;
+
+/** `GET /v1/certificates?householdId=` */
+export const CertificateListQuery = z.strictObject({ householdId: HouseholdId });
+export type CertificateListQuery = z.infer<typeof CertificateListQuery>;
+
+/**
+ * `GET /v1/public/certificates/verify?code=`: 16 Crockford base32 characters in any case,
+ * with or without dashes; parsed to the stored form (upper case, no dashes).
+ */
+export const VerifyCertificateQuery = z.strictObject({
+  code: z
+    .string()
+    .max(40)
+    .refine(
+      (code) => normaliseVerificationCode(code) !== undefined,
+      'must be a code like XXXX-XXXX-XXXX-XXXX',
+    )
+    .transform((code) => normaliseVerificationCode(code) ?? ''),
+});
+export type VerifyCertificateQuery = z.infer<typeof VerifyCertificateQuery>;
+
+/** Reports cover at most three years, month by month. */
+export const MAX_REPORT_MONTHS = 36;
+
+const ReportMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
+const reportMonthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+
+/**
+ * `GET /v1/reports/births?region=&from=YYYY-MM&to=YYYY-MM`: a region code or its prefix
+ * (2, 4 or 6 digits; the caller's own region when left out), and a period of at most 36
+ * months with `from` not after `to`.
+ */
+export const ReportsBirthsQuery = z
+  .strictObject({
+    region: z
+      .string()
+      .regex(/^[1-9]\d(\d{2}){0,2}$/, 'must be a region code or its prefix of 2 or 4 digits')
+      .optional(),
+    from: ReportMonth,
+    to: ReportMonth,
+  })
+  .superRefine(({ from, to }, context) => {
+    const span = reportMonthIndex(to) - reportMonthIndex(from) + 1;
+    if (span < 1) context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (span > MAX_REPORT_MONTHS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be at most ${MAX_REPORT_MONTHS} months after from, both included`,
+      });
+    }
+  });
+export type ReportsBirthsQuery = z.infer<typeof ReportsBirthsQuery>;
+
+const BirthFiguresView = z.object({
+  births: z.number().int(),
+  male: z.number().int(),
+  female: z.number().int(),
+  /** Boys per 100 girls; null when no girls were born. */
+  sexRatio: z.number().nullable(),
+  birthOrder: z.object({ first: z.number().int(), second: z.number().int(), thirdOrLater: z.number().int() }),
+  timeliness: z.object({
+    within30Days: z.number().int(),
+    within1Year: z.number().int(),
+    later: z.number().int(),
+  }),
+  migrantBirths: z.number().int(),
+  movedIn: z.number().int(),
+  movedOut: z.number().int(),
+});
+
+/** The births report: figures per month and for the whole period; counts only, never persons. */
+export const BirthsReportView = z.object({
+  region: z.string(),
+  from: z.string(),
+  to: z.string(),
+  months: z.array(BirthFiguresView.extend({ month: z.string() })),
+  total: BirthFiguresView,
+});
+export type BirthsReportView = z.infer<typeof BirthsReportView>;
+
+/** `GET /v1/households?personId=`: the household a person belongs to. */
+export const HouseholdQuery = z.strictObject({
+  personId: z.string().regex(ULID_PATTERN, 'must be a person id (ULID)'),
+});
+export type HouseholdQuery = z.infer<typeof HouseholdQuery>;

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { BIRTH_REGISTERED, BirthRegistered, HOUSEHOLD_CHANGED, HouseholdChanged } from './birth-registered';
+import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, CertificateChanged } from './certificate';
 import { EventEnvelope } from './envelope';
 import {
   PERSON_CORRECTED,
@@ -21,6 +22,8 @@ export const eventCatalog = {
   [PERSON_DECEASED]: PersonRecorded,
   [BIRTH_REGISTERED]: BirthRegistered,
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
+  [CERTIFICATE_ISSUED]: CertificateChanged,
+  [CERTIFICATE_REVOKED]: CertificateChanged,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventType = keyof typeof eventCatalog;
@@ -58,6 +61,9 @@ export const isPersonEvent = (
 export {
   BIRTH_REGISTERED,
   BirthRegistered,
+  CERTIFICATE_ISSUED,
+  CERTIFICATE_REVOKED,
+  CertificateChanged,
   HOUSEHOLD_CHANGED,
   HouseholdChanged,
   PERSON_CORRECTED,

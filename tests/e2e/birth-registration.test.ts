@@ -6,7 +6,7 @@ import { http, province, token } from './support';
 describe('birth registration over HTTP on the local cloud', () => {
   const zj = province['33'];
 
-  it('a citizen submits, a registrar validates and registers; the child reaches the register and payout', async () => {
+  it('a citizen submits, a registrar registers; the child reaches the register and payout; a certificate is verified publicly', async () => {
     const parent = await token(zj(), 'citizen-e2e-1', ['citizen']);
     const registrar = await token(zj(), 'registrar-e2e-2', ['registrar'], '330100');
     const officer = await token(zj(), 'officer-e2e-2', ['payout-officer'], '330000');
@@ -59,6 +59,32 @@ describe('birth registration over HTTP on the local cloud', () => {
       return reply.status === 200 ? reply.body : undefined;
     });
     expect(facts).toMatchObject({ birthDate: '2026-02-14', alive: true });
+
+    // The family is now an only-child household: its certificate is issued and verified publicly.
+    const households = await http(zj(), 'GET', `/v1/households?personId=${personId}`, { token: registrar });
+    expect(households.body.items).toHaveLength(1);
+    expect(households.body.items[0].familyType).toBe('only-child');
+    const issued = await http(zj(), 'POST', '/v1/certificates', {
+      token: registrar,
+      body: { householdId: households.body.items[0].householdId, kind: 'only-child-parents' },
+    });
+    expect(issued.status).toBe(201);
+    const verified = await http(
+      zj(),
+      'GET',
+      `/v1/public/certificates/verify?code=${issued.body.verificationCode}`,
+    );
+    expect(verified.status).toBe(200);
+    expect(verified.body).toEqual({
+      valid: true,
+      kind: 'only-child-parents',
+      issuedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      issuingRegion: '330100',
+      issuingRegionName: '浙江省杭州市',
+      holderNameMasked: '孙*',
+    });
+    const certificates = await http(zj(), 'GET', '/v1/me/certificates', { token: parent });
+    expect(certificates.body.items.map((c: { kind: string }) => c.kind)).toEqual(['only-child-parents']);
 
     const mine = await http(zj(), 'GET', '/v1/me/birth-registrations', { token: parent });
     expect(mine.body.items[0]).toMatchObject({ registrationId: id, status: 'registered' });

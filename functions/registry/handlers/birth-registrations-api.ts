@@ -44,12 +44,13 @@ import type {
   DuplicateKeys,
   HouseholdRepository,
 } from '../domain/birth-registration-ports';
-import { deriveFamilyType } from '../domain/household';
+import { deriveFamilyType, type Household } from '../domain/household';
 import type { PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { planRegistration } from '../domain/register-birth';
 import { registryManifest } from '../manifest';
 import {
   HouseholdIdParams,
+  HouseholdQuery,
   MyListQuery,
   RegistrationActionParams,
   RegistrationActionRequest,
@@ -130,6 +131,19 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       location: `/v1/birth-registrations/${registration.registrationId}`,
       etag: etagOf(registration.version),
     });
+  };
+
+  /** A household with its family type, if the caller's region registered one of its births. */
+  const householdView = async (household: Household, principal: Principal) => {
+    const registrations = await Promise.all(
+      household.members.flatMap((m) => (m.registrationId ? [deps.registrations.find(m.registrationId)] : [])),
+    );
+    requireRegionScope(
+      principal,
+      registrations.flatMap((r) => r?.regionScope ?? []),
+    );
+    const { eventId: _event, ...shown } = household;
+    return { ...shown, familyType: deriveFamilyType(household.members) };
   };
 
   const getInScope = async (registrationId: string, principal: Principal) => {
@@ -225,25 +239,16 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         const page = await deps.registrations.listByStatus(status, prefix, limit, decodeCursor(cursor));
         return json(200, { items: page.items.map(registrationView), next: encodeCursor(page.next) });
       },
+      'GET /v1/households': async ({ query, principal }) => {
+        const { personId } = parseWith(HouseholdQuery, query, 'query');
+        const household = await deps.households.findByMember(personId);
+        return json(200, { items: household ? [await householdView(household, principal)] : [] });
+      },
       'GET /v1/households/{householdId}': async ({ pathParameters, principal }) => {
         const { householdId } = parseWith(HouseholdIdParams, pathParameters, 'path');
         const household = await deps.households.find(householdId);
         if (!household) throw new NotFoundError('No household with this id.');
-        const registrations = await Promise.all(
-          household.members.flatMap((m) =>
-            m.registrationId ? [deps.registrations.find(m.registrationId)] : [],
-          ),
-        );
-        // A household is visible to staff of a region where one of its births was registered.
-        requireRegionScope(
-          principal,
-          registrations.flatMap((r) => r?.regionScope ?? []),
-        );
-        return json(
-          200,
-          { ...household, familyType: deriveFamilyType(household.members) },
-          { etag: etagOf(household.version) },
-        );
+        return json(200, await householdView(household, principal), { etag: etagOf(household.version) });
       },
       'GET /v1/birth-registrations/{registrationId}': async ({ pathParameters, principal }) => {
         const { registrationId } = parseWith(RegistrationIdParams, pathParameters, 'path');

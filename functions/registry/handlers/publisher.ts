@@ -16,6 +16,7 @@ import { eventSource } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
 import { toPerson } from '../adapters/person-item';
 import type { BirthRegistration } from '../domain/birth-registration';
+import { type Certificate, certificateEventOf } from '../domain/certificate';
 import type { Household } from '../domain/household';
 import { birthRegisteredFacts, householdChangedFacts } from '../domain/outbound-events';
 import { personRecordedFacts } from '../domain/person-recorded';
@@ -63,6 +64,10 @@ function eventOf(item: Record<string, unknown>): Envelope | undefined {
         subject: household.householdId,
         data: householdChangedFacts(household),
       };
+    }
+    case 'Certificate': {
+      const { eventId, ...event } = certificateEventOf(item as unknown as Certificate);
+      return { id: eventId, ...event };
     }
     default:
       return undefined;

@@ -1,0 +1,190 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { tableName } from '../../../shared/aws/config';
+import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { newUlid } from '../../../shared/domain/ids';
+import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { idempotentPosts } from '../../../shared/http/idempotency';
+import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
+import {
+  type Certificate,
+  type CertificateContext,
+  type CertificateHouseholds,
+  type CertificateRepository,
+  formatVerificationCode,
+  type HouseholdFacts,
+  issueCertificate,
+  revokeCertificate,
+  verificationOf,
+} from '../domain/certificate';
+import { registryManifest } from '../manifest';
+import {
+  CertificateIdParams,
+  CertificateListQuery,
+  IssueCertificateRequest,
+  RevokeCertificateRequest,
+  VerifyCertificateQuery,
+} from '../schemas';
+
+const FUNCTION = 'registry-certificates-api';
+
+/** A fresh random code colliding with a stored one is a 2⁻⁸⁰ event; a few tries are plenty. */
+const ISSUE_ATTEMPTS = 3;
+
+export interface CertificatesApiDeps {
+  readonly certificates: CertificateRepository;
+  readonly households: CertificateHouseholds;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  /** Random bytes for verification codes; crypto by default. */
+  readonly random?: (size: number) => Uint8Array;
+  readonly idempotency?: BasePersistenceLayer;
+  readonly observability?: Observability;
+}
+
+/** A certificate as staff see it: everything but bookkeeping, the code formatted for reading. */
+const staffView = ({ eventId: _event, citizenSubject: _citizen, ...certificate }: Certificate) => ({
+  ...certificate,
+  verificationCode: formatVerificationCode(certificate.verificationCode),
+});
+
+/** A certificate as the family sees it: without staff identities and internal record links. */
+const citizenView = (certificate: Certificate) => {
+  const {
+    issuedBy: _issued,
+    revokedBy: _revoked,
+    holderPersonIds: _persons,
+    ...view
+  } = staffView(certificate);
+  return view;
+};
+
+/** The regions whose staff may act for a household: those of its children's registrations. */
+const regionsOf = (facts: HouseholdFacts): string[] => facts.registrations.flatMap((r) => r.regionScope);
+
+/**
+ * The issuing office: the region in the registrar's token (`custom:region`), which must be a
+ * division in the current list so its name can be printed.
+ */
+function officeRegionOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const region = event.requestContext.authorizer?.jwt?.claims?.['custom:region'];
+  if (typeof region !== 'string' || !regionExists(region)) {
+    throw new AccessDeniedError(
+      'Certificates are issued by an office; your token names no known office region.',
+    );
+  }
+  return region;
+}
+
+/**
+ * Certificates for families (独生子女父母光荣证, 特扶证): a registrar of the family's region
+ * issues one when the household's derived family type qualifies, and revokes it with a
+ * reason; staff list a household's certificates; a family sees its own; and anyone holding
+ * a verification code may check it without an account.
+ */
+export function buildCertificatesApi(deps: CertificatesApiDeps) {
+  const clock = deps.clock ?? systemClock;
+  const context: CertificateContext = {
+    clock,
+    newId: deps.newId ?? (() => newUlid(clock.now().getTime())),
+    ...(deps.random ? { random: deps.random } : {}),
+  };
+
+  /** The household with its registrations, if it lies in the caller's region. */
+  const householdInScope = async (householdId: string, principal: Principal) => {
+    const facts = await deps.households.find(householdId);
+    if (!facts) throw new NotFoundError('No household with this id.');
+    requireRegionScope(principal, regionsOf(facts));
+    return facts;
+  };
+
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
+    ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    observability: deps.observability,
+    handlers: {
+      'POST /v1/certificates': async ({ event, principal }) => {
+        const { householdId, kind } = parseJsonBody(event, IssueCertificateRequest);
+        const facts = await householdInScope(householdId, principal);
+        const issuingRegion = officeRegionOf(event);
+        for (let attempt = 1; ; attempt++) {
+          const certificate = issueCertificate(
+            {
+              kind,
+              household: facts,
+              existing: await deps.certificates.listByHousehold(householdId),
+              issuingRegion,
+              issuingRegionName: fullRegionName(issuingRegion),
+              issuedBy: principal.subject,
+            },
+            context,
+          );
+          if ((await deps.certificates.add(certificate, facts.household.version)) === 'added') {
+            return json(201, staffView(certificate), {
+              location: `/v1/certificates/${certificate.certificateId}`,
+              etag: etagOf(certificate.version),
+            });
+          }
+          if (attempt >= ISSUE_ATTEMPTS) throw new ConflictError('No free verification code; try again.');
+        }
+      },
+      'GET /v1/certificates': async ({ query, principal }) => {
+        const { householdId } = parseWith(CertificateListQuery, query, 'query');
+        await householdInScope(householdId, principal);
+        const items = await deps.certificates.listByHousehold(householdId);
+        return json(200, { items: items.map(staffView) });
+      },
+      'POST /v1/certificates/{certificateId}/actions/revoke': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { certificateId } = parseWith(CertificateIdParams, pathParameters, 'path');
+        const { reason } = parseJsonBody(event, RevokeCertificateRequest);
+        const certificate = await deps.certificates.find(certificateId);
+        if (!certificate) throw new NotFoundError('No certificate with this id.');
+        await householdInScope(certificate.householdId, principal);
+        requireIfMatch(headers, certificate.version);
+        const next = revokeCertificate(certificate, reason, principal.subject, context);
+        await deps.certificates.revoke(next, certificate.version);
+        return json(200, staffView(next), { etag: etagOf(next.version) });
+      },
+      'GET /v1/me/certificates': async ({ principal }) => {
+        const items = await deps.certificates.listByCitizen(principal.subject);
+        return json(200, { items: items.map(citizenView) });
+      },
+      'GET /v1/public/certificates/verify': async ({ query }) => {
+        const { code } = parseWith(VerifyCertificateQuery, query, 'query');
+        const certificate = await deps.certificates.findByCode(code);
+        if (!certificate) throw new NotFoundError('No certificate with this verification code.');
+        // A revocation must show at once, so no cache may keep an older answer.
+        return json(200, verificationOf(certificate), { 'cache-control': 'no-store' });
+      },
+    },
+  });
+}
+
+export const handler = initOnce(async () => {
+  const client = dynamoDbClient();
+  const documents = documentClient(client);
+  const table = tableName('registry');
+  return buildCertificatesApi({
+    certificates: dynamoCertificateRepository(documents, table),
+    households: dynamoCertificateHouseholds(documents, table),
+    idempotency: new DynamoDBPersistenceLayer({
+      tableName: tableName('idempotency'),
+      awsSdkV3Client: client,
+    }),
+  });
+});
