@@ -1,6 +1,7 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '../../local/cloud';
+import { residentIdsIn } from '../support/resident-ids';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,5 +32,9 @@ export default async function setup(project: TestProject) {
   return async () => {
     await cloud.stop();
     await new Promise((resolve) => out.end(resolve));
+    // The whole run's log, after every test: no line may carry a resident ID.
+    const leaked = residentIdsIn(readFileSync(logFile, 'utf8'));
+    if (leaked.length > 0)
+      throw new Error(`${leaked.length} resident ID(s) appeared in the local cloud's log (${logFile})`);
   };
 }

@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '../../local/services/clients';
 import { eventually } from '../support/in-process-runtime';
-import { residentIdFor } from '../support/resident-ids';
+import { residentIdFor, residentIdsIn } from '../support/resident-ids';
 import { http, province, token } from './support';
 
 const usedResidentIds: string[] = [];
@@ -174,6 +174,7 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
     const logs = readFileSync(inject('e2eLogFile'), 'utf8');
     expect(logs.length).toBeGreaterThan(0);
     for (const id of usedResidentIds) expect(logs).not.toContain(id);
+    expect(residentIdsIn(logs)).toEqual([]);
     expect(logs).not.toContain(registrar);
     expect(logs).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\./);
   });

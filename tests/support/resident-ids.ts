@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { residentIdCheckChar } from '../../shared/domain/resident-id';
+import { checkResidentId, RESIDENT_ID_IN_TEXT, residentIdCheckChar } from '../../shared/domain/resident-id';
 
 /**
  * A checksum-valid, made-up resident ID from its parts: region code, birth date
@@ -28,3 +28,10 @@ export const validResidentId = fc
     const id = residentIdFor(region, birthDate, String(sequence).padStart(3, '0'));
     return { id, region, birthDate, sequence };
   });
+
+/** Every checksum-valid resident ID in a text (grouped or not): for scanning logs. */
+export function residentIdsIn(text: string): string[] {
+  return [...text.matchAll(RESIDENT_ID_IN_TEXT)]
+    .map((m) => m[0].replace(/[ -]/g, '').toUpperCase())
+    .filter((id) => checkResidentId(id).ok);
+}
