@@ -33,7 +33,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifests } from '../../functions/manifests';
-import { localSecretEnvName, queueEnvName, tableEnvName } from '../../shared/manifest';
+import { localSecretEnvName, queueEnvName, SECRET_NAMES, tableEnvName } from '../../shared/manifest';
 import { bundleForLambda, type Contributor, contributors, type LambdaBundle, REPO_ROOT } from './bundle';
 import { type BenchEvent, benchEventFor, type HandlerOutcome, lambdaContextFields } from './events';
 
@@ -220,8 +220,8 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     [queueEnvName('payout-inbound')]: 'http://127.0.0.1:9/000000000000/payout-inbound',
-    [localSecretEnvName('resident-id-hash-key')]: 'ab'.repeat(32),
   };
+  for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
   for (const table of ['registry', 'payout', 'exchange', 'idempotency'] as const) {
     env[tableEnvName(table)] = `jiahe-p33-${table}`;
   }
