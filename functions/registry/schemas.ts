@@ -117,8 +117,10 @@ const Parent = z.strictObject({
 /** What a family (app) or a registrar (counter) submits to register a birth. */
 export const SubmitBirthRegistrationRequest = z.strictObject({
   child: z.strictObject({
+    /** True when registering before the birth: `birthDate` is then the expected date and no sex is given. */
+    expected: z.literal(true).optional(),
     name: PersonName.optional(),
-    sex: z.enum(['male', 'female']),
+    sex: z.enum(['male', 'female']).optional(),
     birthDate: z.iso.date(),
     birthRegion: RegionCode,
     residentId: ResidentId.optional(),
@@ -143,6 +145,7 @@ export const RegistrationActionParams = RegistrationIdParams.extend({
     'approve-correction',
     'reject-correction',
     'dismiss-duplicate',
+    'record-birth',
   ]),
 });
 export type RegistrationActionParams = z.infer<typeof RegistrationActionParams>;
@@ -151,6 +154,16 @@ export type RegistrationActionParams = z.infer<typeof RegistrationActionParams>;
 export const RegistrationActionRequest = z.strictObject({
   reason: Reason.optional(),
   changes: z.record(z.string(), z.unknown()).optional(),
+  /** For `record-birth`: the child as born. */
+  child: z
+    .strictObject({
+      sex: z.enum(['male', 'female']),
+      birthDate: z.iso.date(),
+      name: PersonName.optional(),
+      residentId: ResidentId.optional(),
+      birthRegion: RegionCode.optional(),
+    })
+    .optional(),
 });
 export type RegistrationActionRequest = z.infer<typeof RegistrationActionRequest>;
 

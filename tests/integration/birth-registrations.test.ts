@@ -280,6 +280,49 @@ describe('birth registrations against DynamoDB Local', () => {
     expect((await act(id, 'validate', 4)).status).toBe(412);
   });
 
+  it('registers a birth before it happens, and numbers it once the birth is recorded', async () => {
+    const expected = {
+      child: { expected: true, birthDate: '2026-12-20', birthRegion: '330106' },
+      mother: {
+        name: '林静',
+        residentId: residentIdFor('330106', '1994-02-02', '104'),
+        birthDate: '1994-02-02',
+        hukouRegion: '330106',
+      },
+      residenceRegion: '330106',
+      birthOrder: 1,
+    };
+    const withSex = await call('POST', '/v1/me/birth-registrations', {
+      body: { ...expected, child: { ...expected.child, sex: 'male' } },
+      claims: citizen('citizen-5'),
+    });
+    expect(withSex.status).toBe(422);
+    expect(withSex.body.errors.map((e: { field: string }) => e.field)).toContain('body.child.sex');
+    const submitted = await call('POST', '/v1/me/birth-registrations', {
+      body: expected,
+      claims: citizen('citizen-5'),
+    });
+    expect(submitted.status).toBe(201);
+    const id = submitted.body.registrationId;
+    expect(submitted.body.details.child).toEqual({
+      expected: true,
+      birthDate: '2026-12-20',
+      birthRegion: '330106',
+    });
+    await act(id, 'validate', 1);
+    expect((await act(id, 'register', 2)).status).toBe(409);
+    const born = await act(id, 'record-birth', 2, registrar, {
+      child: { sex: 'female', birthDate: '2026-11-02', name: '林小禾' },
+    });
+    expect(born.status, JSON.stringify(born.body)).toBe(200);
+    expect(born.body.status).toBe('submitted');
+    expect(born.body.details.child).toMatchObject({ sex: 'female', birthDate: '2026-11-02', name: '林小禾' });
+    await act(id, 'validate', 3);
+    const registered = await act(id, 'register', 4);
+    expect(registered.status).toBe(200);
+    expect(registered.body.registrationNumber).toMatch(/^330106-\d{4}-\d{6}$/);
+  });
+
   it('answers 404 for unknown registrations and 422 for unknown actions', async () => {
     expect(
       (

@@ -277,8 +277,13 @@ const inStatus: Record<RegistrationStatus, () => BirthRegistration> = {
   'correction-requested': () => apply(registered(), [requestName, registrarA]),
 };
 
-/** One well-formed command of each type, applied by someone who did not request anything. */
-const commandOf: Record<CommandType, RegistrationCommand> = {
+/**
+ * One well-formed command of each type, applied by someone who did not request anything.
+ * `record-birth` depends on the details (an expected birth), not only on the status: it has
+ * its own tests in expected-birth.test.ts.
+ */
+type StatusCommand = Exclude<CommandType, 'record-birth'>;
+const commandOf: Record<StatusCommand, RegistrationCommand> = {
   validate,
   register,
   'request-correction': requestName,
@@ -288,7 +293,7 @@ const commandOf: Record<CommandType, RegistrationCommand> = {
 };
 
 /** Written out independently of the implementation's table. */
-const LEGAL: Record<RegistrationStatus, CommandType[]> = {
+const LEGAL: Record<RegistrationStatus, StatusCommand[]> = {
   submitted: ['validate'],
   'flagged-duplicate': ['dismiss-duplicate'],
   validated: ['register'],
@@ -298,7 +303,7 @@ const LEGAL: Record<RegistrationStatus, CommandType[]> = {
 
 describe('state rules', () => {
   const cases = REGISTRATION_STATUSES.flatMap((status) =>
-    (Object.keys(commandOf) as CommandType[]).map((command) => ({ status, command })),
+    (Object.keys(commandOf) as StatusCommand[]).map((command) => ({ status, command })),
   );
 
   it.each(cases.filter(({ status, command }) => !LEGAL[status].includes(command)))(
@@ -746,7 +751,10 @@ describe('any sequence of commands', () => {
       { numRuns: 300 },
     );
     expect([...reached].sort()).toEqual(
-      ACTION_TYPES.filter((type) => type !== 'submitted' && type !== 'flagged-duplicate').sort(),
+      // birth-recorded needs an expected birth: expected-birth.test.ts covers it.
+      ACTION_TYPES.filter(
+        (t) => t !== 'submitted' && t !== 'flagged-duplicate' && t !== 'birth-recorded',
+      ).sort(),
     );
   });
 });

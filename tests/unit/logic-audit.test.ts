@@ -244,6 +244,30 @@ const CASES: readonly Case[] = [
     field: 'child.birthDate',
   },
   {
+    title: 'an expected birth with a sex given',
+    facts: {
+      ...VALID,
+      child: { expected: true, birthDate: '2025-09-01', birthRegion: '330106', sex: 'female' },
+    },
+    code: 'EXPECTED_BIRTH_DETAILS',
+    severity: 'error',
+    field: 'child.sex',
+  },
+  {
+    title: 'an expected birth more than 300 days away',
+    facts: { ...VALID, child: { expected: true, birthDate: '2026-06-01', birthRegion: '330106' } },
+    code: 'EXPECTED_DATE_TOO_FAR',
+    severity: 'error',
+    field: 'child.birthDate',
+  },
+  {
+    title: 'an expected date long past',
+    facts: { ...VALID, child: { expected: true, birthDate: '2025-03-01', birthRegion: '330106' } },
+    code: 'EXPECTED_DATE_PASSED',
+    severity: 'warning',
+    field: 'child.birthDate',
+  },
+  {
     title: 'mother born after the child',
     facts: motherBorn('2025-04-01'),
     code: 'PARENT_BORN_AFTER_CHILD',

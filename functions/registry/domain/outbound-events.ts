@@ -14,6 +14,8 @@ export function birthRegisteredFacts(
   const action = registration.actions.at(-1);
   if (action?.type !== 'registered' || !action.registrationNumber) return undefined;
   const details = currentDetails(registration);
+  // Only born children are registered (an expected birth is recorded first).
+  if (!details.child.sex) return undefined;
   const registeredDate = action.at.slice(0, 10);
   return {
     eventId: action.actionId,

@@ -43,7 +43,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
   const at = context.clock.now().toISOString();
   const child = details.child;
   const newChild =
-    !existing.child && child.residentId && child.name
+    !existing.child && child.residentId && child.name && child.sex
       ? recordPerson(
           {
             residentId: child.residentId,

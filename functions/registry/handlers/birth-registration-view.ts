@@ -25,15 +25,19 @@ const maskIn = (details: BirthDetails): BirthDetails => ({
  */
 export function registrationView(registration: BirthRegistration) {
   const status = deriveStatus(registration.actions);
+  const current = currentDetails(registration);
   const registered = [...registration.actions].reverse().find((a) => a.registrationNumber);
   return {
     registrationId: registration.registrationId,
     status,
     ...(registered?.registrationNumber ? { registrationNumber: registered.registrationNumber } : {}),
     channel: registration.channel,
-    details: maskIn(currentDetails(registration)),
+    details: maskIn(current),
     version: registration.version,
-    availableActions: availableCommands(status),
+    // What may be done now: status rules, then whether the birth has happened yet.
+    availableActions: availableCommands(status).filter((command) =>
+      current.child.expected ? command !== 'register' : command !== 'record-birth',
+    ),
     history: registration.actions.map((action) => ({
       ...action,
       ...(action.changes

@@ -299,6 +299,19 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
             case 'dismiss-duplicate':
               command = { type: 'dismiss-duplicate', reason: body.reason ?? '' };
               break;
+            case 'record-birth': {
+              if (!body.child) {
+                throw new ValidationError('Give the child as born.', [
+                  { field: 'body.child', message: 'is required' },
+                ]);
+              }
+              const current = currentDetails(registration);
+              const born = { ...current, child: { birthRegion: current.child.birthRegion, ...body.child } };
+              const findings = audit(born);
+              refuseOnErrors(findings, 'body.');
+              command = { type: 'record-birth', child: body.child, findings: stored(findings) };
+              break;
+            }
           }
           next = applyRegistrationAction(registration, command, actor, clock, newId);
           await deps.registrations.save(next, registration.version);

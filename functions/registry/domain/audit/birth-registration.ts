@@ -1,5 +1,11 @@
 import { checkBirthOrder } from './birth-order';
-import { checkDatesAreReal, checkDatesNotInFuture, checkParentAges, isCalendarDate } from './dates';
+import {
+  checkDatesAreReal,
+  checkDatesNotInFuture,
+  checkExpectedBirth,
+  checkParentAges,
+  isCalendarDate,
+} from './dates';
 import { checkNames } from './names';
 import { checkRegionsExist } from './regions';
 import {
@@ -36,6 +42,7 @@ export const BIRTH_REGISTRATION_RULES: readonly BirthRegistrationRule[] = [
   checkRegionsExist,
   checkDatesAreReal,
   checkDatesNotInFuture,
+  checkExpectedBirth,
   checkParentAges,
   checkNames,
   checkBirthOrder,

@@ -75,6 +75,8 @@ export const checkDatesAreReal: BirthRegistrationRule = (facts) =>
 /** DATE_IN_FUTURE (error): a date of birth later than today (Beijing date). */
 export const checkDatesNotInFuture: BirthRegistrationRule = (facts, context) =>
   datesOf(facts)
+    // An expected date of birth lies ahead by nature; checkExpectedBirth bounds it instead.
+    .filter(({ party }) => !(party === 'child' && facts.child.expected))
     .filter(({ value }) => isCalendarDate(value) && value > context.today)
     .map(({ field, party, value }) =>
       finding(
@@ -145,6 +147,71 @@ export const checkParentAges: BirthRegistrationRule = (facts) => {
         ),
       );
     }
+  }
+  return findings;
+};
+
+/** An expected birth is at most this far ahead: a pregnancy lasts about 280 days. */
+const EXPECTED_WITHIN_DAYS = 300;
+/** After this many days past the expected date, the family is asked to record the birth. */
+const EXPECTED_OVERDUE_DAYS = 60;
+
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * For a registration made before the birth: EXPECTED_BIRTH_DETAILS (error) when a sex or a
+ * resident ID is given (neither exists or may be asked before the birth),
+ * EXPECTED_DATE_TOO_FAR (error) past 300 days ahead, EXPECTED_DATE_PASSED (warning) when
+ * the expected date is long gone and the birth should be recorded.
+ */
+export const checkExpectedBirth: BirthRegistrationRule = (facts, context) => {
+  if (!facts.child.expected) return [];
+  const findings: AuditFinding[] = [];
+  if (facts.child.sex !== undefined) {
+    findings.push(
+      finding(
+        'EXPECTED_BIRTH_DETAILS',
+        'error',
+        'child.sex',
+        '孩子出生前登记时不填写性别。',
+        'the sex is not given when a birth is registered before it happens.',
+      ),
+    );
+  }
+  if (facts.child.residentId !== undefined) {
+    findings.push(
+      finding(
+        'EXPECTED_BIRTH_DETAILS',
+        'error',
+        'child.residentId',
+        '孩子出生前没有公民身份号码，请出生后再补充。',
+        'a child has no resident ID before the birth; add it once the child is born.',
+      ),
+    );
+  }
+  const date = facts.child.birthDate;
+  if (isCalendarDate(date) && date > addDays(context.today, EXPECTED_WITHIN_DAYS)) {
+    findings.push(
+      finding(
+        'EXPECTED_DATE_TOO_FAR',
+        'error',
+        'child.birthDate',
+        `预产期（${date}）距今超过${EXPECTED_WITHIN_DAYS}天，请核对。`,
+        `the expected date of birth (${date}) is more than ${EXPECTED_WITHIN_DAYS} days away; please check it.`,
+      ),
+    );
+  }
+  if (isCalendarDate(date) && addDays(date, EXPECTED_OVERDUE_DAYS) < context.today) {
+    findings.push(
+      finding(
+        'EXPECTED_DATE_PASSED',
+        'warning',
+        'child.birthDate',
+        `预产期（${date}）已过${EXPECTED_OVERDUE_DAYS}天以上，孩子出生后请登记出生信息。`,
+        `the expected date of birth (${date}) passed more than ${EXPECTED_OVERDUE_DAYS} days ago; record the birth once the child is born.`,
+      ),
+    );
   }
   return findings;
 };

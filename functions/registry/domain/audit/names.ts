@@ -95,6 +95,8 @@ export const checkNames: BirthRegistrationRule = (facts) => {
     const field = `${party}.name`;
     const { zh: who, enPossessive: whose } = PARTY_LABEL[party];
     if (typeof value !== 'string' || isBlank(value)) {
+      // Before the birth a missing name is normal, not worth a warning.
+      if (party === 'child' && facts.child.expected) continue;
       findings.push(
         party === 'child'
           ? finding(

@@ -106,7 +106,11 @@ export const checkResidentIdsMatchRecord: BirthRegistrationRule = (facts) => {
     mother: facts.mother.birthDate,
     father: facts.father?.birthDate,
   };
-  const expectedSex: Record<Party, Sex> = { child: facts.child.sex, mother: 'female', father: 'male' };
+  const expectedSex: Record<Party, Sex | undefined> = {
+    child: facts.child.sex,
+    mother: 'female',
+    father: 'male',
+  };
   for (const { party, id } of residentIdsOf(facts)) {
     if (id === undefined) continue;
     const check = checkResidentId(id);
@@ -127,15 +131,17 @@ export const checkResidentIdsMatchRecord: BirthRegistrationRule = (facts) => {
       );
     }
     const encoded = SEX_LABEL[check.facts.sex];
-    if (check.facts.sex !== expectedSex[party]) {
+    const sexEntered = expectedSex[party];
+    // No sex to compare before the birth (checkExpectedBirth refuses an ID then anyway).
+    if (sexEntered !== undefined && check.facts.sex !== sexEntered) {
       findings.push(
         party === 'child'
           ? finding(
               'RID_SEX_MISMATCH',
               'error',
               field,
-              `孩子的公民身份号码第17位表示性别为${encoded.zh}，与填写的性别（${SEX_LABEL[facts.child.sex].zh}）不一致，请核对号码或性别。`,
-              `character 17 of the child's resident ID number encodes ${encoded.en}, but the sex entered is ${SEX_LABEL[facts.child.sex].en}; please check the number or the sex.`,
+              `孩子的公民身份号码第17位表示性别为${encoded.zh}，与填写的性别（${SEX_LABEL[sexEntered].zh}）不一致，请核对号码或性别。`,
+              `character 17 of the child's resident ID number encodes ${encoded.en}, but the sex entered is ${SEX_LABEL[sexEntered].en}; please check the number or the sex.`,
             )
           : finding(
               'RID_SEX_MISMATCH',

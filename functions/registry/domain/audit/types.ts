@@ -25,6 +25,9 @@ export const AUDIT_CODES = [
   'REGION_UNKNOWN',
   'DATE_INVALID',
   'DATE_IN_FUTURE',
+  'EXPECTED_DATE_TOO_FAR',
+  'EXPECTED_DATE_PASSED',
+  'EXPECTED_BIRTH_DETAILS',
   'PARENT_BORN_AFTER_CHILD',
   'PARENT_AGE_IMPLAUSIBLE',
   'PARENT_AGE_UNUSUAL',
@@ -77,7 +80,13 @@ export interface BirthRegistrationFacts {
   readonly child: {
     /** Optional when submitting: the child may not have a name yet. */
     readonly name?: string;
-    readonly sex: 'male' | 'female';
+    /**
+     * Registered before the birth (生育登记 is mostly done in pregnancy): `birthDate` is the
+     * expected date, and neither sex nor a resident ID is asked.
+     */
+    readonly expected?: boolean;
+    /** Absent before the birth: it is never asked then. */
+    readonly sex?: 'male' | 'female';
     readonly birthDate: string;
     readonly birthRegion: string;
     /** Only once one has been issued. */

@@ -10,7 +10,9 @@ import type { BirthDetails, FieldChange } from './model';
  */
 export const CORRECTABLE_FIELDS = {
   'child.name': { kind: 'name', optional: true },
-  'child.sex': { kind: 'sex', optional: false },
+  'child.expected': { kind: 'expected', optional: true },
+  // Required once the child is born; see `childIssues`.
+  'child.sex': { kind: 'sex', optional: true },
   'child.birthDate': { kind: 'date', optional: false },
   'child.birthRegion': { kind: 'region', optional: false },
   'child.residentId': { kind: 'residentId', optional: true },
@@ -27,7 +29,7 @@ export const CORRECTABLE_FIELDS = {
   birthOrder: { kind: 'birthOrder', optional: false },
 } as const satisfies Record<string, { kind: FieldKind; optional: boolean }>;
 
-type FieldKind = 'name' | 'sex' | 'date' | 'region' | 'residentId' | 'birthOrder';
+type FieldKind = 'name' | 'sex' | 'date' | 'region' | 'residentId' | 'birthOrder' | 'expected';
 
 /** A field path that a correction may name, such as `child.name`. */
 export type CorrectableField = keyof typeof CORRECTABLE_FIELDS;
@@ -47,7 +49,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_NAME_CHARS = 50;
 
 type Checked =
-  | { readonly ok: true; readonly value: string | number }
+  | { readonly ok: true; readonly value: string | number | boolean }
   | { readonly ok: false; readonly message: string };
 
 const RESIDENT_ID_PROBLEMS = {
@@ -88,6 +90,9 @@ function checkValue(kind: FieldKind, value: unknown): Checked {
       const check = checkResidentId(id);
       return check.ok ? { ok: true, value: id } : { ok: false, message: RESIDENT_ID_PROBLEMS[check.reason] };
     }
+    case 'expected':
+      // Only ever `true`; a born child has the flag removed (null), never set to false.
+      return value === true ? { ok: true, value: true } : { ok: false, message: 'can only be true' };
     case 'birthOrder':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1
         ? { ok: true, value }
@@ -144,7 +149,26 @@ export function checkDetails(
     if (checked.ok) normalised = writeField(normalised, path, checked.value);
     else issues.push({ field: `${prefix}${path}`, message: checked.message });
   }
-  return { details: normalised, issues };
+  return { details: normalised, issues: [...issues, ...childIssues(normalised, prefix)] };
+}
+
+/**
+ * Rules across the child's fields: before the birth there is no sex and no resident ID
+ * (neither exists, and the sex must not be asked); after it the sex is required.
+ */
+export function childIssues(details: BirthDetails, prefix: string): FieldIssue[] {
+  const { child } = details;
+  if (child.expected) {
+    return [
+      ...(child.sex !== undefined
+        ? [{ field: `${prefix}child.sex`, message: 'is not given before the birth' }]
+        : []),
+      ...(child.residentId !== undefined
+        ? [{ field: `${prefix}child.residentId`, message: 'does not exist before the birth' }]
+        : []),
+    ];
+  }
+  return child.sex === undefined ? [{ field: `${prefix}child.sex`, message: 'is required' }] : [];
 }
 
 /**
@@ -173,7 +197,7 @@ export function buildChanges(
     const value = requested[path];
     // `from` and `to` use null for "absent" so the pair survives JSON and DynamoDB.
     const from = readField(current, path) ?? null;
-    let to: string | number | null;
+    let to: string | number | boolean | null;
     if (value === null || value === undefined) {
       if (!rule.optional) {
         issues.push({ field, message: 'is required and cannot be cleared' });

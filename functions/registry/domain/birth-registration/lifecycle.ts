@@ -5,7 +5,7 @@ import {
   type FieldIssue,
   ValidationError,
 } from '../../../../shared/domain/errors';
-import { applyChanges, buildChanges, checkDetails, regionScopeOf } from './fields';
+import { applyChanges, buildChanges, checkDetails, childIssues, readField, regionScopeOf } from './fields';
 import type {
   Actor,
   AuditFinding,
@@ -44,7 +44,9 @@ export interface SubmitRegistrationInput {
 export function currentDetails(registration: BirthRegistration): BirthDetails {
   let details = registration.details;
   for (const action of registration.actions) {
-    if (action.type === 'correction-approved') details = applyChanges(details, action.changes);
+    if (action.type === 'correction-approved' || action.type === 'birth-recorded') {
+      details = applyChanges(details, action.changes);
+    }
   }
   return details;
 }
@@ -158,6 +160,10 @@ export function applyRegistrationAction(
       action = { ...base, findings: recorded(command.findings) };
       break;
     case 'register':
+      // The number is for a born child: an expected birth is recorded first.
+      if (currentDetails(registration).child.expected) {
+        throw new ConflictError('The birth is still expected; record the birth before registering it.');
+      }
       // Numbers come from registrationNumberFor; anything else is a fault in the caller.
       if (!REGISTRATION_NUMBER_PATTERN.test(command.registrationNumber)) {
         throw new Error(`Malformed registration number ${command.registrationNumber}.`);
@@ -178,6 +184,13 @@ export function applyRegistrationAction(
       throwIfAny('The correction cannot be requested.', [
         ...reason.issues,
         ...built.issues,
+        // A registered child is born: a correction cannot make the birth expected again.
+        ...(built.issues.length === 0
+          ? childIssues(applyChanges(currentDetails(registration), built.changes), 'body.changes.')
+          : []),
+        ...(built.changes['child.expected']
+          ? [{ field: 'body.changes.child.expected', message: 'cannot be set on a registered birth' }]
+          : []),
         ...blockingFindings(command.findings ?? [], 'details.'),
       ]);
       action = {
@@ -203,6 +216,37 @@ export function applyRegistrationAction(
       const changes: Record<string, FieldChange> = { ...request.changes };
       action = { ...base, changes, ...(reason.value !== undefined ? { reason: reason.value } : {}) };
       regionScope = regionScopeOf(applyChanges(currentDetails(registration), changes));
+      break;
+    }
+    case 'record-birth': {
+      const current = currentDetails(registration);
+      if (!current.child.expected) throw new ConflictError('The birth is already recorded.');
+      const requested: Record<string, unknown> = {
+        'child.expected': null,
+        'child.sex': command.child.sex,
+        'child.birthDate': command.child.birthDate,
+        ...(command.child.name !== undefined ? { 'child.name': command.child.name } : {}),
+        ...(command.child.residentId !== undefined ? { 'child.residentId': command.child.residentId } : {}),
+        ...(command.child.birthRegion !== undefined
+          ? { 'child.birthRegion': command.child.birthRegion }
+          : {}),
+      };
+      // Values equal to the expected ones (the date came true) are simply not changes.
+      const built = buildChanges(
+        current,
+        Object.fromEntries(
+          Object.entries(requested).filter(([path, value]) => readField(current, path as never) !== value),
+        ),
+      );
+      throwIfAny('The birth cannot be recorded.', [
+        ...built.issues.map((issue) => ({
+          ...issue,
+          field: issue.field.replace('body.changes.child.', 'body.child.'),
+        })),
+        ...blockingFindings(command.findings, 'body.'),
+      ]);
+      action = { ...base, changes: built.changes, findings: recorded(command.findings) };
+      regionScope = regionScopeOf(applyChanges(current, built.changes));
       break;
     }
     case 'reject-correction':

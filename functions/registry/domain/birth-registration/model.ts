@@ -29,7 +29,8 @@ export type ActionType =
   | 'registered'
   | 'correction-requested'
   | 'correction-approved'
-  | 'correction-rejected';
+  | 'correction-rejected'
+  | 'birth-recorded';
 
 /** One result of the logic audit (逻辑审核); errors block, warnings are recorded only. */
 export interface AuditFinding {
@@ -69,9 +70,16 @@ export interface RegistrationAction {
 }
 
 export interface ChildDetails {
+  /**
+   * True while the birth has not happened: registering a birth is a service families use
+   * from pregnancy on. Then `birthDate` is the expected date and there is no sex (never
+   * asked before the birth) and no resident ID; `record-birth` fills them in.
+   */
+  readonly expected?: boolean;
   /** Often unknown when a birth is registered before it happens. */
   readonly name?: string;
-  readonly sex: Sex;
+  /** Absent only while the birth is expected. */
+  readonly sex?: Sex;
   /** `YYYY-MM-DD`; the expected date when registered before the birth. */
   readonly birthDate: string;
   readonly birthRegion: string;
@@ -137,6 +145,18 @@ export type RegistrationCommand =
     }
   | { readonly type: 'approve-correction'; readonly reason?: string }
   | { readonly type: 'reject-correction'; readonly reason: string }
-  | { readonly type: 'dismiss-duplicate'; readonly reason: string };
+  | { readonly type: 'dismiss-duplicate'; readonly reason: string }
+  | {
+      readonly type: 'record-birth';
+      /** The facts of the birth that has happened: replaces the expected ones. */
+      readonly child: {
+        readonly sex: Sex;
+        readonly birthDate: string;
+        readonly name?: string;
+        readonly residentId?: string;
+        readonly birthRegion?: string;
+      };
+      readonly findings: readonly AuditFinding[];
+    };
 
 export type CommandType = RegistrationCommand['type'];

@@ -19,6 +19,7 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'correction-requested',
   'correction-approved',
   'correction-rejected',
+  'birth-recorded',
 ];
 
 /**
@@ -30,10 +31,15 @@ export const ACTION_TYPES: readonly ActionType[] = [
 const TRANSITIONS: Readonly<
   Record<RegistrationStatus, Readonly<Partial<Record<ActionType, RegistrationStatus>>>>
 > = {
-  submitted: { 'flagged-duplicate': 'flagged-duplicate', validated: 'validated' },
+  // Recording the birth of an expected child changes the details: they are checked again.
+  submitted: {
+    'flagged-duplicate': 'flagged-duplicate',
+    validated: 'validated',
+    'birth-recorded': 'submitted',
+  },
   // A dismissed flag returns the registration to the queue it came from, not further.
   'flagged-duplicate': { 'duplicate-dismissed': 'submitted' },
-  validated: { registered: 'registered' },
+  validated: { registered: 'registered', 'birth-recorded': 'submitted' },
   registered: { 'correction-requested': 'correction-requested' },
   // Either answer leaves a registered record; only an approval changes its details.
   'correction-requested': { 'correction-approved': 'registered', 'correction-rejected': 'registered' },
@@ -47,6 +53,7 @@ export const ACTION_OF_COMMAND: Readonly<Record<CommandType, ActionType>> = {
   'approve-correction': 'correction-approved',
   'reject-correction': 'correction-rejected',
   'dismiss-duplicate': 'duplicate-dismissed',
+  'record-birth': 'birth-recorded',
 };
 
 /** The status `action` leads to from `status`, or undefined when it may not follow it. */
