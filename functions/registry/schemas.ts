@@ -34,7 +34,7 @@ export type PersonIdParams = z.infer<typeof PersonIdParams>;
 /** `POST /v1/persons/{personId}/actions/{action}`: the recorded actions on a person. */
 export const PersonActionParams = z.object({
   personId: PersonId,
-  action: z.enum(['record-death', 'change-residence']),
+  action: z.enum(['record-death', 'change-residence', 'record-disability']),
 });
 export type PersonActionParams = z.infer<typeof PersonActionParams>;
 
@@ -60,6 +60,7 @@ export const PersonView = z.object({
   residenceRegion: z.string(),
   alive: z.boolean(),
   deathDate: z.string().optional(),
+  disabilityCertified: z.boolean().optional(),
   version: z.number().int(),
   recordedAt: z.string(),
   updatedAt: z.string(),
@@ -90,6 +91,13 @@ export const RecordDeathRequest = z.strictObject({
 });
 export type RecordDeathRequest = z.infer<typeof RecordDeathRequest>;
 
+/** A certified disability (or its withdrawal), as shown on the certificate; a reason is required. */
+export const RecordDisabilityRequest = z.strictObject({
+  certified: z.boolean(),
+  reason: Reason,
+});
+export type RecordDisabilityRequest = z.infer<typeof RecordDisabilityRequest>;
+
 /** `GET /v1/persons?residentId=` or `?name=&birthDate=`. */
 export const PersonSearchQuery = z.union([
   z.strictObject({ residentId: ResidentId }),
@@ -99,7 +107,7 @@ export type PersonSearchQuery = z.infer<typeof PersonSearchQuery>;
 
 export const PersonActionView = z.object({
   actionId: z.string(),
-  type: z.enum(['recorded', 'corrected', 'residence-changed', 'deceased']),
+  type: z.enum(['recorded', 'corrected', 'residence-changed', 'deceased', 'disability-recorded']),
   by: z.string(),
   at: z.string(),
   reason: z.string().optional(),

@@ -5,6 +5,7 @@ import { EventEnvelope } from './envelope';
 import {
   PERSON_CORRECTED,
   PERSON_DECEASED,
+  PERSON_DISABILITY_RECORDED,
   PERSON_EVENT_TYPES,
   PERSON_RECORDED,
   PERSON_RESIDENCE_CHANGED,
@@ -20,6 +21,7 @@ export const eventCatalog = {
   [PERSON_CORRECTED]: PersonRecorded,
   [PERSON_RESIDENCE_CHANGED]: PersonRecorded,
   [PERSON_DECEASED]: PersonRecorded,
+  [PERSON_DISABILITY_RECORDED]: PersonRecorded,
   [BIRTH_REGISTERED]: BirthRegistered,
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
   [CERTIFICATE_ISSUED]: CertificateChanged,

@@ -6,6 +6,7 @@ export const PERSON_RECORDED = 'cn.gov.jiahe.person.recorded.v1';
 export const PERSON_CORRECTED = 'cn.gov.jiahe.person.corrected.v1';
 export const PERSON_RESIDENCE_CHANGED = 'cn.gov.jiahe.person.residence-changed.v1';
 export const PERSON_DECEASED = 'cn.gov.jiahe.person.deceased.v1';
+export const PERSON_DISABILITY_RECORDED = 'cn.gov.jiahe.person.disability-recorded.v1';
 
 /** The event types that carry a person's recorded facts, by what happened to the person. */
 export const PERSON_EVENT_TYPES = {
@@ -13,6 +14,7 @@ export const PERSON_EVENT_TYPES = {
   corrected: PERSON_CORRECTED,
   'residence-changed': PERSON_RESIDENCE_CHANGED,
   deceased: PERSON_DECEASED,
+  'disability-recorded': PERSON_DISABILITY_RECORDED,
 } as const;
 
 /**

@@ -10,7 +10,7 @@ import { dynamoHouseholdRepository } from '../../functions/registry/adapters/hou
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { issueCertificate } from '../../functions/registry/domain/certificate';
-import { recordMemberDeath } from '../../functions/registry/domain/household';
+import { syncMember } from '../../functions/registry/domain/household';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
 import { fixedClock } from '../../shared/domain/clock';
@@ -300,7 +300,12 @@ describe('certificates against DynamoDB Local', () => {
     const household = await households.find(householdId);
     const child = household?.members.find((m) => m.role === 'child');
     if (!household || !child?.personId) throw new Error('the registered child has no person record');
-    const bereaved = recordMemberDeath(household, child.personId, new Date().toISOString(), newUlid());
+    const bereaved = syncMember(
+      household,
+      { personId: child.personId, alive: false, disabled: false },
+      new Date().toISOString(),
+      newUlid(),
+    );
     if (!bereaved) throw new Error('the death changed nothing');
     await households.save(bereaved, household.version);
 

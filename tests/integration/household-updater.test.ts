@@ -4,7 +4,7 @@ import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-ciphe
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
-import { deriveFamilyType } from '../../functions/registry/domain/household';
+import { deriveFamilyType, type FamilyType } from '../../functions/registry/domain/household';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildHouseholdUpdater } from '../../functions/registry/handlers/household-updater';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
@@ -20,25 +20,43 @@ import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
 const hasher = hmacResidentIdHasher('h'.repeat(64));
+type Handler = (event: ReturnType<typeof apiEvent>, ctx: ReturnType<typeof context>) => Promise<unknown>;
 
-describe('households follow their members: an only child’s death makes the family bereaved', () => {
+describe('households follow their members’ records', () => {
   let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
-  let resources: Awaited<ReturnType<typeof provisionForTest>>['resources'];
+  let table: string;
   let poller: Poller;
+  let registrations: Handler;
+  let personsApi: Handler;
 
   beforeAll(async () => {
-    ({ aws, resources } = await provisionForTest('68'));
-    const table = resources.tables.registry;
-    const updater = buildHouseholdUpdater({
-      households: dynamoHouseholdRepository(aws.documents, table),
+    const provisioned = await provisionForTest('68');
+    aws = provisioned.aws;
+    const { resources } = provisioned;
+    table = resources.tables.registry;
+    const persons = dynamoPersonRepository(aws.documents, table);
+    const households = dynamoHouseholdRepository(aws.documents, table);
+    registrations = buildBirthRegistrationsApi({
+      registrations: dynamoBirthRegistrationRepository(
+        aws.documents,
+        table,
+        aesGcmFieldCipher('e'.repeat(64)),
+      ),
+      households,
+      persons,
+      hasher,
       observability: quietObservability(),
-    });
+    }) as Handler;
+    personsApi = buildPersonsApi({ persons, hasher, observability: quietObservability() }) as Handler;
     poller = startStreamPoller({
       streams: aws.streams,
       streamArn: resources.streams.registry ?? '',
       batchSize: 100,
       retryAttempts: 3,
-      runtime: inProcessRuntime(functionSpec(registryManifest, 'registry-household-updater'), updater),
+      runtime: inProcessRuntime(
+        functionSpec(registryManifest, 'registry-household-updater'),
+        buildHouseholdUpdater({ households, observability: quietObservability() }),
+      ),
       checkpoints: new Map<string, string>(),
       onFailure: { sqs: aws.sqs, queueUrl: resources.streamDlqs.registry?.url ?? '' },
       log: () => undefined,
@@ -50,90 +68,92 @@ describe('households follow their members: an only child’s death makes the fam
     await poller.stop();
   });
 
-  it('registers an only child, records the child’s death, and derives bereaved', async () => {
-    const table = resources.tables.registry;
-    const persons = dynamoPersonRepository(aws.documents, table);
-    const registrations = buildBirthRegistrationsApi({
-      registrations: dynamoBirthRegistrationRepository(
-        aws.documents,
-        table,
-        aesGcmFieldCipher('e'.repeat(64)),
-      ),
-      households: dynamoHouseholdRepository(aws.documents, table),
-      persons,
-      hasher,
-      observability: quietObservability(),
+  const post = async (
+    handler: Handler,
+    route: string,
+    path: Record<string, string>,
+    body: unknown,
+    version?: number,
+  ) => {
+    let concrete = route;
+    for (const [k, v] of Object.entries(path)) concrete = concrete.replace(`{${k}}`, v);
+    const event = apiEvent({
+      method: 'POST',
+      route,
+      path: concrete,
+      pathParameters: path,
+      headers: { 'content-type': 'application/json', ...(version ? { 'if-match': `"${version}"` } : {}) },
+      body: JSON.stringify(body),
+      claims: registrar,
     });
-    const personsApi = buildPersonsApi({ persons, hasher, observability: quietObservability() });
-    const childId = residentIdFor('330106', '2010-05-05', '071');
-    const motherId = residentIdFor('330106', '1980-02-02', '082');
-    const post = async (
-      handler: typeof registrations,
-      route: string,
-      path: Record<string, string>,
-      body: unknown,
-      version?: number,
-    ) => {
-      let concrete = route;
-      for (const [k, v] of Object.entries(path)) concrete = concrete.replace(`{${k}}`, v);
-      return parsed(
-        await handler(
-          apiEvent({
-            method: 'POST',
-            route,
-            path: concrete,
-            pathParameters: path,
-            headers: {
-              'content-type': 'application/json',
-              ...(version ? { 'if-match': `"${version}"` } : {}),
-            },
-            body: JSON.stringify(body),
-            claims: registrar,
-          }),
-          context(),
-        ),
-      );
-    };
+    return parsed(await handler(event, context()));
+  };
+
+  /** Registers an only child and returns the child's person id and the mother's ID. */
+  const registerOnlyChild = async (childBirth: string, childSequence: string, motherBirth: string) => {
+    const childId = residentIdFor('330106', childBirth, childSequence);
+    const motherId = residentIdFor('330106', motherBirth, '084');
     const submitted = await post(
       registrations,
       '/v1/birth-registrations',
       {},
       {
         child: {
-          name: '钱多',
-          sex: 'male',
-          birthDate: '2010-05-05',
+          name: '孔乐',
+          sex: Number(childSequence) % 2 ? 'male' : 'female',
+          birthDate: childBirth,
           birthRegion: '330106',
           residentId: childId,
         },
-        mother: { name: '钱母', residentId: motherId, birthDate: '1980-02-02', hukouRegion: '330106' },
+        mother: { name: '孔母', residentId: motherId, birthDate: motherBirth, hukouRegion: '330106' },
         residenceRegion: '330106',
         birthOrder: 1,
       },
     );
-    const registrationId = submitted.body.registrationId;
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const act = '/v1/birth-registrations/{registrationId}/actions/{action}';
-    await post(registrations, act, { registrationId, action: 'validate' }, {}, 1);
+    const { registrationId } = submitted.body;
+    expect((await post(registrations, act, { registrationId, action: 'validate' }, {}, 1)).status).toBe(200);
     expect((await post(registrations, act, { registrationId, action: 'register' }, {}, 2)).status).toBe(200);
+    const child = await dynamoPersonRepository(aws.documents, table).findByResidentIdHash(
+      hasher.hash(childId),
+    );
+    return { personId: child?.person.personId ?? '', motherHash: hasher.hash(motherId) };
+  };
 
-    const households = dynamoHouseholdRepository(aws.documents, table);
-    const before = await households.findByMother(hasher.hash(motherId));
-    expect(before && deriveFamilyType(before.members)).toBe('only-child');
+  const familyTypeBecomes = (motherHash: string, type: FamilyType) =>
+    eventually(async () => {
+      const h = await dynamoHouseholdRepository(aws.documents, table).findByMother(motherHash);
+      return h && deriveFamilyType(h.members) === type ? h : undefined;
+    });
 
-    const child = await persons.findByResidentIdHash(hasher.hash(childId));
+  it('an only child’s recorded death makes the family bereaved', async () => {
+    const { personId, motherHash } = await registerOnlyChild('2010-05-05', '071', '1980-02-02');
+    const before = await familyTypeBecomes(motherHash, 'only-child');
+    const path = { personId, action: 'record-death' };
     const died = await post(
-      personsApi as unknown as typeof registrations,
+      personsApi,
       '/v1/persons/{personId}/actions/{action}',
-      { personId: child?.person.personId ?? '', action: 'record-death' },
+      path,
       { deathDate: '2024-08-01' },
       1,
     );
     expect(died.status).toBe(200);
-    const after = await eventually(async () => {
-      const h = await households.findByMother(hasher.hash(motherId));
-      return h && deriveFamilyType(h.members) === 'bereaved' ? h : undefined;
-    });
-    expect(after.version).toBe((before?.version ?? 0) + 1);
-    expect(after.eventId).not.toBe(before?.eventId);
+    const after = await familyTypeBecomes(motherHash, 'bereaved');
+    expect(after.version).toBe(before.version + 1);
+    expect(after.eventId).not.toBe(before.eventId);
+  });
+
+  it('a certified disability of the only child makes the family a disabled-only-child family', async () => {
+    const { personId, motherHash } = await registerOnlyChild('2012-06-06', '073', '1982-03-03');
+    const path = { personId, action: 'record-disability' };
+    const body = { certified: true, reason: '残疾人证' };
+    const recorded = await post(personsApi, '/v1/persons/{personId}/actions/{action}', path, body, 1);
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(200);
+    expect(recorded.body.disabilityCertified).toBe(true);
+    expect((await post(personsApi, '/v1/persons/{personId}/actions/{action}', path, body, 2)).status).toBe(
+      409,
+    );
+    await familyTypeBecomes(motherHash, 'disabled-only-child');
   });
 });

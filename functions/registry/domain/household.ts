@@ -78,20 +78,24 @@ export function addChild(
 }
 
 /**
- * Marks a member as deceased, so the family type follows (an only child's death makes the
- * family bereaved). Undefined when the household already knows: replays change nothing.
+ * Brings a member's alive and disability flags in line with their person record, so the
+ * family type follows (an only child's death makes the family bereaved, a certified
+ * disability a disabled-only-child family). Undefined when nothing differs: replays
+ * change nothing.
  */
-export function recordMemberDeath(
+export function syncMember(
   household: Household,
-  personId: string,
+  person: { readonly personId: string; readonly alive: boolean; readonly disabled: boolean },
   at: string,
   eventId: string,
 ): Household | undefined {
-  const member = household.members.find((m) => m.personId === personId);
-  if (!member?.alive) return undefined;
+  const member = household.members.find((m) => m.personId === person.personId);
+  if (!member || (member.alive === person.alive && member.disabled === person.disabled)) return undefined;
   return {
     ...household,
-    members: household.members.map((m) => (m.personId === personId ? { ...m, alive: false } : m)),
+    members: household.members.map((m) =>
+      m.personId === person.personId ? { ...m, alive: person.alive, disabled: person.disabled } : m,
+    ),
     version: household.version + 1,
     updatedAt: at,
     eventId,

@@ -26,7 +26,8 @@ export type PersonChange =
       readonly since: string;
       readonly reason?: string;
     }
-  | { readonly type: 'record-death'; readonly deathDate: string; readonly reason?: string };
+  | { readonly type: 'record-death'; readonly deathDate: string; readonly reason?: string }
+  | { readonly type: 'record-disability'; readonly certified: boolean; readonly reason: string };
 
 export interface ChangedPerson {
   readonly person: Person;
@@ -147,6 +148,18 @@ export function changePerson(
       next = { ...person, alive: false, deathDate: change.deathDate };
       break;
     }
+    case 'record-disability': {
+      if (!change.reason.trim())
+        fail('Recording a disability needs a reason.', [{ field: 'body.reason', message: 'is required' }]);
+      if ((person.disabilityCertified ?? false) === change.certified) {
+        throw new ConflictError(
+          change.certified ? 'The disability is already recorded.' : 'No disability is recorded.',
+        );
+      }
+      changes.disabilityCertified = { from: person.disabilityCertified ?? false, to: change.certified };
+      next = { ...person, disabilityCertified: change.certified };
+      break;
+    }
   }
 
   const at = now.toISOString();
@@ -177,4 +190,5 @@ const ACTION_TYPE = {
   correct: 'corrected',
   'change-residence': 'residence-changed',
   'record-death': 'deceased',
+  'record-disability': 'disability-recorded',
 } as const;

@@ -18,6 +18,11 @@ export interface Person {
   readonly residenceRegion: string;
   readonly alive: boolean;
   readonly deathDate?: string;
+  /**
+   * A certified disability (伤残), recorded by staff from the certificate shown to them; it
+   * makes an only child's family a disabled-only-child family. Nothing else about health.
+   */
+  readonly disabilityCertified?: boolean;
   /** Increases with every change; the ETag and the order of published facts. */
   readonly version: number;
   readonly recordedAt: string;
@@ -29,7 +34,12 @@ export interface Person {
   readonly lastChange: PersonActionType;
 }
 
-export type PersonActionType = 'recorded' | 'corrected' | 'residence-changed' | 'deceased';
+export type PersonActionType =
+  | 'recorded'
+  | 'corrected'
+  | 'residence-changed'
+  | 'deceased'
+  | 'disability-recorded';
 
 /** One entry of a person's append-only history: who did what, when, why, old and new values. */
 export interface PersonAction {

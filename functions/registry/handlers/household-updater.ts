@@ -11,7 +11,10 @@ import type { Observability } from '../../../shared/observability';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { toPerson } from '../adapters/person-item';
 import type { HouseholdRepository } from '../domain/birth-registration-ports';
-import { recordMemberDeath } from '../domain/household';
+import { syncMember } from '../domain/household';
+
+/** Person changes a household cares about. */
+const MEMBER_CHANGES = new Set(['deceased', 'disability-recorded']);
 
 export interface HouseholdUpdaterDeps {
   readonly households: Pick<HouseholdRepository, 'findByMember' | 'save'>;
@@ -21,9 +24,9 @@ export interface HouseholdUpdaterDeps {
 }
 
 /**
- * Keeps households in step with their members' records: a recorded death marks the
- * member deceased, so the derived family type follows (an only child's death makes the
- * family bereaved) and a household event goes out. Fed by the registry table stream;
+ * Keeps households in step with their members' records: a recorded death or certified
+ * disability updates the member, so the derived family type follows (bereaved, disabled
+ * only child) and a household event goes out. Fed by the registry table stream;
  * replays change nothing.
  */
 export function buildHouseholdUpdater(deps: HouseholdUpdaterDeps) {
@@ -37,11 +40,16 @@ export function buildHouseholdUpdater(deps: HouseholdUpdaterDeps) {
       const image = record.dynamodb?.NewImage;
       if (!image || record.eventName === 'REMOVE') return;
       const item = unmarshall(image as Record<string, AttributeValue>);
-      if (item.entity !== 'Person' || item.alive !== false) return;
+      if (item.entity !== 'Person' || !MEMBER_CHANGES.has(String(item.lastChange))) return;
       const person = toPerson(item);
       const household = await deps.households.findByMember(person.personId);
       if (!household) return;
-      const next = recordMemberDeath(household, person.personId, clock.now().toISOString(), newId());
+      const member = {
+        personId: person.personId,
+        alive: person.alive,
+        disabled: person.disabilityCertified ?? false,
+      };
+      const next = syncMember(household, member, clock.now().toISOString(), newId());
       if (next) await deps.households.save(next, household.version);
     },
   });

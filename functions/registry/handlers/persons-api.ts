@@ -30,6 +30,7 @@ import {
   PersonSearchQuery,
   type PersonView,
   RecordDeathRequest,
+  RecordDisabilityRequest,
   RecordPersonRequest,
 } from '../schemas';
 
@@ -153,7 +154,9 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
         const change: PersonChange =
           action === 'record-death'
             ? { type: 'record-death', ...parseJsonBody(event, RecordDeathRequest) }
-            : { type: 'change-residence', ...parseJsonBody(event, ChangeResidenceRequest) };
+            : action === 'record-disability'
+              ? { type: 'record-disability', ...parseJsonBody(event, RecordDisabilityRequest) }
+              : { type: 'change-residence', ...parseJsonBody(event, ChangeResidenceRequest) };
         const stored = await getForChange(personId, principal, headers);
         return applyChange(stored, change, principal);
       },
