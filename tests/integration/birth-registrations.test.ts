@@ -5,8 +5,9 @@ import { dynamoHouseholdRepository } from '../../functions/registry/adapters/hou
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
-import { apiEvent, staffClaims } from '../support/api-event';
-import { context, parsed, quietObservability } from '../support/lambda';
+import { staffClaims } from '../support/api-event';
+import { type CallOptions, callApi } from '../support/call-api';
+import { quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 
@@ -58,31 +59,8 @@ describe('birth registrations against DynamoDB Local', () => {
     });
   });
 
-  const call = async (
-    method: string,
-    route: string,
-    options: {
-      path?: Record<string, string>;
-      body?: unknown;
-      headers?: Record<string, string>;
-      query?: Record<string, string>;
-      claims: Record<string, string>;
-    },
-  ) => {
-    let path = route;
-    for (const [k, v] of Object.entries(options.path ?? {})) path = path.replace(`{${k}}`, v);
-    const event = apiEvent({
-      method,
-      route,
-      path,
-      ...(options.path ? { pathParameters: options.path } : {}),
-      headers: { 'content-type': 'application/json', ...options.headers },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      claims: options.claims,
-    });
-    if (options.query) event.queryStringParameters = options.query;
-    return parsed(await handler(event, context()));
-  };
+  const call = (method: string, route: string, options: CallOptions & { claims: Record<string, string> }) =>
+    callApi(handler, method, route, options);
   const act = (
     registrationId: string,
     action: string,

@@ -17,6 +17,7 @@ import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
 import { apiEvent, staffClaims } from '../support/api-event';
+import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
@@ -63,15 +64,6 @@ const details = (motherSequence: string, { childBirth, birthOrder = 1 }: Birth) 
 
 type Claims = Record<string, string>;
 
-interface CallOptions {
-  readonly path?: Record<string, string>;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-  readonly query?: Record<string, string>;
-  /** Omitted for a caller without a token (the public route). */
-  readonly claims?: Claims;
-}
-
 describe('certificates against DynamoDB Local', () => {
   let births: ReturnType<typeof buildBirthRegistrationsApi>;
   let certificates: ReturnType<typeof buildCertificatesApi>;
@@ -104,21 +96,8 @@ describe('certificates against DynamoDB Local', () => {
 
   const invoke =
     (api: () => typeof births | typeof certificates) =>
-    async (method: string, route: string, options: CallOptions = {}) => {
-      let path = route;
-      for (const [k, v] of Object.entries(options.path ?? {})) path = path.replace(`{${k}}`, v);
-      const event = apiEvent({
-        method,
-        route,
-        path,
-        ...(options.path ? { pathParameters: options.path } : {}),
-        headers: { 'content-type': 'application/json', ...options.headers },
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        ...(options.claims ? { claims: options.claims } : {}),
-      });
-      if (options.query) event.queryStringParameters = options.query;
-      return parsed(await api()(event, context()));
-    };
+    (method: string, route: string, options: CallOptions = {}) =>
+      callApi(api(), method, route, options);
   const birthsCall = invoke(() => births);
   const call = invoke(() => certificates);
 

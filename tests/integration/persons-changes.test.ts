@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
-import { apiEvent, staffClaims } from '../support/api-event';
-import { context, parsed, quietObservability } from '../support/lambda';
+import { staffClaims } from '../support/api-event';
+import { type CallOptions, callApi } from '../support/call-api';
+import { quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 
@@ -26,31 +27,8 @@ describe('correcting, searching and recording actions on persons', () => {
     });
   });
 
-  const call = async (
-    method: string,
-    route: string,
-    options: {
-      path?: Record<string, string>;
-      body?: unknown;
-      headers?: Record<string, string>;
-      query?: Record<string, string>;
-      claims?: Record<string, string>;
-    } = {},
-  ) => {
-    let path = route;
-    for (const [k, v] of Object.entries(options.path ?? {})) path = path.replace(`{${k}}`, v);
-    const event = apiEvent({
-      method,
-      route,
-      path,
-      ...(options.path ? { pathParameters: options.path } : {}),
-      headers: { 'content-type': 'application/json', ...options.headers },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      claims: options.claims ?? registrar,
-    });
-    if (options.query) event.queryStringParameters = options.query;
-    return parsed(await handler(event, context()));
-  };
+  const call = (method: string, route: string, options: CallOptions = {}) =>
+    callApi(handler, method, route, { ...options, claims: options.claims ?? registrar });
 
   const record = async (birth: string, sequence: string, overrides: Record<string, unknown> = {}) => {
     const residentId = residentIdFor('330106', birth, sequence);

@@ -18,9 +18,10 @@ import type { Poller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
 import type { Clock } from '../../shared/domain/clock';
 import { functionSpec } from '../../shared/manifest';
-import { apiEvent, staffClaims } from '../support/api-event';
+import { staffClaims } from '../support/api-event';
+import { type CallOptions, callApi } from '../support/call-api';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
-import { context, parsed, quietObservability } from '../support/lambda';
+import { context, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 
@@ -123,32 +124,12 @@ describe('birth statistics from the registry table stream', () => {
     await Promise.all(pollers.map((p) => p.stop()));
   });
 
-  const call = async (
+  const call = (
     handler: (event: never, context: Context) => Promise<unknown>,
     method: string,
     route: string,
-    options: {
-      path?: Record<string, string>;
-      body?: unknown;
-      headers?: Record<string, string>;
-      query?: Record<string, string>;
-      claims: Record<string, string>;
-    },
-  ) => {
-    let path = route;
-    for (const [k, v] of Object.entries(options.path ?? {})) path = path.replace(`{${k}}`, v);
-    const event = apiEvent({
-      method,
-      route,
-      path,
-      ...(options.path ? { pathParameters: options.path } : {}),
-      headers: { 'content-type': 'application/json', ...options.headers },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      claims: options.claims,
-    });
-    if (options.query) event.queryStringParameters = options.query;
-    return parsed(await handler(event as never, context()));
-  };
+    options: CallOptions & { claims: Record<string, string> },
+  ) => callApi(handler, method, route, options);
 
   const report = (query: Record<string, string>, claims = registrar) =>
     call(reports, 'GET', '/v1/reports/births', { query, claims });

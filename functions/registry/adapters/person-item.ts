@@ -1,4 +1,4 @@
-import type { Person } from '../domain/person';
+import type { Person, PersonAction } from '../domain/person';
 import type { StoredPerson } from '../domain/ports';
 
 /** The table keys of a person, of the claim on their resident ID, and of one history entry. */
@@ -38,4 +38,30 @@ export function toPerson(item: Record<string, unknown>): Person {
 
 export function toStoredPerson(item: Record<string, unknown>): StoredPerson {
   return { person: toPerson(item), residentIdHash: String(item.residentIdHash) };
+}
+
+/** A history entry of a person, as stored. */
+export const personActionItem = (action: PersonAction) => ({
+  ...actionKey(action.personId, action.actionId),
+  entity: 'PersonAction',
+  ...action,
+});
+
+/**
+ * The transaction items that record a new person: the person, the claim on their resident
+ * ID (one person per ID) and the first history entry, each only if absent.
+ */
+export function newPersonPuts(table: string, person: Person, residentIdHash: string, action: PersonAction) {
+  const absent = 'attribute_not_exists(pk)';
+  return [
+    { Put: { TableName: table, Item: personItem(person, residentIdHash), ConditionExpression: absent } },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...residentIdKey(residentIdHash), entity: 'ResidentIdClaim', personId: person.personId },
+        ConditionExpression: absent,
+      },
+    },
+    { Put: { TableName: table, Item: personActionItem(action), ConditionExpression: absent } },
+  ];
 }

@@ -9,15 +9,17 @@ import {
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import type { PersonAction } from '../domain/person';
 import type { PersonRepository } from '../domain/ports';
-import { actionKey, nameIndexKey, personItem, personKey, residentIdKey, toStoredPerson } from './person-item';
+import {
+  nameIndexKey,
+  newPersonPuts,
+  personActionItem,
+  personItem,
+  personKey,
+  residentIdKey,
+  toStoredPerson,
+} from './person-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const actionItem = (action: PersonAction) => ({
-  ...actionKey(action.personId, action.actionId),
-  entity: 'PersonAction',
-  ...action,
-});
 
 /** Runs a transaction, turning failed conditions into domain errors by item position. */
 async function transact(
@@ -44,39 +46,10 @@ async function transact(
 export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string): PersonRepository {
   return {
     async add(person, residentIdHash, action) {
-      await transact(
-        db,
-        [
-          {
-            Put: {
-              TableName: table,
-              Item: personItem(person, residentIdHash),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...residentIdKey(residentIdHash),
-                entity: 'ResidentIdClaim',
-                personId: person.personId,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table,
-              Item: actionItem(action),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-        (index) =>
-          index === 1
-            ? new ConflictError('A person with this resident ID is already recorded.')
-            : new ConflictError('This person is already recorded.'),
+      await transact(db, newPersonPuts(table, person, residentIdHash, action), (index) =>
+        index === 1
+          ? new ConflictError('A person with this resident ID is already recorded.')
+          : new ConflictError('This person is already recorded.'),
       );
     },
 
@@ -120,7 +93,7 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
         {
           Put: {
             TableName: table,
-            Item: actionItem(action),
+            Item: personActionItem(action),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -8,7 +8,7 @@ import { StaleVersionError } from '../../../shared/domain/errors';
 import type { BirthRegistration } from '../domain/birth-registration';
 import type { RegistrationOutcome } from '../domain/birth-registration-ports';
 import { householdItem, memberKey, motherKey } from './household-repository';
-import { actionKey, personItem, residentIdKey } from './person-item';
+import { newPersonPuts } from './person-item';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -78,32 +78,7 @@ export async function commitRegistration(
   }
   if (outcome.newChild) {
     const { person, residentIdHash, action } = outcome.newChild;
-    items.push(
-      {
-        Put: {
-          TableName: table,
-          Item: personItem(person, residentIdHash),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: table,
-          Item: {
-            ...residentIdKey(residentIdHash),
-            entity: 'ResidentIdClaim',
-            personId: person.personId,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: table,
-          Item: { ...actionKey(person.personId, action.actionId), entity: 'PersonAction', ...action },
-        },
-      },
-    );
+    items.push(...newPersonPuts(table, person, residentIdHash, action));
   }
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
