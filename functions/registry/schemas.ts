@@ -19,7 +19,7 @@ const PersonName = z
   .trim()
   .min(1)
   .max(50)
-  .regex(/^[\p{L}\p{M}·• ]+$/u, 'may contain letters and the middle dot only');
+  .regex(/^[\p{L}\p{M}· ]+$/u, 'may contain letters and the middle dot (·) only');
 
 const PersonId = z.string().regex(ULID_PATTERN, 'must be a person id (ULID)');
 const ResidentId = z

@@ -124,6 +124,13 @@ describe('birth registrations against DynamoDB Local', () => {
 
     const mine = await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-1') });
     expect(mine.body.items.map((r: { registrationId: string }) => r.registrationId)).toEqual([id]);
+    // The family sees what happened and why, not which staff account did it.
+    expect(mine.body.items[0].history.map((a: { type: string }) => a.type)).toEqual([
+      'submitted',
+      'validated',
+      'registered',
+    ]);
+    expect(JSON.stringify(mine.body)).not.toContain('registrar-1');
     expect(
       (await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-2') })).body.items,
     ).toEqual([]);

@@ -24,6 +24,19 @@ const maskIn = (details: BirthDetails): BirthDetails => ({
  * details and in corrections' old and new values.
  */
 export function registrationView(registration: BirthRegistration) {
+  return staffView(registration);
+}
+
+/**
+ * The same for the family that submitted it: staff identifiers in the history are left out
+ * (the family needs to know what happened and why, not which account did it).
+ */
+export function familyView(registration: BirthRegistration) {
+  const view = staffView(registration);
+  return { ...view, history: view.history.map(({ by: _by, role, ...action }) => ({ ...action, role })) };
+}
+
+function staffView(registration: BirthRegistration) {
   const status = deriveStatus(registration.actions);
   const current = currentDetails(registration);
   const registered = [...registration.actions].reverse().find((a) => a.registrationNumber);

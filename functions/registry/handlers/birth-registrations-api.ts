@@ -58,7 +58,7 @@ import {
   RegistrationListQuery,
   SubmitBirthRegistrationRequest,
 } from '../schemas';
-import { registrationView } from './birth-registration-view';
+import { familyView, registrationView } from './birth-registration-view';
 
 const FUNCTION = 'registry-birth-registrations-api';
 
@@ -127,7 +127,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     );
     // A flagged duplicate is kept for review but claims nothing: the first record stays the one.
     await deps.registrations.add(registration, keys, duplicateOf === undefined);
-    return json(201, registrationView(registration), {
+    return json(201, channel === 'app' ? familyView(registration) : registrationView(registration), {
       location: `/v1/birth-registrations/${registration.registrationId}`,
       etag: etagOf(registration.version),
     });
@@ -227,7 +227,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       'GET /v1/me/birth-registrations': async ({ query, principal }) => {
         const { cursor, limit } = parseWith(MyListQuery, query, 'query');
         const page = await deps.registrations.listBySubmitter(principal.subject, limit, decodeCursor(cursor));
-        return json(200, { items: page.items.map(registrationView), next: encodeCursor(page.next) });
+        return json(200, { items: page.items.map(familyView), next: encodeCursor(page.next) });
       },
       'GET /v1/birth-registrations': async ({ query, principal }) => {
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
