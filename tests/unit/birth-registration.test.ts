@@ -23,14 +23,9 @@ import {
 } from '../../functions/registry/domain/birth-registration';
 import { checkDetails } from '../../functions/registry/domain/birth-registration/fields';
 import { fixedClock } from '../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  DomainError,
-  type FieldIssue,
-  ValidationError,
-} from '../../shared/domain/errors';
+import { AccessDeniedError, ConflictError, DomainError } from '../../shared/domain/errors';
 import { residentIdFor } from '../support/resident-ids';
+import { issuesOf } from '../support/validation';
 
 const NOW = '2026-06-01T02:00:00.000Z';
 const clock = fixedClock(NOW);
@@ -103,17 +98,6 @@ const reject: RegistrationCommand = { type: 'reject-correction', reason: '与出
 const dismiss: RegistrationCommand = { type: 'dismiss-duplicate', reason: '双胞胎，不是重复登记' };
 
 const registered = () => apply(submit(), [validate, registrarA], [register, registrarA]);
-
-/** The issues of the ValidationError `action` throws. */
-const issuesOf = (action: () => unknown): FieldIssue[] => {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return [...(error as ValidationError).issues];
-  }
-  throw new Error('expected a ValidationError');
-};
 
 describe('submitRegistration', () => {
   it('opens the history with one submitted action: version 1, status submitted', () => {

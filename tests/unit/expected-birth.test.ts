@@ -8,8 +8,9 @@ import {
   submitRegistration,
 } from '../../functions/registry/domain/birth-registration';
 import { fixedClock } from '../../shared/domain/clock';
-import { ConflictError, ValidationError } from '../../shared/domain/errors';
+import { ConflictError } from '../../shared/domain/errors';
 import { residentIdFor } from '../support/resident-ids';
+import { fieldsOf } from '../support/validation';
 
 const clock = fixedClock('2026-06-01T02:00:00.000Z');
 const ids = () => {
@@ -41,15 +42,6 @@ const submit = (details: BirthDetails = expectedDetails) =>
     clock,
     ids(),
   );
-const fieldsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues.map((i) => i.field);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-};
 
 describe('registering a birth before it happens', () => {
   it('accepts an expected birth without sex or resident ID, and refuses either', () => {

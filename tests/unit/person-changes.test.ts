@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { recordPerson } from '../../functions/registry/domain/person';
 import { changePerson } from '../../functions/registry/domain/person-changes';
 import { fixedClock } from '../../shared/domain/clock';
-import { ConflictError, ValidationError } from '../../shared/domain/errors';
+import { ConflictError } from '../../shared/domain/errors';
 import { residentIdFor } from '../support/resident-ids';
+import { fieldsOf } from '../support/validation';
 
 const context = () => {
   let n = 0;
@@ -23,15 +24,6 @@ const base = () =>
     context(),
   ).person;
 const never = () => false;
-const issuesOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues.map((i) => i.field);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-};
 
 describe('changePerson', () => {
   it('records a correction as an action with old and new values and a new version and event id', () => {
@@ -55,18 +47,18 @@ describe('changePerson', () => {
   it('refuses an empty reason, a correction that changes nothing, and a birth date that leaves the ID behind', () => {
     const person = base();
     expect(
-      issuesOf(() => changePerson(person, { type: 'correct', reason: ' ', name: 'x' }, context(), never)),
+      fieldsOf(() => changePerson(person, { type: 'correct', reason: ' ', name: 'x' }, context(), never)),
     ).toEqual(['body.reason']);
     expect(
-      issuesOf(() => changePerson(person, { type: 'correct', reason: 'r', name: '刘洋' }, context(), never)),
+      fieldsOf(() => changePerson(person, { type: 'correct', reason: 'r', name: '刘洋' }, context(), never)),
     ).toEqual(['body']);
     expect(
-      issuesOf(() =>
+      fieldsOf(() =>
         changePerson(person, { type: 'correct', reason: 'r', birthDate: '1970-03-05' }, context(), never),
       ),
     ).toEqual(['body.residentId']);
     expect(
-      issuesOf(() =>
+      fieldsOf(() =>
         changePerson(
           person,
           { type: 'correct', reason: 'r', birthDate: '1970-03-05', residentId: ID },
@@ -108,12 +100,12 @@ describe('changePerson', () => {
       ),
     ).toThrow(ConflictError);
     expect(
-      issuesOf(() =>
+      fieldsOf(() =>
         changePerson(person, { type: 'record-death', deathDate: '1969-01-01' }, context(), never),
       ),
     ).toEqual(['body.deathDate']);
     expect(
-      issuesOf(() =>
+      fieldsOf(() =>
         changePerson(person, { type: 'record-death', deathDate: '2026-06-02' }, context(), never),
       ),
     ).toEqual(['body.deathDate']);
@@ -130,7 +122,7 @@ describe('changePerson', () => {
     expect(moved.residenceRegion).toBe('510104');
     expect(action.changes.residenceRegion).toEqual({ from: '330106', to: '510104' });
     expect(
-      issuesOf(() =>
+      fieldsOf(() =>
         changePerson(
           person,
           { type: 'change-residence', residenceRegion: '330106', since: '2026-01-01' },

@@ -6,9 +6,9 @@ import {
   regionsOf,
 } from '../../functions/registry/domain/person';
 import { fixedClock } from '../../shared/domain/clock';
-import { type FieldIssue, ValidationError } from '../../shared/domain/errors';
 import { maskResidentId } from '../../shared/domain/resident-id';
 import { completeResidentId as residentId } from '../support/resident-ids';
+import { fieldsOf, issuesOf } from '../support/validation';
 
 const NOW = '2026-06-01T02:00:00.000Z';
 
@@ -36,18 +36,6 @@ const input = (overrides: Partial<NewPerson> = {}): NewPerson => ({
   residenceRegion: '330106',
   ...overrides,
 });
-
-/** The issues of the ValidationError `action` throws. */
-const issuesOf = (action: () => unknown): FieldIssue[] => {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return [...(error as ValidationError).issues];
-  }
-  throw new Error('expected a ValidationError');
-};
-const fieldsOf = (action: () => unknown): string[] => issuesOf(action).map((i) => i.field);
 
 describe('recordPerson', () => {
   it('builds version 1 of a living person with a masked ID and an event id', () => {
