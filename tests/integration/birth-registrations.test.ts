@@ -6,6 +6,7 @@ import { dynamoPersonRepository } from '../../functions/registry/adapters/person
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { staffClaims } from '../support/api-event';
+import { familyBirth as details } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
@@ -14,31 +15,6 @@ import { residentIdFor } from '../support/resident-ids';
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
 const otherRegistrar = staffClaims('registrar-2', ['registrar'], '330100');
 const citizen = (sub: string) => staffClaims(sub, ['citizen']);
-
-const details = (childBirth: string, motherSequence: string, overrides: Record<string, unknown> = {}) => ({
-  child: {
-    name: '王小宝',
-    sex: 'male',
-    birthDate: childBirth,
-    birthRegion: '330106',
-    residentId: residentIdFor('330106', childBirth, '011'),
-  },
-  mother: {
-    name: '李芳',
-    residentId: residentIdFor('510104', '1992-04-05', motherSequence),
-    birthDate: '1992-04-05',
-    hukouRegion: '510104',
-  },
-  father: {
-    name: '王强',
-    residentId: residentIdFor('330106', '1990-01-01', '015'),
-    birthDate: '1990-01-01',
-    hukouRegion: '330106',
-  },
-  residenceRegion: '330106',
-  birthOrder: 1,
-  ...overrides,
-});
 
 describe('birth registrations against DynamoDB Local', () => {
   let handler: ReturnType<typeof buildBirthRegistrationsApi>;

@@ -17,10 +17,10 @@ import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
 import { apiEvent, staffClaims } from '../support/api-event';
+import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
-import { residentIdFor } from '../support/resident-ids';
 
 /** A Hangzhou city registrar: the office that issues, 330100 浙江省杭州市. */
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -38,29 +38,8 @@ interface Birth {
 }
 
 /** A birth of the family whose mother has this resident-ID sequence (even: female). */
-const details = (motherSequence: string, { childBirth, birthOrder = 1 }: Birth) => ({
-  child: {
-    name: '王小宝',
-    sex: 'male',
-    birthDate: childBirth,
-    birthRegion: '330106',
-    residentId: residentIdFor('330106', childBirth, '011'),
-  },
-  mother: {
-    name: '李芳',
-    residentId: residentIdFor('510104', '1992-04-05', motherSequence),
-    birthDate: '1992-04-05',
-    hukouRegion: '510104',
-  },
-  father: {
-    name: '王强',
-    residentId: residentIdFor('330106', '1990-01-01', '015'),
-    birthDate: '1990-01-01',
-    hukouRegion: '330106',
-  },
-  residenceRegion: '330106',
-  birthOrder,
-});
+const details = (motherSequence: string, { childBirth, birthOrder = 1 }: Birth) =>
+  familyBirth(childBirth, motherSequence, { birthOrder });
 
 type Claims = Record<string, string>;
 
