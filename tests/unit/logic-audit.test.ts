@@ -7,13 +7,13 @@ import {
   type AuditFinding,
   auditBirthRegistration,
   type BirthRegistrationFacts,
-  beijingDateOf,
   hasBlockingFindings,
   type ParentFacts,
   type Severity,
   sortFindings,
 } from '../../functions/registry/domain/audit/birth-registration';
 import { completedYears, isCalendarDate } from '../../functions/registry/domain/audit/dates';
+import { beijingDate } from '../../shared/domain/clock';
 import { normaliseResidentId } from '../../shared/domain/resident-id';
 import { residentIdFor as residentId } from '../support/resident-ids';
 
@@ -621,10 +621,10 @@ describe('date helpers', () => {
   });
 });
 
-describe('beijingDateOf', () => {
+describe('beijingDate', () => {
   it('gives the date in UTC+8', () => {
-    expect(beijingDateOf(new Date('2025-06-30T15:59:59Z'))).toBe('2025-06-30');
-    expect(beijingDateOf(new Date('2025-06-30T16:00:00Z'))).toBe('2025-07-01');
+    expect(beijingDate(new Date('2025-06-30T15:59:59Z'))).toBe('2025-06-30');
+    expect(beijingDate(new Date('2025-06-30T16:00:00Z'))).toBe('2025-07-01');
   });
 });
 

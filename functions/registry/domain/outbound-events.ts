@@ -1,3 +1,4 @@
+import { beijingDate } from '../../../shared/domain/clock';
 import type { BirthRegistered, HouseholdChanged } from '../../../shared/events/catalog';
 import { type BirthRegistration, currentDetails } from './birth-registration';
 import { deriveFamilyType, type Household } from './household';
@@ -16,7 +17,7 @@ export function birthRegisteredFacts(
   const details = currentDetails(registration);
   // Only born children are registered (an expected birth is recorded first).
   if (!details.child.sex) return undefined;
-  const registeredDate = action.at.slice(0, 10);
+  const registeredDate = beijingDate(new Date(action.at));
   return {
     eventId: action.actionId,
     data: {

@@ -1,7 +1,7 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
@@ -162,15 +162,13 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     const details = currentDetails(registration);
     const findings = audit(details);
     refuseOnErrors(findings, 'details.');
-    const now = clock.now();
-    const serial = await deps.registrations.nextSerial(
-      details.child.birthRegion,
-      Number(beijingDate(now).slice(0, 4)),
-    );
+    // Numbers run per birth region and Beijing calendar year.
+    const region = details.child.birthRegion;
+    const year = Number(beijingDate(clock.now()).slice(0, 4));
     const registrationNumber = registrationNumberFor(
-      details.child.birthRegion,
-      Number(beijingDate(now).slice(0, 4)),
-      serial,
+      region,
+      year,
+      await deps.registrations.nextSerial(region, year),
     );
     const next = applyRegistrationAction(
       registration,
@@ -336,9 +334,6 @@ export const handler = initOnce(async () => {
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
-    idempotency: new DynamoDBPersistenceLayer({
-      tableName: tableName('idempotency'),
-      awsSdkV3Client: client,
-    }),
+    idempotency: idempotencyStore(client),
   });
 });

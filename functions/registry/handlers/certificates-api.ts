@@ -1,8 +1,8 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
@@ -182,9 +182,6 @@ export const handler = initOnce(async () => {
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
-    idempotency: new DynamoDBPersistenceLayer({
-      tableName: tableName('idempotency'),
-      awsSdkV3Client: client,
-    }),
+    idempotency: idempotencyStore(client),
   });
 });

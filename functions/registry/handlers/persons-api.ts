@@ -1,7 +1,7 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
@@ -169,9 +169,6 @@ export const handler = initOnce(async () => {
   return buildPersonsApi({
     persons: dynamoPersonRepository(documentClient(client), tableName('registry')),
     hasher: hmacResidentIdHasher(await loadSecret('resident-id-hash-key')),
-    idempotency: new DynamoDBPersistenceLayer({
-      tableName: tableName('idempotency'),
-      awsSdkV3Client: client,
-    }),
+    idempotency: idempotencyStore(client),
   });
 });

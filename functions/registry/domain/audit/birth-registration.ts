@@ -21,7 +21,6 @@ import type {
   Severity,
 } from './types';
 
-export { beijingDateOf } from './dates';
 export type {
   AuditCode,
   AuditContext,

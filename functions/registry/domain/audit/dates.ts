@@ -37,15 +37,6 @@ export function completedYears(from: string, to: string): number {
   return to.slice(5) < from.slice(5) ? years - 1 : years;
 }
 
-/**
- * The Beijing date (UTC+8, no daylight saving) of an instant, `YYYY-MM-DD`: what a
- * handler passes as {@link AuditContext.today}, since a birth just after midnight in
- * China is still "yesterday" in UTC.
- */
-export function beijingDateOf(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** Every date field of the registration, with how messages name it. */
 function datesOf(facts: BirthRegistrationFacts): { field: string; party: Party; value: string }[] {
   return [
