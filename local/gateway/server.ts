@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { malformedJson, problemResponse } from '../../shared/http/problem';
+import { toValidationError } from '../../shared/http/request';
 import type { AreaManifest } from '../../shared/manifest';
 import { DevTokenRequest, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
@@ -38,18 +40,6 @@ const gatewayError = (status: number, message: string, headers: Record<string, s
   status,
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify({ message }),
-});
-
-const problem = (status: number, title: string, detail: string, errors?: unknown): Answer => ({
-  status,
-  headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify({
-    type: `urn:cn:gov:jiahe:problem:${title.toLowerCase().replaceAll(' ', '-')}`,
-    title,
-    status,
-    detail,
-    ...(errors ? { errors } : {}),
-  }),
 });
 
 async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -101,20 +91,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       };
     }
     if (path === '/dev/token' && method === 'POST') {
+      // The same problem+json answers the functions give, from the same helpers.
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
-        return problem(400, 'Malformed JSON', 'The request body is not valid JSON.');
+        return fromLambda(problemResponse(malformedJson(), path));
       }
       const parsed = DevTokenRequest.safeParse(json);
-      if (!parsed.success) {
-        const errors = parsed.error.issues.map((i) => ({
-          field: ['body', ...i.path.map(String)].join('.'),
-          message: i.message,
-        }));
-        return problem(422, 'Validation Failed', 'The token request has invalid fields.', errors);
-      }
+      if (!parsed.success) return fromLambda(problemResponse(toValidationError(parsed.error, 'body'), path));
       const token = await options.issuer.issue(parsed.data);
       return {
         status: 200,

@@ -62,7 +62,7 @@ export function parseJsonBody<T extends z.ZodType>(
   return parseWith(schema, json, 'body');
 }
 
-/** The JSON response with a fresh ETag when the resource has a version. */
+/** A JSON answer with a status and, optionally, headers (ETag, Location). */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, body, headers };
 }
