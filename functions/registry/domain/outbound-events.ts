@@ -1,7 +1,8 @@
 import { beijingDate } from '../../../shared/domain/clock';
-import type { BirthRegistered, HouseholdChanged } from '../../../shared/events/catalog';
+import type { BirthRegistered, HouseholdChanged, PersonRecorded } from '../../../shared/events/catalog';
 import { type BirthRegistration, currentDetails } from './birth-registration';
 import { deriveFamilyType, type Household } from './household';
+import type { Person } from './person';
 
 const DAY_MS = 86_400_000;
 
@@ -47,5 +48,22 @@ export function householdChangedFacts(household: Household): HouseholdChanged {
       ...(m.personId ? { personId: m.personId } : {}),
       alive: m.alive,
     })),
+  };
+}
+
+/**
+ * The facts about a person that leave the registry on every change. Name and resident ID
+ * stay behind: no consumer needs them.
+ */
+export function personRecordedFacts(person: Person): PersonRecorded {
+  return {
+    personId: person.personId,
+    version: person.version,
+    sex: person.sex,
+    birthDate: person.birthDate,
+    alive: person.alive,
+    ...(person.deathDate ? { deathDate: person.deathDate } : {}),
+    hukouRegion: person.hukouRegion,
+    residenceRegion: person.residenceRegion,
   };
 }

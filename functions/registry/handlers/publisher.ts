@@ -18,8 +18,7 @@ import { toPerson } from '../adapters/person-item';
 import type { BirthRegistration } from '../domain/birth-registration';
 import { type Certificate, certificateEventOf } from '../domain/certificate';
 import type { Household } from '../domain/household';
-import { birthRegisteredFacts, householdChangedFacts } from '../domain/outbound-events';
-import { personRecordedFacts } from '../domain/person-recorded';
+import { birthRegisteredFacts, householdChangedFacts, personRecordedFacts } from '../domain/outbound-events';
 
 export interface PublisherDeps {
   readonly province: string;
