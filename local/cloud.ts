@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { manifests } from '../functions/manifests';
+import { NATIONAL_SECRETS, type SecretName } from '../shared/manifest';
+import { PersistedState } from './persisted-state';
 import { type RunningProvince, startProvince } from './province';
 import { startDynamoDbLocal } from './services/dynamodb-local';
 import { startSqsLocal } from './services/sqs-local';
@@ -46,6 +49,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const sqs = await startSqsLocal({ port: 0, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
     stops.push(() => sqs.stop());
     const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint };
+    // Issued nationally in the cloud; here generated once and given to every province.
+    const national = new PersistedState<Partial<Record<SecretName, string>>>(
+      dataDir ? join(dataDir, 'national-secrets.json') : undefined,
+      () => Object.fromEntries(NATIONAL_SECRETS.map((name) => [name, randomBytes(32).toString('hex')])),
+    );
     const provinces: RunningProvince[] = [];
     for (const [province, port] of Object.entries(options.provinces)) {
       const running = await startProvince({
@@ -53,6 +61,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         port,
         endpoints,
         manifests,
+        nationalSecrets: national.get(),
         repoRoot: REPO_ROOT,
         ...(dataDir ? { stateDir: dataDir } : {}),
         log,

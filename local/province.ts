@@ -4,7 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
-import { type AreaManifest, SECRET_NAMES, type SecretName } from '../shared/manifest';
+import { type AreaManifest, NATIONAL_SECRETS, SECRET_NAMES, type SecretName } from '../shared/manifest';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
 import { type Gateway, type HealthReport, startGateway } from './gateway/server';
 import { createLocalIssuer } from './identity';
@@ -24,6 +24,8 @@ export interface ProvinceOptions {
   readonly repoRoot: string;
   /** With `--persist`: where keys and stream checkpoints are kept between runs. */
   readonly stateDir?: string;
+  /** Values of the secrets every province shares (`NATIONAL_SECRETS`). */
+  readonly nationalSecrets: Readonly<Partial<Record<SecretName, string>>>;
   /** Instances per function (Lambda concurrency); small locally. */
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
@@ -61,7 +63,12 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   );
   // Generated once per province, kept with --persist; a secret added later is generated then.
   for (const name of SECRET_NAMES) {
-    if (!state.get().secrets[name]) {
+    const national = NATIONAL_SECRETS.includes(name) ? options.nationalSecrets[name] : undefined;
+    if (national) {
+      state.update((s) => {
+        s.secrets[name] = national;
+      });
+    } else if (!state.get().secrets[name]) {
       state.update((s) => {
         s.secrets[name] = randomBytes(32).toString('hex');
       });

@@ -15,6 +15,7 @@ export type Role =
   | 'payout-officer'
   | 'payout-approver'
   | 'auditor'
+  | 'exchange-operator'
   | 'partner-province';
 export const ROLES: readonly Role[] = [
   'citizen',
@@ -22,6 +23,7 @@ export const ROLES: readonly Role[] = [
   'payout-officer',
   'payout-approver',
   'auditor',
+  'exchange-operator',
   'partner-province',
 ];
 
@@ -84,9 +86,29 @@ export interface QueueAccess {
   readonly access: 'send';
 }
 
-/** Secrets a function loads at cold start (Secrets Manager in the cloud, generated locally). */
-export type SecretName = 'resident-id-hash-key' | 'resident-id-encryption-key';
-export const SECRET_NAMES: readonly SecretName[] = ['resident-id-hash-key', 'resident-id-encryption-key'];
+/**
+ * Secrets a function loads at cold start (Secrets Manager in the cloud, generated locally).
+ * - `person-ref-key`: the HMAC key of cross-province person references, the same in every
+ *   province (issued nationally; see shared/domain/person-ref.ts).
+ * - `exchange-signing-keys`: this province's Ed25519 signing keys for the exchange.
+ * - `payout-encryption-key`: AES-256-GCM key for bank accounts in payout records.
+ */
+export type SecretName =
+  | 'resident-id-hash-key'
+  | 'resident-id-encryption-key'
+  | 'person-ref-key'
+  | 'exchange-signing-keys'
+  | 'payout-encryption-key';
+export const SECRET_NAMES: readonly SecretName[] = [
+  'resident-id-hash-key',
+  'resident-id-encryption-key',
+  'person-ref-key',
+  'exchange-signing-keys',
+  'payout-encryption-key',
+];
+
+/** Secrets whose value is the same in every province, so the local cloud shares one value. */
+export const NATIONAL_SECRETS: readonly SecretName[] = ['person-ref-key'];
 
 export interface FunctionSpec {
   /** Unique across the system, prefixed by the area: `registry-persons-api`. */

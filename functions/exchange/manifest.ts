@@ -7,6 +7,9 @@ import type { AreaManifest } from '../../shared/manifest';
 export const exchangeManifest: AreaManifest = {
   area: 'exchange',
   table: { stream: false, indexes: ['gsi1'] },
-  queues: [],
+  // Areas ask for delivery to another province by sending an envelope with `recipient` here.
+  queues: [
+    { name: 'exchange-outbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
+  ],
   functions: [],
 };

@@ -4,7 +4,10 @@ import type { AreaManifest } from '../../shared/manifest';
 export const registryManifest: AreaManifest = {
   area: 'registry',
   table: { stream: true, indexes: ['gsi1', 'gsi2'] },
-  queues: [],
+  // Messages from other provinces, verified and routed here by the exchange inbox.
+  queues: [
+    { name: 'registry-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
+  ],
   functions: [
     {
       name: 'registry-persons-api',

@@ -40,6 +40,26 @@ const SECRETS: Readonly<Record<SecretName, { description: string; noRotationReas
       'those fields. Rotation is a planned operation in the operations runbook (decrypt with either key while ' +
       're-encrypting), not an automatic schedule.',
   },
+  'person-ref-key': {
+    description:
+      'HMAC key of cross-province person references, the same in every province: operators replace the ' +
+      'generated value with the one issued nationally before the exchange is enabled',
+    noRotationReason:
+      'Shared by every province: partners match people by HMAC(key, resident ID), so it changes only by ' +
+      "national agreement, in a planned operation (docs/deployment.md), never on one province's schedule.",
+  },
+  'exchange-signing-keys': {
+    description: "This province's Ed25519 signing keys for exchange messages and receipts (JSON, private)",
+    noRotationReason:
+      'Rotated by the exchange key-rotation procedure (docs/exchange-protocol.md): a new key is published in ' +
+      'the JWKS and signs beside the old one during the overlap, which an automatic rotation cannot do.',
+  },
+  'payout-encryption-key': {
+    description: 'AES-256-GCM key material for bank account numbers stored inside payout records',
+    noRotationReason:
+      'Field-encryption key: every stored bank account is encrypted under it, so a new key means ' +
+      're-encrypting those fields. Rotation is a planned operation in the operations runbook.',
+  },
 };
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../domain/ids';
+import { PERSON_REF_PATTERN } from '../domain/person-ref';
 import { REGION_CODE_PATTERN } from '../domain/region-code';
 
 export const BIRTH_REGISTERED = 'cn.gov.jiahe.birth.registered.v1';
@@ -20,6 +21,10 @@ export const BirthRegistered = z.object({
   birthRegion: Region,
   residenceRegion: Region,
   motherHukouRegion: Region,
+  fatherHukouRegion: Region.optional(),
+  /** Cross-province references of the parents, when their resident IDs are known. */
+  motherRef: z.string().regex(PERSON_REF_PATTERN).optional(),
+  fatherRef: z.string().regex(PERSON_REF_PATTERN).optional(),
   birthOrder: z.number().int().positive(),
   channel: z.enum(['app', 'counter']),
   /** Days from birth to registration: registration timeliness for statistics. */

@@ -3,6 +3,23 @@ import { BIRTH_REGISTERED, BirthRegistered, HOUSEHOLD_CHANGED, HouseholdChanged 
 import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, CertificateChanged } from './certificate';
 import { EventEnvelope } from './envelope';
 import {
+  ACK,
+  Ack,
+  BENEFIT_ENROLLMENT_CLAIMED,
+  BENEFIT_ENROLLMENT_CLEAR,
+  BENEFIT_ENROLLMENT_CONFLICT,
+  BenefitEnrollmentClaimed,
+  BenefitEnrollmentClear,
+  BenefitEnrollmentConflict,
+  CERTIFICATE_VERIFY_ANSWERED,
+  CERTIFICATE_VERIFY_REQUESTED,
+  CertificateVerifyAnswered,
+  CertificateVerifyRequested,
+  PERSON_RESIDENCE_ENDED,
+  PERSON_RESIDENCE_REGISTERED,
+  PersonResidenceNotice,
+} from './exchange-messages';
+import {
   PERSON_CORRECTED,
   PERSON_DECEASED,
   PERSON_DISABILITY_RECORDED,
@@ -26,6 +43,15 @@ export const eventCatalog = {
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
   [CERTIFICATE_ISSUED]: CertificateChanged,
   [CERTIFICATE_REVOKED]: CertificateChanged,
+  // Between provinces only (the exchange protocol).
+  [PERSON_RESIDENCE_REGISTERED]: PersonResidenceNotice,
+  [PERSON_RESIDENCE_ENDED]: PersonResidenceNotice,
+  [BENEFIT_ENROLLMENT_CLAIMED]: BenefitEnrollmentClaimed,
+  [BENEFIT_ENROLLMENT_CONFLICT]: BenefitEnrollmentConflict,
+  [BENEFIT_ENROLLMENT_CLEAR]: BenefitEnrollmentClear,
+  [CERTIFICATE_VERIFY_REQUESTED]: CertificateVerifyRequested,
+  [CERTIFICATE_VERIFY_ANSWERED]: CertificateVerifyAnswered,
+  [ACK]: Ack,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventType = keyof typeof eventCatalog;
@@ -60,6 +86,7 @@ export const isPersonEvent = (
 ): event is DomainEvent<(typeof PERSON_EVENT_TYPES)[keyof typeof PERSON_EVENT_TYPES]> =>
   (Object.values(PERSON_EVENT_TYPES) as string[]).includes(event.type);
 
+export * from './exchange-messages';
 export {
   BIRTH_REGISTERED,
   BirthRegistered,
@@ -70,6 +97,7 @@ export {
   HouseholdChanged,
   PERSON_CORRECTED,
   PERSON_DECEASED,
+  PERSON_DISABILITY_RECORDED,
   PERSON_EVENT_TYPES,
   PERSON_RECORDED,
   PERSON_RESIDENCE_CHANGED,

@@ -16,9 +16,26 @@ export const EventEnvelope = z.object({
   subject: z.string().min(1).max(128),
   datacontenttype: z.literal('application/json'),
   data: z.unknown(),
+  /**
+   * Extension, on messages to or from another province only: the receiving province,
+   * `urn:cn:gov:<regionCode>:jiahe`. An area sets it to ask the exchange to deliver.
+   */
+  recipient: z
+    .string()
+    .regex(/^urn:cn:gov:\d{6}:jiahe$/)
+    .optional(),
+  /** Extension: the id of the message this one answers or follows from. */
+  correlationid: z.string().regex(ULID_PATTERN, 'must be a ULID').optional(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 /** The `source` of events an area of a province's deployment emits. */
 export const eventSource = (province: string, area: string): string =>
   `urn:cn:gov:${province}0000:jiahe:${area}`;
+
+/** The URN of a province's deployment, as `source` and `recipient` of exchange messages. */
+export const provinceUrn = (province: string): string => `urn:cn:gov:${province}0000:jiahe`;
+
+/** The two-digit province of a `source` or `recipient` URN, or undefined if it is not one. */
+export const provinceOfUrn = (urn: string): string | undefined =>
+  /^urn:cn:gov:(\d{2})\d{4}:jiahe/.exec(urn)?.[1];

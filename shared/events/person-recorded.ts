@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../domain/ids';
+import { PERSON_REF_PATTERN } from '../domain/person-ref';
 import { REGION_CODE_PATTERN } from '../domain/region-code';
 
 export const PERSON_RECORDED = 'cn.gov.jiahe.person.recorded.v1';
@@ -31,6 +32,13 @@ export const PersonRecorded = z.object({
   alive: z.boolean(),
   deathDate: z.iso.date().optional(),
   hukouRegion: z.string().regex(REGION_CODE_PATTERN),
+  /** 农业 / 非农业 household registration, where recorded: some schemes are for rural families. */
+  hukouType: z.enum(['rural', 'urban']).optional(),
   residenceRegion: z.string().regex(REGION_CODE_PATTERN),
+  /**
+   * Cross-province reference (shared/domain/person-ref.ts), present when the person has a
+   * resident ID: lets payout match enrolments with other provinces without the ID itself.
+   */
+  personRef: z.string().regex(PERSON_REF_PATTERN).optional(),
 });
 export type PersonRecorded = z.infer<typeof PersonRecorded>;

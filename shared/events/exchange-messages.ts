@@ -1,0 +1,107 @@
+import * as z from 'zod';
+import { ULID_PATTERN } from '../domain/ids';
+import { PERSON_REF_PATTERN } from '../domain/person-ref';
+import { REGION_CODE_PATTERN } from '../domain/region-code';
+
+/**
+ * Messages that exist only between provinces (the exchange protocol, docs/exchange-protocol.md).
+ * Events that also travel inside a province (`birth.registered`, `person.deceased`) keep
+ * their one schema in the catalog. Every message names people by `personRef` only.
+ */
+
+const Region = z.string().regex(REGION_CODE_PATTERN);
+const PersonRef = z.string().regex(PERSON_REF_PATTERN);
+const Ulid = z.string().regex(ULID_PATTERN);
+/** A benefit period: `YYYY-MM` for monthly schemes, `YYYY` for annual ones, `once` for one-time rewards. */
+const Period = z.string().regex(/^(\d{4}(-(0[1-9]|1[0-2]))?|once)$/);
+
+export const PERSON_RESIDENCE_REGISTERED = 'cn.gov.jiahe.person.residence-registered.v1';
+export const PERSON_RESIDENCE_ENDED = 'cn.gov.jiahe.person.residence-ended.v1';
+
+/**
+ * To the hukou province: one of its people now lives here (registered residence), or no
+ * longer does. Lets the hukou province serve them through us and not pay them twice.
+ */
+export const PersonResidenceNotice = z.object({
+  personRef: PersonRef,
+  hukouRegion: Region,
+  residenceRegion: Region,
+  /** Date the residence began (registered) or ended (ended), Beijing time. */
+  on: z.iso.date(),
+});
+export type PersonResidenceNotice = z.infer<typeof PersonResidenceNotice>;
+
+export const BENEFIT_ENROLLMENT_CLAIMED = 'cn.gov.jiahe.benefit.enrollment-claimed.v1';
+export const BENEFIT_ENROLLMENT_CONFLICT = 'cn.gov.jiahe.benefit.enrollment-conflict.v1';
+export const BENEFIT_ENROLLMENT_CLEAR = 'cn.gov.jiahe.benefit.enrollment-clear.v1';
+
+/**
+ * A province is about to pay a person under a scheme: the person's other province (hukou
+ * or residence) answers with conflict (it pays them already) or clear.
+ */
+export const BenefitEnrollmentClaimed = z.object({
+  /** The claiming province's enrolment id; answers quote it. */
+  claimId: Ulid,
+  personRef: PersonRef,
+  /** Scheme code, the same in every province (e.g. `rural-reward`). */
+  scheme: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+  /** First period the claiming province would pay. */
+  fromPeriod: Period,
+  claimingRegion: Region,
+});
+export type BenefitEnrollmentClaimed = z.infer<typeof BenefitEnrollmentClaimed>;
+
+/** Answer to a claim: this province has an active enrolment for the same person and scheme. */
+export const BenefitEnrollmentConflict = z.object({
+  claimId: Ulid,
+  scheme: z.string(),
+  /** First period this province pays (or paid) under its enrolment. */
+  activeSincePeriod: Period,
+  region: Region,
+});
+export type BenefitEnrollmentConflict = z.infer<typeof BenefitEnrollmentConflict>;
+
+/** Answer to a claim, or a later release: no active enrolment here for that person and scheme. */
+export const BenefitEnrollmentClear = z.object({
+  claimId: Ulid,
+  scheme: z.string(),
+});
+export type BenefitEnrollmentClear = z.infer<typeof BenefitEnrollmentClear>;
+
+export const CERTIFICATE_VERIFY_REQUESTED = 'cn.gov.jiahe.certificate.verify-requested.v1';
+export const CERTIFICATE_VERIFY_ANSWERED = 'cn.gov.jiahe.certificate.verify-answered.v1';
+
+/** Asks the issuing province whether a certificate is valid, by its verification code. */
+export const CertificateVerifyRequested = z.object({
+  requestId: Ulid,
+  verificationCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{16}$/),
+});
+export type CertificateVerifyRequested = z.infer<typeof CertificateVerifyRequested>;
+
+/** The answer: what the public verify route shows, and nothing more. */
+export const CertificateVerifyAnswered = z.object({
+  requestId: Ulid,
+  found: z.boolean(),
+  valid: z.boolean(),
+  kind: z.enum(['only-child-parents', 'special-assistance']).optional(),
+  issuedAt: z.iso.date().optional(),
+  issuingRegion: Region.optional(),
+  holderNameMasked: z.string().max(40).optional(),
+});
+export type CertificateVerifyAnswered = z.infer<typeof CertificateVerifyAnswered>;
+
+export const ACK = 'cn.gov.jiahe.ack.v1';
+
+/**
+ * The business outcome of handling a message (its `correlationid` names it): the receipt
+ * only says a message was stored; the ack says whether the recipient could act on it.
+ */
+export const Ack = z.object({
+  outcome: z.enum(['ok', 'transient-error', 'fatal-error']),
+  /** A short, non-personal reason code for errors, e.g. `unknown-person`. */
+  reason: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,63}$/)
+    .optional(),
+});
+export type Ack = z.infer<typeof Ack>;
