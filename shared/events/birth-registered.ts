@@ -38,7 +38,7 @@ export const HOUSEHOLD_CHANGED = 'cn.gov.jiahe.household.changed.v1';
 export const HouseholdChanged = z.object({
   householdId: z.string().regex(ULID_PATTERN),
   version: z.number().int().positive(),
-  familyType: z.enum(['only-child', 'bereaved', 'disabled-only-child', 'other']),
+  familyType: z.enum(['only-child', 'two-daughters', 'bereaved', 'disabled-only-child', 'other']),
   members: z.array(
     z.object({
       role: z.enum(['mother', 'father', 'child']),
