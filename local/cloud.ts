@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { manifests } from '../functions/manifests';
 import { NATIONAL_SECRETS, type SecretName } from '../shared/manifest';
+import { startLocalBank } from './bank/wiring';
 import { PersistedState } from './persisted-state';
 import { type RunningProvince, startProvince } from './province';
 import { startDynamoDbLocal } from './services/dynamodb-local';
@@ -49,6 +50,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const sqs = await startSqsLocal({ port: 0, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
     stops.push(() => sqs.stop());
     const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint };
+    // The default bank rail of the payout area: a simulator on loopback.
+    const bank = await startLocalBank();
+    stops.push(() => bank.stop());
     // Issued nationally in the cloud; here generated once and given to every province.
     const national = new PersistedState<Partial<Record<SecretName, string>>>(
       dataDir ? join(dataDir, 'national-secrets.json') : undefined,
@@ -63,6 +67,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         manifests,
         nationalSecrets: national.get(),
         repoRoot: REPO_ROOT,
+        bankUrl: bank.url,
         ...(dataDir ? { stateDir: dataDir } : {}),
         log,
       });

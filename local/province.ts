@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
 import { type AreaManifest, NATIONAL_SECRETS, SECRET_NAMES, type SecretName } from '../shared/manifest';
+import { bankEnv } from './bank/wiring';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
 import { type Gateway, type HealthReport, startGateway } from './gateway/server';
 import { createLocalIssuer } from './identity';
@@ -29,6 +30,8 @@ export interface ProvinceOptions {
   /** Instances per function (Lambda concurrency); small locally. */
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
+  /** The bank rail payout functions pay through (the local bank simulator). */
+  readonly bankUrl?: string;
 }
 
 export interface RunningProvince {
@@ -91,7 +94,10 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
         spec.name,
         startFunctionRuntime({
           spec,
-          env: functionEnv(area, spec, province, options.endpoints, resources, state.get().secrets),
+          env: {
+            ...functionEnv(area, spec, province, options.endpoints, resources, state.get().secrets),
+            ...bankEnv(spec, options.bankUrl),
+          },
           repoRoot: options.repoRoot,
           maxInstances: Math.min(spec.queue?.maxConcurrency ?? 2, options.maxInstances ?? 2),
           log: (line) => options.log(`${tag} ${spec.name}`, line),

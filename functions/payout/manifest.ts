@@ -1,14 +1,40 @@
-import type { AreaManifest } from '../../shared/manifest';
+import type { AreaManifest, RouteSpec } from '../../shared/manifest';
+
+const STAFF = ['payout-officer', 'payout-approver'] as const;
+const READERS = ['payout-officer', 'payout-approver', 'auditor'] as const;
+
+const enrollmentRoutes: RouteSpec[] = [
+  { method: 'POST', path: '/v1/enrollments', roles: ['citizen', 'payout-officer'] },
+  { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
+  { method: 'GET', path: '/v1/enrollments/{enrollmentId}', roles: [...READERS] },
+  { method: 'POST', path: '/v1/enrollments/{enrollmentId}/actions/{action}', roles: [...STAFF] },
+  { method: 'GET', path: '/v1/me/benefits', roles: ['citizen'] },
+];
+
+const batchRoutes: RouteSpec[] = [
+  { method: 'POST', path: '/v1/payout-batches', roles: ['payout-officer'] },
+  { method: 'GET', path: '/v1/payout-batches/{batchId}', roles: [...READERS] },
+  { method: 'GET', path: '/v1/payout-batches/{batchId}/payments', roles: [...READERS] },
+  { method: 'POST', path: '/v1/payout-batches/{batchId}/actions/{action}', roles: [...STAFF] },
+  { method: 'GET', path: '/v1/payout-batches/{batchId}/payment-file', roles: [...STAFF] },
+  { method: 'POST', path: '/v1/payout-batches/{batchId}/status-reports', roles: ['payout-officer'] },
+  { method: 'GET', path: '/v1/reports/payouts', roles: [...READERS] },
+];
 
 /** Payout: schemes, enrolments, payout batches; keeps its own projection of registry facts. */
 export const payoutManifest: AreaManifest = {
   area: 'payout',
-  table: { stream: true, indexes: ['gsi1'] },
-  queues: [{ name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 }],
+  table: { stream: true, indexes: ['gsi1', 'gsi2', 'gsi3'] },
+  queues: [
+    { name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
+    // One message per approved batch; a worker that dies mid-batch leaves it to be redelivered.
+    { name: 'payout-payments', visibilityTimeoutSeconds: 300, maxReceiveCount: 10, retentionDays: 14 },
+  ],
   functions: [
     {
       name: 'payout-inbound-consumer',
-      description: 'Applies registry and exchange events to the person facts payout relies on',
+      description:
+        'Applies registry and exchange events to payout facts, enrolments and cross-province claims',
       entry: 'functions/payout/handlers/inbound-consumer.ts',
       memoryMb: 256,
       timeoutSeconds: 30,
@@ -30,6 +56,108 @@ export const payoutManifest: AreaManifest = {
         },
       ],
       tables: [{ table: 'payout', access: 'read' }],
+      sends: [],
+    },
+    {
+      name: 'payout-schemes-api',
+      description: 'Benefit schemes and their versioned rules, as configured',
+      entry: 'functions/payout/handlers/schemes-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/schemes', roles: ['citizen', ...READERS] },
+        { method: 'GET', path: '/v1/schemes/{code}', roles: ['citizen', ...READERS] },
+      ],
+      tables: [],
+      sends: [],
+    },
+    {
+      name: 'payout-enrollments-api',
+      description:
+        'Enrolment in benefit schemes: application, review, suspension, and the citizen benefits view',
+      entry: 'functions/payout/handlers/enrollments-api.ts',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      routes: enrollmentRoutes,
+      tables: [
+        { table: 'payout', access: 'readWrite' },
+        { table: 'idempotency', access: 'readWrite' },
+      ],
+      sends: [],
+      secrets: ['payout-encryption-key', 'person-ref-key'],
+    },
+    {
+      name: 'payout-batches-api',
+      description:
+        'Payout batches: planning, maker-checker approval, payment file, status reports, aggregates',
+      entry: 'functions/payout/handlers/batches-api.ts',
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      routes: batchRoutes,
+      tables: [
+        { table: 'payout', access: 'readWrite' },
+        { table: 'idempotency', access: 'readWrite' },
+      ],
+      sends: [],
+      secrets: ['payout-encryption-key'],
+    },
+    {
+      name: 'payout-planner',
+      description: 'Plans the batches due this month for the whole province, on a schedule',
+      entry: 'functions/payout/handlers/planner.ts',
+      memoryMb: 512,
+      timeoutSeconds: 300,
+      schedules: [
+        {
+          name: 'payout-monthly-planning',
+          expression: 'cron(0 2 1 * ? *)',
+          timezone: 'Asia/Shanghai',
+          payload: {},
+        },
+      ],
+      tables: [{ table: 'payout', access: 'readWrite' }],
+      sends: [],
+    },
+    {
+      name: 'payout-publisher',
+      description: 'Sends claims and answers to the exchange and approved batches to the disbursing workers',
+      entry: 'functions/payout/handlers/publisher.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      stream: { table: 'payout', batchSize: 100, retryAttempts: 10 },
+      tables: [],
+      sends: [
+        { queue: 'exchange-outbound', access: 'send' },
+        { queue: 'payout-payments', access: 'send' },
+      ],
+    },
+    {
+      name: 'payout-disburser',
+      description:
+        'Disburses approved batches through the bank rail: exactly one payment per scheme, period and person',
+      entry: 'functions/payout/handlers/disburser.ts',
+      memoryMb: 512,
+      timeoutSeconds: 240,
+      queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 2 },
+      tables: [{ table: 'payout', access: 'readWrite' }],
+      sends: [],
+      secrets: ['payout-encryption-key'],
+    },
+    {
+      name: 'payout-bank-reports',
+      description: 'Imports the bank’s later status reports (returned payments) into their batches',
+      entry: 'functions/payout/handlers/bank-reports.ts',
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      schedules: [
+        {
+          name: 'payout-bank-reports',
+          expression: 'rate(5 minutes)',
+          timezone: 'Asia/Shanghai',
+          payload: {},
+        },
+      ],
+      tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
     },
   ],

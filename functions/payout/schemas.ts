@@ -19,3 +19,104 @@ export const PersonFactsView = z.object({
   updatedAt: z.string(),
 });
 export type PersonFactsView = z.infer<typeof PersonFactsView>;
+
+const Ulid = (what: string) => z.string().regex(ULID_PATTERN, `must be ${what} (ULID)`);
+const SchemeCode = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be a scheme code');
+const Region = z.string().regex(/^[1-9]\d{5}$/, 'must be a six-digit region code');
+const Reason = z.string().trim().min(1, 'is required').max(500);
+
+export const SchemeCodeParams = z.object({ code: SchemeCode });
+export type SchemeCodeParams = z.infer<typeof SchemeCodeParams>;
+
+/** A domestic account (digits only, as banks print them), its holder, and the bank's CNAPS id. */
+export const BankAccountInput = z.strictObject({
+  accountNumber: z.string().regex(/^\d{10,30}$/, 'must be 10 to 30 digits'),
+  holderName: z.string().trim().min(1).max(70),
+  bankCode: z.string().regex(/^\d{12}$/, 'must be a 12-digit CNAPS bank code'),
+});
+export type BankAccountInput = z.infer<typeof BankAccountInput>;
+
+const ResidentIdInput = z.string().regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID');
+
+/** A citizen names the beneficiary by resident ID (never stored); staff may use the person id instead. */
+export const EnrollmentRequest = z
+  .strictObject({
+    scheme: SchemeCode,
+    residentId: ResidentIdInput.optional(),
+    personId: Ulid('a person id').optional(),
+    bankAccount: BankAccountInput,
+  })
+  .refine((b) => (b.residentId === undefined) !== (b.personId === undefined), {
+    message: 'give either residentId or personId',
+    path: ['residentId'],
+  });
+export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
+
+export const EnrollmentIdParams = z.object({ enrollmentId: Ulid('an enrolment id') });
+export type EnrollmentIdParams = z.infer<typeof EnrollmentIdParams>;
+
+export const EnrollmentActionParams = EnrollmentIdParams.extend({
+  action: z.enum(['approve', 'reject', 'suspend', 'resume', 'end']),
+});
+export type EnrollmentActionParams = z.infer<typeof EnrollmentActionParams>;
+
+export const ActionRequest = z.strictObject({ reason: Reason.optional() });
+export type ActionRequest = z.infer<typeof ActionRequest>;
+
+export const EnrollmentListQuery = z.strictObject({
+  scheme: SchemeCode,
+  status: z.enum(['pending-review', 'active', 'suspended', 'ended', 'rejected']).default('active'),
+  region: Region.optional(),
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type EnrollmentListQuery = z.infer<typeof EnrollmentListQuery>;
+
+export const PlanBatchRequest = z.strictObject({
+  scheme: SchemeCode,
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be YYYY-MM or YYYY'),
+  region: Region,
+});
+export type PlanBatchRequest = z.infer<typeof PlanBatchRequest>;
+
+export const BatchIdParams = z.object({ batchId: Ulid('a batch id') });
+export type BatchIdParams = z.infer<typeof BatchIdParams>;
+
+export const BatchActionParams = BatchIdParams.extend({ action: z.enum(['submit', 'approve', 'cancel']) });
+export type BatchActionParams = z.infer<typeof BatchActionParams>;
+
+export const PaymentsQuery = z.strictObject({
+  state: z.enum(['pending', 'sent', 'held', 'paid', 'failed']).optional(),
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+export type PaymentsQuery = z.infer<typeof PaymentsQuery>;
+
+/** A pain.002.001.10 status report, as XML text inside JSON. */
+export const StatusReportRequest = z.strictObject({ document: z.string().min(1).max(60_000) });
+export type StatusReportRequest = z.infer<typeof StatusReportRequest>;
+
+export const PayoutReportQuery = z.strictObject({
+  scheme: SchemeCode.optional(),
+  region: Region.optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/)
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/)
+    .optional(),
+});
+export type PayoutReportQuery = z.infer<typeof PayoutReportQuery>;
+
+/** The disbursement command the publisher queues when a batch is approved. */
+export const DisburseCommand = z.strictObject({ batchId: Ulid('a batch id') });
+export type DisburseCommand = z.infer<typeof DisburseCommand>;
+
+/** What the planner's schedule sends: plan the periods due today, or one named period. */
+export const PlannerEvent = z.strictObject({
+  frequency: z.enum(['monthly', 'annual', 'once']).optional(),
+  period: z.string().optional(),
+});
+export type PlannerEvent = z.infer<typeof PlannerEvent>;

@@ -2,7 +2,10 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
+import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
 import { dynamoPersonFactsRepository } from '../../functions/payout/adapters/person-facts-repository';
+import { dynamoProjectionRepository } from '../../functions/payout/adapters/projection-repository';
 import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-consumer';
 import { payoutManifest } from '../../functions/payout/manifest';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -61,7 +64,10 @@ describe('registry table stream → publisher → payout-inbound queue → consu
   const pollers: Poller[] = [];
   const consumer = () =>
     buildInboundConsumer({
-      facts: dynamoPersonFactsRepository(aws.documents, resources.tables.payout),
+      province: '62',
+      projection: dynamoProjectionRepository(aws.documents, resources.tables.payout),
+      enrollments: dynamoEnrollmentRepository(aws.documents, resources.tables.payout),
+      outbox: dynamoOutboxRepository(aws.documents, resources.tables.payout),
       observability: quietObservability(),
     });
   const facts = () => dynamoPersonFactsRepository(aws.documents, resources.tables.payout);

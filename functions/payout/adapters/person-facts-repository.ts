@@ -16,7 +16,7 @@ export function dynamoPersonFactsRepository(
         new GetCommand({ TableName: table, Key: key(personId), ConsistentRead: true }),
       );
       if (!Item) return undefined;
-      const { pk: _pk, sk: _sk, entity: _entity, ...facts } = Item;
+      const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _gs, ...facts } = Item;
       return facts as PersonFacts;
     },
     async saveIfNewer(facts) {
@@ -24,7 +24,15 @@ export function dynamoPersonFactsRepository(
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { ...key(facts.personId), entity: 'PersonFacts', ...facts },
+            Item: {
+              ...key(facts.personId),
+              entity: 'PersonFacts',
+              ...facts,
+              // Found by cross-province reference when a citizen or another province names the person.
+              ...(facts.personRef
+                ? { gsi1pk: `REF#${facts.personRef}`, gsi1sk: `FACTS#${facts.personId}` }
+                : {}),
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
             ExpressionAttributeValues: { ':version': facts.version },
           }),

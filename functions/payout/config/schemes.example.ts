@@ -12,15 +12,18 @@ import { type Condition, Scheme } from '../domain/schemes/model';
 
 const alive: Condition = { fact: 'alive', op: 'eq', value: true };
 const onlyChild: Condition = { fact: 'familyType', op: 'eq', value: 'only-child' };
+const onlyChildOrTwoDaughters: Condition = {
+  fact: 'familyType',
+  op: 'in',
+  value: ['only-child', 'two-daughters'],
+};
 const onlyChildCertificate: Condition = { fact: 'certificate', op: 'has', value: 'only-child-certificate' };
 const bereaved: Condition = { fact: 'familyType', op: 'eq', value: 'bereaved' };
 const disabledChild: Condition = { fact: 'familyType', op: 'eq', value: 'disabled-only-child' };
 
 /**
- * 奖励扶助: a monthly amount per parent aged 60 or more of a rural only-child family.
- * Limitation: two-daughter rural families (双女户) are also eligible under the policy, but
- * household family types do not distinguish them yet, so only `only-child` is covered.
- * Version 2 raises the amounts from 2026.
+ * 奖励扶助: a monthly amount per parent aged 60 or more of a rural only-child or
+ * two-daughter (双女户) family. Version 2 raises the amounts from 2026.
  */
 const ruralReward = {
   code: 'rural-reward',
@@ -33,7 +36,7 @@ const ruralReward = {
       effectiveTo: '2026-01-01',
       eligibility: {
         all: [
-          onlyChild,
+          onlyChildOrTwoDaughters,
           { fact: 'hukouType', op: 'eq', value: 'rural' },
           { fact: 'ageYears', op: 'gte', value: 60 },
           alive,
@@ -50,7 +53,7 @@ const ruralReward = {
       effectiveFrom: '2026-01-01',
       eligibility: {
         all: [
-          onlyChild,
+          onlyChildOrTwoDaughters,
           { fact: 'hukouType', op: 'eq', value: 'rural' },
           { fact: 'ageYears', op: 'gte', value: 60 },
           alive,

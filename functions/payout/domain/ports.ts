@@ -1,4 +1,8 @@
+import type { EventEnvelope } from '../../../shared/events/envelope';
+import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
+import type { Enrollment, EnrollmentStatus } from './enrollment';
 import type { PersonFacts } from './person-facts';
+import type { CertificateHolding, HouseholdFacts } from './projection';
 
 export interface PersonFactsRepository {
   find(personId: string): Promise<PersonFacts | undefined>;
@@ -8,3 +12,124 @@ export interface PersonFactsRepository {
    */
   saveIfNewer(facts: PersonFacts): Promise<boolean>;
 }
+
+/** Payout's own view of registry facts beyond persons: households and certificates. */
+export interface ProjectionRepository extends PersonFactsRepository {
+  /** Person ids whose facts carry this cross-province reference (one, unless the registry holds a duplicate). */
+  personIdsByRef(personRef: string): Promise<string[]>;
+  saveHouseholdIfNewer(household: HouseholdFacts): Promise<boolean>;
+  householdsOf(personId: string): Promise<HouseholdFacts[]>;
+  /** Records a certificate; once revoked it stays revoked whatever arrives later. */
+  recordCertificate(holding: CertificateHolding): Promise<void>;
+  certificatesOf(householdId: string): Promise<CertificateHolding[]>;
+}
+
+/**
+ * An envelope to leave the area through the payout table's stream: stored with the
+ * change that causes it, published by the payout publisher. `key` makes the write
+ * idempotent (an answer to an inbound message is keyed by that message's id).
+ */
+export interface OutboundMessage {
+  readonly key: string;
+  readonly envelope: EventEnvelope;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor?: string;
+}
+
+export interface EnrollmentRepository {
+  find(enrollmentId: string): Promise<Enrollment | undefined>;
+  /** Creates an enrolment; ConflictError when the person already has an open one for the scheme. */
+  create(enrollment: Enrollment): Promise<void>;
+  /**
+   * Saves a new version (conditional on the previous one) with any outbound messages in
+   * the same transaction; StaleVersionError when someone else changed it first. Ending or
+   * rejecting frees the (person, scheme) slot for a new application.
+   */
+  save(enrollment: Enrollment, outbound?: readonly OutboundMessage[]): Promise<void>;
+  byPerson(personId: string): Promise<Enrollment[]>;
+  byApplicant(subject: string): Promise<Enrollment[]>;
+  list(query: {
+    status: EnrollmentStatus;
+    scheme: string;
+    regionPrefix: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<Enrollment>>;
+}
+
+/** A held or failed line waiting for a later batch of its scheme and region. */
+export interface OpenItem {
+  readonly scheme: string;
+  readonly region: string;
+  readonly period: string;
+  readonly enrollmentId: string;
+  readonly batchId: string;
+  readonly lineId: string;
+  readonly reason: 'held' | 'failed';
+}
+
+export interface LineMove {
+  readonly batchId: string;
+  readonly lineId: string;
+  readonly from: LineState;
+  readonly to: LineState;
+  readonly amountFen: number;
+  readonly patch?: Partial<PaymentLine>;
+  /** Reserve the payment key for this attempt in the same transaction. */
+  readonly reservePayment?: { readonly paymentKey: string; readonly attempt: number };
+  /** Record the payment's outcome in the same transaction. */
+  readonly paymentState?: { readonly paymentKey: string; readonly state: 'paid' | 'failed' };
+  readonly openItem?: OpenItem;
+}
+
+export interface Payment {
+  readonly paymentKey: string;
+  readonly batchId: string;
+  readonly lineId: string;
+  readonly attempt: number;
+  readonly state: 'sent' | 'paid' | 'failed';
+  readonly amountFen: number;
+}
+
+export interface BatchRepository {
+  /** The batch id holding (scheme, period, region), claiming it for `batchId` if free. */
+  claimKey(batch: Pick<Batch, 'scheme' | 'period' | 'region' | 'batchId'>): Promise<string>;
+  /** Creates the batch header unless it exists. */
+  createHeader(batch: Batch): Promise<void>;
+  find(batchId: string): Promise<Batch | undefined>;
+  /** Saves state fields of a new version (conditional on the previous); never the ledger. */
+  saveState(batch: Batch, expectedState: BatchState): Promise<void>;
+  /** Frees the (scheme, period, region) key of a cancelled batch so it may be planned again. */
+  releaseKey(batch: Batch): Promise<void>;
+  /**
+   * Adds a line and counts it in the ledger (planned and its bucket) in one transaction;
+   * false when the line exists already (a re-run of planning). `closes` deletes the open
+   * item the line takes over, and marks the earlier line as carried.
+   */
+  addLine(line: PaymentLine, closes?: OpenItem): Promise<boolean>;
+  /**
+   * Moves a line from one state to another with its ledger buckets, its payment record and
+   * open item, all in one transaction; false when the line is no longer in `from` or the
+   * payment key is taken (the caller reads why).
+   */
+  moveLine(move: LineMove): Promise<boolean>;
+  lines(
+    batchId: string,
+    query: { cursor?: string; limit: number; state?: LineState },
+  ): Promise<Page<PaymentLine>>;
+  findLine(batchId: string, lineId: string): Promise<PaymentLine | undefined>;
+  linesOfEnrollment(enrollmentId: string): Promise<PaymentLine[]>;
+  findPayment(paymentKey: string): Promise<Payment | undefined>;
+  openItems(scheme: string, regionPrefix: string): Promise<OpenItem[]>;
+  list(query: {
+    scheme?: string;
+    regionPrefix: string;
+    fromPeriod?: string;
+    toPeriod?: string;
+  }): Promise<Batch[]>;
+}
+
+export type { LedgerBucket };

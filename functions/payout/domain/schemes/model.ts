@@ -155,7 +155,8 @@ export const BeneficiaryFacts = z.strictObject({
   deathDate: IsoDate.optional(),
   hukouRegion: RegionCode,
   residenceRegion: RegionCode,
-  hukouType: HukouType,
+  /** Unknown when the registry has not recorded it: every test on it then fails. */
+  hukouType: HukouType.optional(),
   familyType: FamilyType,
   certificates: z.array(CertificateKind),
   /** Birth date of the only child, when there is one and it is known. */
@@ -170,7 +171,7 @@ export interface FactValues {
   readonly childAgeYears: number | undefined;
   readonly alive: boolean;
   readonly familyType: FamilyType;
-  readonly hukouType: HukouType;
+  readonly hukouType: HukouType | undefined;
   readonly sex: Sex;
   readonly hukouRegion: string;
   readonly residenceRegion: string;

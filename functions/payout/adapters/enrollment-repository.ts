@@ -1,0 +1,165 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
+import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import type { Enrollment } from '../domain/enrollment';
+import type { EnrollmentRepository, OutboundMessage } from '../domain/ports';
+import { outboxPut } from './outbox';
+
+const key = (id: string) => ({ pk: `ENROLLMENT#${id}`, sk: 'ENROLLMENT' });
+/** One open enrolment per person and scheme: a guard item written with it. */
+const guardKey = (e: Pick<Enrollment, 'personId' | 'scheme'>) => ({
+  pk: `ENROLLMENT-OF#${e.personId}#${e.scheme}`,
+  sk: 'GUARD',
+});
+
+const FINAL = new Set(['ended', 'rejected']);
+
+function item(e: Enrollment) {
+  return {
+    ...key(e.enrollmentId),
+    entity: 'Enrollment',
+    ...e,
+    gsi1pk: `PERSON#${e.personId}`,
+    gsi1sk: `ENROLLMENT#${e.scheme}#${e.enrollmentId}`,
+    gsi2pk: `ENROLLMENTS#${e.status}#${e.scheme}`,
+    gsi2sk: `${e.region}#${e.enrollmentId}`,
+    ...(e.applicantSubject
+      ? { gsi3pk: `APPLICANT#${e.applicantSubject}`, gsi3sk: `ENROLLMENT#${e.enrollmentId}` }
+      : {}),
+  };
+}
+
+function fromItem(raw: Record<string, unknown>): Enrollment {
+  const {
+    pk: _a,
+    sk: _b,
+    entity: _c,
+    gsi1pk: _d,
+    gsi1sk: _e,
+    gsi2pk: _f,
+    gsi2sk: _g,
+    gsi3pk: _h,
+    gsi3sk: _i,
+    ...rest
+  } = raw;
+  return rest as unknown as Enrollment;
+}
+
+const cancelledBy = (error: unknown, index: number): boolean =>
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+
+/** Enrolments in the payout table, with their (person, scheme) guard and list indexes. */
+export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: string): EnrollmentRepository {
+  const query = async (index: string, pk: string, prefix: string) => {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :sk)`,
+        ExpressionAttributeValues: { ':pk': pk, ':sk': prefix },
+      }),
+    );
+    return (out.Items ?? []).map(fromItem);
+  };
+  return {
+    async find(enrollmentId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: key(enrollmentId), ConsistentRead: true }),
+      );
+      return Item ? fromItem(Item) : undefined;
+    },
+    async create(enrollment) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...guardKey(enrollment),
+                    entity: 'EnrollmentGuard',
+                    enrollmentId: enrollment.enrollmentId,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: item(enrollment),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (cancelledBy(error, 0)) {
+          throw new ConflictError('This person already has an open enrolment in this scheme.');
+        }
+        throw error;
+      }
+    },
+    async save(enrollment, outbound: readonly OutboundMessage[] = []) {
+      const release = FINAL.has(enrollment.status)
+        ? [
+            {
+              Delete: {
+                TableName: table,
+                Key: guardKey(enrollment),
+                ConditionExpression: 'enrollmentId = :id',
+                ExpressionAttributeValues: { ':id': enrollment.enrollmentId },
+              },
+            },
+          ]
+        : [];
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: item(enrollment),
+                  ConditionExpression: 'version = :previous',
+                  ExpressionAttributeValues: { ':previous': enrollment.version - 1 },
+                },
+              },
+              ...release,
+              ...outbound.map((m) => ({ Put: outboxPut(table, m) })),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (cancelledBy(error, 0))
+          throw new StaleVersionError('The enrolment changed meanwhile; read it again.');
+        throw error;
+      }
+    },
+    byPerson: (personId) => query('gsi1', `PERSON#${personId}`, 'ENROLLMENT#'),
+    byApplicant: (subject) => query('gsi3', `APPLICANT#${subject}`, 'ENROLLMENT#'),
+    async list({ status, scheme, regionPrefix, cursor, limit }) {
+      const start = decodeCursor(cursor);
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :sk)',
+          ExpressionAttributeValues: { ':pk': `ENROLLMENTS#${status}#${scheme}`, ':sk': regionPrefix },
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const next = encodeCursor(out.LastEvaluatedKey);
+      return { items: (out.Items ?? []).map(fromItem), ...(next ? { cursor: next } : {}) };
+    },
+  };
+}

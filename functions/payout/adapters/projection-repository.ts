@@ -1,0 +1,146 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ProjectionRepository } from '../domain/ports';
+import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
+import { dynamoPersonFactsRepository } from './person-facts-repository';
+
+const householdKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
+const strip = ({
+  pk: _pk,
+  sk: _sk,
+  entity: _e,
+  gsi1pk: _g1,
+  gsi1sk: _g1s,
+  ...rest
+}: Record<string, unknown>) => rest;
+
+const ignoreConditionFailure = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
+
+/**
+ * Payout's projection of registry facts in the payout table: persons (by id, and by
+ * person reference through gsi1), households with a membership item per member, and the
+ * certificates each household holds. Every write is conditional on being newer (or, for
+ * revocations, final), so replaying any events leaves the same view.
+ */
+export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: string): ProjectionRepository {
+  const persons = dynamoPersonFactsRepository(db, table);
+  return {
+    ...persons,
+    async personIdsByRef(personRef) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REF#${personRef}` },
+        }),
+      );
+      return (out.Items ?? []).map((i) => i.personId as string);
+    },
+    async saveHouseholdIfNewer(household) {
+      const saved = await ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...householdKey(household.householdId), entity: 'Household', ...household },
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+            ExpressionAttributeValues: { ':version': household.version },
+          }),
+        ),
+      );
+      if (!saved) return false;
+      // Membership items let a person's households be found; a stale one is harmless, as
+      // readers check the household's own member list.
+      for (const member of household.members) {
+        if (!member.personId) continue;
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: `MEMBER#${member.personId}`,
+              sk: `HOUSEHOLD#${household.householdId}`,
+              entity: 'HouseholdMembership',
+              householdId: household.householdId,
+            },
+          }),
+        );
+      }
+      return true;
+    },
+    async householdsOf(personId) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
+          ConsistentRead: true,
+        }),
+      );
+      const ids = (out.Items ?? []).map((i) => i.householdId as string);
+      if (ids.length === 0) return [];
+      const got = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: ids.slice(0, 100).map(householdKey), ConsistentRead: true } },
+        }),
+      );
+      return (got.Responses?.[table] ?? [])
+        .map((i) => strip(i) as unknown as HouseholdFacts)
+        .filter((h) => h.members.some((m) => m.personId === personId));
+    },
+    async recordCertificate(holding) {
+      const key = { pk: `HOUSEHOLD#${holding.householdId}`, sk: `CERT#${holding.certificateId}` };
+      if (holding.revoked) {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression:
+              'SET entity = :e, certificateId = :c, householdId = :h, kind = :k, revoked = :r',
+            ExpressionAttributeValues: {
+              ':e': 'CertificateHolding',
+              ':c': holding.certificateId,
+              ':h': holding.householdId,
+              ':k': holding.kind,
+              ':r': true,
+            },
+          }),
+        );
+        return;
+      }
+      await ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...key, entity: 'CertificateHolding', ...holding },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+    async certificatesOf(householdId) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': `HOUSEHOLD#${householdId}`, ':sk': 'CERT#' },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip(i) as unknown as CertificateHolding);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { AccessDeniedError, ConflictError } from '../../../shared/domain/errors';
+
+export type BatchState =
+  | 'planning'
+  | 'planned'
+  | 'submitted'
+  | 'approved'
+  | 'disbursing'
+  | 'reconciled'
+  | 'cancelled';
+
+/** A count of lines and their sum in fen. */
+export interface Tally {
+  readonly count: number;
+  readonly sumFen: number;
+}
+
+/**
+ * The batch ledger. `planned` only grows while planning; afterwards every line moves
+ * between the other four, so `planned = paid + failed + held + pending` holds after each
+ * single write (line and ledger change in one transaction). `pending` counts lines not
+ * yet settled: queued, or sent and awaiting the bank.
+ */
+export interface Ledger {
+  readonly planned: Tally;
+  readonly pending: Tally;
+  readonly held: Tally;
+  readonly paid: Tally;
+  readonly failed: Tally;
+}
+
+export type LedgerBucket = Exclude<keyof Ledger, 'planned'>;
+
+export const EMPTY_TALLY: Tally = { count: 0, sumFen: 0 };
+export const EMPTY_LEDGER: Ledger = {
+  planned: EMPTY_TALLY,
+  pending: EMPTY_TALLY,
+  held: EMPTY_TALLY,
+  paid: EMPTY_TALLY,
+  failed: EMPTY_TALLY,
+};
+
+/** Whether the ledger balances, in count and in fen. */
+export function ledgerBalances(ledger: Ledger): boolean {
+  const parts: LedgerBucket[] = ['pending', 'held', 'paid', 'failed'];
+  const count = parts.reduce((n, k) => n + ledger[k].count, 0);
+  const sum = parts.reduce((n, k) => n + ledger[k].sumFen, 0);
+  return count === ledger.planned.count && sum === ledger.planned.sumFen;
+}
+
+export interface BatchAction {
+  readonly type: 'planned' | 'submitted' | 'approved' | 'cancelled' | 'disbursing' | 'reconciled';
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+export interface Batch {
+  readonly batchId: string;
+  readonly scheme: string;
+  readonly period: string;
+  /** Region code whose prefix the batch covers (`330000` the province, `330100` a prefecture). */
+  readonly region: string;
+  readonly state: BatchState;
+  readonly ruleVersion: number;
+  /** Control totals fixed at planning: the lines to pay. */
+  readonly control: Tally;
+  readonly ledger: Ledger;
+  readonly plannedBy: string;
+  readonly submittedBy?: string;
+  readonly approvedBy?: string;
+  /** Set at approval; the payment file's creation time, so a re-built file is identical. */
+  readonly approvedAt?: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly actions: readonly BatchAction[];
+}
+
+export type BatchCommand = 'submit' | 'approve' | 'cancel';
+
+const FROM: Record<BatchCommand, readonly BatchState[]> = {
+  submit: ['planned'],
+  approve: ['submitted'],
+  cancel: ['planned', 'submitted', 'approved'],
+};
+
+/**
+ * Maker-checker: an officer submits a planned batch, an approver who is not the submitter
+ * approves it; either may cancel before disbursing starts. Throws ConflictError when the
+ * command does not apply, AccessDeniedError when the approver submitted it.
+ */
+export function applyBatchCommand(
+  batch: Batch,
+  command: BatchCommand,
+  input: { by: string; at: Date; reason?: string },
+): Batch {
+  if (!FROM[command].includes(batch.state)) {
+    throw new ConflictError(`A batch that is ${batch.state} cannot be given "${command}".`);
+  }
+  if (command === 'approve' && batch.submittedBy === input.by) {
+    throw new AccessDeniedError('The person who submitted a batch cannot approve it.');
+  }
+  const at = input.at.toISOString();
+  const next: Record<BatchCommand, Partial<Batch>> = {
+    submit: { state: 'submitted', submittedBy: input.by },
+    approve: { state: 'approved', approvedBy: input.by, approvedAt: at },
+    cancel: { state: 'cancelled' },
+  };
+  const type = ({ submit: 'submitted', approve: 'approved', cancel: 'cancelled' } as const)[command];
+  return {
+    ...batch,
+    ...next[command],
+    version: batch.version + 1,
+    updatedAt: at,
+    actions: [
+      ...batch.actions,
+      { type, by: input.by, at, ...(input.reason ? { reason: input.reason } : {}) },
+    ],
+  };
+}
+
+export type HoldReason =
+  | 'deceased'
+  | 'suspended'
+  | 'cross-province-awaiting'
+  | 'cross-province-conflict'
+  | 'facts-missing'
+  | 'already-paid';
+
+export type LineState = 'pending' | 'sent' | 'held' | 'paid' | 'failed';
+
+/** The ledger bucket a line state counts in. */
+export const bucketOf = (state: LineState): LedgerBucket => (state === 'sent' ? 'pending' : state);
+
+/** One entitlement in a batch: who, which period, how much, and on which facts. */
+export interface PaymentLine {
+  readonly batchId: string;
+  /** `${enrollmentId}#${period}`: one line per enrolment and period in a batch. */
+  readonly lineId: string;
+  readonly enrollmentId: string;
+  readonly personId: string;
+  readonly scheme: string;
+  readonly period: string;
+  readonly region: string;
+  readonly amountFen: number;
+  readonly ruleVersion?: number;
+  readonly state: LineState;
+  readonly holdReason?: HoldReason;
+  /** The deterministic key of the one payment this line may make. */
+  readonly paymentKey: string;
+  /** Attempt number: 1, then one more for each retry after a failure. */
+  readonly attempt: number;
+  /** ISO 20022 EndToEndId of this attempt (≤ 35 characters). */
+  readonly endToEndId: string;
+  readonly failure?: { readonly code: string; readonly returned: boolean };
+  /** The facts eligibility was decided on (no resident ID, no account). */
+  readonly facts?: unknown;
+  readonly reasons: readonly string[];
+  /** When this line carries a hold or failure forward from an earlier batch. */
+  readonly carriedFrom?: string;
+  /** When a later batch took this held or failed line over. */
+  readonly carriedTo?: string;
+  readonly updatedAt: string;
+}

@@ -1,0 +1,235 @@
+import { StaleVersionError } from '../../../shared/domain/errors';
+import type { BankRail } from './bank-rail';
+import type { Batch, PaymentLine } from './batch';
+import type { BankAccount, Enrollment } from './enrollment';
+import { buildPain001, type CreditTransferFile, type Debtor, parsePain002 } from './iso20022';
+import type { BatchRepository, EnrollmentRepository } from './ports';
+
+export interface DisbursePorts {
+  readonly batches: BatchRepository;
+  readonly enrollments: EnrollmentRepository;
+  /** Decrypts an enrolment's bank account, in memory only. */
+  readonly accountOf: (enrollment: Enrollment) => BankAccount;
+  readonly rail: BankRail;
+  readonly debtor: Debtor;
+  readonly now: () => Date;
+}
+
+async function eachLine(
+  batches: BatchRepository,
+  batchId: string,
+  state: PaymentLine['state'] | undefined,
+  visit: (line: PaymentLine) => Promise<void>,
+): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await batches.lines(batchId, {
+      limit: 100,
+      ...(state ? { state } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const line of page.items) await visit(line);
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+/** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
+const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
+
+/**
+ * The batch's payment file: every line sent in this batch, in line order, with the
+ * approval time as creation time, so building it again gives the same bytes.
+ */
+export async function paymentFileOf(
+  ports: Omit<DisbursePorts, 'rail' | 'now'>,
+  batch: Batch,
+): Promise<{ xml: string; file: CreditTransferFile }> {
+  const lines: PaymentLine[] = [];
+  await eachLine(ports.batches, batch.batchId, undefined, async (line) => {
+    if (IN_FILE.has(line.state)) lines.push(line);
+  });
+  lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
+  const transfers = [];
+  for (const line of lines) {
+    const enrollment = await ports.enrollments.find(line.enrollmentId);
+    if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
+    const account = ports.accountOf(enrollment);
+    transfers.push({
+      endToEndId: line.endToEndId,
+      amountFen: line.amountFen,
+      creditorName: account.holderName,
+      creditorAccount: account.accountNumber,
+      creditorBankCode: account.bankCode,
+      remittance: `${line.scheme} ${line.period}`,
+    });
+  }
+  const createdAt = (batch.approvedAt ?? batch.updatedAt).slice(0, 19);
+  const file: CreditTransferFile = {
+    messageId: batch.batchId,
+    createdAt,
+    executionDate: createdAt.slice(0, 10),
+    debtor: ports.debtor,
+    transfers,
+  };
+  return { xml: buildPain001(file), file };
+}
+
+export interface ImportSummary {
+  readonly paid: number;
+  readonly rejected: number;
+  readonly returned: number;
+  readonly unchanged: number;
+  readonly unknown: number;
+}
+
+/**
+ * Applies a pain.002 status report to a batch: settled lines become paid, rejected ones
+ * failed (with the reason code), and paid ones later rejected failed as returned; failed
+ * lines go on the open list for the next batch. Each change is conditional on the line's
+ * current state, so importing a report twice changes nothing the second time. When no
+ * line is left pending, the batch is reconciled.
+ */
+export async function importStatusReport(
+  ports: Pick<DisbursePorts, 'batches' | 'now'>,
+  batchId: string,
+  xml: string,
+): Promise<ImportSummary> {
+  const report = parsePain002(xml);
+  if (report.originalMessageId !== batchId) throw new Error('the status report answers another file');
+  const byE2e = new Map<string, PaymentLine>();
+  await eachLine(ports.batches, batchId, undefined, async (line) => {
+    byE2e.set(line.endToEndId, line);
+  });
+  const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0, unknown: 0 };
+  const at = ports.now().toISOString();
+  for (const tx of report.transactions) {
+    const line = byE2e.get(tx.endToEndId);
+    if (!line) {
+      summary.unknown++;
+      continue;
+    }
+    const base = { batchId, lineId: line.lineId, amountFen: line.amountFen };
+    const open = {
+      scheme: line.scheme,
+      region: line.region,
+      period: line.period,
+      enrollmentId: line.enrollmentId,
+      batchId,
+      lineId: line.lineId,
+      reason: 'failed' as const,
+    };
+    let moved = false;
+    if (tx.outcome === 'paid' && line.state === 'sent') {
+      moved = await ports.batches.moveLine({
+        ...base,
+        from: 'sent',
+        to: 'paid',
+        patch: { updatedAt: at },
+        paymentState: { paymentKey: line.paymentKey, state: 'paid' },
+      });
+      if (moved) summary.paid++;
+    } else if (tx.outcome === 'rejected' && (line.state === 'sent' || line.state === 'paid')) {
+      const returned = line.state === 'paid';
+      moved = await ports.batches.moveLine({
+        ...base,
+        from: line.state,
+        to: 'failed',
+        patch: { updatedAt: at, failure: { code: tx.reasonCode ?? 'NARR', returned } },
+        paymentState: { paymentKey: line.paymentKey, state: 'failed' },
+        openItem: open,
+      });
+      if (moved) summary[returned ? 'returned' : 'rejected']++;
+    }
+    if (!moved) summary.unchanged++;
+  }
+  await reconcileIfSettled(ports, batchId);
+  return summary;
+}
+
+/** Marks a disbursing batch reconciled once every line is settled (paid, failed or held). */
+export async function reconcileIfSettled(
+  ports: Pick<DisbursePorts, 'batches' | 'now'>,
+  batchId: string,
+): Promise<void> {
+  const batch = await ports.batches.find(batchId);
+  if (batch?.state !== 'disbursing' || batch.ledger.pending.count > 0) return;
+  const at = ports.now().toISOString();
+  try {
+    await ports.batches.saveState(
+      {
+        ...batch,
+        state: 'reconciled',
+        version: batch.version + 1,
+        updatedAt: at,
+        actions: [...batch.actions, { type: 'reconciled', by: 'system', at }],
+      },
+      'disbursing',
+    );
+  } catch (error) {
+    if (!(error instanceof StaleVersionError)) throw error;
+  }
+}
+
+/**
+ * Disburses an approved batch. Every step may crash and run again:
+ * 1. approved → disbursing;
+ * 2. each pending line reserves its payment key (a conditional write: free, or failed in
+ *    an earlier attempt) and becomes sent in the same transaction; a key already taken
+ *    holds the line as `already-paid` instead;
+ * 3. the payment file of all sent lines goes to the bank under the batch id, which the
+ *    bank deduplicates, and its status report is imported.
+ * No step pays a key twice, and a re-run picks up every line a crash left pending.
+ */
+export async function disburseBatch(ports: DisbursePorts, batchId: string): Promise<Batch | undefined> {
+  let batch = await ports.batches.find(batchId);
+  if (!batch) return undefined;
+  if (batch.state === 'approved') {
+    const at = ports.now().toISOString();
+    const next: Batch = {
+      ...batch,
+      state: 'disbursing',
+      version: batch.version + 1,
+      updatedAt: at,
+      actions: [...batch.actions, { type: 'disbursing', by: 'system', at }],
+    };
+    try {
+      await ports.batches.saveState(next, 'approved');
+    } catch (error) {
+      if (!(error instanceof StaleVersionError)) throw error;
+    }
+    batch = (await ports.batches.find(batchId)) as Batch;
+  }
+  if (batch.state !== 'disbursing') return batch;
+
+  await eachLine(ports.batches, batchId, 'pending', async (line) => {
+    const sent = await ports.batches.moveLine({
+      batchId,
+      lineId: line.lineId,
+      from: 'pending',
+      to: 'sent',
+      amountFen: line.amountFen,
+      patch: { updatedAt: ports.now().toISOString() },
+      reservePayment: { paymentKey: line.paymentKey, attempt: line.attempt },
+    });
+    if (sent) return;
+    const current = await ports.batches.findLine(batchId, line.lineId);
+    if (current?.state !== 'pending') return;
+    // Still pending, so the payment key was taken: another batch paid this period already.
+    await ports.batches.moveLine({
+      batchId,
+      lineId: line.lineId,
+      from: 'pending',
+      to: 'held',
+      amountFen: line.amountFen,
+      patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
+    });
+  });
+
+  const { xml, file } = await paymentFileOf(ports, batch);
+  if (file.transfers.length > 0) {
+    const report = await ports.rail.submit(batch.batchId, xml);
+    await importStatusReport(ports, batchId, report);
+  }
+  await reconcileIfSettled(ports, batchId);
+  return ports.batches.find(batchId);
+}

@@ -1,0 +1,227 @@
+import { ConflictError, ValidationError } from '../../../shared/domain/errors';
+import { provinceOf } from '../../../shared/domain/region-code';
+import type { Period, Scheme } from './schemes';
+
+export type EnrollmentStatus = 'pending-review' | 'active' | 'suspended' | 'ended' | 'rejected';
+
+/**
+ * Where a cross-province check stands: `awaiting` until the other province answers,
+ * `conflict` while it pays the person under the same scheme, `clear` when it does not.
+ */
+export type CrossProvinceStatus = 'awaiting' | 'clear' | 'conflict';
+
+export type EnrollmentActionType =
+  | 'applied'
+  | 'approved'
+  | 'rejected'
+  | 'suspended'
+  | 'resumed'
+  | 'ended'
+  | 'deceased'
+  | 'claim-conflict'
+  | 'claim-clear';
+
+export interface EnrollmentAction {
+  readonly type: EnrollmentActionType;
+  /** Staff or citizen subject; `system` for registry and exchange events. */
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+/** The bank account a benefit is paid to: encrypted whole, shown masked. */
+export interface StoredBankAccount {
+  /** AES-256-GCM ciphertext of `{ accountNumber, holderName, bankCode }`. */
+  readonly encrypted: string;
+  readonly accountMasked: string;
+  readonly holderMasked: string;
+}
+
+/** What the bank file needs of an account; only ever held decrypted in memory. */
+export interface BankAccount {
+  readonly accountNumber: string;
+  readonly holderName: string;
+  /** CNAPS member id of the receiving bank (12 digits). */
+  readonly bankCode: string;
+}
+
+export interface Enrollment {
+  readonly enrollmentId: string;
+  readonly scheme: string;
+  readonly personId: string;
+  readonly personRef?: string;
+  /** The beneficiary's region in this province (hukou if here, else residence): batches and staff scope. */
+  readonly region: string;
+  readonly hukouRegion: string;
+  readonly residenceRegion: string;
+  readonly status: EnrollmentStatus;
+  /** First period paid: the period the enrolment was approved in. */
+  readonly fromPeriod?: string;
+  /** Periods from this one on are held (death: the month after). */
+  readonly suspendedFromPeriod?: string;
+  readonly suspensionReason?: 'deceased' | 'staff';
+  /** Set when hukou and residence lie in different provinces. */
+  readonly crossProvince?: { readonly province: string; readonly status: CrossProvinceStatus };
+  readonly bankAccount: StoredBankAccount;
+  readonly channel: 'app' | 'counter';
+  /** Token subject of the citizen who applied in the app: their benefits view. */
+  readonly applicantSubject?: string;
+  readonly eligibility: { readonly ruleVersion?: number; readonly reasons: readonly string[] };
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly actions: readonly EnrollmentAction[];
+}
+
+export type StaffAction = 'approve' | 'reject' | 'suspend' | 'resume' | 'end';
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The period of a scheme that contains a calendar day: `YYYY-MM` monthly, `YYYY` otherwise. */
+export function periodContaining(scheme: Scheme, day: string): string {
+  return scheme.frequency === 'monthly' ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+/** The monthly period after the one containing `day` (death suspends from the month after). */
+export function monthAfter(day: string): string {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  return month === 12 ? `${year + 1}-01` : `${year}-${pad2(month + 1)}`;
+}
+
+/** Whether `period` is on or after `from`; periods of one scheme compare as strings. */
+export const periodOnOrAfter = (period: Period | string, from: string): boolean => {
+  const id = typeof period === 'string' ? period : period.id;
+  // Annual periods (`YYYY`) compared with a monthly bound (`YYYY-MM`) use the year's start.
+  return id.length === from.length ? id >= from : id >= from.slice(0, id.length);
+};
+
+/** The other province of a person whose hukou and residence provinces differ, seen from `own`. */
+export function otherProvince(own: string, hukouRegion: string, residenceRegion: string): string | undefined {
+  const hukou = provinceOf(hukouRegion);
+  const residence = provinceOf(residenceRegion);
+  if (hukou === residence) return undefined;
+  return hukou === own ? residence : hukou;
+}
+
+function requireReason(action: StaffAction, reason: string | undefined): void {
+  if (['reject', 'suspend', 'end'].includes(action) && !reason?.trim()) {
+    throw new ValidationError(`A reason is required to ${action} an enrolment.`, [
+      { field: 'body.reason', message: 'is required' },
+    ]);
+  }
+}
+
+const ALLOWED: Record<StaffAction, readonly EnrollmentStatus[]> = {
+  approve: ['pending-review'],
+  reject: ['pending-review'],
+  suspend: ['active'],
+  resume: ['suspended'],
+  end: ['active', 'suspended', 'pending-review'],
+};
+
+const NEXT: Record<StaffAction, EnrollmentStatus> = {
+  approve: 'active',
+  reject: 'rejected',
+  suspend: 'suspended',
+  resume: 'active',
+  end: 'ended',
+};
+
+const ACTION_TYPE: Record<StaffAction, EnrollmentActionType> = {
+  approve: 'approved',
+  reject: 'rejected',
+  suspend: 'suspended',
+  resume: 'resumed',
+  end: 'ended',
+};
+
+/**
+ * Applies a staff action to an enrolment. Approval fixes the first period paid; a death
+ * suspension cannot be resumed (the registry would have to correct the death first).
+ * Throws ConflictError when the action does not apply in the current status.
+ */
+export function applyStaffAction(
+  enrollment: Enrollment,
+  action: StaffAction,
+  input: { by: string; at: Date; reason?: string; scheme: Scheme },
+): Enrollment {
+  requireReason(action, input.reason);
+  if (!ALLOWED[action].includes(enrollment.status)) {
+    throw new ConflictError(`An enrolment that is ${enrollment.status} cannot be given "${action}".`);
+  }
+  if (action === 'resume' && enrollment.suspensionReason === 'deceased') {
+    throw new ConflictError('The beneficiary is recorded as deceased; the enrolment cannot be resumed.');
+  }
+  const at = input.at.toISOString();
+  const { suspendedFromPeriod: _from, suspensionReason: _why, ...rest } = enrollment;
+  const base = action === 'resume' ? rest : enrollment;
+  return {
+    ...base,
+    status: NEXT[action],
+    ...(action === 'approve' ? { fromPeriod: periodContaining(input.scheme, at.slice(0, 10)) } : {}),
+    ...(action === 'suspend'
+      ? {
+          suspendedFromPeriod: periodContaining(input.scheme, at.slice(0, 10)),
+          suspensionReason: 'staff' as const,
+        }
+      : {}),
+    version: enrollment.version + 1,
+    updatedAt: at,
+    actions: [
+      ...enrollment.actions,
+      { type: ACTION_TYPE[action], by: input.by, at, ...(input.reason ? { reason: input.reason } : {}) },
+    ],
+  };
+}
+
+/**
+ * A recorded death suspends the enrolment from the month after the death: that month is
+ * still paid, later ones are held. Returns undefined when nothing changes (a replayed
+ * event, or an enrolment already over).
+ */
+export function applyDeath(enrollment: Enrollment, deathDate: string, at: Date): Enrollment | undefined {
+  if (enrollment.status === 'ended' || enrollment.status === 'rejected') return undefined;
+  if (enrollment.suspensionReason === 'deceased') return undefined;
+  const iso = at.toISOString();
+  return {
+    ...enrollment,
+    status: 'suspended',
+    suspendedFromPeriod: monthAfter(deathDate),
+    suspensionReason: 'deceased',
+    version: enrollment.version + 1,
+    updatedAt: iso,
+    actions: [...enrollment.actions, { type: 'deceased', by: 'system', at: iso }],
+  };
+}
+
+/**
+ * Records another province's answer to our claim. Returns undefined when it changes
+ * nothing (a repeated answer).
+ */
+export function applyClaimAnswer(
+  enrollment: Enrollment,
+  answer: 'conflict' | 'clear',
+  at: Date,
+): Enrollment | undefined {
+  const current = enrollment.crossProvince;
+  if (!current || current.status === answer) return undefined;
+  const iso = at.toISOString();
+  return {
+    ...enrollment,
+    crossProvince: { ...current, status: answer },
+    version: enrollment.version + 1,
+    updatedAt: iso,
+    actions: [
+      ...enrollment.actions,
+      { type: answer === 'conflict' ? 'claim-conflict' : 'claim-clear', by: 'system', at: iso },
+    ],
+  };
+}
+
+/** Masks an account number to its last four digits. */
+export const maskAccount = (account: string): string => `****${account.slice(-4)}`;
+
+/** Masks a name to its first character (as certificates do). */
+export const maskName = (name: string): string =>
+  `${[...name][0] ?? ''}${'*'.repeat(Math.max(1, [...name].length - 1))}`;

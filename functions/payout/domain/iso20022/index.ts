@@ -1,0 +1,3 @@
+export * from './amount';
+export * from './pain001';
+export * from './pain002';

@@ -1,0 +1,162 @@
+import { ConflictError, ValidationError } from '../../../shared/domain/errors';
+import { scopePrefixOf } from '../../../shared/domain/region-code';
+import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
+import { loadBeneficiaryFacts } from './beneficiary';
+import type { Enrollment } from './enrollment';
+import { decideLine, endToEndIdOf, linePaymentKey } from './planning';
+import type { BatchRepository, EnrollmentRepository, OpenItem, ProjectionRepository } from './ports';
+import { periodFor, ruleSetFor, type Scheme } from './schemes';
+
+export interface PlanningPorts {
+  readonly batches: BatchRepository;
+  readonly enrollments: EnrollmentRepository;
+  readonly projection: ProjectionRepository;
+}
+
+export interface PlanRequest {
+  readonly scheme: Scheme;
+  readonly period: string;
+  /** Region code: `330000` plans the whole province, `330100` a prefecture, `330106` a county. */
+  readonly region: string;
+  readonly by: string;
+  readonly at: Date;
+  readonly newId: () => string;
+}
+
+async function allEnrollments(ports: PlanningPorts, scheme: string, prefix: string): Promise<Enrollment[]> {
+  const out: Enrollment[] = [];
+  for (const status of ['active', 'suspended'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await ports.enrollments.list({
+        status,
+        scheme,
+        regionPrefix: prefix,
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      out.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return out;
+}
+
+/**
+ * Plans the batch of one scheme, period and region: a line for every active or suspended
+ * enrolment (pending with its amount, or held with the reason), plus the held and failed
+ * lines of earlier batches that can now be paid. Safe to run again at any point: the
+ * (scheme, period, region) key names one batch, lines are written once each with their
+ * ledger counts, and the batch is marked planned, with its control totals, only at the
+ * end. Returns the batch, already planned when it was before.
+ */
+export async function planBatch(ports: PlanningPorts, request: PlanRequest): Promise<Batch> {
+  const { scheme } = request;
+  const period = periodFor(scheme, request.period);
+  if (!period) {
+    throw new ValidationError(`Period ${request.period} is not a period of ${scheme.code}.`, [
+      { field: 'body.period', message: scheme.frequency === 'monthly' ? 'must be YYYY-MM' : 'must be YYYY' },
+    ]);
+  }
+  const ruleSet = ruleSetFor(scheme, period.start);
+  if (!ruleSet) throw new ConflictError(`No rule set of ${scheme.code} is in force on ${period.start}.`);
+  const prefix = scopePrefixOf(request.region);
+  const at = request.at.toISOString();
+  const batchId = await ports.batches.claimKey({
+    batchId: request.newId(),
+    scheme: scheme.code,
+    period: period.id,
+    region: request.region,
+  });
+  const existing = await ports.batches.find(batchId);
+  if (existing && existing.state !== 'planning') return existing;
+  await ports.batches.createHeader({
+    batchId,
+    scheme: scheme.code,
+    period: period.id,
+    region: request.region,
+    state: 'planning',
+    ruleVersion: ruleSet.version,
+    control: { count: 0, sumFen: 0 },
+    ledger: EMPTY_LEDGER,
+    plannedBy: request.by,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    actions: [],
+  });
+
+  const lineOf = async (
+    enrollment: Enrollment,
+    forPeriod: string,
+    extra: Partial<PaymentLine> = {},
+  ): Promise<PaymentLine | undefined> => {
+    const p = periodFor(scheme, forPeriod);
+    if (!p) return undefined;
+    const facts = await loadBeneficiaryFacts(ports.projection, enrollment.personId);
+    const decision = decideLine(scheme, p, enrollment, facts);
+    if (!decision.include) return undefined;
+    const paymentKey = linePaymentKey(scheme, p, enrollment);
+    const attempt = extra.attempt ?? 1;
+    return {
+      batchId,
+      lineId: `${enrollment.enrollmentId}#${p.id}`,
+      enrollmentId: enrollment.enrollmentId,
+      personId: enrollment.personId,
+      scheme: scheme.code,
+      period: p.id,
+      region: enrollment.region,
+      amountFen: decision.amountFen,
+      ...(decision.ruleVersion !== undefined ? { ruleVersion: decision.ruleVersion } : {}),
+      state: decision.state,
+      ...(decision.holdReason ? { holdReason: decision.holdReason } : {}),
+      paymentKey,
+      attempt,
+      endToEndId: endToEndIdOf(paymentKey, attempt),
+      ...(facts ? { facts } : {}),
+      reasons: decision.reasons,
+      updatedAt: at,
+      ...extra,
+    };
+  };
+
+  // Held and failed lines of earlier batches come first: once payable they join this batch.
+  for (const open of await ports.batches.openItems(scheme.code, prefix)) {
+    if (open.batchId === batchId) continue;
+    await carryForward(ports, open, lineOf);
+  }
+  for (const enrollment of await allEnrollments(ports, scheme.code, prefix)) {
+    const line = await lineOf(enrollment, period.id);
+    if (line) await ports.batches.addLine(line);
+  }
+
+  const header = (await ports.batches.find(batchId)) as Batch;
+  if (header.state !== 'planning') return header;
+  const planned: Batch = {
+    ...header,
+    state: 'planned',
+    control: header.ledger.pending,
+    version: header.version + 1,
+    updatedAt: at,
+    actions: [{ type: 'planned', by: request.by, at }],
+  };
+  await ports.batches.saveState(planned, 'planning');
+  return planned;
+}
+
+async function carryForward(
+  ports: PlanningPorts,
+  open: OpenItem,
+  lineOf: (e: Enrollment, period: string, extra?: Partial<PaymentLine>) => Promise<PaymentLine | undefined>,
+): Promise<void> {
+  const enrollment = await ports.enrollments.find(open.enrollmentId);
+  if (!enrollment) return;
+  const earlier = await ports.batches.findLine(open.batchId, open.lineId);
+  if (!earlier) return;
+  // A failed payment is retried under its key with the next attempt number.
+  const attempt = open.reason === 'failed' ? earlier.attempt + 1 : earlier.attempt;
+  const line = await lineOf(enrollment, open.period, { attempt, carriedFrom: open.batchId });
+  // Still held (or no longer due at all): it stays on the list for a later batch.
+  if (line?.state !== 'pending') return;
+  await ports.batches.addLine({ ...line, endToEndId: endToEndIdOf(line.paymentKey, attempt) }, open);
+}

@@ -1,0 +1,291 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { province as provinceOfDeployment, tableName } from '../../../shared/aws/config';
+import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
+import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import {
+  AccessDeniedError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors';
+import { newUlid } from '../../../shared/domain/ids';
+import { scopePrefixOf } from '../../../shared/domain/region-code';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { idempotentPosts } from '../../../shared/http/idempotency';
+import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoProjectionRepository } from '../adapters/projection-repository';
+import { debtorOf } from '../config/bank.example';
+import { getScheme } from '../config/schemes';
+import { applyBatchCommand, type Batch, EMPTY_TALLY, type PaymentLine, type Tally } from '../domain/batch';
+import { importStatusReport, paymentFileOf } from '../domain/disburse';
+import type { BankAccount } from '../domain/enrollment';
+import type { Debtor } from '../domain/iso20022';
+import { controlSumFen } from '../domain/iso20022';
+import { planBatch } from '../domain/plan-batch';
+import type { BatchRepository, EnrollmentRepository, OpenItem, ProjectionRepository } from '../domain/ports';
+import { payoutManifest } from '../manifest';
+import {
+  ActionRequest,
+  BatchActionParams,
+  BatchIdParams,
+  PaymentsQuery,
+  PayoutReportQuery,
+  PlanBatchRequest,
+  StatusReportRequest,
+} from '../schemas';
+
+const FUNCTION = 'payout-batches-api';
+
+export interface BatchesApiDeps {
+  readonly province: string;
+  readonly batches: BatchRepository;
+  readonly enrollments: EnrollmentRepository;
+  readonly projection: ProjectionRepository;
+  readonly cipher: FieldCipher;
+  readonly debtor: Debtor;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly idempotency?: BasePersistenceLayer;
+  readonly observability?: Observability;
+}
+
+/** A line as staff see it: no payment key internals beyond what reconciliation needs. */
+const lineView = ({ facts: _facts, ...line }: PaymentLine) => line;
+
+const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, sumFen: a.sumFen + b.sumFen });
+
+/**
+ * Payout batches: planning (the same as the schedule does), maker-checker submission and
+ * approval, cancellation before disbursing, the lines, the pain.001 payment file and the
+ * import of pain.002 status reports; plus payout aggregates for reports.
+ */
+export function buildBatchesApi(deps: BatchesApiDeps) {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? (() => newUlid());
+
+  const load = async (principal: Principal, batchId: string): Promise<Batch> => {
+    const batch = await deps.batches.find(batchId);
+    if (!batch) throw new NotFoundError('No such batch.');
+    requireRegionScope(principal, [batch.region]);
+    return batch;
+  };
+
+  const requireCovers = (principal: Principal, region: string) => {
+    const prefix = scopePrefixOf(region);
+    if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
+      throw new AccessDeniedError('That region lies outside your region.');
+    }
+  };
+
+  const accountOf = (e: { bankAccount: { encrypted: string } }): BankAccount =>
+    JSON.parse(deps.cipher.decrypt(e.bankAccount.encrypted)) as BankAccount;
+
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
+    observability: deps.observability,
+    ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    handlers: {
+      'POST /v1/payout-batches': async ({ event, principal }) => {
+        const body = parseJsonBody(event, PlanBatchRequest);
+        requireCovers(principal, body.region);
+        if (!body.region.startsWith(deps.province))
+          throw new AccessDeniedError('That region lies outside this province.');
+        const batch = await planBatch(deps, {
+          scheme: getScheme(body.scheme),
+          period: body.period,
+          region: body.region,
+          by: principal.subject,
+          at: clock.now(),
+          newId,
+        });
+        return json(201, batch, {
+          etag: etagOf(batch.version),
+          location: `/v1/payout-batches/${batch.batchId}`,
+        });
+      },
+      'GET /v1/payout-batches/{batchId}': async ({ pathParameters, principal }) => {
+        const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
+        const batch = await load(principal, batchId);
+        return json(200, batch, { etag: etagOf(batch.version) });
+      },
+      'GET /v1/payout-batches/{batchId}/payments': async ({ pathParameters, principal, query }) => {
+        const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
+        const q = parseWith(PaymentsQuery, query, 'query');
+        await load(principal, batchId);
+        const page = await deps.batches.lines(batchId, {
+          limit: q.limit,
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        return json(200, {
+          items: page.items.map(lineView),
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        });
+      },
+      'POST /v1/payout-batches/{batchId}/actions/{action}': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { batchId, action } = parseWith(BatchActionParams, pathParameters, 'path');
+        const body = parseJsonBody(event, ActionRequest);
+        // Maker and checker: officers submit, approvers approve, either may cancel.
+        if (action === 'submit') requireRole(principal, ['payout-officer']);
+        if (action === 'approve') requireRole(principal, ['payout-approver']);
+        const batch = await load(principal, batchId);
+        if (headers['if-match']) requireIfMatch(headers, batch.version);
+        const next = applyBatchCommand(batch, action, {
+          by: principal.subject,
+          at: clock.now(),
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
+        await deps.batches.saveState(next, batch.state);
+        if (action === 'cancel') await reopenCarried(deps.batches, next);
+        return json(200, next, { etag: etagOf(next.version) });
+      },
+      'GET /v1/payout-batches/{batchId}/payment-file': async ({ pathParameters, principal }) => {
+        const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
+        const batch = await load(principal, batchId);
+        if (!['disbursing', 'reconciled'].includes(batch.state)) {
+          throw new ConflictError('A batch has a payment file once disbursing has started.');
+        }
+        const { xml, file } = await paymentFileOf({ ...deps, accountOf }, batch);
+        return json(200, {
+          messageId: file.messageId,
+          numberOfTransactions: file.transfers.length,
+          controlSumFen: controlSumFen(file.transfers),
+          contentType: 'application/xml',
+          document: xml,
+        });
+      },
+      'POST /v1/payout-batches/{batchId}/status-reports': async ({ event, pathParameters, principal }) => {
+        const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
+        const body = parseJsonBody(event, StatusReportRequest);
+        const batch = await load(principal, batchId);
+        if (!['disbursing', 'reconciled'].includes(batch.state)) {
+          throw new ConflictError('Status reports apply to a batch that has been sent to the bank.');
+        }
+        let summary: Awaited<ReturnType<typeof importStatusReport>>;
+        try {
+          summary = await importStatusReport(
+            { batches: deps.batches, now: () => clock.now() },
+            batchId,
+            body.document,
+          );
+        } catch (error) {
+          throw new ValidationError('The document is not a pain.002.001.10 status report for this batch.', [
+            { field: 'body.document', message: (error as Error).message },
+          ]);
+        }
+        return json(200, { summary, batch: await deps.batches.find(batchId) });
+      },
+      'GET /v1/reports/payouts': async ({ query, principal }) => {
+        const q = parseWith(PayoutReportQuery, query, 'query');
+        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
+        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
+          throw new AccessDeniedError('That region lies outside your region.');
+        }
+        const batches = await deps.batches.list({
+          regionPrefix: prefix,
+          ...(q.scheme ? { scheme: q.scheme } : {}),
+          ...(q.from ? { fromPeriod: q.from } : {}),
+          ...(q.to ? { toPeriod: q.to } : {}),
+        });
+        const rows = new Map<
+          string,
+          {
+            scheme: string;
+            period: string;
+            batches: number;
+            paid: Tally;
+            failed: Tally;
+            held: Tally;
+            pending: Tally;
+          }
+        >();
+        for (const b of batches.filter((x) => x.state !== 'cancelled')) {
+          const key = `${b.scheme}#${b.period}`;
+          const row = rows.get(key) ?? {
+            scheme: b.scheme,
+            period: b.period,
+            batches: 0,
+            paid: EMPTY_TALLY,
+            failed: EMPTY_TALLY,
+            held: EMPTY_TALLY,
+            pending: EMPTY_TALLY,
+          };
+          rows.set(key, {
+            ...row,
+            batches: row.batches + 1,
+            paid: sumTallies(row.paid, b.ledger.paid),
+            failed: sumTallies(row.failed, b.ledger.failed),
+            held: sumTallies(row.held, b.ledger.held),
+            pending: sumTallies(row.pending, b.ledger.pending),
+          });
+        }
+        return json(200, {
+          region: prefix,
+          items: [...rows.values()].sort((a, b) => (a.scheme + a.period < b.scheme + b.period ? -1 : 1)),
+        });
+      },
+    },
+  });
+}
+
+/**
+ * A cancelled batch gives back what it carried: held and failed lines it took over from
+ * earlier batches return to the open list, so the next batch picks them up again.
+ */
+async function reopenCarried(batches: BatchRepository, batch: Batch): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await batches.lines(batch.batchId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const line of page.items) {
+      if (!line.carriedFrom || line.state !== 'pending') continue;
+      const open: OpenItem = {
+        scheme: line.scheme,
+        region: line.region,
+        period: line.period,
+        enrollmentId: line.enrollmentId,
+        batchId: line.carriedFrom,
+        lineId: line.lineId,
+        reason: line.attempt > 1 ? 'failed' : 'held',
+      };
+      await batches.moveLine({
+        batchId: batch.batchId,
+        lineId: line.lineId,
+        from: 'pending',
+        to: 'pending',
+        amountFen: 0,
+        openItem: open,
+      });
+    }
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+export const handler = initOnce(async () => {
+  const db = documentClient();
+  const table = tableName('payout');
+  const province = provinceOfDeployment();
+  return buildBatchesApi({
+    province,
+    batches: dynamoBatchRepository(db, table),
+    enrollments: dynamoEnrollmentRepository(db, table),
+    projection: dynamoProjectionRepository(db, table),
+    cipher: aesGcmFieldCipher(await loadSecret('payout-encryption-key')),
+    debtor: debtorOf(province),
+    idempotency: idempotencyStore(dynamoDbClient()),
+  });
+});

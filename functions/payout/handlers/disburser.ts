@@ -1,0 +1,50 @@
+import type { SQSRecord } from 'aws-lambda';
+import { batchHandler } from '../../../shared/aws/batch-handler';
+import { province as provinceOfDeployment, requiredEnv, tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
+import { aesGcmFieldCipher } from '../../../shared/crypto/field-cipher';
+import { systemClock } from '../../../shared/domain/clock';
+import type { Observability } from '../../../shared/observability';
+import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { dynamoCursor } from '../adapters/cursor-store';
+import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { httpBankRail } from '../adapters/http-bank-rail';
+import { debtorOf } from '../config/bank.example';
+import { type DisbursePorts, disburseBatch } from '../domain/disburse';
+import type { BankAccount } from '../domain/enrollment';
+import { DisburseCommand } from '../schemas';
+
+/** Environment variable naming the bank rail's base URL (the simulator locally). */
+export const BANK_URL_ENV = 'PAYOUT_BANK_URL';
+
+/**
+ * Disburses approved batches, one queue message per batch. A crash at any point leaves
+ * the message to be delivered again, and `disburseBatch` resumes without paying twice.
+ */
+export function buildDisburser(deps: DisbursePorts & { observability?: Observability }) {
+  return batchHandler({
+    service: 'payout-disburser',
+    source: 'sqs',
+    ...(deps.observability ? { observability: deps.observability } : {}),
+    record: async (record: SQSRecord) => {
+      const { batchId } = DisburseCommand.parse(JSON.parse(record.body));
+      await disburseBatch(deps, batchId);
+    },
+  });
+}
+
+export const handler = initOnce(async () => {
+  const db = documentClient();
+  const table = tableName('payout');
+  const cipher = aesGcmFieldCipher(await loadSecret('payout-encryption-key'));
+  return buildDisburser({
+    batches: dynamoBatchRepository(db, table),
+    enrollments: dynamoEnrollmentRepository(db, table),
+    accountOf: (e) => JSON.parse(cipher.decrypt(e.bankAccount.encrypted)) as BankAccount,
+    rail: httpBankRail(requiredEnv(BANK_URL_ENV), dynamoCursor(db, table, 'bank-reports')),
+    debtor: debtorOf(provinceOfDeployment()),
+    now: () => systemClock.now(),
+  });
+});

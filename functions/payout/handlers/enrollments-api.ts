@@ -1,0 +1,250 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { province as provinceOfDeployment, tableName } from '../../../shared/aws/config';
+import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
+import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
+import { scopePrefixOf } from '../../../shared/domain/region-code';
+import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { idempotentPosts } from '../../../shared/http/idempotency';
+import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoProjectionRepository } from '../adapters/projection-repository';
+import { getScheme } from '../config/schemes';
+import { loadBeneficiaryFacts } from '../domain/beneficiary';
+import { claimMessage } from '../domain/claims';
+import { applyForBenefit } from '../domain/enroll';
+import {
+  applyStaffAction,
+  type Enrollment,
+  maskAccount,
+  maskName,
+  otherProvince,
+} from '../domain/enrollment';
+import type {
+  BatchRepository,
+  EnrollmentRepository,
+  OutboundMessage,
+  ProjectionRepository,
+} from '../domain/ports';
+import { payoutManifest } from '../manifest';
+import {
+  ActionRequest,
+  EnrollmentActionParams,
+  EnrollmentIdParams,
+  EnrollmentListQuery,
+  EnrollmentRequest,
+} from '../schemas';
+
+const FUNCTION = 'payout-enrollments-api';
+
+export interface EnrollmentsApiDeps {
+  readonly province: string;
+  readonly enrollments: EnrollmentRepository;
+  readonly projection: ProjectionRepository;
+  readonly batches: BatchRepository;
+  /** Encrypts bank accounts (the `payout-encryption-key` secret). */
+  readonly cipher: FieldCipher;
+  /** The national `person-ref-key`, to find a person a citizen names by resident ID. */
+  readonly personRefKey: string;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly idempotency?: BasePersistenceLayer;
+  readonly observability?: Observability;
+}
+
+/** An enrolment as staff see it: the account masked, no ciphertext, no person reference. */
+export function enrollmentView(e: Enrollment) {
+  const { bankAccount, personRef: _ref, applicantSubject: _subject, ...rest } = e;
+  return {
+    ...rest,
+    bankAccount: { accountMasked: bankAccount.accountMasked, holderMasked: bankAccount.holderMasked },
+  };
+}
+
+const isStaff = (p: Principal) => p.roles.some((r) => r === 'payout-officer' || r === 'payout-approver');
+
+/**
+ * Enrolment in benefit schemes: citizens apply in the app for a person they name by
+ * resident ID (matched through its person reference, never stored), payout officers at
+ * the counter; staff of the beneficiary's region review, suspend, resume and end. A
+ * cross-province beneficiary's approval sends a claim to the other province.
+ */
+export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? (() => newUlid());
+
+  const findPersonId = async (principal: Principal, body: EnrollmentRequest): Promise<string> => {
+    if (body.personId) {
+      if (!isStaff(principal)) throw new ConflictError('Citizens name the beneficiary by resident ID.');
+      return body.personId;
+    }
+    const ref = personRefOf(deps.personRefKey, normaliseResidentId(body.residentId ?? ''));
+    const ids = await deps.projection.personIdsByRef(ref);
+    if (ids.length !== 1) {
+      throw new NotFoundError(
+        ids.length === 0
+          ? 'No person with that resident ID is known to the payout service.'
+          : 'That resident ID matches more than one record; a registrar must resolve it first.',
+      );
+    }
+    return ids[0] as string;
+  };
+
+  const load = async (principal: Principal, enrollmentId: string): Promise<Enrollment> => {
+    const enrollment = await deps.enrollments.find(enrollmentId);
+    if (!enrollment) throw new NotFoundError('No such enrolment.');
+    requireRegionScope(principal, [enrollment.region]);
+    return enrollment;
+  };
+
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
+    observability: deps.observability,
+    ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    handlers: {
+      'POST /v1/enrollments': async ({ event, principal }) => {
+        const body = parseJsonBody(event, EnrollmentRequest);
+        const scheme = getScheme(body.scheme);
+        const personId = await findPersonId(principal, body);
+        const person = await deps.projection.find(personId);
+        const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
+        if (!person || !facts)
+          throw new NotFoundError('The payout service holds no facts about this person yet.');
+        const staff = isStaff(principal);
+        if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
+        const { accountNumber, holderName, bankCode } = body.bankAccount;
+        const enrollment = applyForBenefit({
+          enrollmentId: newId(),
+          scheme,
+          person,
+          facts,
+          province: deps.province,
+          bankAccount: {
+            encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
+            accountMasked: maskAccount(accountNumber),
+            holderMasked: maskName(holderName),
+          },
+          channel: staff ? 'counter' : 'app',
+          by: principal.subject,
+          ...(staff ? {} : { applicantSubject: principal.subject }),
+          clock,
+        });
+        await deps.enrollments.create(enrollment);
+        return json(201, enrollmentView(enrollment), {
+          etag: etagOf(enrollment.version),
+          location: `/v1/enrollments/${enrollment.enrollmentId}`,
+        });
+      },
+      'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
+        const enrollment = await load(principal, enrollmentId);
+        return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });
+      },
+      'GET /v1/enrollments': async ({ query, principal }) => {
+        const q = parseWith(EnrollmentListQuery, query, 'query');
+        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
+        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
+          throw new AccessDeniedError('That region lies outside your region.');
+        }
+        const page = await deps.enrollments.list({
+          status: q.status,
+          scheme: q.scheme,
+          regionPrefix: prefix,
+          limit: q.limit,
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        return json(200, {
+          items: page.items.map(enrollmentView),
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        });
+      },
+      'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { enrollmentId, action } = parseWith(EnrollmentActionParams, pathParameters, 'path');
+        const body = parseJsonBody(event, ActionRequest);
+        const enrollment = await load(principal, enrollmentId);
+        if (headers['if-match']) requireIfMatch(headers, enrollment.version);
+        const scheme = getScheme(enrollment.scheme);
+        let next = applyStaffAction(enrollment, action, {
+          by: principal.subject,
+          at: clock.now(),
+          scheme,
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
+        const outbound: OutboundMessage[] = [];
+        const other = otherProvince(deps.province, enrollment.hukouRegion, enrollment.residenceRegion);
+        if (action === 'approve' && other) {
+          if (!enrollment.personRef) {
+            throw new ConflictError(
+              'The beneficiary lives across a provincial border but has no person reference to check the other province with.',
+            );
+          }
+          next = { ...next, crossProvince: { province: other, status: 'awaiting' } };
+          outbound.push(claimMessage(deps.province, next, other, clock.now()));
+        }
+        await deps.enrollments.save(next, outbound);
+        return json(200, enrollmentView(next), { etag: etagOf(next.version) });
+      },
+      'GET /v1/me/benefits': async ({ principal }) => {
+        requireRole(principal, ['citizen']);
+        const mine = await deps.enrollments.byApplicant(principal.subject);
+        const items = [];
+        for (const e of mine) {
+          const lines = await deps.batches.linesOfEnrollment(e.enrollmentId);
+          items.push({
+            enrollmentId: e.enrollmentId,
+            scheme: e.scheme,
+            status: e.status,
+            bankAccount: { accountMasked: e.bankAccount.accountMasked },
+            createdAt: e.createdAt,
+            // Staff-only detail (facts, reasons, batch ids of carried lines) stays out.
+            payments: lines
+              .filter((l) => !l.carriedTo)
+              .map((l) => ({
+                period: l.period,
+                amountFen: l.amountFen,
+                status: l.state === 'sent' ? 'processing' : l.state,
+                ...(l.failure ? { failureCode: l.failure.code } : {}),
+              }))
+              .sort((a, b) => (a.period < b.period ? -1 : 1)),
+          });
+        }
+        return json(200, { items });
+      },
+    },
+  });
+}
+
+export const handler = initOnce(async () => {
+  const db = documentClient();
+  const table = tableName('payout');
+  const [encryptionKey, personRefKey] = await Promise.all([
+    loadSecret('payout-encryption-key'),
+    loadSecret('person-ref-key'),
+  ]);
+  return buildEnrollmentsApi({
+    province: provinceOfDeployment(),
+    enrollments: dynamoEnrollmentRepository(db, table),
+    projection: dynamoProjectionRepository(db, table),
+    batches: dynamoBatchRepository(db, table),
+    cipher: aesGcmFieldCipher(encryptionKey),
+    personRefKey,
+    idempotency: idempotencyStore(dynamoDbClient()),
+  });
+});

@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getScheme } from '../../functions/payout/config/schemes';
+import type { BankRail } from '../../functions/payout/domain/bank-rail';
+import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
+import {
+  type DisbursePorts,
+  disburseBatch,
+  importStatusReport,
+} from '../../functions/payout/domain/disburse';
+import { applyDeath } from '../../functions/payout/domain/enrollment';
+import { planBatch } from '../../functions/payout/domain/plan-batch';
+import type { BatchRepository } from '../../functions/payout/domain/ports';
+import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
+import { newUlid } from '../../shared/domain/ids';
+import { provisionForTest } from '../support/local-aws';
+import {
+  accountFor,
+  accountOf,
+  activeEnrollment,
+  payoutRepos,
+  ruralParent,
+  twoDaughterHousehold,
+} from '../support/payout-fixtures';
+
+const DEBTOR = {
+  name: '浙江省奖励扶助资金专户',
+  accountNumber: '1202000009000033001',
+  bankCode: '999331000001',
+};
+const scheme = getScheme('rural-reward');
+
+/** A crash: thrown before or after the real call, as a process killed at that point would leave things. */
+class InjectedCrash extends Error {}
+
+/**
+ * Wraps every method of an object so that each call may crash before it runs or after
+ * it completed (its effect stored, its answer lost), with a seeded pseudo-random choice.
+ */
+function crashing<T extends object>(target: T, random: () => number, rate: number): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (random() < rate / 2) throw new InjectedCrash(`crash before ${String(prop)}`);
+        const result = await value.apply(obj, args);
+        if (random() < rate / 2) throw new InjectedCrash(`crash after ${String(prop)}`);
+        return result;
+      };
+    },
+  });
+}
+
+/** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('payout batches: plan, approve, disburse through the bank simulator, reconcile', () => {
+  let repos: ReturnType<typeof payoutRepos>;
+  let bank: BankSimulator;
+  const people: string[] = [];
+  const enrollments: string[] = [];
+
+  const rail = (simulator: BankSimulator): BankRail => ({
+    async submit(_id, xml) {
+      const response = await fetch(`${simulator.url}/pain001`, { method: 'POST', body: xml });
+      if (!response.ok) throw new Error(`bank: ${response.status} ${await response.text()}`);
+      return response.text();
+    },
+    async laterReports() {
+      return [];
+    },
+  });
+
+  const ports = (batches: BatchRepository, bankRail: BankRail): DisbursePorts => ({
+    batches,
+    enrollments: repos.enrollments,
+    accountOf,
+    rail: bankRail,
+    debtor: DEBTOR,
+    now: () => new Date(),
+  });
+
+  const approve = async (batch: Batch): Promise<Batch> => {
+    const submitted = applyBatchCommand(batch, 'submit', { by: 'officer-1', at: new Date() });
+    await repos.batches.saveState(submitted, 'planned');
+    const approved = applyBatchCommand(submitted, 'approve', { by: 'approver-2', at: new Date() });
+    await repos.batches.saveState(approved, 'submitted');
+    return approved;
+  };
+
+  const plan = (period: string, region = '330000') =>
+    planBatch(repos, { scheme, period, region, by: 'officer-1', at: new Date(), newId: () => newUlid() });
+
+  beforeAll(async () => {
+    const { aws, resources } = await provisionForTest('41');
+    repos = payoutRepos(aws, resources.tables.payout);
+    bank = await startBankSimulator();
+    for (let i = 0; i < 12; i++) {
+      const personId = newUlid();
+      people.push(personId);
+      await repos.projection.saveIfNewer(ruralParent(personId));
+      await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
+      const enrollment = activeEnrollment({
+        personId,
+        scheme: scheme.code,
+        fromPeriod: '2026-01',
+        account: accountFor(i),
+      });
+      await repos.enrollments.create(enrollment);
+      enrollments.push(enrollment.enrollmentId);
+    }
+  });
+
+  afterAll(async () => {
+    await bank.stop();
+  });
+
+  it('killed at random points and run again, disbursement pays each beneficiary exactly once and the ledger balances', async () => {
+    // Each period is a fresh batch; crashes hit every repository call and the bank call.
+    const periods = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08'];
+    for (const [n, period] of periods.entries()) {
+      const random = seeded(1000 + n);
+      const batch = await approve(await plan(period));
+      expect(batch.control).toEqual({ count: 12, sumFen: 12 * 12_000 });
+      const flaky = ports(crashing(repos.batches, random, 0.08), crashing(rail(bank), random, 0.3));
+      let crashes = 0;
+      let result: Batch | undefined;
+      for (let attempt = 0; attempt < 500 && result?.state !== 'reconciled'; attempt++) {
+        try {
+          result = await disburseBatch(flaky, batch.batchId);
+        } catch (error) {
+          if (!(error instanceof InjectedCrash)) throw error;
+          crashes++;
+        }
+      }
+      const final = (await repos.batches.find(batch.batchId)) as Batch;
+      expect(final.state).toBe('reconciled');
+      expect(crashes).toBeGreaterThan(0);
+      expect(ledgerBalances(final.ledger)).toBe(true);
+      expect(final.ledger.paid).toEqual({ count: 12, sumFen: 144_000 });
+      // The bank credited each beneficiary once for this period, whatever was re-sent.
+      const credited = bank.settlements.filter((s) => s.messageId === batch.batchId);
+      expect(credited).toHaveLength(12);
+      expect(new Set(credited.map((s) => s.account)).size).toBe(12);
+    }
+    expect(bank.settlements).toHaveLength(12 * periods.length);
+  });
+
+  it('a second batch covering the same people and period pays nobody again: its lines are held as already paid', async () => {
+    const first = await approve(await plan('2026-09'));
+    await disburseBatch(ports(repos.batches, rail(bank)), first.batchId);
+    // The county's own batch for the same month overlaps the province's.
+    const county = await approve(await plan('2026-09', '330106'));
+    const done = (await disburseBatch(ports(repos.batches, rail(bank)), county.batchId)) as Batch;
+    expect(done.ledger.held.count).toBe(12);
+    expect(done.ledger.paid.count).toBe(0);
+    expect(ledgerBalances(done.ledger)).toBe(true);
+    const lines = await repos.batches.lines(county.batchId, { limit: 100 });
+    expect(new Set(lines.items.map((l) => l.holdReason))).toEqual(new Set(['already-paid']));
+  });
+
+  it('planning again finds the same batch; control totals equal the payment file', async () => {
+    const a = await plan('2026-10');
+    const b = await plan('2026-10');
+    expect(b.batchId).toBe(a.batchId);
+    const approved = await approve(a);
+    await disburseBatch(ports(repos.batches, rail(bank)), approved.batchId);
+    const file = bank.files.get(approved.batchId) ?? '';
+    expect(file).toContain(`<NbOfTxs>${a.control.count}</NbOfTxs>`);
+    expect(file).toContain(`<CtrlSum>${(a.control.sumFen / 100).toFixed(2)}</CtrlSum>`);
+  });
+
+  it('rejected and returned payments fail, go on the retry list and are paid once in the next batch', async () => {
+    const rejecting = await startBankSimulator({ rejectionRate: 0.4, returnRate: 0.3, seed: 'retry' });
+    try {
+      const laterReports: string[] = [];
+      const withReturns: BankRail = {
+        ...rail(rejecting),
+        async laterReports() {
+          const r = await fetch(`${rejecting.url}/pain002?after=0`);
+          const body = (await r.json()) as { reports: { document: string }[] };
+          return body.reports.map((x) => x.document).filter((d) => !laterReports.includes(d));
+        },
+      };
+      const first = await approve(await plan('2026-11'));
+      const afterFirst = (await disburseBatch(ports(repos.batches, withReturns), first.batchId)) as Batch;
+      const rejected = afterFirst.ledger.failed.count;
+      expect(rejected).toBeGreaterThan(0);
+      for (const report of await withReturns.laterReports()) {
+        laterReports.push(report);
+        await importStatusReport({ batches: repos.batches, now: () => new Date() }, first.batchId, report);
+      }
+      const settled = (await repos.batches.find(first.batchId)) as Batch;
+      expect(settled.ledger.failed.count).toBeGreaterThan(rejected);
+      expect(ledgerBalances(settled.ledger)).toBe(true);
+      const lines = (await repos.batches.lines(first.batchId, { limit: 100 })).items;
+      expect(lines.some((l) => l.failure?.returned)).toBe(true);
+      expect(lines.filter((l) => l.state === 'failed').every((l) => l.failure?.code)).toBe(true);
+      // The next month's batch carries every failed November line, on its second attempt, to a bank that pays.
+      const next = await approve(await plan('2026-12'));
+      const carried = (await repos.batches.lines(next.batchId, { limit: 100 })).items.filter(
+        (l) => l.period === '2026-11',
+      );
+      expect(carried).toHaveLength(settled.ledger.failed.count);
+      expect(carried.every((l) => l.attempt === 2 && l.carriedFrom === first.batchId)).toBe(true);
+      const done = (await disburseBatch(ports(repos.batches, rail(bank)), next.batchId)) as Batch;
+      expect(done.state).toBe('reconciled');
+      expect(done.ledger.paid.count).toBe(12 + carried.length);
+      // Exactly one successful payment per person for November, across both banks.
+      const novemberKeys = [...lines.map((l) => l.paymentKey)];
+      for (const key of novemberKeys) {
+        const payment = await repos.batches.findPayment(key);
+        expect(payment?.state).toBe('paid');
+      }
+    } finally {
+      await rejecting.stop();
+    }
+  });
+
+  it('a deceased beneficiary is paid for the month of death and held for every month after', async () => {
+    const personId = people[0] as string;
+    const enrollment = await repos.enrollments.find(enrollments[0] as string);
+    if (!enrollment) throw new Error('enrolment missing');
+    await repos.projection.saveIfNewer(
+      ruralParent(personId, { version: 2, alive: false, deathDate: '2027-01-20' }),
+    );
+    const suspended = applyDeath(enrollment, '2027-01-20', new Date());
+    expect(suspended).toBeDefined();
+    if (suspended) await repos.enrollments.save(suspended);
+    const january = await approve(await plan('2027-01'));
+    const february = await approve(await plan('2027-02'));
+    const jan = (await repos.batches.lines(january.batchId, { limit: 100 })).items.find(
+      (l) => l.personId === personId,
+    );
+    const feb = (await repos.batches.lines(february.batchId, { limit: 100 })).items.find(
+      (l) => l.personId === personId,
+    );
+    expect(jan).toMatchObject({ state: 'pending' });
+    expect(feb).toMatchObject({ state: 'held', holdReason: 'deceased' });
+    const done = (await disburseBatch(ports(repos.batches, rail(bank)), february.batchId)) as Batch;
+    expect(done.ledger.held.count).toBe(1);
+    expect(done.ledger.paid.count).toBe(11);
+    expect(ledgerBalances(done.ledger)).toBe(true);
+    // A later batch leaves the hold on the list: the death does not clear.
+    const march = await plan('2027-03');
+    const lines = (await repos.batches.lines(march.batchId, { limit: 100 })).items.filter(
+      (l) => l.personId === personId,
+    );
+    expect(lines.every((l) => l.state === 'held')).toBe(true);
+  });
+});
