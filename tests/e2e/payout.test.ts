@@ -95,7 +95,11 @@ describe('payout over HTTP on the local cloud', () => {
       headers: { 'idempotency-key': 'payout-e2e-plan-1' },
     });
     expect(planned.status).toBe(201);
-    expect(planned.body).toMatchObject({ state: 'planned', ruleVersion: 1, control: { count: 1, sumFen: 12_000 } });
+    expect(planned.body).toMatchObject({
+      state: 'planned',
+      ruleVersion: 1,
+      control: { count: 1, sumFen: 12_000 },
+    });
     const batchId = planned.body.batchId;
     const act = (who: string, action: string) =>
       http(zj(), 'POST', `/v1/payout-batches/${batchId}/actions/${action}`, { token: who, body: {} });
@@ -123,7 +127,13 @@ describe('payout over HTTP on the local cloud', () => {
 
     const payments = await http(zj(), 'GET', `/v1/payout-batches/${batchId}/payments`, { token: approver });
     expect(payments.body.items).toEqual([
-      expect.objectContaining({ enrollmentId, period: '2026', amountFen: 12_000, state: 'paid', ruleVersion: 1 }),
+      expect.objectContaining({
+        enrollmentId,
+        period: '2026',
+        amountFen: 12_000,
+        state: 'paid',
+        ruleVersion: 1,
+      }),
     ]);
 
     const benefits = await http(zj(), 'GET', '/v1/me/benefits', { token: citizen });
@@ -137,9 +147,15 @@ describe('payout over HTTP on the local cloud', () => {
       }),
     ]);
 
-    const report = await http(zj(), 'GET', '/v1/reports/payouts?scheme=only-child-reward', { token: approver });
+    const report = await http(zj(), 'GET', '/v1/reports/payouts?scheme=only-child-reward', {
+      token: approver,
+    });
     expect(report.body.items).toEqual([
-      expect.objectContaining({ scheme: 'only-child-reward', period: '2026', paid: { count: 1, sumFen: 12_000 } }),
+      expect.objectContaining({
+        scheme: 'only-child-reward',
+        period: '2026',
+        paid: { count: 1, sumFen: 12_000 },
+      }),
     ]);
   });
 });

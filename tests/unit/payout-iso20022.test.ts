@@ -13,7 +13,8 @@ import { parseXml } from '../../functions/payout/domain/iso20022/xml';
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
 import { xsdErrors } from '../../local/bank/xsd';
 
-const sample = (name: string) => readFileSync(new URL(`../../local/bank/iso20022/samples/${name}`, import.meta.url), 'utf8');
+const sample = (name: string) =>
+  readFileSync(new URL(`../../local/bank/iso20022/samples/${name}`, import.meta.url), 'utf8');
 
 const file = (amounts: number[]): CreditTransferFile => ({
   messageId: '01JD0000000000000000000000',
@@ -23,7 +24,7 @@ const file = (amounts: number[]): CreditTransferFile => ({
   transfers: amounts.map((amountFen, i) => ({
     endToEndId: endToEndIdOf(`rural-reward#2026-11#person-${i}`, 1),
     amountFen,
-    creditorName: i % 2 ? '王秀英' : 'O\'Brien & <Sons>',
+    creditorName: i % 2 ? '王秀英' : "O'Brien & <Sons>",
     creditorAccount: `62284800${String(i).padStart(11, '0')}`,
     creditorBankCode: '999331000002',
     remittance: 'rural-reward 2026-11',
@@ -61,19 +62,24 @@ describe('pain.001.001.09 credit transfer files', () => {
 
   it('carry a control sum equal to the sum of their amounts, for any amounts', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 10 ** 9 }), { minLength: 1, maxLength: 30 }), (amounts) => {
-        const root = parseXml(buildPain001(file(amounts)));
-        const header = root.children[0]?.children[0];
-        const ctrl = header?.children.find((c) => c.name === 'CtrlSum')?.text ?? '';
-        expect(decimalToFen(ctrl)).toBe(amounts.reduce((a, b) => a + b, 0));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 10 ** 9 }), { minLength: 1, maxLength: 30 }),
+        (amounts) => {
+          const root = parseXml(buildPain001(file(amounts)));
+          const header = root.children[0]?.children[0];
+          const ctrl = header?.children.find((c) => c.name === 'CtrlSum')?.text ?? '';
+          expect(decimalToFen(ctrl)).toBe(amounts.reduce((a, b) => a + b, 0));
+        },
+      ),
     );
   });
 
   it('the schema check is real: a wrong currency code and an over-long account are refused', async () => {
     const xml = buildPain001(file([100]));
     expect(await xsdErrors('pain.001.001.09', xml.replace('Ccy="CNY"', 'Ccy="CN"'))).not.toEqual([]);
-    expect(await xsdErrors('pain.001.001.09', xml.replace('6228480000000000000', '6'.repeat(35)))).not.toEqual([]);
+    expect(
+      await xsdErrors('pain.001.001.09', xml.replace('6228480000000000000', '6'.repeat(35))),
+    ).not.toEqual([]);
   });
 
   it('end-to-end ids are at most 35 characters, stable, and differ by attempt', () => {
@@ -91,7 +97,9 @@ describe('pain.002.001.10 status reports', () => {
     expect(parsePain002(xml)).toEqual({
       messageId: 'STS-20240115-0001',
       originalMessageId: 'MSG-20240115-0001',
-      transactions: [{ endToEndId: 'E2E-20240115-0001', status: 'RJCT', outcome: 'rejected', reasonCode: 'AC01' }],
+      transactions: [
+        { endToEndId: 'E2E-20240115-0001', status: 'RJCT', outcome: 'rejected', reasonCode: 'AC01' },
+      ],
     });
   });
 
