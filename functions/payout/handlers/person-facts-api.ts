@@ -31,7 +31,8 @@ export function buildPersonFactsApi(deps: PersonFactsApiDeps) {
         const facts = await deps.facts.find(personId);
         if (!facts) throw new NotFoundError('Payout holds no facts about this person.');
         requireRegionScope(principal, [facts.hukouRegion, facts.residenceRegion]);
-        const { sourceEventId: _source, ...view } = facts;
+        // The person reference is a national key's output: it never leaves the service.
+        const { sourceEventId: _source, personRef: _ref, ...view } = facts;
         return json(200, view satisfies PersonFactsView, { etag: etagOf(facts.version) });
       },
     },
