@@ -64,9 +64,10 @@ export const payoutManifest: AreaManifest = {
       entry: 'functions/payout/handlers/schemes-api.ts',
       memoryMb: 256,
       timeoutSeconds: 10,
+      // Schemes are published policy: anyone may read them, without an account.
       routes: [
-        { method: 'GET', path: '/v1/schemes', roles: ['citizen', ...READERS] },
-        { method: 'GET', path: '/v1/schemes/{code}', roles: ['citizen', ...READERS] },
+        { method: 'GET', path: '/v1/schemes', roles: [], public: true },
+        { method: 'GET', path: '/v1/schemes/{code}', roles: [], public: true },
       ],
       tables: [],
       sends: [],

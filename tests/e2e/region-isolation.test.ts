@@ -12,6 +12,9 @@ interface Family {
   registrationId: string;
   householdId: string;
   certificateId: string;
+  motherId: string;
+  enrollmentId: string;
+  batchId: string;
 }
 
 type Request = {
@@ -90,6 +93,52 @@ const requests = (f: Family): Record<string, Request> => {
       path: '/v1/reports/births?region=3301&from=2026-01&to=2026-12',
       expect: 'forbidden',
     },
+    ...payoutRequests(f),
+  };
+};
+
+/** The payout routes, on the family's enrolment and a Hangzhou batch. */
+const payoutRequests = (f: Family): Record<string, Request> => {
+  const batch = `/v1/payout-batches/${f.batchId}`;
+  return {
+    'POST /v1/enrollments': {
+      path: '/v1/enrollments',
+      body: {
+        scheme: 'only-child-reward',
+        personId: f.motherId,
+        bankAccount: { accountNumber: '6228480000330106084', holderName: '蒋红', bankCode: '999331000002' },
+      },
+      expect: 'forbidden',
+    },
+    'GET /v1/enrollments': {
+      path: '/v1/enrollments?scheme=only-child-reward&region=330100',
+      expect: 'forbidden',
+    },
+    'GET /v1/enrollments/{enrollmentId}': { path: `/v1/enrollments/${f.enrollmentId}`, expect: 'forbidden' },
+    'POST /v1/enrollments/{enrollmentId}/actions/{action}': {
+      path: `/v1/enrollments/${f.enrollmentId}/actions/reject`,
+      body: { reason: 'x' },
+      expect: 'forbidden',
+    },
+    'POST /v1/payout-batches': {
+      path: '/v1/payout-batches',
+      body: { scheme: 'rural-reward', period: '2026-10', region: '330100' },
+      expect: 'forbidden',
+    },
+    'GET /v1/payout-batches/{batchId}': { path: batch, expect: 'forbidden' },
+    'GET /v1/payout-batches/{batchId}/payments': { path: `${batch}/payments`, expect: 'forbidden' },
+    'POST /v1/payout-batches/{batchId}/actions/{action}': {
+      path: `${batch}/actions/cancel`,
+      body: { reason: 'x' },
+      expect: 'forbidden',
+    },
+    'GET /v1/payout-batches/{batchId}/payment-file': { path: `${batch}/payment-file`, expect: 'forbidden' },
+    'POST /v1/payout-batches/{batchId}/status-reports': {
+      path: `${batch}/status-reports`,
+      body: { document: '<Document/>' },
+      expect: 'forbidden',
+    },
+    'GET /v1/reports/payouts': { path: '/v1/reports/payouts?region=330100', expect: 'forbidden' },
   };
 };
 
@@ -127,6 +176,11 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
       '330200',
     );
     const body = familyRegistration('2026-01-10', '091');
+    // The mother is on the register, so the household names her and payout can enrol her.
+    const mother = await http(zj(), 'POST', '/v1/persons', {
+      token: registrar,
+      body: { ...body.mother, sex: 'female', residenceRegion: '330106' },
+    });
     const submitted = await http(zj(), 'POST', '/v1/birth-registrations', { token: registrar, body });
     const registrationId = submitted.body.registrationId;
     for (const [action, version] of [
@@ -157,12 +211,32 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
         ? true
         : undefined,
     );
+    // An enrolment and a batch in Hangzhou, for the payout routes to refuse.
+    const enrolled = await eventually(async () => {
+      const reply = await http(zj(), 'POST', '/v1/enrollments', {
+        token: officer,
+        body: {
+          scheme: 'only-child-reward',
+          personId: mother.body.personId,
+          bankAccount: { accountNumber: '6228480000330106084', holderName: '蒋红', bankCode: '999331000002' },
+        },
+      });
+      return reply.status === 201 ? reply.body : undefined;
+    }, 30_000);
+    const batch = await http(zj(), 'POST', '/v1/payout-batches', {
+      token: officer,
+      body: { scheme: 'rural-reward', period: '2026-10', region: '330100' },
+    });
+    expect(batch.status).toBe(201);
     family = {
       personId,
       childResidentId: body.child.residentId,
       registrationId,
       householdId,
       certificateId: certificate.body.certificateId,
+      motherId: mother.body.personId,
+      enrollmentId: enrolled.enrollmentId,
+      batchId: batch.body.batchId,
     };
   });
 
