@@ -151,7 +151,11 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           ...(body.reason ? { reason: body.reason } : {}),
         });
         await deps.batches.saveState(next, batch.state);
-        if (action === 'cancel') await reopenCarried(deps.batches, next);
+        if (action === 'cancel') {
+          // The (scheme, period, region) may be planned again; what the batch carried goes back.
+          await deps.batches.releaseKey(next);
+          await reopenCarried(deps.batches, next);
+        }
         return json(200, next, { etag: etagOf(next.version) });
       },
       'GET /v1/payout-batches/{batchId}/payment-file': async ({ pathParameters, principal }) => {

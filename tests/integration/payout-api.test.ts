@@ -1,0 +1,227 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
+import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
+import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
+import { newUlid } from '../../shared/domain/ids';
+import { personRefOf } from '../../shared/domain/person-ref';
+import { staffClaims } from '../support/api-event';
+import { callApi } from '../support/call-api';
+import { quietObservability } from '../support/lambda';
+import { countItems, type localAws, provisionForTest } from '../support/local-aws';
+import { payoutRepos, ruralParent, TEST_CIPHER, twoDaughterHousehold } from '../support/payout-fixtures';
+import { residentIdFor } from '../support/resident-ids';
+
+const REF_KEY = 'test-person-ref-key-0123456789abcdef0123';
+const officer = staffClaims('officer-hz', ['payout-officer'], '330100');
+const approver = staffClaims('approver-hz', ['payout-approver'], '330100');
+const outsider = staffClaims('officer-nb', ['payout-officer', 'payout-approver'], '330200');
+const citizen = staffClaims('citizen-1', ['citizen']);
+const account = { accountNumber: '6228480000330106111', holderName: '王秀英', bankCode: '999331000002' };
+
+describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Local', () => {
+  let aws: ReturnType<typeof localAws>;
+  let table: string;
+  let enrollments: ReturnType<typeof buildEnrollmentsApi>;
+  let batches: ReturnType<typeof buildBatchesApi>;
+  const residentId = residentIdFor('330106', '1958-03-01', '022');
+  const personId = newUlid();
+
+  beforeAll(async () => {
+    const provisioned = await provisionForTest('44');
+    aws = provisioned.aws;
+    table = provisioned.resources.tables.payout;
+    const repos = payoutRepos(aws, table);
+    const idempotency = new DynamoDBPersistenceLayer({
+      tableName: provisioned.resources.tables.idempotency,
+      awsSdkV3Client: aws.dynamodb,
+    });
+    const common = {
+      province: '33',
+      ...repos,
+      cipher: TEST_CIPHER,
+      observability: quietObservability(),
+      idempotency,
+    };
+    enrollments = buildEnrollmentsApi({ ...common, personRefKey: REF_KEY });
+    batches = buildBatchesApi({
+      ...common,
+      debtor: {
+        name: '浙江省奖励扶助资金专户',
+        accountNumber: '1202000009000033001',
+        bankCode: '999331000001',
+      },
+    });
+    await repos.projection.saveIfNewer(
+      ruralParent(personId, { personRef: personRefOf(REF_KEY, residentId) }),
+    );
+    await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
+  });
+
+  const enroll = (
+    claims: Record<string, string>,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) => callApi(enrollments, 'POST', '/v1/enrollments', { claims, body, ...(headers ? { headers } : {}) });
+  const act = (
+    id: string,
+    action: string,
+    claims: Record<string, string>,
+    body: Record<string, unknown> = {},
+  ) =>
+    callApi(enrollments, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
+      claims,
+      path: { enrollmentId: id, action },
+      body,
+    });
+
+  it('publishes the configured schemes without an account', async () => {
+    const api = buildSchemesApi({ observability: quietObservability() });
+    const list = await callApi(api, 'GET', '/v1/schemes');
+    expect(list.body.items.map((s: { code: string }) => s.code)).toEqual([
+      'rural-reward',
+      'special-assistance',
+      'only-child-reward',
+      'one-time-reward',
+    ]);
+    const one = await callApi(api, 'GET', '/v1/schemes/{code}', { path: { code: 'rural-reward' } });
+    expect(one.body.ruleSets).toHaveLength(2);
+    expect(one.body.problems).toEqual([]);
+    expect((await callApi(api, 'GET', '/v1/schemes/{code}', { path: { code: 'no-such' } })).status).toBe(404);
+  });
+
+  it('refuses an unknown resident ID, an ineligible person and a staff member of another region, storing nothing', async () => {
+    const before = await countItems(aws.dynamodb, table);
+    const unknown = await enroll(citizen, {
+      scheme: 'rural-reward',
+      residentId: residentIdFor('330106', '1957-01-01', '033'),
+      bankAccount: account,
+    });
+    expect(unknown.status).toBe(404);
+    const ineligible = await enroll(citizen, {
+      scheme: 'only-child-reward',
+      residentId,
+      bankAccount: account,
+    });
+    expect(ineligible.status).toBe(422);
+    expect(ineligible.body.errors).toContainEqual({
+      field: 'eligibility',
+      message: '  fail: familyType eq only-child (is two-daughters)',
+    });
+    expect((await enroll(outsider, { scheme: 'rural-reward', personId, bankAccount: account })).status).toBe(
+      403,
+    );
+    // A citizen names people by resident ID only.
+    expect((await enroll(citizen, { scheme: 'rural-reward', personId, bankAccount: account })).status).toBe(
+      409,
+    );
+    expect(JSON.stringify([unknown.body, ineligible.body])).not.toContain(residentId);
+    expect(await countItems(aws.dynamodb, table)).toBe(before);
+  });
+
+  it('a citizen applies by resident ID; it is stored encrypted, shown masked, reviewed in region, and one per scheme', async () => {
+    const first = await enroll(
+      citizen,
+      { scheme: 'rural-reward', residentId, bankAccount: account },
+      { 'idempotency-key': 'apply-1' },
+    );
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      personId,
+      status: 'pending-review',
+      region: '330106',
+      bankAccount: { accountMasked: '****6111', holderMasked: '王**' },
+    });
+    const replay = await enroll(
+      citizen,
+      { scheme: 'rural-reward', residentId, bankAccount: account },
+      { 'idempotency-key': 'apply-1' },
+    );
+    expect(replay.body.enrollmentId).toBe(first.body.enrollmentId);
+    expect((await enroll(citizen, { scheme: 'rural-reward', residentId, bankAccount: account })).status).toBe(
+      409,
+    );
+
+    const items = JSON.stringify((await aws.dynamodb.send(new ScanCommand({ TableName: table }))).Items);
+    expect(items).not.toContain(residentId);
+    expect(items).not.toContain(account.accountNumber);
+    expect(items).not.toContain(account.holderName);
+
+    const id = first.body.enrollmentId;
+    expect((await act(id, 'approve', outsider)).status).toBe(403);
+    expect((await act(id, 'reject', officer)).status).toBe(422);
+    const approved = await act(id, 'approve', approver);
+    expect(approved.body).toMatchObject({
+      status: 'active',
+      fromPeriod: expect.stringMatching(/^\d{4}-\d{2}$/),
+    });
+    expect((await act(id, 'approve', officer)).status).toBe(409);
+    expect((await act(id, 'suspend', officer, { reason: '核查' })).body.status).toBe('suspended');
+    expect((await act(id, 'resume', officer)).body.status).toBe('active');
+
+    const listed = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', status: 'active' },
+    });
+    expect(listed.body.items.map((e: { enrollmentId: string }) => e.enrollmentId)).toEqual([id]);
+    const elsewhere = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', region: '330200' },
+    });
+    expect(elsewhere.status).toBe(403);
+    const mine = await callApi(enrollments, 'GET', '/v1/me/benefits', { claims: citizen });
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({
+        enrollmentId: id,
+        status: 'active',
+        bankAccount: { accountMasked: '****6111' },
+      }),
+    ]);
+    const someoneElse = await callApi(enrollments, 'GET', '/v1/me/benefits', {
+      claims: staffClaims('citizen-2', ['citizen']),
+    });
+    expect(someoneElse.body.items).toEqual([]);
+  });
+
+  it('batches: maker and checker are different people; cancel only before disbursing', async () => {
+    const planned = await callApi(batches, 'POST', '/v1/payout-batches', {
+      claims: officer,
+      body: { scheme: 'rural-reward', period: '2026-12', region: '330100' },
+      headers: { 'idempotency-key': 'plan-1' },
+    });
+    expect(planned.status).toBe(201);
+    expect(planned.body).toMatchObject({ state: 'planned', control: { count: 1, sumFen: 12_000 } });
+    const id = planned.body.batchId;
+    const batchAct = (action: string, claims: Record<string, string>) =>
+      callApi(batches, 'POST', '/v1/payout-batches/{batchId}/actions/{action}', {
+        claims,
+        path: { batchId: id, action },
+        body: {},
+      });
+    expect((await batchAct('approve', approver)).status).toBe(409);
+    expect((await batchAct('submit', approver)).status).toBe(403);
+    expect((await batchAct('submit', officer)).status).toBe(200);
+    const sameSubject = staffClaims('officer-hz', ['payout-approver'], '330100');
+    expect((await batchAct('approve', sameSubject)).status).toBe(403);
+    expect((await batchAct('approve', outsider)).status).toBe(403);
+    expect((await batchAct('approve', approver)).status).toBe(200);
+    expect((await batchAct('cancel', officer)).body.state).toBe('cancelled');
+    // The cancelled batch frees its key: planning again makes a new batch.
+    const again = await callApi(batches, 'POST', '/v1/payout-batches', {
+      claims: officer,
+      body: { scheme: 'rural-reward', period: '2026-12', region: '330100' },
+    });
+    expect(again.body.batchId).not.toBe(id);
+    const file = await callApi(batches, 'GET', '/v1/payout-batches/{batchId}/payment-file', {
+      claims: officer,
+      path: { batchId: again.body.batchId },
+    });
+    expect(file.status).toBe(409);
+    const bad = await callApi(batches, 'POST', '/v1/payout-batches', {
+      claims: officer,
+      body: { scheme: 'only-child-reward', period: '2026-12', region: '330100' },
+    });
+    expect(bad.status).toBe(422);
+  });
+});
