@@ -136,7 +136,7 @@ describe('payout projection from registry events', () => {
       certificates: ['only-child-certificate'],
       childBirthDate: '2020-06-01',
     });
-    const householdId = (events[3]?.data as { householdId: string }).householdId;
+    const householdId = String((events[3]?.data as { householdId?: string } | undefined)?.householdId);
     const reference = await itemsOf([mother, householdId]);
     await fc.assert(
       fc.asyncProperty(
