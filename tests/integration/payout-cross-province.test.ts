@@ -121,6 +121,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
   let sc: Province;
   let hukouEnrollment: string;
   let residenceEnrollment: string;
+  let zjPersonId: string;
 
   beforeAll(async () => {
     // Tables of test provinces 42 and 43 stand in for Zhejiang (33) and Sichuan (51).
@@ -148,6 +149,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       );
       await p.repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
       if (p === zj) {
+        zjPersonId = personId;
         const active = activeEnrollment({
           personId,
           scheme: scheme.code,
@@ -270,14 +272,29 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     const [held] = (await sc.repos.batches.lines(scBatch.batchId, { limit: 10 })).items;
     expect(held).toMatchObject({ state: 'held', holdReason: 'cross-province-conflict', amountFen: 12_000 });
 
-    // Zhejiang's enrolment ends and it releases the claim: Sichuan's next batch carries the held month.
-    const clear = {
-      ...(conflict as EventEnvelope),
-      id: newUlid(),
+    // Zhejiang's enrolment ends: it releases the claim, and Sichuan's next batch carries the held month.
+    const zjApi = buildEnrollmentsApi({
+      province: '33',
+      enrollments: zj.repos.enrollments,
+      projection: zj.repos.projection,
+      batches: zj.repos.batches,
+      cipher: TEST_CIPHER,
+      personRefKey: 'test-person-ref-key-0123456789abcdef0123',
+      observability: quietObservability(),
+    });
+    const ended = await callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
+      claims: staffClaims('officer-hz', ['payout-officer'], '330100'),
+      path: { enrollmentId: hukouEnrollment, action: 'end' },
+      body: { reason: '户籍迁出' },
+    });
+    expect(ended.status).toBe(200);
+    const [clear] = await outbound(zj, 1);
+    expect(clear).toMatchObject({
       type: 'cn.gov.jiahe.benefit.enrollment-clear.v1',
+      recipient: 'urn:cn:gov:510000:jiahe',
       data: { claimId: residenceEnrollment, scheme: 'rural-reward' },
-    };
-    await deliver(zj, sc, clear);
+    });
+    await deliver(zj, sc, clear as EventEnvelope);
     await eventually(async () => {
       const e = await sc.repos.enrollments.find(residenceEnrollment);
       return e?.crossProvince?.status === 'clear' ? e : undefined;
@@ -292,6 +309,15 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
   });
 
   it('a death recorded in another province suspends the enrolment here from the month after', async () => {
+    // The enrolment of the first test has ended; the person enrols again.
+    const again = activeEnrollment({
+      personId: zjPersonId,
+      scheme: scheme.code,
+      fromPeriod: '2026-12',
+      account: accountFor(2),
+    });
+    await zj.repos.enrollments.create(again);
+    hukouEnrollment = again.enrollmentId;
     const deceased: EventEnvelope = {
       specversion: '1.0',
       id: newUlid(),

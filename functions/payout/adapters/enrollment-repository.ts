@@ -2,13 +2,14 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
-import type { EnrollmentRepository, OutboundMessage } from '../domain/ports';
+import type { ConflictAnswer, EnrollmentRepository, OutboundMessage } from '../domain/ports';
 import { outboxPut } from './outbox';
 
 const key = (id: string) => ({ pk: `ENROLLMENT#${id}`, sk: 'ENROLLMENT' });
@@ -69,6 +70,27 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
     return (out.Items ?? []).map(fromItem);
   };
   return {
+    async recordConflictAnswer(enrollmentId, answer) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk: `CONFLICTS#${enrollmentId}`, sk: answer.claimId, entity: 'ConflictAnswer', ...answer },
+        }),
+      );
+    },
+    async conflictAnswers(enrollmentId) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CONFLICTS#${enrollmentId}` },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map(
+        (i) => ({ claimId: i.claimId, scheme: i.scheme, recipient: i.recipient }) as ConflictAnswer,
+      );
+    },
     async find(enrollmentId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: table, Key: key(enrollmentId), ConsistentRead: true }),

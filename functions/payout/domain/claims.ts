@@ -8,7 +8,7 @@ import {
 } from '../../../shared/events/catalog';
 import { type EventEnvelope, eventSource, provinceOfUrn, provinceUrn } from '../../../shared/events/envelope';
 import type { Enrollment } from './enrollment';
-import type { OutboundMessage } from './ports';
+import type { ConflictAnswer, OutboundMessage } from './ports';
 
 /** The province URN a message's source belongs to: answers go to the province, not an area. */
 const replyTo = (source: string): string => provinceUrn(provinceOfUrn(source) ?? '00');
@@ -123,4 +123,24 @@ export function ackMessage(
     },
     at,
   );
+}
+
+/**
+ * The release of a conflict answered earlier: our enrolment has ended, so the claiming
+ * province may pay from now on. Keyed by the claim, so it is sent once.
+ */
+export function releaseMessage(province: string, answer: ConflictAnswer, at: Date): OutboundMessage {
+  return {
+    key: `release#${answer.claimId}`,
+    envelope: envelope(
+      province,
+      {
+        type: BENEFIT_ENROLLMENT_CLEAR,
+        subject: answer.claimId,
+        data: { claimId: answer.claimId, scheme: answer.scheme },
+        recipient: answer.recipient,
+      },
+      at,
+    ),
+  };
 }

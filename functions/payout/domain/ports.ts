@@ -39,7 +39,18 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/** A conflict this province answered to another's claim: released when our enrolment ends. */
+export interface ConflictAnswer {
+  readonly claimId: string;
+  readonly scheme: string;
+  /** The claiming province's URN. */
+  readonly recipient: string;
+}
+
 export interface EnrollmentRepository {
+  /** Remembers that a claim was answered with conflict because of this enrolment. */
+  recordConflictAnswer(enrollmentId: string, answer: ConflictAnswer): Promise<void>;
+  conflictAnswers(enrollmentId: string): Promise<ConflictAnswer[]>;
   find(enrollmentId: string): Promise<Enrollment | undefined>;
   /** Creates an enrolment; ConflictError when the person already has an open one for the scheme. */
   create(enrollment: Enrollment): Promise<void>;

@@ -22,7 +22,7 @@ import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
-import { claimMessage } from '../domain/claims';
+import { claimMessage, releaseMessage } from '../domain/claims';
 import { applyForBenefit } from '../domain/enroll';
 import {
   applyStaffAction,
@@ -197,6 +197,12 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           }
           next = { ...next, crossProvince: { province: other, status: 'awaiting' } };
           outbound.push(claimMessage(deps.province, next, other, clock.now()));
+        }
+        if (action === 'end') {
+          // Provinces told this enrolment blocked their claims may pay from now on.
+          for (const answer of await deps.enrollments.conflictAnswers(enrollment.enrollmentId)) {
+            outbound.push(releaseMessage(deps.province, answer, clock.now()));
+          }
         }
         await deps.enrollments.save(next, outbound);
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });

@@ -112,7 +112,17 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
             (e) => e.scheme === event.data.scheme && e.status === 'active',
           );
         }
-        await deps.outbox.put(claimAnswers(deps.province, event, active, clock.now()));
+        const answers = claimAnswers(deps.province, event, active, clock.now());
+        // Remembered before the answer leaves, so ending our enrolment can release the claim.
+        if (active) {
+          const recipient = answers[0]?.envelope.recipient ?? '';
+          await deps.enrollments.recordConflictAnswer(active.enrollmentId, {
+            claimId: event.data.claimId,
+            scheme: event.data.scheme,
+            recipient,
+          });
+        }
+        await deps.outbox.put(answers);
         return;
       }
       case BENEFIT_ENROLLMENT_CONFLICT:
