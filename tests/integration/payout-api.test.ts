@@ -114,7 +114,7 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     );
     // A citizen names people by resident ID only.
     expect((await enroll(citizen, { scheme: 'rural-reward', personId, bankAccount: account })).status).toBe(
-      409,
+      422,
     );
     expect(JSON.stringify([unknown.body, ineligible.body])).not.toContain(residentId);
     expect(await countItems(aws.dynamodb, table)).toBe(before);

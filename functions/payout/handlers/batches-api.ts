@@ -58,8 +58,8 @@ export interface BatchesApiDeps {
   readonly observability?: Observability;
 }
 
-/** A line as staff see it: no payment key internals beyond what reconciliation needs. */
-const lineView = ({ facts: _facts, ...line }: PaymentLine) => line;
+/** A line as staff see it, with the facts and rule version it was decided on. */
+const lineView = (line: PaymentLine) => line;
 
 const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, sumFen: a.sumFen + b.sumFen });
 

@@ -6,7 +6,12 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import {
+  AccessDeniedError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
@@ -86,7 +91,11 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 
   const findPersonId = async (principal: Principal, body: EnrollmentRequest): Promise<string> => {
     if (body.personId) {
-      if (!isStaff(principal)) throw new ConflictError('Citizens name the beneficiary by resident ID.');
+      if (!isStaff(principal)) {
+        throw new ValidationError('Citizens name the beneficiary by resident ID.', [
+          { field: 'body.personId', message: 'give residentId instead' },
+        ]);
+      }
       return body.personId;
     }
     const ref = personRefOf(deps.personRefKey, normaliseResidentId(body.residentId ?? ''));
