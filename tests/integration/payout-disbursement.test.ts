@@ -167,6 +167,20 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
     expect(new Set(lines.items.map((l) => l.holdReason))).toEqual(new Set(['already-paid']));
   });
 
+  it('a duplicate disbursement command waits while another worker holds the batch', async () => {
+    const batch = await approve(await plan('2027-06'));
+    const [first, second] = await Promise.all([
+      disburseBatch(ports(repos.batches, rail(bank)), batch.batchId, 'message-1'),
+      disburseBatch(ports(repos.batches, rail(bank)), batch.batchId, 'message-2'),
+    ]);
+    const states = [first?.state, second?.state].sort();
+    // One worker reconciled the batch; the other found it held and left it alone.
+    expect(states).toContain('reconciled');
+    const final = (await repos.batches.find(batch.batchId)) as Batch;
+    expect(final.ledger.paid.count).toBe(final.control.count);
+    expect(bank.settlements.filter((s) => s.messageId === batch.batchId)).toHaveLength(final.control.count);
+  });
+
   it('planning again finds the same batch; control totals equal the payment file', async () => {
     const a = await plan('2026-10');
     const b = await plan('2026-10');

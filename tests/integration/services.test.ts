@@ -132,9 +132,11 @@ describe('local emulators, in memory', () => {
         idempotency: `p${code}-idempotency`,
       });
       expect(Object.keys(resources.streams).sort()).toEqual(['payout', 'registry']);
-      expect(Object.keys(resources.queues)).toEqual(['payout-inbound']);
-      // Only the registry stream feeds a function (registry-publisher).
-      expect(Object.keys(resources.streamDlqs)).toEqual(['registry']);
+      expect(Object.keys(resources.queues).sort()).toEqual(
+        manifests.flatMap((m) => m.queues.map((q) => q.name)).sort(),
+      );
+      // The registry and payout streams feed functions (their publishers).
+      expect(Object.keys(resources.streamDlqs).sort()).toEqual(['payout', 'registry']);
     }
     const { TableNames } = await clients.dynamodb.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(

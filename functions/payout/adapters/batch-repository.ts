@@ -50,7 +50,9 @@ function ledgerOf(item: Record<string, unknown>): Ledger {
 function toBatch(item: Record<string, unknown>): Batch {
   const rest = Object.fromEntries(
     Object.entries(item).filter(
-      ([k]) => !k.startsWith('ledger_') && !['pk', 'sk', 'entity', 'gsi2pk', 'gsi2sk'].includes(k),
+      ([k]) =>
+        !k.startsWith('ledger_') &&
+        !['pk', 'sk', 'entity', 'gsi2pk', 'gsi2sk', 'leaseOwner', 'leaseUntil'].includes(k),
     ),
   );
   return { ...(rest as unknown as Batch), ledger: ledgerOf(item) };
@@ -117,6 +119,24 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
           new GetCommand({ TableName: table, Key: slotKey(batch), ConsistentRead: true }),
         );
         return (Item?.batchId as string | undefined) ?? batch.batchId;
+      }
+    },
+    async acquireLease(batchId, owner, until, now) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: batchKey(batchId),
+            UpdateExpression: 'SET leaseOwner = :o, leaseUntil = :u',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :o)',
+            ExpressionAttributeValues: { ':o': owner, ':u': until, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
       }
     },
     async releaseKey(batch) {

@@ -13,6 +13,11 @@ export interface DisbursePorts {
   readonly rail: BankRail;
   readonly debtor: Debtor;
   readonly now: () => Date;
+  /**
+   * How long a worker may hold a batch (the function timeout). The owner is the queue
+   * message: its redelivery after a crash takes the batch over, a duplicate message waits.
+   */
+  readonly leaseMs?: number;
 }
 
 async function eachLine(
@@ -178,11 +183,22 @@ export async function reconcileIfSettled(
  *    holds the line as `already-paid` instead;
  * 3. the payment file of all sent lines goes to the bank under the batch id, which the
  *    bank deduplicates, and its status report is imported.
+ * One worker holds the batch at a time (a lease owned by the queue message).
  * No step pays a key twice, and a re-run picks up every line a crash left pending.
  */
-export async function disburseBatch(ports: DisbursePorts, batchId: string): Promise<Batch | undefined> {
+export async function disburseBatch(
+  ports: DisbursePorts,
+  batchId: string,
+  owner = 'worker',
+): Promise<Batch | undefined> {
   let batch = await ports.batches.find(batchId);
   if (!batch) return undefined;
+  if (batch.state !== 'approved' && batch.state !== 'disbursing') return batch;
+  // Two workers on one batch could each send a file of a different part of it under the
+  // same message id; the lease keeps one worker per batch.
+  const now = ports.now();
+  const until = new Date(now.getTime() + (ports.leaseMs ?? 240_000)).toISOString();
+  if (!(await ports.batches.acquireLease(batchId, owner, until, now.toISOString()))) return batch;
   if (batch.state === 'approved') {
     const at = ports.now().toISOString();
     const next: Batch = {

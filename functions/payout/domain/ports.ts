@@ -113,6 +113,11 @@ export interface BatchRepository {
   find(batchId: string): Promise<Batch | undefined>;
   /** Saves state fields of a new version (conditional on the previous); never the ledger. */
   saveState(batch: Batch, expectedState: BatchState): Promise<void>;
+  /**
+   * Takes the batch's disbursing lease for `owner` until `until`, unless another owner
+   * holds an unexpired one; true when taken. Keeps two workers off one batch.
+   */
+  acquireLease(batchId: string, owner: string, until: string, now: string): Promise<boolean>;
   /** Frees the (scheme, period, region) key of a cancelled batch so it may be planned again. */
   releaseKey(batch: Batch): Promise<void>;
   /**

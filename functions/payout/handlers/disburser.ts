@@ -30,7 +30,7 @@ export function buildDisburser(deps: DisbursePorts & { observability?: Observabi
     ...(deps.observability ? { observability: deps.observability } : {}),
     record: async (record: SQSRecord) => {
       const { batchId } = DisburseCommand.parse(JSON.parse(record.body));
-      await disburseBatch(deps, batchId);
+      await disburseBatch(deps, batchId, record.messageId);
     },
   });
 }
@@ -46,5 +46,6 @@ export const handler = initOnce(async () => {
     rail: httpBankRail(requiredEnv(BANK_URL_ENV), dynamoCursor(db, table, 'bank-reports')),
     debtor: debtorOf(provinceOfDeployment()),
     now: () => systemClock.now(),
+    leaseMs: 240_000,
   });
 });
