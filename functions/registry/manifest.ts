@@ -28,7 +28,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key'],
+      secrets: ['resident-id-hash-key', 'person-ref-key'],
     },
     {
       name: 'registry-birth-registrations-api',
@@ -55,7 +55,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key', 'resident-id-encryption-key'],
+      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key'],
     },
     {
       name: 'registry-certificates-api',

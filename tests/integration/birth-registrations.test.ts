@@ -10,6 +10,7 @@ import { familyBirth as details } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -31,6 +32,7 @@ describe('birth registrations against DynamoDB Local', () => {
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     });
   });

@@ -21,6 +21,7 @@ import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 
 /** A Hangzhou city registrar: the office that issues, 330100 浙江省杭州市. */
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -60,6 +61,7 @@ describe('certificates against DynamoDB Local', () => {
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     });
     certificates = buildCertificatesApi({

@@ -16,6 +16,7 @@ import { apiEvent, staffClaims } from '../support/api-event';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -45,9 +46,15 @@ describe('households follow their members’ records', () => {
       households,
       persons,
       hasher,
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     }) as Handler;
-    personsApi = buildPersonsApi({ persons, hasher, observability: quietObservability() }) as Handler;
+    personsApi = buildPersonsApi({
+      persons,
+      hasher,
+      personRefOf: testPersonRefOf,
+      observability: quietObservability(),
+    }) as Handler;
     poller = startStreamPoller({
       streams: aws.streams,
       streamArn: resources.streams.registry ?? '',

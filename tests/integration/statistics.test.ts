@@ -23,6 +23,7 @@ import { type CallOptions, callApi } from '../support/call-api';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const PROVINCE = '67';
@@ -89,12 +90,14 @@ describe('birth statistics from the registry table stream', () => {
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       clock,
       observability: quietObservability(),
     });
     persons = buildPersonsApi({
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       clock,
       observability: quietObservability(),
     });

@@ -52,6 +52,10 @@ function householdOf(type: FamilyType): HouseholdFacts {
     'only-child': [child()],
     bereaved: [child({ alive: false })],
     'disabled-only-child': [child({ disabled: true })],
+    'two-daughters': [
+      child({ sex: 'female' }),
+      member('child', { registrationId: newUlid(), birthDate: '2022-01-01', sex: 'female' }),
+    ],
     other: [child(), member('child', { registrationId: newUlid(), birthDate: '2022-01-01' })],
   };
   return {

@@ -76,6 +76,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
       registrationId: registration.registrationId,
       ...(child.name ? { name: child.name } : {}),
       birthDate: child.birthDate,
+      ...(child.sex ? { sex: child.sex } : {}),
       alive: existing.child?.alive ?? true,
       disabled: false,
     },

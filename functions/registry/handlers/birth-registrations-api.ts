@@ -7,6 +7,7 @@ import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { AccessDeniedError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-codes';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
@@ -24,7 +25,7 @@ import type { BirthDetails, Channel } from '../domain/birth-registration';
 import type { BirthRegistrationRepository, HouseholdRepository } from '../domain/birth-registration-ports';
 import { birthRegistrationService } from '../domain/birth-registration-service';
 import { deriveFamilyType, type Household } from '../domain/household';
-import type { PersonRepository, ResidentIdHasher } from '../domain/ports';
+import type { PersonRefOf, PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
   HouseholdIdParams,
@@ -45,6 +46,7 @@ export interface BirthRegistrationsApiDeps {
   readonly households: HouseholdRepository;
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
+  readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
@@ -156,9 +158,10 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
-  const [hashKey, encryptionKey] = await Promise.all([
+  const [hashKey, encryptionKey, refKey] = await Promise.all([
     loadSecret('resident-id-hash-key'),
     loadSecret('resident-id-encryption-key'),
+    loadSecret('person-ref-key'),
   ]);
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
@@ -166,6 +169,7 @@ export const handler = initOnce(async () => {
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
+    personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
   });
 });
