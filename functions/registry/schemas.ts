@@ -185,7 +185,15 @@ export type RegistrationActionRequest = z.infer<typeof RegistrationActionRequest
 
 /** `GET /v1/birth-registrations?status=&region=&cursor=&limit=` */
 export const RegistrationListQuery = z.strictObject({
-  status: z.enum(['submitted', 'validated', 'registered', 'correction-requested', 'flagged-duplicate']),
+  /** `registered-elsewhere`: births another province registered to parents whose hukou is here. */
+  status: z.enum([
+    'submitted',
+    'validated',
+    'registered',
+    'correction-requested',
+    'flagged-duplicate',
+    'registered-elsewhere',
+  ]),
   region: z
     .string()
     .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
@@ -308,3 +316,25 @@ export const HouseholdQuery = z.strictObject({
   personId: z.string().regex(ULID_PATTERN, 'must be a person id (ULID)'),
 });
 export type HouseholdQuery = z.infer<typeof HouseholdQuery>;
+
+/** `POST /v1/certificates/remote-verifications`: ask another province about one of its certificates. */
+export const RemoteVerificationRequest = z.strictObject({
+  province: z
+    .string()
+    .regex(/^[1-9]\d$/, 'must be a two-digit province code')
+    .refine((code) => regionExists(`${code}0000`), 'is not a known province code'),
+  verificationCode: z
+    .string()
+    .max(40)
+    .refine(
+      (code) => normaliseVerificationCode(code) !== undefined,
+      'must be a code like XXXX-XXXX-XXXX-XXXX',
+    )
+    .transform((code) => normaliseVerificationCode(code) ?? ''),
+});
+export type RemoteVerificationRequest = z.infer<typeof RemoteVerificationRequest>;
+
+export const RemoteVerificationParams = z.object({
+  requestId: z.string().regex(ULID_PATTERN, 'must be a request id (ULID)'),
+});
+export type RemoteVerificationParams = z.infer<typeof RemoteVerificationParams>;

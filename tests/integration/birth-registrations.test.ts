@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
+import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -28,6 +29,7 @@ describe('birth registrations against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     handler = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),

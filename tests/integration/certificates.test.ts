@@ -5,6 +5,10 @@ import {
   dynamoCertificateHouseholds,
   dynamoCertificateRepository,
 } from '../../functions/registry/adapters/certificate-repository';
+import {
+  dynamoBirthsElsewhere,
+  dynamoRemoteVerifications,
+} from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -57,6 +61,7 @@ describe('certificates against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher(CIPHER_KEY);
     births = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
@@ -67,6 +72,8 @@ describe('certificates against DynamoDB Local', () => {
     certificates = buildCertificatesApi({
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
+      remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
+      province: '76',
       idempotency: new DynamoDBPersistenceLayer({
         tableName: provisioned.resources.tables.idempotency,
         awsSdkV3Client: aws.dynamodb,
@@ -420,6 +427,8 @@ describe('certificates against DynamoDB Local', () => {
     const pinned = buildCertificatesApi({
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
+      remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
+      province: '76',
       random: () => draws.shift() ?? new Uint8Array(16).fill(11),
       observability: quietObservability(),
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
+import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -38,6 +39,7 @@ describe('households follow their members’ records', () => {
     const persons = dynamoPersonRepository(aws.documents, table);
     const households = dynamoHouseholdRepository(aws.documents, table);
     registrations = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(
         aws.documents,
         table,

@@ -72,6 +72,7 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     const publisher = buildPublisher({
       province: '62',
       payout: sqsEventPublisher(aws.sqs, queueUrl()),
+      exchange: sqsEventPublisher(aws.sqs, resources.queues['exchange-outbound']?.url ?? ''),
       observability: quietObservability(),
     });
     const publisherSpec = functionSpec(registryManifest, 'registry-publisher');
