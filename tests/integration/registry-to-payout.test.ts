@@ -135,7 +135,13 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     await persons.add(person, 'hash-2', action);
     await eventually(() => facts().find(person.personId));
     const died = changePerson(person, { type: 'record-death', deathDate: '2026-01-05' }, context, () => true);
-    await persons.update(died.person, person.version, died.action, { from: 'hash-2', to: 'hash-2' });
+    await persons.update(
+      died.person,
+      person.version,
+      died.action,
+      { from: 'hash-2', to: 'hash-2' },
+      person.personRef,
+    );
     const held = await eventually(async () => {
       const f = await facts().find(person.personId);
       return f?.version === 2 ? f : undefined;

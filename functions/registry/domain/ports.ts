@@ -27,7 +27,8 @@ export interface PersonRepository {
     expectedVersion: number,
     action: PersonAction,
     residentIdHash: { readonly from: string; readonly to: string },
-    previousPersonRef?: string,
+    /** The stored person's reference before this change (undefined when it had none). */
+    previousPersonRef: string | undefined,
   ): Promise<void>;
   /** The person's actions, oldest first. */
   history(personId: string): Promise<PersonAction[]>;
