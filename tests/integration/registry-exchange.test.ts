@@ -15,8 +15,6 @@ import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-ciphe
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
-import { changePerson } from '../../functions/registry/domain/person-changes';
-import type { StoredPerson } from '../../functions/registry/domain/ports';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
 import { buildInboundConsumer } from '../../functions/registry/handlers/inbound-consumer';
@@ -27,7 +25,6 @@ import type { Poller } from '../../local/pollers/sqs-poller';
 import { startSqsPoller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
 import { sqsEventPublisher } from '../../shared/aws/event-publisher';
-import { systemClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import {
   ACK,
@@ -284,24 +281,11 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
       changes: { residenceRegion: { from: '820000', to: '810000' } },
     });
 
-    // Moving away from 81 ends the residence there; 82 records them back at home. (The
-    // persons API lets a registrar move a person only within their region, so the move is
-    // written as the registry would store it.)
-    const persons = dynamoPersonRepository(aws.documents, of(A).table);
-    const stored = (await persons.find(here.personId)) as StoredPerson;
-    const move = changePerson(
-      stored.person,
-      { type: 'change-residence', residenceRegion: '330106', since: '2026-02-01' },
-      { actor: 'registrar-81', clock: systemClock, newId: () => newUlid(), personRefOf: testPersonRefOf },
-      () => true,
-    );
-    await persons.update(
-      move.person,
-      stored.person.version,
-      move.action,
-      { from: stored.residentIdHash, to: stored.residentIdHash },
-      stored.person.personRef,
-    );
+    // The registrar of 81 records the move to another province; 82 hears the residence ended.
+    await personAction(A, here.personId, 'change-residence', 1, {
+      residenceRegion: '330106',
+      since: '2026-02-01',
+    });
     const [ended] = await sentBy(A, (m) => m.type === PERSON_RESIDENCE_ENDED);
     expect(ended?.data).toMatchObject({ residenceRegion: '810000', on: '2026-02-01' });
     const endedDelivered = await deliver(A, ended as EventEnvelope);

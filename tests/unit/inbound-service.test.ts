@@ -217,6 +217,7 @@ describe('inboundService', () => {
         province: '61',
         status: 'pending',
         requestedBy: 'r',
+        requestedIn: '330106',
         requestedAt: '2026-06-01T00:00:00.000Z',
       }),
     });

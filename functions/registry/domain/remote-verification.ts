@@ -11,6 +11,8 @@ export interface RemoteVerification {
   readonly province: string;
   readonly status: 'pending' | 'answered';
   readonly requestedBy: string;
+  /** The asking office's region: staff whose region covers it may read the answer. */
+  readonly requestedIn: string;
   readonly requestedAt: string;
   readonly answeredAt?: string;
   /** What the issuing province's public verify route would show, and nothing more. */

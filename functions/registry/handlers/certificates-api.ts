@@ -180,6 +180,7 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
       },
       'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
         const request = parseJsonBody(event, RemoteVerificationRequest);
+        const office = officeRegionOf(event);
         if (request.province === deps.province) {
           throw new ValidationError('Certificates of this province are checked with the verify route.', [
             { field: 'body.province', message: 'must be another province' },
@@ -191,6 +192,7 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
           province: request.province,
           status: 'pending',
           requestedBy: principal.subject,
+          requestedIn: office,
           requestedAt: at,
         };
         // The question leaves through the table stream with the request it belongs to.
@@ -206,10 +208,11 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
           location: `/v1/certificates/remote-verifications/${verification.requestId}`,
         });
       },
-      'GET /v1/certificates/remote-verifications/{requestId}': async ({ pathParameters }) => {
+      'GET /v1/certificates/remote-verifications/{requestId}': async ({ pathParameters, principal }) => {
         const { requestId } = parseWith(RemoteVerificationParams, pathParameters, 'path');
         const verification = await deps.remoteVerifications.find(requestId);
         if (!verification) throw new NotFoundError('No remote verification with this id.');
+        requireRegionScope(principal, [verification.requestedIn]);
         return json(200, verification, { 'cache-control': 'no-store' });
       },
       'GET /v1/public/certificates/verify': async ({ query }) => {

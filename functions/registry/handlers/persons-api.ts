@@ -102,7 +102,9 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
       (id) => deps.hasher.hash(id) === stored.residentIdHash,
     );
     // A correction may move the person out of the caller's region only if it stays in scope.
-    requireRegionScope(principal, regionsOf(person));
+    // A move is different: the registrar of the region a person leaves records where they
+    // went, even to another province (whose hukou province is then told), and no longer sees them.
+    if (change.type !== 'change-residence') requireRegionScope(principal, regionsOf(person));
     const to = newResidentId ? deps.hasher.hash(newResidentId) : stored.residentIdHash;
     await deps.persons.update(
       person,
