@@ -153,6 +153,16 @@ describe('households follow their members’ records', () => {
     expect(after.eventId).not.toBe(before.eventId);
   });
 
+  it('two registered daughters make a two-daughters family (双女户), a son after them does not', async () => {
+    const { motherHash } = await registerOnlyChild('2015-03-03', '062', '1985-04-04');
+    await familyTypeBecomes(motherHash, 'only-child');
+    await registerOnlyChild('2017-05-05', '064', '1985-04-04');
+    const two = await familyTypeBecomes(motherHash, 'two-daughters');
+    expect(two.members.filter((m) => m.role === 'child').map((m) => m.sex)).toEqual(['female', 'female']);
+    await registerOnlyChild('2019-07-07', '065', '1985-04-04');
+    await familyTypeBecomes(motherHash, 'other');
+  });
+
   it('a certified disability of the only child makes the family a disabled-only-child family', async () => {
     const { personId, motherHash } = await registerOnlyChild('2012-06-06', '073', '1982-03-03');
     const path = { personId, action: 'record-disability' };

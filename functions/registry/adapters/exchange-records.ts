@@ -27,7 +27,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  */
 const inboxKey = (messageId: string) => ({ pk: `INBOX#${messageId}`, sk: 'INBOX' });
 const verificationKey = (requestId: string) => ({ pk: `RVERIFY#${requestId}`, sk: 'RVERIFY' });
-export const ELSEWHERE_STATUS_KEY = 'BREGSTATUS#registered-elsewhere';
+const ELSEWHERE_STATUS_KEY = 'BREGSTATUS#registered-elsewhere';
 
 const elsewhereItems = (record: BirthRegistrationElsewhere) =>
   record.regionScope.map((region) => ({
