@@ -147,12 +147,18 @@ describe('two-daughters households (双女户)', () => {
     ).toBeUndefined();
   });
 
-  it('are recorded from registered births, which keep the child’s sex', () => {
+  it('are recorded from registered births, which keep the child’s sex (and the mother’s hukou type)', () => {
     let n = 0;
     const plan = planRegistration({
       registration: { registrationId: 'reg-1' } as BirthRegistration,
       details: {
-        child: { sex: 'female', birthDate: '2026-03-01', birthRegion: '330106' },
+        child: {
+          sex: 'female',
+          birthDate: '2026-03-01',
+          birthRegion: '330106',
+          name: '周乐',
+          residentId: residentIdFor('330106', '2026-03-01', '022'),
+        },
         mother: {
           name: '吴梅',
           residentId: residentIdFor('510104', '1993-01-01', '024'),
@@ -162,10 +168,14 @@ describe('two-daughters households (双女户)', () => {
         residenceRegion: '330106',
         birthOrder: 2,
       },
-      existing: {},
-      context: { actor: 'r', clock: fixedClock(NOW), newId: () => `id-${++n}` },
+      existing: { mother: recordPerson({ ...newPerson, hukouType: 'rural' }, context()).person },
+      context: { actor: 'r', clock: fixedClock(NOW), newId: () => `id-${++n}`, personRefOf: testPersonRefOf },
     });
     expect(plan.household.members.find((m) => m.role === 'child')?.sex).toBe('female');
+    expect(plan.newChild?.person).toMatchObject({
+      hukouType: 'rural',
+      personRef: testPersonRefOf(residentIdFor('330106', '2026-03-01', '022')),
+    });
   });
 });
 

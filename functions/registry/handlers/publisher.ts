@@ -9,6 +9,7 @@ import { sqsClient } from '../../../shared/aws/sqs';
 import {
   BIRTH_REGISTERED,
   type DomainEvent,
+  eventCatalog,
   HOUSEHOLD_CHANGED,
   PERSON_EVENT_TYPES,
 } from '../../../shared/events/catalog';
@@ -127,6 +128,9 @@ export function buildPublisher(deps: PublisherDeps) {
         } as DomainEvent);
       }
       for (const message of noticesOf(item, image(record, 'OldImage'), deps.province)) {
+        // Checked against the catalog before it leaves: a partner would refuse it anyway, and
+        // a failing record (retried, then the stream DLQ) is seen where a refusal is not.
+        eventCatalog[message.type].parse(message.data);
         await deps.exchange.publish({
           specversion: '1.0',
           id: message.messageId,
