@@ -28,7 +28,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key'],
+      secrets: ['resident-id-hash-key', 'person-ref-key'],
     },
     {
       name: 'registry-birth-registrations-api',
@@ -55,7 +55,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key', 'resident-id-encryption-key'],
+      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key'],
     },
     {
       name: 'registry-certificates-api',
@@ -69,6 +69,13 @@ export const registryManifest: AreaManifest = {
         { method: 'GET', path: '/v1/certificates', roles: ['registrar', 'auditor'] },
         { method: 'POST', path: '/v1/certificates/{certificateId}/actions/revoke', roles: ['registrar'] },
         { method: 'GET', path: '/v1/me/certificates', roles: ['citizen'] },
+        // Asking another province whether one of its certificates is valid (exchange messages).
+        { method: 'POST', path: '/v1/certificates/remote-verifications', roles: ['registrar'] },
+        {
+          method: 'GET',
+          path: '/v1/certificates/remote-verifications/{requestId}',
+          roles: ['registrar', 'auditor'],
+        },
         // Anyone shown a certificate may check it, without an account: the answer discloses
         // validity, kind, issue date, issuing office and a masked name only.
         { method: 'GET', path: '/v1/public/certificates/verify', roles: [], public: true },
@@ -91,13 +98,29 @@ export const registryManifest: AreaManifest = {
     },
     {
       name: 'registry-publisher',
-      description: 'Turns registry table changes into domain events for other areas',
+      description:
+        'Turns registry table changes into domain events for other areas and notifications for other provinces',
       entry: 'functions/registry/handlers/publisher.ts',
       memoryMb: 256,
       timeoutSeconds: 30,
       stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
       tables: [],
-      sends: [{ queue: 'payout-inbound', access: 'send' }],
+      sends: [
+        { queue: 'payout-inbound', access: 'send' },
+        { queue: 'exchange-outbound', access: 'send' },
+      ],
+    },
+    {
+      name: 'registry-inbound-consumer',
+      description:
+        'Acts on notifications from other provinces (births, residence, deaths, certificate checks) and answers each',
+      entry: 'functions/registry/handlers/inbound-consumer.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      queue: { queue: 'registry-inbound', batchSize: 10, maxConcurrency: 5 },
+      // Answers leave through the table stream and the publisher, never from here.
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
     },
     {
       name: 'registry-statistics',

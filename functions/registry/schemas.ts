@@ -27,6 +27,8 @@ const ResidentId = z
   .trim()
   .regex(/^\d{17}[\dXx]$/, 'must be 18 characters: 17 digits and a check digit or X');
 const Reason = z.string().trim().min(1, 'is required').max(500);
+/** 农业 (rural) or 非农业 (urban) household registration. */
+const HukouType = z.enum(['rural', 'urban']);
 
 export const PersonIdParams = z.object({ personId: PersonId });
 export type PersonIdParams = z.infer<typeof PersonIdParams>;
@@ -45,6 +47,7 @@ export const RecordPersonRequest = z.strictObject({
   sex: z.enum(['male', 'female']),
   birthDate: z.iso.date(),
   hukouRegion: RegionCode,
+  hukouType: HukouType.optional(),
   residenceRegion: RegionCode,
 });
 export type RecordPersonRequest = z.infer<typeof RecordPersonRequest>;
@@ -57,7 +60,9 @@ export const PersonView = z.object({
   sex: z.enum(['male', 'female']),
   birthDate: z.string(),
   hukouRegion: z.string(),
+  hukouType: HukouType.optional(),
   residenceRegion: z.string(),
+  residenceSince: z.string().optional(),
   alive: z.boolean(),
   deathDate: z.string().optional(),
   disabilityCertified: z.boolean().optional(),
@@ -74,6 +79,7 @@ export const CorrectPersonRequest = z.strictObject({
   sex: z.enum(['male', 'female']).optional(),
   birthDate: z.iso.date().optional(),
   hukouRegion: RegionCode.optional(),
+  hukouType: HukouType.optional(),
   residentId: ResidentId.optional(),
 });
 export type CorrectPersonRequest = z.infer<typeof CorrectPersonRequest>;
@@ -111,6 +117,8 @@ export const PersonActionView = z.object({
   by: z.string(),
   at: z.string(),
   reason: z.string().optional(),
+  /** The province whose notification caused the change, if another province's did. */
+  origin: z.string().optional(),
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
 });
 export type PersonActionView = z.infer<typeof PersonActionView>;
@@ -177,7 +185,15 @@ export type RegistrationActionRequest = z.infer<typeof RegistrationActionRequest
 
 /** `GET /v1/birth-registrations?status=&region=&cursor=&limit=` */
 export const RegistrationListQuery = z.strictObject({
-  status: z.enum(['submitted', 'validated', 'registered', 'correction-requested', 'flagged-duplicate']),
+  /** `registered-elsewhere`: births another province registered to parents whose hukou is here. */
+  status: z.enum([
+    'submitted',
+    'validated',
+    'registered',
+    'correction-requested',
+    'flagged-duplicate',
+    'registered-elsewhere',
+  ]),
   region: z
     .string()
     .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
@@ -300,3 +316,25 @@ export const HouseholdQuery = z.strictObject({
   personId: z.string().regex(ULID_PATTERN, 'must be a person id (ULID)'),
 });
 export type HouseholdQuery = z.infer<typeof HouseholdQuery>;
+
+/** `POST /v1/certificates/remote-verifications`: ask another province about one of its certificates. */
+export const RemoteVerificationRequest = z.strictObject({
+  province: z
+    .string()
+    .regex(/^[1-9]\d$/, 'must be a two-digit province code')
+    .refine((code) => regionExists(`${code}0000`), 'is not a known province code'),
+  verificationCode: z
+    .string()
+    .max(40)
+    .refine(
+      (code) => normaliseVerificationCode(code) !== undefined,
+      'must be a code like XXXX-XXXX-XXXX-XXXX',
+    )
+    .transform((code) => normaliseVerificationCode(code) ?? ''),
+});
+export type RemoteVerificationRequest = z.infer<typeof RemoteVerificationRequest>;
+
+export const RemoteVerificationParams = z.object({
+  requestId: z.string().regex(ULID_PATTERN, 'must be a request id (ULID)'),
+});
+export type RemoteVerificationParams = z.infer<typeof RemoteVerificationParams>;

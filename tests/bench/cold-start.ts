@@ -220,6 +220,7 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     [queueEnvName('payout-inbound')]: 'http://127.0.0.1:9/000000000000/payout-inbound',
+    [queueEnvName('exchange-outbound')]: 'http://127.0.0.1:9/000000000000/exchange-outbound',
   };
   for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
   for (const table of ['registry', 'payout', 'exchange', 'idempotency'] as const) {

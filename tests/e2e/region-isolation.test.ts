@@ -15,13 +15,15 @@ interface Family {
   motherId: string;
   enrollmentId: string;
   batchId: string;
+  verificationRequestId: string;
 }
 
 type Request = {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
-  expect: 'forbidden' | 'empty';
+  /** `own`: the route serves the caller's own request (202), holding nothing of the family. */
+  expect: 'forbidden' | 'empty' | 'own';
 };
 
 /**
@@ -86,6 +88,15 @@ const requests = (f: Family): Record<string, Request> => {
       path: `/v1/certificates/${f.certificateId}/actions/revoke`,
       body: { reason: 'x' },
       headers: ifMatch,
+      expect: 'forbidden',
+    },
+    'POST /v1/certificates/remote-verifications': {
+      path: '/v1/certificates/remote-verifications',
+      body: { province: '51', verificationCode: 'ABCD-EFGH-2345-6789' },
+      expect: 'own',
+    },
+    'GET /v1/certificates/remote-verifications/{requestId}': {
+      path: `/v1/certificates/remote-verifications/${f.verificationRequestId}`,
       expect: 'forbidden',
     },
     'GET /v1/person-facts/{personId}': { path: `/v1/person-facts/${f.personId}`, expect: 'forbidden' },
@@ -204,6 +215,11 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
       token: registrar,
       body: { householdId, kind: 'only-child-parents' },
     });
+    const verification = await http(zj(), 'POST', '/v1/certificates/remote-verifications', {
+      token: registrar,
+      body: { province: '51', verificationCode: 'ABCD-EFGH-2345-6789' },
+    });
+    expect(verification.status).toBe(202);
     // Payout's projection of the child, so person-facts has something to refuse.
     const officer = await token(zj(), 'officer-hz', ['payout-officer'], '330100');
     await eventually(async () =>
@@ -237,6 +253,7 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
       motherId: mother.body.personId,
       enrollmentId: enrolled.enrollmentId,
       batchId: batch.body.batchId,
+      verificationRequestId: verification.body.requestId,
     };
   });
 
@@ -264,6 +281,8 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
           'title',
           'type',
         ]);
+      } else if (request.expect === 'own') {
+        expect(reply.status, key).toBe(202);
       } else {
         expect(reply.status, key).toBe(200);
         expect(reply.body.items, key).toEqual([]);

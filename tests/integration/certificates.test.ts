@@ -5,6 +5,10 @@ import {
   dynamoCertificateHouseholds,
   dynamoCertificateRepository,
 } from '../../functions/registry/adapters/certificate-repository';
+import {
+  dynamoBirthsElsewhere,
+  dynamoRemoteVerifications,
+} from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -21,6 +25,7 @@ import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 
 /** A Hangzhou city registrar: the office that issues, 330100 浙江省杭州市. */
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -56,15 +61,19 @@ describe('certificates against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher(CIPHER_KEY);
     births = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     });
     certificates = buildCertificatesApi({
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
+      remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
+      province: '76',
       idempotency: new DynamoDBPersistenceLayer({
         tableName: provisioned.resources.tables.idempotency,
         awsSdkV3Client: aws.dynamodb,
@@ -418,6 +427,8 @@ describe('certificates against DynamoDB Local', () => {
     const pinned = buildCertificatesApi({
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
+      remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
+      province: '76',
       random: () => draws.shift() ?? new Uint8Array(16).fill(11),
       observability: quietObservability(),
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
+import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -16,6 +17,7 @@ import { apiEvent, staffClaims } from '../support/api-event';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -37,6 +39,7 @@ describe('households follow their members’ records', () => {
     const persons = dynamoPersonRepository(aws.documents, table);
     const households = dynamoHouseholdRepository(aws.documents, table);
     registrations = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(
         aws.documents,
         table,
@@ -45,9 +48,15 @@ describe('households follow their members’ records', () => {
       households,
       persons,
       hasher,
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     }) as Handler;
-    personsApi = buildPersonsApi({ persons, hasher, observability: quietObservability() }) as Handler;
+    personsApi = buildPersonsApi({
+      persons,
+      hasher,
+      personRefOf: testPersonRefOf,
+      observability: quietObservability(),
+    }) as Handler;
     poller = startStreamPoller({
       streams: aws.streams,
       streamArn: resources.streams.registry ?? '',
@@ -142,6 +151,16 @@ describe('households follow their members’ records', () => {
     const after = await familyTypeBecomes(motherHash, 'bereaved');
     expect(after.version).toBe(before.version + 1);
     expect(after.eventId).not.toBe(before.eventId);
+  });
+
+  it('two registered daughters make a two-daughters family (双女户), a son after them does not', async () => {
+    const { motherHash } = await registerOnlyChild('2015-03-03', '062', '1985-04-04');
+    await familyTypeBecomes(motherHash, 'only-child');
+    await registerOnlyChild('2017-05-05', '064', '1985-04-04');
+    const two = await familyTypeBecomes(motherHash, 'two-daughters');
+    expect(two.members.filter((m) => m.role === 'child').map((m) => m.sex)).toEqual(['female', 'female']);
+    await registerOnlyChild('2019-07-07', '065', '1985-04-04');
+    await familyTypeBecomes(motherHash, 'other');
   });
 
   it('a certified disability of the only child makes the family a disabled-only-child family', async () => {

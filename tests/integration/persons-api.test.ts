@@ -6,6 +6,7 @@ import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
 import { apiEvent, staffClaims } from '../support/api-event';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 /** A checksum-valid resident ID for a person born on `birth` (YYYYMMDD) in Xihu, Hangzhou. */
@@ -38,6 +39,7 @@ describe('persons API against DynamoDB Local', () => {
     handler = buildPersonsApi({
       persons: dynamoPersonRepository(aws.documents, tables.registry),
       hasher: hmacResidentIdHasher('k'.repeat(64)),
+      personRefOf: testPersonRefOf,
       idempotency: new DynamoDBPersistenceLayer({
         tableName: tables.idempotency,
         awsSdkV3Client: aws.dynamodb,

@@ -6,6 +6,7 @@ import { staffClaims } from '../support/api-event';
 import { type CallOptions, callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
@@ -23,6 +24,7 @@ describe('correcting, searching and recording actions on persons', () => {
     handler = buildPersonsApi({
       persons: dynamoPersonRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
+      personRefOf: testPersonRefOf,
       observability: quietObservability(),
     });
   });

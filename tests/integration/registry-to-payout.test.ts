@@ -78,6 +78,7 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     const publisher = buildPublisher({
       province: '62',
       payout: sqsEventPublisher(aws.sqs, queueUrl()),
+      exchange: sqsEventPublisher(aws.sqs, resources.queues['exchange-outbound']?.url ?? ''),
       observability: quietObservability(),
     });
     const publisherSpec = functionSpec(registryManifest, 'registry-publisher');
@@ -140,7 +141,13 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     await persons.add(person, 'hash-2', action);
     await eventually(() => facts().find(person.personId));
     const died = changePerson(person, { type: 'record-death', deathDate: '2026-01-05' }, context, () => true);
-    await persons.update(died.person, person.version, died.action, { from: 'hash-2', to: 'hash-2' });
+    await persons.update(
+      died.person,
+      person.version,
+      died.action,
+      { from: 'hash-2', to: 'hash-2' },
+      person.personRef,
+    );
     const held = await eventually(async () => {
       const f = await facts().find(person.personId);
       return f?.version === 2 ? f : undefined;

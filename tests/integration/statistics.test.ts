@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
+import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
@@ -23,6 +24,7 @@ import { type CallOptions, callApi } from '../support/call-api';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
+import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor } from '../support/resident-ids';
 
 const PROVINCE = '67';
@@ -85,16 +87,19 @@ describe('birth statistics from the registry table stream', () => {
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     const hasher = hmacResidentIdHasher('h'.repeat(64));
     births = buildBirthRegistrationsApi({
+      elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       clock,
       observability: quietObservability(),
     });
     persons = buildPersonsApi({
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
+      personRefOf: testPersonRefOf,
       clock,
       observability: quietObservability(),
     });

@@ -18,11 +18,12 @@ import {
   verificationOf,
 } from '../../functions/registry/domain/certificate';
 import type { FamilyType, HouseholdMember } from '../../functions/registry/domain/household';
+import { verifyAnswerOf } from '../../functions/registry/domain/remote-verification';
 import { VerifyCertificateQuery } from '../../functions/registry/schemas';
 import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError, ValidationError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
-import { parseDomainEvent } from '../../shared/events/catalog';
+import { CertificateVerifyAnswered, parseDomainEvent } from '../../shared/events/catalog';
 import { eventSource } from '../../shared/events/envelope';
 
 const NOW = '2026-06-01T17:30:00.000Z';
@@ -52,6 +53,10 @@ function householdOf(type: FamilyType): HouseholdFacts {
     'only-child': [child()],
     bereaved: [child({ alive: false })],
     'disabled-only-child': [child({ disabled: true })],
+    'two-daughters': [
+      child({ sex: 'female' }),
+      member('child', { registrationId: newUlid(), birthDate: '2022-01-01', sex: 'female' }),
+    ],
     other: [child(), member('child', { registrationId: newUlid(), birthDate: '2022-01-01' })],
   };
   return {
@@ -291,6 +296,21 @@ describe('what a certificate discloses', () => {
     });
     const revoked = revokeCertificate(certificate, '信息有误', 'r', context);
     expect(verificationOf(revoked).valid).toBe(false);
+  });
+
+  it('to another province asking by code: what the public sees, within the exchange schema', () => {
+    const requestId = newUlid();
+    const answer = CertificateVerifyAnswered.parse(verifyAnswerOf(requestId, certificate));
+    expect(answer).toEqual({
+      requestId,
+      found: true,
+      valid: true,
+      kind: 'only-child-parents',
+      issuedAt: '2026-06-02',
+      issuingRegion: '330106',
+      holderNameMasked: '李*',
+    });
+    expect(verifyAnswerOf(requestId, undefined)).toEqual({ requestId, found: false, valid: false });
   });
 
   it.each(CERTIFICATE_KINDS)('in events (%s): catalogued facts without names or codes', (kind) => {

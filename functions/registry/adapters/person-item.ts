@@ -4,6 +4,13 @@ import type { StoredPerson } from '../domain/ports';
 /** The table keys of a person, of the claim on their resident ID, and of one history entry. */
 export const personKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PERSON' });
 export const residentIdKey = (hash: string) => ({ pk: `RID#${hash}`, sk: 'RID' });
+/** The lookup by cross-province reference: how a notification from another province finds the person. */
+export const personRefKey = (personRef: string) => ({ pk: `PREF#${personRef}`, sk: 'PREF' });
+export const personRefItem = (personRef: string, personId: string) => ({
+  ...personRefKey(personRef),
+  entity: 'PersonRefClaim',
+  personId,
+});
 export const actionKey = (personId: string, actionId: string) => ({
   pk: `PERSON#${personId}`,
   sk: `ACTION#${actionId}`,
@@ -49,7 +56,8 @@ export const personActionItem = (action: PersonAction) => ({
 
 /**
  * The transaction items that record a new person: the person, the claim on their resident
- * ID (one person per ID) and the first history entry, each only if absent.
+ * ID (one person per ID), the first history entry and, when the person has one, the lookup
+ * by cross-province reference, each only if absent.
  */
 export function newPersonPuts(table: string, person: Person, residentIdHash: string, action: PersonAction) {
   const absent = 'attribute_not_exists(pk)';
@@ -63,5 +71,16 @@ export function newPersonPuts(table: string, person: Person, residentIdHash: str
       },
     },
     { Put: { TableName: table, Item: personActionItem(action), ConditionExpression: absent } },
+    ...(person.personRef
+      ? [
+          {
+            Put: {
+              TableName: table,
+              Item: personRefItem(person.personRef, person.personId),
+              ConditionExpression: absent,
+            },
+          },
+        ]
+      : []),
   ];
 }

@@ -15,6 +15,8 @@ import {
   personActionItem,
   personItem,
   personKey,
+  personRefItem,
+  personRefKey,
   residentIdKey,
   toStoredPerson,
 } from './person-item';
@@ -36,6 +38,41 @@ async function transact(
     }
     throw error;
   }
+}
+
+/** Moves the lookup by cross-province reference when a corrected resident ID changed it. */
+function personRefMoves(
+  table: string,
+  personId: string,
+  from: string | undefined,
+  to: string | undefined,
+): TransactItem[] {
+  if (from === to) return [];
+  return [
+    ...(from
+      ? [
+          {
+            Delete: {
+              TableName: table,
+              Key: personRefKey(from),
+              ConditionExpression: 'attribute_not_exists(pk) OR personId = :person',
+              ExpressionAttributeValues: { ':person': personId },
+            },
+          },
+        ]
+      : []),
+    ...(to
+      ? [
+          {
+            Put: {
+              TableName: table,
+              Item: personRefItem(to, personId),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]
+      : []),
+  ];
 }
 
 /**
@@ -67,6 +104,13 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
       return Item ? this.find(String(Item.personId)) : undefined;
     },
 
+    async findByPersonRef(personRef) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: personRefKey(personRef), ConsistentRead: true }),
+      );
+      return Item ? this.find(String(Item.personId)) : undefined;
+    },
+
     async findByNameAndBirthDate(name, birthDate) {
       const out = await db.send(
         new QueryCommand({
@@ -80,7 +124,7 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
       return (out.Items ?? []).map(toStoredPerson);
     },
 
-    async update(next, expectedVersion, action, hashes) {
+    async update(next, expectedVersion, action, hashes, previousPersonRef) {
       const items: TransactItem[] = [
         {
           Put: {
@@ -117,6 +161,7 @@ export function dynamoPersonRepository(db: DynamoDBDocumentClient, table: string
           },
         );
       }
+      items.push(...personRefMoves(table, next.personId, previousPersonRef, next.personRef));
       await transact(db, items, (index) =>
         index === 0
           ? new StaleVersionError('The person was changed by someone else; read it again and retry.')

@@ -1,3 +1,4 @@
+import type { BirthRegistrationElsewhere } from './birth-elsewhere';
 import type { BirthRegistration, RegistrationStatus } from './birth-registration';
 import type { Household } from './household';
 import type { Person, PersonAction } from './person';
@@ -71,4 +72,15 @@ export interface HouseholdRepository {
   findByMember(personId: string): Promise<Household | undefined>;
   /** Stores a changed household if its stored version is still `expectedVersion`. */
   save(next: Household, expectedVersion: number): Promise<void>;
+}
+
+/** Births registered in other provinces to parents whose hukou is here (read-only records). */
+export interface BirthsElsewhereReader {
+  find(registrationId: string): Promise<BirthRegistrationElsewhere | undefined>;
+  /** Those whose mother's or father's hukou region starts with the prefix. */
+  listByRegion(
+    regionPrefix: string,
+    limit: number,
+    start?: Record<string, unknown>,
+  ): Promise<Page<BirthRegistrationElsewhere>>;
 }

@@ -22,7 +22,7 @@ import type {
   HouseholdRepository,
 } from './birth-registration-ports';
 import type { Household } from './household';
-import type { PersonRepository, ResidentIdHasher } from './ports';
+import type { PersonRefOf, PersonRepository, ResidentIdHasher } from './ports';
 import { planRegistration } from './register-birth';
 
 export interface BirthRegistrationServiceDeps {
@@ -30,6 +30,7 @@ export interface BirthRegistrationServiceDeps {
   readonly households: HouseholdRepository;
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
+  readonly personRefOf: PersonRefOf;
   readonly clock: Clock;
   readonly newId: () => string;
   readonly regionExists: (code: string) => boolean;
@@ -123,13 +124,20 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
       year,
       await deps.registrations.nextSerial(region, year),
     );
-    const next = applyRegistrationAction(
+    const registered = applyRegistrationAction(
       registration,
       { type: 'register', registrationNumber, findings: stored(findings) },
       { subject, role: 'registrar' },
       clock,
       newId,
     );
+    const next = {
+      ...registered,
+      parentRefs: {
+        mother: deps.personRefOf(details.mother.residentId),
+        ...(details.father ? { father: deps.personRefOf(details.father.residentId) } : {}),
+      },
+    };
     const motherHash = deps.hasher.hash(details.mother.residentId);
     const household = await deps.households.findByMother(motherHash);
     const childHash = details.child.residentId ? deps.hasher.hash(details.child.residentId) : undefined;
@@ -145,7 +153,7 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
       details,
       household,
       existing: { child: childPerson?.person, mother: motherPerson?.person, father: fatherPerson?.person },
-      context: { actor: subject, clock, newId },
+      context: { actor: subject, clock, newId, personRefOf: deps.personRefOf },
     });
     await deps.registrations.commitRegistration({
       registration: next,

@@ -1,9 +1,11 @@
+import type { Sex } from '../../../shared/domain/resident-id';
+
 /**
  * A household (家庭户): a couple and their children. The family type that benefits depend
  * on is derived from the members every time, never typed in.
  */
 
-export type FamilyType = 'only-child' | 'bereaved' | 'disabled-only-child' | 'other';
+export type FamilyType = 'only-child' | 'two-daughters' | 'bereaved' | 'disabled-only-child' | 'other';
 
 export interface HouseholdMember {
   readonly role: 'mother' | 'father' | 'child';
@@ -13,6 +15,8 @@ export interface HouseholdMember {
   readonly registrationId?: string;
   readonly name?: string;
   readonly birthDate: string;
+  /** Recorded for children registered from now on; a child of unknown sex counts as no daughter. */
+  readonly sex?: Sex;
   readonly alive: boolean;
   /** Certified disability, recorded by staff; drives the disabled-only-child type. */
   readonly disabled: boolean;
@@ -30,10 +34,12 @@ export interface Household {
 
 /**
  * Derives the family type from the members: one child only → only child, unless that
- * child has died (bereaved, 失独) or is disabled (伤残); any other composition → other.
+ * child has died (bereaved, 失独) or is disabled (伤残); exactly two children, both
+ * living daughters → two daughters (双女户); any other composition → other.
  */
 export function deriveFamilyType(members: readonly HouseholdMember[]): FamilyType {
   const children = members.filter((m) => m.role === 'child');
+  if (children.length === 2 && children.every((c) => c.sex === 'female' && c.alive)) return 'two-daughters';
   const [only] = children;
   if (children.length !== 1 || !only) return 'other';
   if (!only.alive) return 'bereaved';
@@ -78,23 +84,34 @@ export function addChild(
 }
 
 /**
- * Brings a member's alive and disability flags in line with their person record, so the
- * family type follows (an only child's death makes the family bereaved, a certified
- * disability a disabled-only-child family). Undefined when nothing differs: replays
- * change nothing.
+ * Brings a member's alive and disability flags (and a child's sex, when a correction
+ * changed it) in line with their person record, so the family type follows (an only
+ * child's death makes the family bereaved, a certified disability a disabled-only-child
+ * family). Undefined when nothing differs: replays change nothing.
  */
 export function syncMember(
   household: Household,
-  person: { readonly personId: string; readonly alive: boolean; readonly disabled: boolean },
+  person: {
+    readonly personId: string;
+    readonly alive: boolean;
+    readonly disabled: boolean;
+    readonly sex?: Sex;
+  },
   at: string,
   eventId: string,
 ): Household | undefined {
   const member = household.members.find((m) => m.personId === person.personId);
-  if (!member || (member.alive === person.alive && member.disabled === person.disabled)) return undefined;
+  if (!member) return undefined;
+  const sex = member.role === 'child' && person.sex ? person.sex : member.sex;
+  if (member.alive === person.alive && member.disabled === person.disabled && member.sex === sex) {
+    return undefined;
+  }
   return {
     ...household,
     members: household.members.map((m) =>
-      m.personId === person.personId ? { ...m, alive: person.alive, disabled: person.disabled } : m,
+      m.personId === person.personId
+        ? { ...m, alive: person.alive, disabled: person.disabled, ...(sex ? { sex } : {}) }
+        : m,
     ),
     version: household.version + 1,
     updatedAt: at,

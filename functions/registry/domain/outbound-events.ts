@@ -8,7 +8,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * The facts of a registered birth that leave the registry: dates, sex, regions, birth
- * order, timeliness. Undefined unless the latest action is the registration itself.
+ * order, timeliness, and the parents' cross-province references (never their IDs).
+ * Undefined unless the latest action is the registration itself.
  */
 export function birthRegisteredFacts(
   registration: BirthRegistration,
@@ -30,6 +31,9 @@ export function birthRegisteredFacts(
       birthRegion: details.child.birthRegion,
       residenceRegion: details.residenceRegion,
       motherHukouRegion: details.mother.hukouRegion,
+      ...(details.father ? { fatherHukouRegion: details.father.hukouRegion } : {}),
+      ...(registration.parentRefs?.mother ? { motherRef: registration.parentRefs.mother } : {}),
+      ...(registration.parentRefs?.father ? { fatherRef: registration.parentRefs.father } : {}),
       birthOrder: details.birthOrder,
       channel: registration.channel,
       daysToRegister: Math.round((Date.parse(registeredDate) - Date.parse(details.child.birthDate)) / DAY_MS),
@@ -53,7 +57,7 @@ export function householdChangedFacts(household: Household): HouseholdChanged {
 
 /**
  * The facts about a person that leave the registry on every change. Name and resident ID
- * stay behind: no consumer needs them.
+ * stay behind: no consumer needs them; the cross-province reference goes instead.
  */
 export function personRecordedFacts(person: Person): PersonRecorded {
   return {
@@ -64,6 +68,8 @@ export function personRecordedFacts(person: Person): PersonRecorded {
     alive: person.alive,
     ...(person.deathDate ? { deathDate: person.deathDate } : {}),
     hukouRegion: person.hukouRegion,
+    ...(person.hukouType ? { hukouType: person.hukouType } : {}),
     residenceRegion: person.residenceRegion,
+    ...(person.personRef ? { personRef: person.personRef } : {}),
   };
 }

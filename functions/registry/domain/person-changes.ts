@@ -6,7 +6,7 @@ import {
   normaliseResidentId,
   type Sex,
 } from '../../../shared/domain/resident-id';
-import type { Person, PersonAction, RecordContext } from './person';
+import type { HukouType, Person, PersonAction, RecordContext } from './person';
 
 /** A change to a person, as staff record it. Every change is an action in the history. */
 export type PersonChange =
@@ -17,6 +17,7 @@ export type PersonChange =
       readonly sex?: Sex;
       readonly birthDate?: string;
       readonly hukouRegion?: string;
+      readonly hukouType?: HukouType;
       /** Required when sex or birth date change, so the record stays consistent with the ID. */
       readonly residentId?: string;
     }
@@ -69,6 +70,7 @@ export function changePerson(
         sex: change.sex,
         birthDate: change.birthDate,
         hukouRegion: change.hukouRegion,
+        hukouType: change.hukouType,
       };
       for (const [field, value] of Object.entries(fields)) {
         if (value !== undefined && value !== person[field as keyof typeof fields]) {
@@ -117,7 +119,9 @@ export function changePerson(
         sex,
         birthDate,
         ...(change.hukouRegion !== undefined ? { hukouRegion: change.hukouRegion } : {}),
+        ...(change.hukouType !== undefined ? { hukouType: change.hukouType } : {}),
         ...(newResidentId ? { residentIdMasked: maskResidentId(newResidentId) } : {}),
+        ...(newResidentId && context.personRefOf ? { personRef: context.personRefOf(newResidentId) } : {}),
       };
       break;
     }
@@ -133,7 +137,7 @@ export function changePerson(
       if (issues.length > 0) fail('The change of residence is inconsistent.', issues);
       changes.residenceRegion = { from: person.residenceRegion, to: change.residenceRegion };
       changes.residenceSince = { from: null, to: change.since };
-      next = { ...person, residenceRegion: change.residenceRegion };
+      next = { ...person, residenceRegion: change.residenceRegion, residenceSince: change.since };
       break;
     }
     case 'record-death': {
@@ -165,13 +169,16 @@ export function changePerson(
   const at = now.toISOString();
   const type = ACTION_TYPE[change.type];
   const reason = change.reason?.trim();
+  // The origin belongs to this write only: a later change made here has none.
+  const { lastChangeOrigin: _previousOrigin, ...state } = next;
   return {
     person: {
-      ...next,
+      ...state,
       version: person.version + 1,
       updatedAt: at,
       eventId: context.newId(),
       lastChange: type,
+      ...(context.origin ? { lastChangeOrigin: context.origin } : {}),
     },
     action: {
       actionId: context.newId(),
@@ -180,6 +187,7 @@ export function changePerson(
       by: context.actor,
       at,
       ...(reason ? { reason } : {}),
+      ...(context.origin ? { origin: context.origin } : {}),
       changes,
     },
     ...(newResidentId ? { newResidentId } : {}),

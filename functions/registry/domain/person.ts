@@ -15,9 +15,18 @@ export interface Person {
   readonly sex: Sex;
   readonly birthDate: string;
   readonly hukouRegion: string;
+  /** 农业 (rural) or 非农业 (urban) household registration, where recorded: some schemes depend on it. */
+  readonly hukouType?: HukouType;
   readonly residenceRegion: string;
+  /** Since when the person lives in `residenceRegion`, once a change of residence was recorded. */
+  readonly residenceSince?: string;
   readonly alive: boolean;
   readonly deathDate?: string;
+  /**
+   * Cross-province reference (shared/domain/person-ref.ts), derived from the resident ID:
+   * how other provinces name this person. Never shown in answers or logs.
+   */
+  readonly personRef?: string;
   /**
    * A certified disability (伤残), recorded by staff from the certificate shown to them; it
    * makes an only child's family a disabled-only-child family. Nothing else about health.
@@ -32,7 +41,14 @@ export interface Person {
   readonly eventId: string;
   /** What the latest write did; the publisher names the event after it. */
   readonly lastChange: PersonActionType;
+  /**
+   * The province whose notification caused the latest write, if one did: the publisher
+   * never sends the change back to it.
+   */
+  readonly lastChangeOrigin?: string;
 }
+
+export type HukouType = 'rural' | 'urban';
 
 export type PersonActionType =
   | 'recorded'
@@ -49,6 +65,8 @@ export interface PersonAction {
   readonly by: string;
   readonly at: string;
   readonly reason?: string;
+  /** The province that notified this change, when another province's message caused it. */
+  readonly origin?: string;
   readonly changes: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
 }
 
@@ -58,6 +76,7 @@ export interface NewPerson {
   readonly sex: Sex;
   readonly birthDate: string;
   readonly hukouRegion: string;
+  readonly hukouType?: HukouType;
   readonly residenceRegion: string;
 }
 
@@ -65,6 +84,13 @@ export interface RecordContext {
   readonly actor: string;
   readonly clock: Clock;
   readonly newId: () => string;
+  /**
+   * The cross-province reference of a resident ID (keyed HMAC). Every handler that records
+   * or corrects persons passes it; without it a person gets no reference.
+   */
+  readonly personRefOf?: (residentId: string) => string;
+  /** The province whose notification this write applies, if any (see `Person.lastChangeOrigin`). */
+  readonly origin?: string;
 }
 
 /**
@@ -103,8 +129,10 @@ export function recordPerson(
     sex: input.sex,
     birthDate: input.birthDate,
     hukouRegion: input.hukouRegion,
+    ...(input.hukouType ? { hukouType: input.hukouType } : {}),
     residenceRegion: input.residenceRegion,
     alive: true,
+    ...(context.personRefOf ? { personRef: context.personRefOf(residentId) } : {}),
     version: 1,
     recordedAt: at,
     recordedBy: context.actor,
@@ -112,8 +140,16 @@ export function recordPerson(
     eventId: context.newId(),
     lastChange: 'recorded',
   };
-  const { residentIdMasked, name, sex, birthDate, hukouRegion, residenceRegion } = person;
-  const recorded = { residentIdMasked, name, sex, birthDate, hukouRegion, residenceRegion };
+  const { residentIdMasked, name, sex, birthDate, hukouRegion, hukouType, residenceRegion } = person;
+  const recorded = {
+    residentIdMasked,
+    name,
+    sex,
+    birthDate,
+    hukouRegion,
+    ...(hukouType ? { hukouType } : {}),
+    residenceRegion,
+  };
   const changes = Object.fromEntries(
     Object.entries(recorded).map(([field, to]) => [field, { from: null, to }]),
   );

@@ -36,7 +36,8 @@ const parent = (
  * What registering a birth adds to the register: the child joins the mother's household
  * (a new one with both parents if she has none), linked to the child's person record;
  * that record is created when the child has a resident ID and a name but no record yet.
- * The child's hukou follows the mother's; their residence is the family's.
+ * The child's hukou (region, and type where the mother's record has one) follows the
+ * mother's; their residence is the family's.
  */
 export function planRegistration(input: RegistrationPlanInput): RegistrationPlan {
   const { details, registration, existing, context } = input;
@@ -51,6 +52,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
             sex: child.sex,
             birthDate: child.birthDate,
             hukouRegion: details.mother.hukouRegion,
+            ...(existing.mother?.hukouType ? { hukouType: existing.mother.hukouType } : {}),
             residenceRegion: details.residenceRegion,
           },
           context,
@@ -76,6 +78,7 @@ export function planRegistration(input: RegistrationPlanInput): RegistrationPlan
       registrationId: registration.registrationId,
       ...(child.name ? { name: child.name } : {}),
       birthDate: child.birthDate,
+      ...(child.sex ? { sex: child.sex } : {}),
       alive: existing.child?.alive ?? true,
       disabled: false,
     },

@@ -1,4 +1,5 @@
 import { maskResidentId } from '../../../shared/domain/resident-id';
+import type { BirthRegistrationElsewhere } from '../domain/birth-elsewhere';
 import {
   availableCommands,
   type BirthDetails,
@@ -69,5 +70,25 @@ function staffView(registration: BirthRegistration) {
           }
         : {}),
     })),
+  };
+}
+
+/**
+ * A birth registered in another province, as staff of the parents' hukou region see it:
+ * marked `registered-elsewhere`, with that province's registration number, and no actions
+ * (it is changed only where it was registered).
+ */
+export function elsewhereView({ regionScope: _scope, child, ...record }: BirthRegistrationElsewhere) {
+  const { residenceRegion, motherHukouRegion, fatherHukouRegion, birthOrder, ...rest } = record;
+  return {
+    ...rest,
+    details: {
+      child,
+      residenceRegion,
+      motherHukouRegion,
+      ...(fatherHukouRegion ? { fatherHukouRegion } : {}),
+      birthOrder,
+    },
+    availableActions: [],
   };
 }

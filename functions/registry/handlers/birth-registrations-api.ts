@@ -5,8 +5,9 @@ import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, NotFoundError } from '../../../shared/domain/errors';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-codes';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
@@ -16,15 +17,20 @@ import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../..
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoBirthRegistrationRepository } from '../adapters/birth-registration-repository';
+import { dynamoBirthsElsewhere } from '../adapters/exchange-records';
 import { aesGcmFieldCipher } from '../adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
 import type { BirthDetails, Channel } from '../domain/birth-registration';
-import type { BirthRegistrationRepository, HouseholdRepository } from '../domain/birth-registration-ports';
+import type {
+  BirthRegistrationRepository,
+  BirthsElsewhereReader,
+  HouseholdRepository,
+} from '../domain/birth-registration-ports';
 import { birthRegistrationService } from '../domain/birth-registration-service';
 import { deriveFamilyType, type Household } from '../domain/household';
-import type { PersonRepository, ResidentIdHasher } from '../domain/ports';
+import type { PersonRefOf, PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
   HouseholdIdParams,
@@ -36,15 +42,18 @@ import {
   RegistrationListQuery,
   SubmitBirthRegistrationRequest,
 } from '../schemas';
-import { familyView, registrationView } from './birth-registration-view';
+import { elsewhereView, familyView, registrationView } from './birth-registration-view';
 
 const FUNCTION = 'registry-birth-registrations-api';
 
 export interface BirthRegistrationsApiDeps {
   readonly registrations: BirthRegistrationRepository;
+  /** Births other provinces registered to parents whose hukou is here. */
+  readonly elsewhere: BirthsElsewhereReader;
   readonly households: HouseholdRepository;
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
+  readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
@@ -80,11 +89,26 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     return { ...shown, familyType: deriveFamilyType(household.members) };
   };
 
-  const getInScope = async (registrationId: string, principal: Principal) => {
+  /** A registration of this province or, failing that, one registered elsewhere; in the caller's region. */
+  const findInScope = async (registrationId: string, principal: Principal) => {
     const registration = await deps.registrations.find(registrationId);
-    if (!registration) throw new NotFoundError('No birth registration with this id.');
-    requireRegionScope(principal, registration.regionScope);
-    return registration;
+    if (registration) {
+      requireRegionScope(principal, registration.regionScope);
+      return { registration };
+    }
+    const elsewhere = await deps.elsewhere.find(registrationId);
+    if (!elsewhere) throw new NotFoundError('No birth registration with this id.');
+    requireRegionScope(principal, elsewhere.regionScope);
+    return { elsewhere };
+  };
+  const getInScope = async (registrationId: string, principal: Principal) => {
+    const found = await findInScope(registrationId, principal);
+    if (found.elsewhere) {
+      throw new ConflictError(
+        `This birth was registered in province ${found.elsewhere.origin.province}; it can be changed only there.`,
+      );
+    }
+    return found.registration as NonNullable<typeof found.registration>;
   };
 
   return apiHandler({
@@ -116,6 +140,10 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
           throw new AccessDeniedError('This region lies outside your region.');
         }
+        if (status === 'registered-elsewhere') {
+          const page = await deps.elsewhere.listByRegion(prefix, limit, decodeCursor(cursor));
+          return json(200, { items: page.items.map(elsewhereView), next: encodeCursor(page.next) });
+        }
         const page = await deps.registrations.listByStatus(status, prefix, limit, decodeCursor(cursor));
         return json(200, { items: page.items.map(registrationView), next: encodeCursor(page.next) });
       },
@@ -132,7 +160,9 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       },
       'GET /v1/birth-registrations/{registrationId}': async ({ pathParameters, principal }) => {
         const { registrationId } = parseWith(RegistrationIdParams, pathParameters, 'path');
-        const registration = await getInScope(registrationId, principal);
+        const { registration, elsewhere } = await findInScope(registrationId, principal);
+        if (elsewhere) return json(200, elsewhereView(elsewhere));
+        if (!registration) throw new NotFoundError('No birth registration with this id.');
         return json(200, registrationView(registration), { etag: etagOf(registration.version) });
       },
       'POST /v1/birth-registrations/{registrationId}/actions/{action}': async ({
@@ -156,16 +186,19 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
-  const [hashKey, encryptionKey] = await Promise.all([
+  const [hashKey, encryptionKey, refKey] = await Promise.all([
     loadSecret('resident-id-hash-key'),
     loadSecret('resident-id-encryption-key'),
+    loadSecret('person-ref-key'),
   ]);
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
     registrations: dynamoBirthRegistrationRepository(documents, table, cipher),
+    elsewhere: dynamoBirthsElsewhere(documents, table),
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
+    personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
   });
 });

@@ -1,13 +1,19 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { tableName } from '../../../shared/aws/config';
+import { province, tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import {
+  AccessDeniedError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
+import { CERTIFICATE_VERIFY_REQUESTED } from '../../../shared/events/catalog';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { idempotentPosts } from '../../../shared/http/idempotency';
@@ -15,6 +21,7 @@ import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../..
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
+import { dynamoRemoteVerifications } from '../adapters/exchange-records';
 import {
   type Certificate,
   type CertificateContext,
@@ -26,11 +33,14 @@ import {
   revokeCertificate,
   verificationOf,
 } from '../domain/certificate';
+import type { RemoteVerification, RemoteVerificationStore } from '../domain/remote-verification';
 import { registryManifest } from '../manifest';
 import {
   CertificateIdParams,
   CertificateListQuery,
   IssueCertificateRequest,
+  RemoteVerificationParams,
+  RemoteVerificationRequest,
   RevokeCertificateRequest,
   VerifyCertificateQuery,
 } from '../schemas';
@@ -43,6 +53,10 @@ const ISSUE_ATTEMPTS = 3;
 export interface CertificatesApiDeps {
   readonly certificates: CertificateRepository;
   readonly households: CertificateHouseholds;
+  /** Questions to other provinces about their certificates, and their answers. */
+  readonly remoteVerifications: RemoteVerificationStore;
+  /** This deployment's province: remote verification asks the others. */
+  readonly province: string;
   readonly clock?: Clock;
   readonly newId?: () => string;
   /** Random bytes for verification codes; crypto by default. */
@@ -164,6 +178,43 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         const items = await deps.certificates.listByCitizen(principal.subject);
         return json(200, { items: items.map(citizenView) });
       },
+      'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
+        const request = parseJsonBody(event, RemoteVerificationRequest);
+        const office = officeRegionOf(event);
+        if (request.province === deps.province) {
+          throw new ValidationError('Certificates of this province are checked with the verify route.', [
+            { field: 'body.province', message: 'must be another province' },
+          ]);
+        }
+        const at = clock.now().toISOString();
+        const verification: RemoteVerification = {
+          requestId: context.newId(),
+          province: request.province,
+          status: 'pending',
+          requestedBy: principal.subject,
+          requestedIn: office,
+          requestedAt: at,
+        };
+        // The question leaves through the table stream with the request it belongs to.
+        await deps.remoteVerifications.request(verification, {
+          messageId: context.newId(),
+          recipient: request.province,
+          type: CERTIFICATE_VERIFY_REQUESTED,
+          subject: verification.requestId,
+          data: { requestId: verification.requestId, verificationCode: request.verificationCode },
+          createdAt: at,
+        });
+        return json(202, verification, {
+          location: `/v1/certificates/remote-verifications/${verification.requestId}`,
+        });
+      },
+      'GET /v1/certificates/remote-verifications/{requestId}': async ({ pathParameters, principal }) => {
+        const { requestId } = parseWith(RemoteVerificationParams, pathParameters, 'path');
+        const verification = await deps.remoteVerifications.find(requestId);
+        if (!verification) throw new NotFoundError('No remote verification with this id.');
+        requireRegionScope(principal, [verification.requestedIn]);
+        return json(200, verification, { 'cache-control': 'no-store' });
+      },
       'GET /v1/public/certificates/verify': async ({ query }) => {
         const { code } = parseWith(VerifyCertificateQuery, query, 'query');
         const certificate = await deps.certificates.findByCode(code);
@@ -182,6 +233,8 @@ export const handler = initOnce(async () => {
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
+    remoteVerifications: dynamoRemoteVerifications(documents, table),
+    province: province(),
     idempotency: idempotencyStore(client),
   });
 });

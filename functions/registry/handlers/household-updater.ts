@@ -13,8 +13,8 @@ import { toPerson } from '../adapters/person-item';
 import type { HouseholdRepository } from '../domain/birth-registration-ports';
 import { syncMember } from '../domain/household';
 
-/** Person changes a household cares about. */
-const MEMBER_CHANGES = new Set(['deceased', 'disability-recorded']);
+/** Person changes a household cares about (a correction may change a child's sex). */
+const MEMBER_CHANGES = new Set(['deceased', 'disability-recorded', 'corrected']);
 
 export interface HouseholdUpdaterDeps {
   readonly households: Pick<HouseholdRepository, 'findByMember' | 'save'>;
@@ -48,6 +48,7 @@ export function buildHouseholdUpdater(deps: HouseholdUpdaterDeps) {
         personId: person.personId,
         alive: person.alive,
         disabled: person.disabilityCertified ?? false,
+        sex: person.sex,
       };
       const next = syncMember(household, member, clock.now().toISOString(), newId());
       if (next) await deps.households.save(next, household.version);

@@ -7,6 +7,7 @@ import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
 import { isWithinScope } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
@@ -19,7 +20,7 @@ import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
 import { type Person, type PersonAction, recordPerson, regionsOf } from '../domain/person';
 import { changePerson, type PersonChange } from '../domain/person-changes';
-import type { PersonRepository, ResidentIdHasher, StoredPerson } from '../domain/ports';
+import type { PersonRefOf, PersonRepository, ResidentIdHasher, StoredPerson } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
   ChangeResidenceRequest,
@@ -39,14 +40,22 @@ const FUNCTION = 'registry-persons-api';
 export interface PersonsApiDeps {
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
+  readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
 }
 
-const view = ({ recordedBy: _by, eventId: _event, lastChange: _change, ...person }: Person): PersonView =>
-  person;
+/** A person as staff see them: no bookkeeping, and no cross-province reference (derived from the ID). */
+const view = ({
+  recordedBy: _by,
+  eventId: _event,
+  lastChange: _change,
+  lastChangeOrigin: _origin,
+  personRef: _ref,
+  ...person
+}: Person): PersonView => person;
 const actionView = ({ personId: _person, ...action }: PersonAction): PersonActionView => action;
 const inScope = (principal: Principal, person: Person) =>
   regionsOf(person).some(
@@ -62,6 +71,12 @@ const inScope = (principal: Principal, person: Person) =>
 export function buildPersonsApi(deps: PersonsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
+  const context = (principal: Principal) => ({
+    actor: principal.subject,
+    clock,
+    newId,
+    personRefOf: deps.personRefOf,
+  });
 
   /** The person, in the caller's region, at the version the caller last read. */
   const getForChange = async (
@@ -83,13 +98,21 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
     const { person, action, newResidentId } = changePerson(
       stored.person,
       change,
-      { actor: principal.subject, clock, newId },
+      context(principal),
       (id) => deps.hasher.hash(id) === stored.residentIdHash,
     );
     // A correction may move the person out of the caller's region only if it stays in scope.
-    requireRegionScope(principal, regionsOf(person));
+    // A move is different: the registrar of the region a person leaves records where they
+    // went, even to another province (whose hukou province is then told), and no longer sees them.
+    if (change.type !== 'change-residence') requireRegionScope(principal, regionsOf(person));
     const to = newResidentId ? deps.hasher.hash(newResidentId) : stored.residentIdHash;
-    await deps.persons.update(person, stored.person.version, action, { from: stored.residentIdHash, to });
+    await deps.persons.update(
+      person,
+      stored.person.version,
+      action,
+      { from: stored.residentIdHash, to },
+      stored.person.personRef,
+    );
     return json(200, view(person), { etag: etagOf(person.version) });
   };
 
@@ -102,11 +125,7 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
       'POST /v1/persons': async ({ event, principal }) => {
         const input = parseJsonBody(event, RecordPersonRequest);
         requireRegionScope(principal, regionsOf(input));
-        const { person, residentId, action } = recordPerson(input, {
-          actor: principal.subject,
-          clock,
-          newId,
-        });
+        const { person, residentId, action } = recordPerson(input, context(principal));
         await deps.persons.add(person, deps.hasher.hash(residentId), action);
         return json(201, view(person), {
           location: `/v1/persons/${person.personId}`,
@@ -166,9 +185,14 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
 
 export const handler = initOnce(async () => {
   const client = dynamoDbClient();
+  const [hashKey, refKey] = await Promise.all([
+    loadSecret('resident-id-hash-key'),
+    loadSecret('person-ref-key'),
+  ]);
   return buildPersonsApi({
     persons: dynamoPersonRepository(documentClient(client), tableName('registry')),
-    hasher: hmacResidentIdHasher(await loadSecret('resident-id-hash-key')),
+    hasher: hmacResidentIdHasher(hashKey),
+    personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
   });
 });

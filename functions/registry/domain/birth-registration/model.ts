@@ -119,6 +119,11 @@ export interface BirthRegistration {
    * residence and the mother's hukou region.
    */
   readonly regionScope: readonly string[];
+  /**
+   * The parents' cross-province references as of registration (from their resident IDs),
+   * so the birth.registered facts can name them to their hukou provinces. Never shown.
+   */
+  readonly parentRefs?: { readonly mother: string; readonly father?: string };
 }
 
 /** Who performs an action. Whether the role may do it is the handler's decision. */
