@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpBankRail } from '../../functions/payout/adapters/http-bank-rail';
 import { getScheme } from '../../functions/payout/config/schemes';
 import type { BankRail } from '../../functions/payout/domain/bank-rail';
 import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
-import {
-  type DisbursePorts,
-  disburseBatch,
-  importStatusReport,
-} from '../../functions/payout/domain/disburse';
+import { type DisbursePorts, disburseBatch } from '../../functions/payout/domain/disburse';
 import { applyDeath } from '../../functions/payout/domain/enrollment';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import type { BatchRepository } from '../../functions/payout/domain/ports';
+import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import { newUlid } from '../../shared/domain/ids';
 import { provisionForTest } from '../support/local-aws';
@@ -195,23 +193,25 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
   it('rejected and returned payments fail, go on the retry list and are paid once in the next batch', async () => {
     const rejecting = await startBankSimulator({ rejectionRate: 0.4, returnRate: 0.3, seed: 'retry' });
     try {
-      const laterReports: string[] = [];
-      const withReturns: BankRail = {
-        ...rail(rejecting),
-        async laterReports() {
-          const r = await fetch(`${rejecting.url}/pain002?after=0`);
-          const body = (await r.json()) as { reports: { document: string }[] };
-          return body.reports.map((x) => x.document).filter((d) => !laterReports.includes(d));
-        },
-      };
       const first = await approve(await plan('2026-11'));
-      const afterFirst = (await disburseBatch(ports(repos.batches, withReturns), first.batchId)) as Batch;
+      const afterFirst = (await disburseBatch(ports(repos.batches, rail(rejecting)), first.batchId)) as Batch;
       const rejected = afterFirst.ledger.failed.count;
       expect(rejected).toBeGreaterThan(0);
-      for (const report of await withReturns.laterReports()) {
-        laterReports.push(report);
-        await importStatusReport({ batches: repos.batches, now: () => new Date() }, first.batchId, report);
-      }
+      // Returns come later: the scheduled import reads them from the bank and moves its cursor.
+      let cursor = 0;
+      const importer = buildBankReports({
+        rail: httpBankRail(rejecting.url),
+        batches: repos.batches,
+        cursor: {
+          get: async () => cursor,
+          set: async (seq) => {
+            cursor = seq;
+          },
+        },
+        now: () => new Date(),
+      });
+      expect((await importer()).imported).toBe(1);
+      expect((await importer()).imported).toBe(0);
       const settled = (await repos.batches.find(first.batchId)) as Batch;
       expect(settled.ledger.failed.count).toBeGreaterThan(rejected);
       expect(ledgerBalances(settled.ledger)).toBe(true);

@@ -3,12 +3,8 @@ import type { BankRail } from '../domain/bank-rail';
 /**
  * A bank rail over HTTPS (the local bank simulator speaks the same): `POST /pain001`
  * with the file answers the first pain.002; `GET /pain002?after=n` lists later reports.
- * The cursor of later reports lives in the caller (see the bank-reports function).
  */
-export function httpBankRail(
-  baseUrl: string,
-  cursor: { get(): Promise<number>; set(n: number): Promise<void> },
-): BankRail {
+export function httpBankRail(baseUrl: string): BankRail {
   return {
     async submit(messageId, pain001) {
       const response = await fetch(`${baseUrl}/pain001`, {
@@ -20,15 +16,11 @@ export function httpBankRail(
       if (!response.ok) throw new Error(`bank refused the file: HTTP ${response.status}`);
       return text;
     },
-    async laterReports() {
-      const after = await cursor.get();
+    async laterReports(after) {
       const response = await fetch(`${baseUrl}/pain002?after=${after}`);
       if (!response.ok) throw new Error(`bank reports unavailable: HTTP ${response.status}`);
       const body = (await response.json()) as { reports: { seq: number; document: string }[] };
-      const reports = body.reports.map((r) => r.document);
-      const last = body.reports.at(-1);
-      if (last) await cursor.set(last.seq);
-      return reports;
+      return body.reports;
     },
   };
 }

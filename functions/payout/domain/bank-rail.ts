@@ -6,6 +6,6 @@
 export interface BankRail {
   /** Submits a pain.001 file; answers the bank's first pain.002 status report. */
   submit(messageId: string, pain001: string): Promise<string>;
-  /** Later status reports (returns after settlement), each once, oldest first. */
-  laterReports(): Promise<string[]>;
+  /** Later status reports (returns after settlement) numbered after `after`, oldest first. */
+  laterReports(after: number): Promise<{ seq: number; document: string }[]>;
 }

@@ -12,23 +12,32 @@ import { parsePain002 } from '../domain/iso20022';
 import type { BatchRepository } from '../domain/ports';
 import { BANK_URL_ENV } from './disburser';
 
+export interface BankReportsDeps {
+  readonly rail: BankRail;
+  readonly batches: BatchRepository;
+  /** How far the bank's later reports have been applied. */
+  readonly cursor: { get(): Promise<number>; set(seq: number): Promise<void> };
+  readonly now: () => Date;
+}
+
 /**
  * On a schedule, reads the bank's later status reports (payments returned after
- * settlement) and applies each to its batch. The cursor advances only after the reports
- * were read, and importing is idempotent, so a crash at worst imports a report twice.
+ * settlement) and applies each to its batch. The cursor moves past a report only after
+ * it was applied, and importing is idempotent, so a crash at worst applies one twice.
  */
-export function buildBankReports(deps: { rail: BankRail; batches: BatchRepository; now: () => Date }) {
+export function buildBankReports(deps: BankReportsDeps) {
   const { logger } = observability('payout-bank-reports');
   return async (): Promise<{ imported: number }> => {
-    const reports = await deps.rail.laterReports();
-    for (const document of reports) {
+    const reports = await deps.rail.laterReports(await deps.cursor.get());
+    for (const { seq, document } of reports) {
       const batchId = parsePain002(document).originalMessageId;
-      if (!(await deps.batches.find(batchId))) {
+      if (await deps.batches.find(batchId)) {
+        const summary = await importStatusReport(deps, batchId, document);
+        logger.info('status report imported', { batchId, ...summary });
+      } else {
         logger.warn('status report for an unknown batch', { batchId });
-        continue;
       }
-      const summary = await importStatusReport(deps, batchId, document);
-      logger.info('status report imported', { batchId, ...summary });
+      await deps.cursor.set(seq);
     }
     return { imported: reports.length };
   };
@@ -38,7 +47,8 @@ export const handler = initOnce(() => {
   const db = documentClient();
   const table = tableName('payout');
   return buildBankReports({
-    rail: httpBankRail(requiredEnv(BANK_URL_ENV), dynamoCursor(db, table, 'bank-reports')),
+    rail: httpBankRail(requiredEnv(BANK_URL_ENV)),
+    cursor: dynamoCursor(db, table, 'bank-reports'),
     batches: dynamoBatchRepository(db, table),
     now: () => systemClock.now(),
   });

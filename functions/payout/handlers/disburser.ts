@@ -8,7 +8,6 @@ import { aesGcmFieldCipher } from '../../../shared/crypto/field-cipher';
 import { systemClock } from '../../../shared/domain/clock';
 import type { Observability } from '../../../shared/observability';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
-import { dynamoCursor } from '../adapters/cursor-store';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { httpBankRail } from '../adapters/http-bank-rail';
 import { debtorOf } from '../config/bank.example';
@@ -43,7 +42,7 @@ export const handler = initOnce(async () => {
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
     accountOf: (e) => JSON.parse(cipher.decrypt(e.bankAccount.encrypted)) as BankAccount,
-    rail: httpBankRail(requiredEnv(BANK_URL_ENV), dynamoCursor(db, table, 'bank-reports')),
+    rail: httpBankRail(requiredEnv(BANK_URL_ENV)),
     debtor: debtorOf(provinceOfDeployment()),
     now: () => systemClock.now(),
     leaseMs: 240_000,
