@@ -42,7 +42,7 @@ const ProtocolType = z
 export const PublicJwks = z.object({
   keys: z
     .array(
-      z.looseObject({
+      z.object({
         kid: z.string().min(1).max(64),
         kty: z.literal('OKP'),
         crv: z.literal('Ed25519'),
