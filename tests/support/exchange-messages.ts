@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { type SigningKey, signatureHeaders, unixSeconds } from '../../functions/exchange/domain/signing';
 import { newUlid } from '../../shared/domain/ids';
-import { eventSource, provinceUrn } from '../../shared/events/envelope';
+import { type EventEnvelope, eventSource, provinceUrn } from '../../shared/events/envelope';
 import { PERSON_RESIDENCE_REGISTERED } from '../../shared/events/exchange-messages';
 
 /** A well-formed person reference (43 base64url characters); no resident ID behind it. */
 export const somePersonRef = (): string => randomBytes(32).toString('base64url');
 
 /** An area's request to the exchange: a residence notice from `from` for province `to`. */
-export function residenceNoticeRequest(from: string, to: string, id = newUlid()) {
+export function residenceNoticeRequest(from: string, to: string, id = newUlid()): EventEnvelope {
   return {
     specversion: '1.0',
     id,
