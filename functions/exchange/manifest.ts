@@ -34,6 +34,15 @@ export const exchangeManifest: AreaManifest = {
       tables: [{ table: 'exchange', access: 'readWrite' }],
       sends: [],
       secrets: ['exchange-signing-keys'],
+      alarms: [
+        {
+          metric: 'InboxIdConflict',
+          threshold: 1,
+          description:
+            'A partner sent a message id already received with a different body (refused with 409): a ' +
+            'partner defect or tampering. Contact the partner; the original message stands.',
+        },
+      ],
     },
     {
       name: 'exchange-outbox',
@@ -55,6 +64,22 @@ export const exchangeManifest: AreaManifest = {
       tables: [{ table: 'exchange', access: 'readWrite' }],
       sends: [{ queue: 'exchange-delivery', access: 'send' }],
       secrets: ['exchange-signing-keys'],
+      alarms: [
+        {
+          metric: 'DeliveryFailed',
+          threshold: 1,
+          description:
+            'An exchange message was not delivered after its last attempt (or was refused by the partner). ' +
+            'It is kept as failed; see docs/operations.md: check the partner, resume, replay.',
+        },
+        {
+          metric: 'PartnerPaused',
+          threshold: 1,
+          description:
+            "A partner's stream was paused after exhausted deliveries; its messages wait. Resume and replay " +
+            'once the partner is reachable.',
+        },
+      ],
     },
     {
       name: 'exchange-sweeper',

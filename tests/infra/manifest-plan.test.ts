@@ -32,7 +32,11 @@ describe('planManifests', () => {
     expect(plan.queues.map((q) => q.spec.name)).toEqual(
       manifests.flatMap((m) => m.queues.map((q) => q.name)),
     );
-    expect([...plan.secrets].sort()).toEqual(['resident-id-encryption-key', 'resident-id-hash-key']);
+    expect([...plan.secrets].sort()).toEqual([
+      'exchange-signing-keys',
+      'resident-id-encryption-key',
+      'resident-id-hash-key',
+    ]);
   });
 
   it('adds one ANY route per distinct path of a function', () => {
