@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sqsDeliveryQueue } from '../../functions/exchange/adapters/delivery-queue';
 import { fetchInboxClient } from '../../functions/exchange/adapters/inbox-client';
 import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
@@ -318,4 +320,52 @@ describe('delivery between two provinces with the receiver down', () => {
     });
     expect(log).toMatchObject({ ok: true, entries: 6 });
   });
+
+  it('finds a tampered log entry, through the operations API and the verify-log script', async () => {
+    const verifyScript = () =>
+      new Promise<number>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'functions/exchange/tools/verify-log.ts',
+            '--table',
+            a.resources.tables.exchange,
+          ],
+          {
+            env: {
+              ...process.env,
+              AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+              AWS_ACCESS_KEY_ID: 'local',
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_REGION: 'us-east-1',
+            },
+            stdio: 'ignore',
+          },
+        );
+        child.on('exit', (code) => resolve(code ?? -1));
+      });
+    const check = async () =>
+      (
+        await callApi(operations, 'GET', '/v1/exchange/partners/{code}/log', {
+          path: { code: RECEIVER },
+          claims: OPERATOR,
+        })
+      ).body;
+    expect((await check()).ok).toBe(true);
+    expect(await verifyScript()).toBe(0);
+
+    // Someone with write access to the table edits the digest of the second entry.
+    await a.aws.documents.send(
+      new UpdateCommand({
+        TableName: a.resources.tables.exchange,
+        Key: { pk: `LOG#${RECEIVER}`, sk: 'E#000000000002' },
+        UpdateExpression: 'SET sha256 = :forged',
+        ExpressionAttributeValues: { ':forged': '0'.repeat(64) },
+      }),
+    );
+    expect(await check()).toMatchObject({ ok: false, brokenAt: 1 });
+    expect(await verifyScript()).toBe(1);
+  }, 60_000);
 });
