@@ -15,12 +15,14 @@ import { buildOperationsApi } from '../../functions/exchange/handlers/operations
 import { buildOutbox } from '../../functions/exchange/handlers/outbox';
 import { buildRouter, sqsForward } from '../../functions/exchange/handlers/router';
 import { buildSender } from '../../functions/exchange/handlers/sender';
+import { buildSweeper } from '../../functions/exchange/handlers/sweeper';
 import { exchangeManifest } from '../../functions/exchange/manifest';
 import { manifests } from '../../functions/manifests';
 import { type Gateway, startGateway } from '../../local/gateway/server';
 import { createLocalIssuer } from '../../local/identity';
 import { type Poller, startSqsPoller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
+import { fixedClock } from '../../shared/domain/clock';
 import { provinceUrn } from '../../shared/events/envelope';
 import { functionSpec } from '../../shared/manifest';
 import { staffClaims } from '../support/api-event';
@@ -319,6 +321,83 @@ describe('delivery between two provinces with the receiver down', () => {
       return reply.body.entries >= 6 ? reply.body : undefined;
     });
     expect(log).toMatchObject({ ok: true, entries: 6 });
+  });
+
+  it('waits longer than a queue delay through the sweeper, then delivers', async () => {
+    // A second attempt 20 minutes out: beyond SQS's 15-minute delay, so only the sweeper brings it.
+    schedule = [0, 20 * 60 * SECOND];
+    await gateway?.close();
+    const [id] = await request(1);
+    const waiting = await eventually(async () => {
+      const r = await outbound(id ?? '');
+      return r?.attempts === 1 && r.nextAttemptAt ? r : undefined;
+    });
+    await startReceiver();
+    const ra = repos(a.resources, a.aws);
+    const delivery = sqsDeliveryQueue(a.aws.sqs, a.resources.queues['exchange-delivery']?.url ?? '');
+    const sweepAt = (iso: string) =>
+      buildSweeper({ messages: ra.messages, delivery, clock: fixedClock(iso) })();
+    // Before the due time the sweeper leaves it alone.
+    expect(await sweepAt(new Date().toISOString())).toEqual({ queued: 0 });
+    const due = new Date(Date.parse(waiting.nextAttemptAt ?? '') + SECOND).toISOString();
+    expect(await sweepAt(due)).toEqual({ queued: 1 });
+    await allDelivered([id ?? '']);
+  });
+
+  it('pages the message list with a cursor and filters it', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await callApi(operations, 'GET', '/v1/exchange/messages', {
+        query: { partner: RECEIVER, direction: 'outbound', limit: '2', ...(cursor ? { cursor } : {}) },
+        claims: OPERATOR,
+      });
+      expect(page.status).toBe(200);
+      seen.push(
+        ...page.body.items.map((m: { messageId: string; body?: string }) => {
+          expect(m.body).toBeUndefined();
+          return m.messageId;
+        }),
+      );
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(seen).size).toBe(seen.length);
+    const failedOnly = await callApi(operations, 'GET', '/v1/exchange/messages', {
+      query: { status: 'failed' },
+      claims: OPERATOR,
+    });
+    expect(failedOnly.body.items).toEqual([]);
+    const badCursor = await callApi(operations, 'GET', '/v1/exchange/messages', {
+      query: { cursor: 'not-a-cursor' },
+      claims: OPERATOR,
+    });
+    expect(badCursor.status).toBe(400);
+  });
+
+  it('onboards partners only with a valid inbox URL, keys and protocol types, never itself', async () => {
+    const settings = {
+      inboxUrl: 'https://jiahe.example.gov.cn/exchange/v1/inbox',
+      jwks: jwks([key72.verification]),
+      inboundTypes: [PROTOCOL_TYPES[0]],
+      outboundTypes: [],
+    };
+    const put = (code: string, body: unknown) =>
+      callApi(operations, 'PUT', '/v1/exchange/partners/{code}', { path: { code }, body, claims: OPERATOR });
+    expect((await put(SENDER, settings)).status).toBe(422);
+    expect((await put('73', { ...settings, inboxUrl: 'http://jiahe.example.gov.cn/inbox' })).status).toBe(
+      422,
+    );
+    expect((await put('73', { ...settings, inboundTypes: ['cn.gov.jiahe.person.recorded.v1'] })).status).toBe(
+      422,
+    );
+    expect((await put('73', { ...settings, jwks: { keys: [] } })).status).toBe(422);
+    const created = await put('73', settings);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ code: '73', urn: 'urn:cn:gov:730000:jiahe', status: 'active' });
+    expect((await put('73', settings)).status).toBe(200);
+    const listed = await callApi(operations, 'GET', '/v1/exchange/partners', { claims: OPERATOR });
+    expect(listed.body.items.map((p: { code: string }) => p.code)).toEqual(['72', '73']);
   });
 
   it('finds a tampered log entry, through the operations API and the verify-log script', async () => {
