@@ -11,7 +11,7 @@ import { ACK, PERSON_DECEASED } from '../../shared/events/catalog';
 import type { EventEnvelope } from '../../shared/events/envelope';
 import { context, quietObservability } from '../support/lambda';
 
-function inbound(type: string, data: unknown, correlationid?: string): InboundRecord {
+function inbound(type: string, data: unknown, correlationid?: string, sequence = 3): InboundRecord {
   const id = newUlid();
   const body = JSON.stringify({
     specversion: '1.0',
@@ -24,7 +24,7 @@ function inbound(type: string, data: unknown, correlationid?: string): InboundRe
     data,
     recipient: 'urn:cn:gov:510000:jiahe',
     ...(correlationid ? { correlationid } : {}),
-    sequence: '3',
+    sequence: String(sequence),
   });
   return {
     direction: 'inbound',
@@ -33,7 +33,7 @@ function inbound(type: string, data: unknown, correlationid?: string): InboundRe
     type,
     subject: 'CASE-1',
     ...(correlationid ? { correlationid } : {}),
-    sequence: 3,
+    sequence,
     body,
     sha256: 'a'.repeat(64),
     headers: { 'webhook-id': id },
@@ -74,13 +74,20 @@ function fakes() {
   const acks: [string, string, unknown][] = [];
   const logged: LogEntry[] = [];
   const marked: string[][] = [];
+  let highest: number | undefined;
   const messages = {
     recordAck: async (partner: string, id: string, ack: unknown) => {
       acks.push([partner, id, ack]);
       return true;
     },
-    markForwarded: async (_p: string, _id: string, queues: readonly string[]) => {
-      marked.push([...queues]);
+    markForwarded: async (_p: string, _id: string, queues: readonly string[], check?: string) => {
+      marked.push([...queues, check ?? '']);
+    },
+    noteSequence: async (_p: string, sequence: number) => {
+      const previous = highest;
+      if (previous !== undefined && sequence <= previous) return { raised: false };
+      highest = sequence;
+      return previous === undefined ? { raised: true } : { raised: true, previous };
     },
   } as unknown as MessageRepository;
   const log = {
@@ -128,7 +135,8 @@ describe('exchange router', () => {
     expect(logged).toEqual([
       expect.objectContaining({ direction: 'inbound', messageId: record.messageId, type: PERSON_DECEASED }),
     ]);
-    expect(marked).toEqual([['registry-inbound', 'payout-inbound']]);
+    // The first message of the stream is number 3: 1 and 2 are missing.
+    expect(marked).toEqual([['registry-inbound', 'payout-inbound', 'gap:1-2']]);
   });
 
   it('records an ack on the message it answers and forwards nothing', async () => {
@@ -156,5 +164,13 @@ describe('exchange router', () => {
     await router(streamEvent(inbound(ACK, { outcome: 'ok' }, newUlid()), 'MODIFY'), context());
     expect(forwarded).toEqual([]);
     expect(logged).toEqual([]);
+  });
+
+  it('notes where each message stands in the partner stream: next, late, or a gap', async () => {
+    const { router, marked } = fakes();
+    for (const sequence of [1, 2, 5, 3]) {
+      await router(streamEvent(inbound(ACK, { outcome: 'ok' }, newUlid(), sequence)), context());
+    }
+    expect(marked.map((m) => m.at(-1))).toEqual(['next', 'next', 'gap:3-4', 'late']);
   });
 });

@@ -105,7 +105,21 @@ export interface MessageRepository {
   listDue(now: string, limit: number): Promise<OutboundRecord[]>;
   list(query: MessageQuery): Promise<{ items: MessageRecord[]; lastKey?: Record<string, unknown> }>;
   recordAck(partner: string, messageId: string, ack: NonNullable<OutboundRecord['ack']>): Promise<boolean>;
-  markForwarded(partner: string, messageId: string, queues: readonly string[]): Promise<void>;
+  /** Records where an inbound message went, and how its sequence number compared. */
+  markForwarded(
+    partner: string,
+    messageId: string,
+    queues: readonly string[],
+    sequenceCheck?: string,
+  ): Promise<void>;
+  /**
+   * Raises the highest sequence number seen from a partner to `sequence`; answers the one
+   * it replaced (undefined on the first), or `raised: false` when `sequence` is not higher.
+   */
+  noteSequence(
+    partner: string,
+    sequence: number,
+  ): Promise<{ raised: true; previous?: number } | { raised: false }>;
 }
 
 /** The exchange's messages in its DynamoDB table. */
@@ -460,15 +474,43 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
         ),
       ),
 
-    async markForwarded(partner, messageId, queues) {
+    async markForwarded(partner, messageId, queues, sequenceCheck) {
       await db.send(
         new UpdateCommand({
           TableName: table,
           Key: inKey(messageId, partner),
-          UpdateExpression: 'SET forwardedTo = :queues ADD forwardCount :one',
-          ExpressionAttributeValues: { ':queues': queues, ':one': 1 },
+          UpdateExpression:
+            'SET forwardedTo = :queues' +
+            (sequenceCheck ? ', sequenceCheck = :check' : '') +
+            ' ADD forwardCount :one',
+          ExpressionAttributeValues: {
+            ':queues': queues,
+            ':one': 1,
+            ...(sequenceCheck ? { ':check': sequenceCheck } : {}),
+          },
         }),
       );
+    },
+
+    async noteSequence(partner, sequence) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: `INSEQ#${partner}`, sk: 'INSEQ' },
+            UpdateExpression: 'SET #last = :n',
+            ConditionExpression: 'attribute_not_exists(#last) OR #last < :n',
+            ExpressionAttributeNames: { '#last': 'last' },
+            ExpressionAttributeValues: { ':n': sequence },
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        const previous = out.Attributes?.last as number | undefined;
+        return previous === undefined ? { raised: true } : { raised: true, previous };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { raised: false };
+        throw error;
+      }
     },
   };
 }

@@ -67,6 +67,8 @@ export interface InboundRecord {
   /** Queues the message was forwarded to, and how many times forwarding ran. */
   readonly forwardedTo?: readonly string[];
   readonly forwardCount?: number;
+  /** How its `sequence` compared with the partner's stream: `next`, `late`, or `gap:<from>-<to>`. */
+  readonly sequenceCheck?: string;
 }
 
 export type MessageRecord = OutboundRecord | InboundRecord;

@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -10,12 +11,13 @@ import { sqsClient } from '../../../shared/aws/sqs';
 import { ACK } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import { Ack } from '../../../shared/events/exchange-messages';
-import type { Observability } from '../../../shared/observability';
+import { type Observability, observability } from '../../../shared/observability';
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { canonicalJson, sha256Hex } from '../domain/digest';
 import { INBOUND_ROUTES } from '../domain/partner';
 import type { InboundRecord, OutboundRecord } from '../domain/records';
+import { checkSequence } from '../domain/sequence';
 
 export type InboundQueue = 'registry-inbound' | 'payout-inbound';
 
@@ -40,6 +42,21 @@ const image = (raw: Record<string, unknown> | undefined) =>
  * idempotent by message id.
  */
 export function buildRouter(deps: RouterDeps) {
+  const obs = deps.observability ?? observability('exchange-router');
+
+  /** Where the message stands in the partner's stream: `next`, `late` (a retry or reorder) or a gap. */
+  const sequenceCheck = async (message: InboundRecord): Promise<string> => {
+    const noted = await deps.messages.noteSequence(message.partner, message.sequence);
+    if (!noted.raised) return 'late';
+    const check = checkSequence(noted.previous, message.sequence);
+    if (typeof check === 'object') {
+      obs.metrics.addMetric('SequenceGap', MetricUnit.Count, 1);
+      obs.logger.warn('gap in a partner stream', { partner: message.partner, missing: check.gap });
+      return `gap:${check.gap[0]}-${check.gap[1]}`;
+    }
+    return check === 'next' ? 'next' : 'late';
+  };
+
   const inbound = async (message: InboundRecord) => {
     await deps.log.append(message.partner, {
       direction: 'inbound',
@@ -51,6 +68,7 @@ export function buildRouter(deps: RouterDeps) {
       verification: message.verification,
       receiptSha256: sha256Hex(canonicalJson(message.receipt)),
     });
+    const position = await sequenceCheck(message);
     const body = JSON.parse(message.body) as Record<string, unknown>;
     if (message.type === ACK) {
       const ack = Ack.parse(body.data);
@@ -62,7 +80,7 @@ export function buildRouter(deps: RouterDeps) {
           at: message.receivedAt,
         });
       }
-      await deps.messages.markForwarded(message.partner, message.messageId, []);
+      await deps.messages.markForwarded(message.partner, message.messageId, [], position);
       return;
     }
     const queues = INBOUND_ROUTES[message.type] ?? [];
@@ -79,7 +97,7 @@ export function buildRouter(deps: RouterDeps) {
       ...(message.correlationid ? { correlationid: message.correlationid } : {}),
     } as EventEnvelope;
     for (const queue of queues) await deps.forward(queue, envelope);
-    await deps.messages.markForwarded(message.partner, message.messageId, queues);
+    await deps.messages.markForwarded(message.partner, message.messageId, queues, position);
   };
 
   const outbound = async (message: OutboundRecord) => {
@@ -101,7 +119,7 @@ export function buildRouter(deps: RouterDeps) {
   return batchHandler({
     service: 'exchange-router',
     source: 'stream',
-    observability: deps.observability,
+    observability: obs,
     record: async (record: DynamoDBRecord) => {
       const next = image(record.dynamodb?.NewImage);
       if (!next) return;
