@@ -152,7 +152,7 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
 
   return {
     async createOutbound(partner, messageId, build, pickUpAt) {
-      for (;;) {
+      for (let tries = 0; tries < 50; tries++) {
         if (await get(outKey(messageId, partner))) return { created: false };
         const counter = await get<{ last: number }>(seqKey(partner));
         const last = counter?.last ?? 0;
@@ -194,6 +194,8 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
           throw error;
         }
       }
+      // The queue retries the request later; by then the contention has passed.
+      throw new Error(`could not number a message for partner ${partner}: too much contention`);
     },
 
     findOutbound: (partner, messageId) => get<OutboundRecord>(outKey(messageId, partner)),
