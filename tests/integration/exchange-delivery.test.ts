@@ -302,6 +302,16 @@ describe('delivery between two provinces with the receiver down', () => {
     // The failed one is sent again; the delivered ones in the window too (the receiver deduplicates).
     expect(replayed.body.messageIds).toContain(failing);
     await allDelivered([failing ?? '', held ?? '']);
+    // Every attempt is kept: the first round's three failures, then the replay's delivery.
+    const history = await callApi(operations, 'GET', '/v1/exchange/messages/{messageId}', {
+      path: { messageId: failing ?? '' },
+      claims: OPERATOR,
+    });
+    expect(
+      history.body.messages[0].attempts.map(
+        (t: { round: number; outcome: string }) => `${t.round}:${t.outcome}`,
+      ),
+    ).toEqual(['0:failed', '0:failed', '0:failed', '1:delivered']);
 
     await eventually(async () => {
       forwarded.push(...(await registryInbound()));

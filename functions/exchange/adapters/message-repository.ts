@@ -363,7 +363,8 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
             TableName: table,
             Key: outKey(messageId, partner),
             UpdateExpression:
-              'SET #status = :pending, attempts = :zero, gsi2pk = :due, gsi2sk = :pick' +
+              'SET #status = :pending, attempts = :zero, gsi2pk = :due, gsi2sk = :pick, ' +
+              'rounds = if_not_exists(rounds, :zero) + :one' +
               (replay ? ', replays = if_not_exists(replays, :zero) + :one' : '') +
               ' REMOVE failedAt, nextAttemptAt',
             // A message being attempted right now is left to finish its round.
@@ -374,7 +375,8 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
               ':zero': 0,
               ':due': 'DUE',
               ':pick': `${pickUpAt}#${partner}#${messageId}`,
-              ...(replay ? { ':one': 1 } : { ':waiting': 'waiting' }),
+              ':one': 1,
+              ...(replay ? {} : { ':waiting': 'waiting' }),
             },
           }),
         ),

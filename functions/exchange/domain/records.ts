@@ -36,6 +36,8 @@ export interface OutboundRecord {
   readonly signedReceipt?: { readonly body: string; readonly headers: Readonly<Record<string, string>> };
   /** Headers of the last attempt (signature headers change with every attempt's timestamp). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Rounds of attempts started after the first (a resume or a replay starts one). */
+  readonly rounds?: number;
   readonly replays?: number;
   /** The recipient's business answer (`ack.v1`), once it came. */
   readonly ack?: {

@@ -102,7 +102,7 @@ export function buildSender(deps: SenderDeps) {
         random,
         ...(deps.schedule ? { schedule: deps.schedule } : {}),
       });
-      const round = message.replays ?? 0;
+      const round = message.rounds ?? 0;
       const base = {
         messageId: message.messageId,
         partner: partner.code,
