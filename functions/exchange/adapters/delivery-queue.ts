@@ -8,6 +8,9 @@ export interface DeliveryRequest {
   readonly attempt: number;
 }
 
+/** How long after its due time a queued attempt is left to the queue before the sweeper re-queues it. */
+export const SWEEPER_GRACE_MS = 2 * 60_000;
+
 /** SQS caps a message's delay at 15 minutes; longer waits are the sweeper's. */
 export const MAX_QUEUE_DELAY_SECONDS = 900;
 

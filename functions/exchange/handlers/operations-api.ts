@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
-import { type DeliveryQueue, sqsDeliveryQueue } from '../adapters/delivery-queue';
+import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
@@ -62,7 +62,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
   const release = async (messages: readonly OutboundRecord[], replay: boolean): Promise<string[]> => {
     const released: string[] = [];
     const now = clock.now();
-    const pickUp = new Date(now.getTime() + 2 * 60_000).toISOString();
+    const pickUp = new Date(now.getTime() + SWEEPER_GRACE_MS).toISOString();
     for (const message of messages) {
       if (!(await deps.messages.restart(message.partner, message.messageId, pickUp, replay))) continue;
       await deps.delivery.enqueue({ partner: message.partner, messageId: message.messageId, attempt: 0 });

@@ -7,11 +7,10 @@ import { sqsClient } from '../../../shared/aws/sqs';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { EventEnvelope, provinceUrn } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
-import { type DeliveryQueue, sqsDeliveryQueue } from '../adapters/delivery-queue';
+import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { buildOutboundMessage, OutboundRequestError, recipientOf } from '../domain/outbound';
-import { SWEEPER_GRACE_MS } from './sender';
 
 export interface OutboxDeps {
   readonly province: string;

@@ -9,7 +9,12 @@ import { sqsClient } from '../../../shared/aws/sqs';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { ULID_PATTERN } from '../../../shared/domain/ids';
 import { type Observability, observability } from '../../../shared/observability';
-import { type DeliveryQueue, MAX_QUEUE_DELAY_SECONDS, sqsDeliveryQueue } from '../adapters/delivery-queue';
+import {
+  type DeliveryQueue,
+  MAX_QUEUE_DELAY_SECONDS,
+  SWEEPER_GRACE_MS,
+  sqsDeliveryQueue,
+} from '../adapters/delivery-queue';
 import { fetchInboxClient, type InboxClient } from '../adapters/inbox-client';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
@@ -21,8 +26,6 @@ import { partnerKeys } from '../domain/partner';
 import type { Random } from '../domain/retry';
 import { type SigningKey, signatureHeaders, unixSeconds } from '../domain/signing';
 
-/** How long after its due time a queued attempt is left to the queue before the sweeper re-queues it. */
-export const SWEEPER_GRACE_MS = 2 * 60_000;
 /** An attempt in progress holds the message this long; a sender that died is covered after it. */
 const ATTEMPT_LEASE_MS = 5 * 60_000;
 

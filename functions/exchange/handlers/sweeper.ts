@@ -4,9 +4,8 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { type Observability, observability } from '../../../shared/observability';
-import { type DeliveryQueue, sqsDeliveryQueue } from '../adapters/delivery-queue';
+import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
-import { SWEEPER_GRACE_MS } from './sender';
 
 /** Messages queued per run; the next run (a minute later) takes the rest. */
 const BATCH = 500;
