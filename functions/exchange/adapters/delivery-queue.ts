@@ -1,22 +1,9 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_QUEUE_DELAY_SECONDS } from '../domain/delivery';
+import type { DeliveryQueue } from '../domain/ports';
 
-/** A request to make one delivery attempt of an outbound message. */
-export interface DeliveryRequest {
-  readonly partner: string;
-  readonly messageId: string;
-  /** The attempt this request is for; a stale request (attempt already made) is ignored. */
-  readonly attempt: number;
-}
-
-/** How long after its due time a queued attempt is left to the queue before the sweeper re-queues it. */
-export const SWEEPER_GRACE_MS = 2 * 60_000;
-
-/** SQS caps a message's delay at 15 minutes; longer waits are the sweeper's. */
-export const MAX_QUEUE_DELAY_SECONDS = 900;
-
-export interface DeliveryQueue {
-  enqueue(request: DeliveryRequest, delaySeconds?: number): Promise<void>;
-}
+export { MAX_QUEUE_DELAY_SECONDS, SWEEPER_GRACE_MS } from '../domain/delivery';
+export type { DeliveryQueue, DeliveryRequest } from '../domain/ports';
 
 /** The exchange's internal queue of delivery attempts (`exchange-delivery`). */
 export function sqsDeliveryQueue(sqs: SQSClient, queueUrl: string): DeliveryQueue {

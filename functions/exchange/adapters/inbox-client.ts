@@ -1,13 +1,9 @@
-import type { InboxAnswer } from '../domain/delivery';
+import type { InboxClient } from '../domain/ports';
+
+export type { InboxClient } from '../domain/ports';
 
 /** How long one POST may take before it counts as a timeout (the sender's Lambda timeout is longer). */
 export const POST_TIMEOUT_MS = 10_000;
-
-export type InboxClient = (
-  url: string,
-  headers: Readonly<Record<string, string>>,
-  body: string,
-) => Promise<InboxAnswer>;
 
 /**
  * POSTs a message to a partner's inbox over HTTPS. Redirects are not followed (a partner's

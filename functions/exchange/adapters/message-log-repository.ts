@@ -5,7 +5,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ChainedEntry, chainEntry, type LogEntry } from '../domain/message-log';
+import { chainEntry, type LogEntry } from '../domain/message-log';
+import type { MessageLogRepository, StoredEntry } from '../domain/ports';
+
+export type { MessageLogRepository, StoredEntry } from '../domain/ports';
 
 /*
  * LOG#<partner> / HEAD                           the newest entry's position and hash
@@ -23,17 +26,6 @@ const markerKey = (partner: string, entry: LogEntry) => ({
   pk: `LOGIDX#${partner}#${entry.direction}#${entry.messageId}#${entry.verification?.ok === false ? 'failed' : 'ok'}`,
   sk: 'LOGIDX',
 });
-
-export interface StoredEntry extends ChainedEntry {
-  readonly position: number;
-}
-
-export interface MessageLogRepository {
-  /** Appends an entry to the partner's chain, once per (direction, message). */
-  append(partner: string, entry: LogEntry): Promise<'appended' | 'already-logged'>;
-  head(partner: string): Promise<{ position: number; hash: string } | undefined>;
-  entries(partner: string): Promise<StoredEntry[]>;
-}
 
 export function dynamoMessageLogRepository(db: DynamoDBDocumentClient, table: string): MessageLogRepository {
   const head = async (partner: string) => {

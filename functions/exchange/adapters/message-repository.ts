@@ -7,7 +7,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { MessageRepository } from '../domain/ports';
 import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from '../domain/records';
+
+export type { MessageQuery, MessageRepository } from '../domain/ports';
 
 /*
  * Items of the exchange table:
@@ -38,88 +41,6 @@ function fromItem<T>(item: Record<string, unknown>): T {
   const copy = { ...item };
   for (const key of STRIP) delete copy[key];
   return copy as T;
-}
-
-export interface MessageQuery {
-  readonly partner?: string;
-  readonly direction?: 'inbound' | 'outbound';
-  readonly status?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly limit: number;
-  readonly startKey?: Record<string, string | number>;
-}
-
-export interface MessageRepository {
-  /**
-   * Records a new outbound message with the partner stream's next sequence number, in one
-   * transaction with the counter, so numbers are gapless and a repeated request (same
-   * recipient and id) is recognised and changes nothing.
-   */
-  createOutbound(
-    partner: string,
-    messageId: string,
-    build: (sequence: number) => OutboundRecord,
-    pickUpAt: string,
-  ): Promise<{ created: true; record: OutboundRecord } | { created: false }>;
-  findOutbound(partner: string, messageId: string): Promise<OutboundRecord | undefined>;
-  findInbound(partner: string, messageId: string): Promise<InboundRecord | undefined>;
-  /** Both directions of an id, with the attempts of the outbound ones. */
-  findById(messageId: string): Promise<{ messages: MessageRecord[]; attempts: AttemptRecord[] }>;
-  /** Stores an accepted inbound message unless one with this (partner, id) exists; then answers that one. */
-  putInbound(record: InboundRecord): Promise<{ stored: true } | { stored: false; existing: InboundRecord }>;
-  /**
-   * Takes attempt `attempt` of a pending message, so a duplicated or late delivery request
-   * does not make a second attempt. The message stays in the sweeper's index until
-   * `leaseUntil`, so a sender that dies mid-attempt is covered.
-   */
-  claimAttempt(partner: string, messageId: string, attempt: number, leaseUntil: string): Promise<boolean>;
-  recordAttempt(attempt: AttemptRecord): Promise<void>;
-  markDelivered(
-    partner: string,
-    messageId: string,
-    fields: Pick<
-      OutboundRecord,
-      'deliveredAt' | 'receipt' | 'receiptKeyId' | 'receiptSha256' | 'signedReceipt' | 'headers'
-    >,
-  ): Promise<void>;
-  /** Sets the next attempt; the sweeper picks the message up at `pickUpAt` if nothing else did. */
-  scheduleRetry(
-    partner: string,
-    messageId: string,
-    fields: { nextAttemptAt: string; pickUpAt: string; lastError: string; headers?: Record<string, string> },
-  ): Promise<void>;
-  markFailed(
-    partner: string,
-    messageId: string,
-    fields: { failedAt: string; lastError: string },
-  ): Promise<void>;
-  /** Holds a message while its partner is paused; resuming releases it. */
-  markWaiting(partner: string, messageId: string): Promise<void>;
-  /** Starts a new round of attempts (resume, replay): pending, attempt 0, picked up at `pickUpAt`. */
-  restart(partner: string, messageId: string, pickUpAt: string, replay: boolean): Promise<boolean>;
-  /** Moves the sweeper's pick-up time of a pending message (it has just been queued). */
-  postpone(partner: string, messageId: string, pickUpAt: string): Promise<void>;
-  listWaiting(partner: string): Promise<OutboundRecord[]>;
-  /** Unfinished messages whose pick-up time has come. */
-  listDue(now: string, limit: number): Promise<OutboundRecord[]>;
-  list(query: MessageQuery): Promise<{ items: MessageRecord[]; lastKey?: Record<string, unknown> }>;
-  recordAck(partner: string, messageId: string, ack: NonNullable<OutboundRecord['ack']>): Promise<boolean>;
-  /** Records where an inbound message went, and how its sequence number compared. */
-  markForwarded(
-    partner: string,
-    messageId: string,
-    queues: readonly string[],
-    sequenceCheck?: string,
-  ): Promise<void>;
-  /**
-   * Raises the highest sequence number seen from a partner to `sequence`; answers the one
-   * it replaced (undefined on the first), or `raised: false` when `sequence` is not higher.
-   */
-  noteSequence(
-    partner: string,
-    sequence: number,
-  ): Promise<{ raised: true; previous?: number } | { raised: false }>;
 }
 
 /** The exchange's messages in its DynamoDB table. */

@@ -6,6 +6,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Partner } from '../domain/partner';
+import type { PartnerRepository } from '../domain/ports';
+
+export type { PartnerRepository } from '../domain/ports';
 
 /*
  * PARTNER#<code> / PARTNER, listed under gsi1 PARTNERS / <code>.
@@ -16,16 +19,6 @@ const fromItem = (item: Record<string, unknown>): Partner => {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, entity: _e, ...partner } = item;
   return partner as unknown as Partner;
 };
-
-export interface PartnerRepository {
-  find(code: string): Promise<Partner | undefined>;
-  list(): Promise<Partner[]>;
-  put(partner: Partner): Promise<void>;
-  setStatus(
-    code: string,
-    change: { status: Partner['status']; pausedReason?: Partner['pausedReason']; at: string; by: string },
-  ): Promise<void>;
-}
 
 /** The partner registry in the exchange table. Reads are consistent: a pause takes effect at once. */
 export function dynamoPartnerRepository(db: DynamoDBDocumentClient, table: string): PartnerRepository {

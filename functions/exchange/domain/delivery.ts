@@ -3,6 +3,12 @@ import { verifyReceipt } from './receipt';
 import { type NextAttempt, nextAttempt, type Random } from './retry';
 import type { VerificationKey } from './signing';
 
+/** How long after its due time a queued attempt is left to the queue before the sweeper re-queues it. */
+export const SWEEPER_GRACE_MS = 2 * 60_000;
+
+/** SQS caps a message's delay at 15 minutes; longer waits are the sweeper's. */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
 /** What came back from one POST to a partner's inbox; `status` undefined: no answer (network, timeout). */
 export interface InboxAnswer {
   readonly status?: number;
