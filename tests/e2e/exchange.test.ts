@@ -9,6 +9,7 @@ import {
 import { localClientConfig } from '../../local/services/clients';
 import { newUlid } from '../../shared/domain/ids';
 import {
+  ACK,
   BENEFIT_ENROLLMENT_CLAIMED,
   PERSON_RESIDENCE_REGISTERED,
 } from '../../shared/events/exchange-messages';
@@ -123,6 +124,49 @@ describe('exchange between provinces 33 and 51 on the local cloud', () => {
       });
       expect(log.ok).toBe(true);
     }
+  });
+
+  it('records 51’s business answer (ack.v1) on the message it answers in 33', async () => {
+    const request = residenceNoticeRequest('33', '51');
+    const outbound = async (province33: string) =>
+      (await sqs.send(new GetQueueUrlCommand({ QueueName: `p${province33}-exchange-outbound` }))).QueueUrl;
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: await outbound('33'), MessageBody: JSON.stringify(request) }),
+    );
+    await eventually(async () => {
+      const reply = await http(province['51'](), 'GET', `/v1/exchange/messages/${request.id}`, {
+        token: operator51,
+      });
+      return reply.status === 200 ? true : undefined;
+    }, 30_000);
+    // As the receiving area would answer, through 51's exchange-outbound.
+    const ack = {
+      specversion: '1.0',
+      id: newUlid(),
+      source: 'urn:cn:gov:510000:jiahe:registry',
+      type: ACK,
+      time: new Date().toISOString(),
+      subject: request.subject,
+      datacontenttype: 'application/json',
+      data: { outcome: 'fatal-error', reason: 'unknown-person' },
+      recipient: 'urn:cn:gov:330000:jiahe',
+      correlationid: request.id,
+    };
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: await outbound('51'), MessageBody: JSON.stringify(ack) }),
+    );
+    const answered = await eventually(async () => {
+      const reply = await http(province['33'](), 'GET', `/v1/exchange/messages/${request.id}`, {
+        token: operator33,
+      });
+      const out = reply.body?.messages?.find((m: { direction: string }) => m.direction === 'outbound');
+      return out?.ack ? out : undefined;
+    }, 30_000);
+    expect(answered.ack).toMatchObject({
+      outcome: 'fatal-error',
+      reason: 'unknown-person',
+      messageId: ack.id,
+    });
   });
 
   describe('the inbox refuses, stores nothing and forwards nothing', () => {
