@@ -13,18 +13,15 @@ import { type Observability, observability } from '../../../shared/observability
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { loadSigningKeys } from '../adapters/signing-keys';
-import { checkInbound, claimedPartner, type InboundRejection, MAX_MESSAGE_BYTES } from '../domain/inbound';
+import { type InboundRejection, MAX_MESSAGE_BYTES } from '../domain/inbound';
+import { receiveMessage } from '../domain/inbox-service';
 import { protocolJsonSchemas } from '../domain/json-schemas';
 import { activeSigningKeys } from '../domain/key-set';
-import { makeReceipt, type Receipt, signedReceipt } from '../domain/receipt';
-import type { InboundRecord } from '../domain/records';
+import { type Receipt, signedReceipt } from '../domain/receipt';
 import { jwks, type SigningKey, unixSeconds } from '../domain/signing';
 import { exchangeManifest } from '../manifest';
 
 const FUNCTION = 'exchange-inbox';
-
-/** Headers kept with a received message: what the signature and the log rest on. */
-const KEPT_HEADERS = ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
 
 export interface InboxDeps {
   /** This province's two-digit code. */
@@ -95,52 +92,21 @@ export function buildInbox(deps: InboxDeps) {
             detail: `A message may be at most ${MAX_MESSAGE_BYTES} bytes.`,
           });
         }
-        const body = raw.toString('utf8');
-        const claimed = claimedPartner(body);
-        if ('status' in claimed) throw rejected(claimed);
-        const now = clock.now();
-        const check = checkInbound({
-          body,
-          headers,
-          partner: await deps.partners.find(claimed.code),
-          ownUrn,
-          now,
-        });
-        if (!check.ok) throw rejected(check.rejection);
-
-        const { message } = check;
-        const receipt = makeReceipt({ messageId: message.id, body, receivedAt: now, status: 'accepted' });
-        const kept: Record<string, string> = {};
-        for (const name of KEPT_HEADERS) if (headers[name] !== undefined) kept[name] = String(headers[name]);
-        const record: InboundRecord = {
-          direction: 'inbound',
-          messageId: message.id,
-          partner: claimed.code,
-          type: message.type,
-          subject: message.subject,
-          ...(message.correlationid ? { correlationid: message.correlationid } : {}),
-          sequence: Number(message.sequence),
-          body,
-          sha256: check.sha256,
-          headers: kept,
-          verification: { ok: true, keyId: check.keyId },
-          receipt,
-          receivedAt: now.toISOString(),
-          status: 'accepted',
-        };
-        const stored = await deps.messages.putInbound(record);
-        if (stored.stored) {
+        const result = await receiveMessage(
+          { body: raw.toString('utf8'), headers, now: clock.now() },
+          { partners: deps.partners, messages: deps.messages, ownUrn },
+        );
+        if (result.kind === 'rejected') throw rejected(result.rejection);
+        if (result.kind === 'accepted') {
           obs.metrics.addMetric('InboxAccepted', MetricUnit.Count, 1);
-          return receiptAnswer(receipt);
+          return receiptAnswer(result.receipt);
         }
-        if (stored.existing.sha256 === check.sha256) {
-          return receiptAnswer({ ...stored.existing.receipt, status: 'duplicate' });
-        }
-        // The same id with other content: a partner bug or tampering. Refused and alarmed.
+        if (result.kind === 'duplicate') return receiptAnswer(result.receipt);
+        // The same id with other content: a partner defect or tampering. Refused, the original kept, alarmed.
         obs.metrics.addMetric('InboxIdConflict', MetricUnit.Count, 1);
         obs.logger.warn('a partner reused a message id with a different body', {
-          partner: claimed.code,
-          messageId: message.id,
+          partner: result.partner,
+          messageId: result.messageId,
         });
         throw new HttpError(
           409,
