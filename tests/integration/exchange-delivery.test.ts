@@ -427,9 +427,6 @@ describe('delivery between two provinces with the receiver down', () => {
             env: {
               ...process.env,
               AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-              AWS_ACCESS_KEY_ID: 'local',
-              AWS_SECRET_ACCESS_KEY: 'local',
-              AWS_REGION: 'us-east-1',
             },
             stdio: 'ignore',
           },

@@ -16,6 +16,11 @@ const { values } = parseArgs({
 });
 const table = values.table ?? 'p33-exchange';
 process.env.AWS_REGION ??= 'us-east-1';
+// DynamoDB Local accepts any credentials; the cloud needs real ones from the environment.
+if (/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '')) {
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+}
 const client = new DynamoDBClient({});
 const log = dynamoMessageLogRepository(documentClient(client), table);
 
