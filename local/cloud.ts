@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { manifests } from '../functions/manifests';
 import { NATIONAL_SECRETS, type SecretName } from '../shared/manifest';
 import { startLocalBank } from './bank/wiring';
+import { registerExchangePartners } from './exchange-partners';
 import { PersistedState } from './persisted-state';
 import { type RunningProvince, startProvince } from './province';
 import { startDynamoDbLocal } from './services/dynamodb-local';
@@ -74,6 +75,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(() => running.stop());
       provinces.push(running);
     }
+    await registerExchangePartners(provinces, log);
     return { provinces, endpoints, stop: stopAll };
   } catch (error) {
     await stopAll();

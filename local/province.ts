@@ -6,6 +6,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
 import { type AreaManifest, NATIONAL_SECRETS, SECRET_NAMES, type SecretName } from '../shared/manifest';
 import { bankEnv } from './bank/wiring';
+import { isSigningKeySet, localSigningKeySet } from './exchange-keys';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
 import { type Gateway, type HealthReport, startGateway } from './gateway/server';
 import { createLocalIssuer } from './identity';
@@ -71,6 +72,13 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       state.update((s) => {
         s.secrets[name] = national;
       });
+    } else if (name === 'exchange-signing-keys') {
+      // A key set, not random bytes: the exchange signs with it and publishes its public half.
+      if (!isSigningKeySet(state.get().secrets[name])) {
+        state.update((s) => {
+          s.secrets[name] = localSigningKeySet(province);
+        });
+      }
     } else if (!state.get().secrets[name]) {
       state.update((s) => {
         s.secrets[name] = randomBytes(32).toString('hex');

@@ -110,6 +110,18 @@ export const SECRET_NAMES: readonly SecretName[] = [
 /** Secrets whose value is the same in every province, so the local cloud shares one value. */
 export const NATIONAL_SECRETS: readonly SecretName[] = ['person-ref-key'];
 
+/**
+ * An alarm on a metric the function emits itself (CloudWatch EMF, namespace `jiahe`,
+ * dimension `service` = the function name): it fires when the metric's sum over five
+ * minutes reaches `threshold`.
+ */
+export interface MetricAlarmSpec {
+  readonly metric: string;
+  readonly threshold: number;
+  /** What it means and what to do, for the operator who is paged. */
+  readonly description: string;
+}
+
 export interface FunctionSpec {
   /** Unique across the system, prefixed by the area: `registry-persons-api`. */
   readonly name: string;
@@ -126,6 +138,7 @@ export interface FunctionSpec {
   readonly tables: readonly TableAccess[];
   readonly sends: readonly QueueAccess[];
   readonly secrets?: readonly SecretName[];
+  readonly alarms?: readonly MetricAlarmSpec[];
 }
 
 export interface TableSpec {

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,11 +11,19 @@ export interface GeneratedSecretProps {
   readonly encryptionKey: IKey;
   /** Why this secret is not rotated automatically (cdk-nag asks; the answer belongs to the secret). */
   readonly noRotationReason: string;
+  /**
+   * For a value Secrets Manager cannot generate (a key set in a given format): the secret is
+   * created holding this non-secret placeholder, and an operator puts the real value in
+   * before the functions that read it are used (docs/deployment.md). Those functions refuse
+   * to start on the placeholder.
+   */
+  readonly operatorSuppliedPlaceholder?: string;
 }
 
 /**
  * A secret whose value Secrets Manager generates at creation (64 random alphanumeric
- * characters, about 380 bits), so it never appears in code, templates or a pipeline.
+ * characters, about 380 bits), so it never appears in code, templates or a pipeline; or,
+ * for a structured value, one an operator supplies after creation over a placeholder.
  */
 export class GeneratedSecret extends Construct {
   readonly secret: Secret;
@@ -28,7 +36,9 @@ export class GeneratedSecret extends Construct {
       secretName: props.secretName,
       description: props.description,
       encryptionKey: props.encryptionKey,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      ...(props.operatorSuppliedPlaceholder !== undefined
+        ? { secretStringValue: SecretValue.unsafePlainText(props.operatorSuppliedPlaceholder) }
+        : { generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false } }),
       // Losing the value would make every record keyed by it unfindable.
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
+import { FunctionAlarms } from './function-alarms';
 import { functionCode } from './function-code';
 import { functionEnvironment } from './function-environment';
 import { grantManifestAccess } from './function-grants';
@@ -66,5 +67,6 @@ export class ManifestFunction extends Construct {
     grantManifestAccess(this, this.fn, spec, data, findings);
     addManifestTriggers(this, this.fn, spec, data, findings);
     findings.applyTo(this.role);
+    if (spec.alarms?.length) new FunctionAlarms(this, 'Alarms', spec, props.province);
   }
 }

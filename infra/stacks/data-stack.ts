@@ -24,7 +24,9 @@ export interface DataStackProps extends StackProps {
 }
 
 /** What each secret the manifests may name is, and why it is not rotated automatically. */
-const SECRETS: Readonly<Record<SecretName, { description: string; noRotationReason: string }>> = {
+const SECRETS: Readonly<
+  Record<SecretName, { description: string; noRotationReason: string; operatorSuppliedPlaceholder?: string }>
+> = {
   'resident-id-hash-key': {
     description:
       'HMAC key for looking up resident ID numbers by keyed hash (the numbers are never stored in clear)',
@@ -53,6 +55,8 @@ const SECRETS: Readonly<Record<SecretName, { description: string; noRotationReas
     noRotationReason:
       'Rotated by the exchange key-rotation procedure (docs/exchange-protocol.md): a new key is published in ' +
       'the JWKS and signs beside the old one during the overlap, which an automatic rotation cannot do.',
+    // A key set in a set format (docs/deployment.md), not a random string: created empty, put in by an operator.
+    operatorSuppliedPlaceholder: '{"keys":[]}',
   },
   'payout-encryption-key': {
     description: 'AES-256-GCM key material for bank account numbers stored inside payout records',

@@ -9,6 +9,7 @@ declare module 'vitest' {
     province51: string;
     e2eLogFile: string;
     e2eDynamodbEndpoint: string;
+    e2eSqsEndpoint: string;
   }
 }
 
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject) {
   project.provide('province51', url('51'));
   project.provide('e2eLogFile', logFile);
   project.provide('e2eDynamodbEndpoint', cloud.endpoints.dynamodb);
+  project.provide('e2eSqsEndpoint', cloud.endpoints.sqs);
   return async () => {
     await cloud.stop();
     await new Promise((resolve) => out.end(resolve));

@@ -131,12 +131,23 @@ describe('local emulators, in memory', () => {
         exchange: `p${code}-exchange`,
         idempotency: `p${code}-idempotency`,
       });
-      expect(Object.keys(resources.streams).sort()).toEqual(['payout', 'registry']);
+      // Derived from the manifests: streams where a table asks, every queue, a stream DLQ
+      // where a stream feeds a function.
+      expect(Object.keys(resources.streams).sort()).toEqual(
+        manifests
+          .filter((m) => m.table.stream)
+          .map((m) => m.area)
+          .sort(),
+      );
       expect(Object.keys(resources.queues).sort()).toEqual(
         manifests.flatMap((m) => m.queues.map((q) => q.name)).sort(),
       );
-      // The registry and payout streams feed functions (their publishers).
-      expect(Object.keys(resources.streamDlqs).sort()).toEqual(['payout', 'registry']);
+      expect(Object.keys(resources.streamDlqs).sort()).toEqual(
+        manifests
+          .filter((m) => m.functions.some((fn) => fn.stream))
+          .map((m) => m.area)
+          .sort(),
+      );
     }
     const { TableNames } = await clients.dynamodb.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(

@@ -9,6 +9,10 @@ import { canonicalJson, sha256Hex } from './digest';
 export interface LogEntry {
   readonly direction: 'inbound' | 'outbound';
   readonly messageId: string;
+  /** The message type, e.g. `cn.gov.jiahe.birth.registered.v1`. */
+  readonly type?: string;
+  /** The transport headers that came or went with the body (`webhook-*`, `content-type`). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Hex SHA-256 of the raw message body. */
   readonly sha256: string;
   /** ISO time the entry was written. */
@@ -26,7 +30,16 @@ export interface ChainedEntry extends LogEntry {
   readonly hash: string;
 }
 
-const FIELDS = ['direction', 'messageId', 'sha256', 'at', 'verification', 'receiptSha256'] as const;
+const FIELDS = [
+  'direction',
+  'messageId',
+  'type',
+  'headers',
+  'sha256',
+  'at',
+  'verification',
+  'receiptSha256',
+] as const;
 
 /** Only the fields of a log entry, so storage keys kept alongside do not enter the hash. */
 function entryFields(entry: LogEntry): LogEntry {

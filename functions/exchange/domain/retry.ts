@@ -39,8 +39,12 @@ export type NextAttempt =
   | { kind: 'give-up'; reason: 'permanent' | 'exhausted' };
 
 /** The jittered delay before attempt `attempt`: schedule × (1 ± 20 %), `random()` in [0, 1). */
-export function scheduledDelayMs(attempt: number, random: Random): number {
-  const base = RETRY_SCHEDULE_MS[attempt];
+export function scheduledDelayMs(
+  attempt: number,
+  random: Random,
+  schedule: readonly number[] = RETRY_SCHEDULE_MS,
+): number {
+  const base = schedule[attempt];
   if (base === undefined) throw new RangeError(`no attempt ${attempt} in the schedule`);
   return Math.round(base * (1 + (2 * random() - 1) * JITTER));
 }
@@ -80,14 +84,17 @@ export function nextAttempt(input: {
   retryAfter?: string;
   now: Date;
   random: Random;
+  /** The delays to use instead of `RETRY_SCHEDULE_MS` (a shortened one in tests). */
+  schedule?: readonly number[];
 }): NextAttempt {
   const { attempt, lastStatus, now, random } = input;
+  const schedule = input.schedule ?? RETRY_SCHEDULE_MS;
   if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError(`bad attempt number ${attempt}`);
   if (!isRetryable(lastStatus)) return { kind: 'give-up', reason: 'permanent' };
   const next = attempt + 1;
-  if (next >= RETRY_SCHEDULE_MS.length) return { kind: 'give-up', reason: 'exhausted' };
+  if (next >= schedule.length) return { kind: 'give-up', reason: 'exhausted' };
 
-  let delay = scheduledDelayMs(next, random);
+  let delay = scheduledDelayMs(next, random, schedule);
   if (lastStatus === 429 || lastStatus === 503) {
     const asked = parseRetryAfter(input.retryAfter, now);
     if (asked !== undefined) delay = Math.max(delay, Math.min(asked, MAX_RETRY_AFTER_MS));

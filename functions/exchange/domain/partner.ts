@@ -1,0 +1,106 @@
+import * as z from 'zod';
+import {
+  ACK,
+  BENEFIT_ENROLLMENT_CLAIMED,
+  BENEFIT_ENROLLMENT_CLEAR,
+  BENEFIT_ENROLLMENT_CONFLICT,
+  BIRTH_REGISTERED,
+  CERTIFICATE_VERIFY_ANSWERED,
+  CERTIFICATE_VERIFY_REQUESTED,
+  PERSON_DECEASED,
+  PERSON_RESIDENCE_ENDED,
+  PERSON_RESIDENCE_REGISTERED,
+} from '../../../shared/events/catalog';
+import { type VerificationKey, verificationKeysFromJwks } from './signing';
+
+/**
+ * Where each message type goes once a partner's message is accepted: the queues of the
+ * areas that act on it. `ack.v1` stays in the exchange (it records the outcome on the
+ * message it answers). A type absent here is not part of the protocol.
+ */
+export const INBOUND_ROUTES: Readonly<Record<string, readonly ('registry-inbound' | 'payout-inbound')[]>> = {
+  [BIRTH_REGISTERED]: ['registry-inbound'],
+  [PERSON_RESIDENCE_REGISTERED]: ['registry-inbound'],
+  [PERSON_RESIDENCE_ENDED]: ['registry-inbound'],
+  [PERSON_DECEASED]: ['registry-inbound', 'payout-inbound'],
+  [CERTIFICATE_VERIFY_REQUESTED]: ['registry-inbound'],
+  [CERTIFICATE_VERIFY_ANSWERED]: ['registry-inbound'],
+  [BENEFIT_ENROLLMENT_CLAIMED]: ['payout-inbound'],
+  [BENEFIT_ENROLLMENT_CONFLICT]: ['payout-inbound'],
+  [BENEFIT_ENROLLMENT_CLEAR]: ['payout-inbound'],
+  [ACK]: [],
+};
+
+/** Every message type of the protocol's version 1. */
+export const PROTOCOL_TYPES: readonly string[] = Object.keys(INBOUND_ROUTES);
+
+const ProtocolType = z
+  .string()
+  .refine((t) => PROTOCOL_TYPES.includes(t), 'must be a message type of the protocol');
+
+/** A partner's public keys as it publishes them (`/.well-known/jwks.json`). */
+export const PublicJwks = z.object({
+  keys: z
+    .array(
+      z.object({
+        kid: z.string().min(1).max(64),
+        kty: z.literal('OKP'),
+        crv: z.literal('Ed25519'),
+        x: z.string().regex(/^[\w-]{43}$/),
+        use: z.literal('sig').optional(),
+        alg: z.enum(['EdDSA', 'Ed25519']).optional(),
+        nbf: z.number().int().optional(),
+        exp: z.number().int().optional(),
+      }),
+    )
+    .min(1),
+});
+export type PublicJwks = z.infer<typeof PublicJwks>;
+
+/** What an operator states when onboarding or changing a partner. */
+export const PartnerSettings = z.object({
+  /** The partner's inbox, `https://…/exchange/v1/inbox` (plain http only on loopback). */
+  inboxUrl: z
+    .url()
+    .refine(
+      (u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u),
+      'must be https (http only on loopback)',
+    ),
+  jwks: PublicJwks,
+  /** Types the partner may send us. */
+  inboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
+  /** Types we may send the partner. */
+  outboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
+});
+export type PartnerSettings = z.infer<typeof PartnerSettings>;
+
+export type PartnerStatus = 'active' | 'paused';
+
+export interface Partner extends PartnerSettings {
+  /** Two-digit province code, e.g. `51`. */
+  readonly code: string;
+  /** `urn:cn:gov:510000:jiahe`. */
+  readonly urn: string;
+  readonly status: PartnerStatus;
+  /** Why the stream is paused: an operator's action or exhausted delivery. */
+  readonly pausedReason?: 'operator' | 'delivery-failed';
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** The partner's keys usable for verification (entries that are not Ed25519 signing keys are skipped). */
+export const partnerKeys = (partner: Pick<Partner, 'jwks'>): VerificationKey[] =>
+  verificationKeysFromJwks(partner.jwks);
+
+/** Whether the partner may send us `type`. */
+export const acceptsInbound = (partner: Partner, type: string): boolean =>
+  partner.inboundTypes.includes(type);
+
+/** Whether we may send `type` to the partner. */
+export const allowsOutbound = (partner: Partner, type: string): boolean =>
+  partner.outboundTypes.includes(type);
+
+/** The two-digit province code in a `source`/`recipient` URN of a whole province (`urn:cn:gov:NN0000:jiahe`). */
+export function partnerCodeOf(urn: string): string | undefined {
+  return /^urn:cn:gov:(\d{2})0000:jiahe$/.exec(urn)?.[1];
+}

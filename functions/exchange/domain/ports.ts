@@ -1,0 +1,136 @@
+import type { InboxAnswer } from './delivery';
+import type { ChainedEntry, LogEntry } from './message-log';
+import type { Partner } from './partner';
+import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from './records';
+
+/**
+ * What the exchange's domain needs from the outside: its table (partners, messages, the
+ * message log), its delivery queue and HTTP to partners. Adapters implement these.
+ */
+
+export interface PartnerRepository {
+  find(code: string): Promise<Partner | undefined>;
+  list(): Promise<Partner[]>;
+  put(partner: Partner): Promise<void>;
+  setStatus(
+    code: string,
+    change: { status: Partner['status']; pausedReason?: Partner['pausedReason']; at: string; by: string },
+  ): Promise<void>;
+}
+
+/** A page of the operators' message list: newest first, optionally filtered. */
+export interface MessageQuery {
+  readonly partner?: string;
+  readonly direction?: 'inbound' | 'outbound';
+  readonly status?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly startKey?: Record<string, string | number>;
+}
+
+/** Messages in both directions, their delivery attempts and the partner streams' counters. */
+export interface MessageRepository {
+  /**
+   * Records a new outbound message with the partner stream's next sequence number, in one
+   * transaction with the counter, so numbers are gapless and a repeated request (same
+   * recipient and id) is recognised and changes nothing.
+   */
+  createOutbound(
+    partner: string,
+    messageId: string,
+    build: (sequence: number) => OutboundRecord,
+    pickUpAt: string,
+  ): Promise<{ created: true; record: OutboundRecord } | { created: false }>;
+  findOutbound(partner: string, messageId: string): Promise<OutboundRecord | undefined>;
+  findInbound(partner: string, messageId: string): Promise<InboundRecord | undefined>;
+  /** Both directions of an id, with the attempts of the outbound ones. */
+  findById(messageId: string): Promise<{ messages: MessageRecord[]; attempts: AttemptRecord[] }>;
+  /** Stores an accepted inbound message unless one with this (partner, id) exists; then answers that one. */
+  putInbound(record: InboundRecord): Promise<{ stored: true } | { stored: false; existing: InboundRecord }>;
+  /**
+   * Takes attempt `attempt` of a pending message, so a duplicated or late delivery request
+   * does not make a second attempt. The message stays in the sweeper's index until
+   * `leaseUntil`, so a sender that dies mid-attempt is covered.
+   */
+  claimAttempt(partner: string, messageId: string, attempt: number, leaseUntil: string): Promise<boolean>;
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
+  markDelivered(
+    partner: string,
+    messageId: string,
+    fields: Pick<
+      OutboundRecord,
+      'deliveredAt' | 'receipt' | 'receiptKeyId' | 'receiptSha256' | 'signedReceipt' | 'headers'
+    >,
+  ): Promise<void>;
+  /** Sets the next attempt; the sweeper picks the message up at `pickUpAt` if nothing else did. */
+  scheduleRetry(
+    partner: string,
+    messageId: string,
+    fields: { nextAttemptAt: string; pickUpAt: string; lastError: string; headers?: Record<string, string> },
+  ): Promise<void>;
+  markFailed(
+    partner: string,
+    messageId: string,
+    fields: { failedAt: string; lastError: string },
+  ): Promise<void>;
+  /** Holds a message while its partner is paused; resuming releases it. */
+  markWaiting(partner: string, messageId: string): Promise<void>;
+  /** Starts a new round of attempts (resume, replay): pending, attempt 0, picked up at `pickUpAt`. */
+  restart(partner: string, messageId: string, pickUpAt: string, replay: boolean): Promise<boolean>;
+  /** Moves the sweeper's pick-up time of a pending message (it has just been queued). */
+  postpone(partner: string, messageId: string, pickUpAt: string): Promise<void>;
+  listWaiting(partner: string): Promise<OutboundRecord[]>;
+  /** Unfinished messages whose pick-up time has come. */
+  listDue(now: string, limit: number): Promise<OutboundRecord[]>;
+  list(query: MessageQuery): Promise<{ items: MessageRecord[]; lastKey?: Record<string, unknown> }>;
+  recordAck(partner: string, messageId: string, ack: NonNullable<OutboundRecord['ack']>): Promise<boolean>;
+  /** Records where an inbound message went, and how its sequence number compared. */
+  markForwarded(
+    partner: string,
+    messageId: string,
+    queues: readonly string[],
+    sequenceCheck?: string,
+  ): Promise<void>;
+  /**
+   * Raises the highest sequence number seen from a partner to `sequence`; answers the one
+   * it replaced (undefined on the first), or `raised: false` when `sequence` is not higher.
+   */
+  noteSequence(
+    partner: string,
+    sequence: number,
+  ): Promise<{ raised: true; previous?: number } | { raised: false }>;
+}
+
+/** A log entry with its position in the partner's chain (1, 2, …). */
+export interface StoredEntry extends ChainedEntry {
+  readonly position: number;
+}
+
+/** The hash-chained message log, one chain per partner. */
+export interface MessageLogRepository {
+  /** Appends an entry to the partner's chain, once per (direction, message). */
+  append(partner: string, entry: LogEntry): Promise<'appended' | 'already-logged'>;
+  head(partner: string): Promise<{ position: number; hash: string } | undefined>;
+  entries(partner: string): Promise<StoredEntry[]>;
+}
+
+/** A request to make one delivery attempt of an outbound message. */
+export interface DeliveryRequest {
+  readonly partner: string;
+  readonly messageId: string;
+  /** The attempt this request is for; a stale request (attempt already made) is ignored. */
+  readonly attempt: number;
+}
+
+/** Queues delivery attempts, now or after a delay of up to 15 minutes. */
+export interface DeliveryQueue {
+  enqueue(request: DeliveryRequest, delaySeconds?: number): Promise<void>;
+}
+
+/** POSTs a signed message to a partner's inbox; no answer is an answer without a status. */
+export type InboxClient = (
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+) => Promise<InboxAnswer>;

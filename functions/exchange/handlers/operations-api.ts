@@ -1,0 +1,211 @@
+import { province, queueUrl, tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { sqsClient } from '../../../shared/aws/sqs';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { ConflictError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import { provinceUrn } from '../../../shared/events/envelope';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
+import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
+import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
+import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
+import { verifyChain } from '../domain/message-log';
+import { type Partner, PartnerSettings } from '../domain/partner';
+import type { MessageRecord, OutboundRecord } from '../domain/records';
+import { exchangeManifest } from '../manifest';
+import {
+  MessageIdParams,
+  MessageListQuery,
+  PartnerActionParams,
+  PartnerCodeParams,
+  ReplayRequest,
+} from '../schemas';
+
+const FUNCTION = 'exchange-operations-api';
+
+export interface OperationsApiDeps {
+  readonly province: string;
+  readonly partners: PartnerRepository;
+  readonly messages: MessageRepository;
+  readonly log: MessageLogRepository;
+  readonly delivery: DeliveryQueue;
+  readonly clock?: Clock;
+  readonly observability?: Observability;
+}
+
+/**
+ * A message as operators see it: what was sent or received, its digest, headers, signature
+ * check, receipt and delivery state. The body (which names people by `personRef`) stays in
+ * the table; the digest identifies it.
+ */
+const view = ({ body: _body, ...message }: MessageRecord) => message;
+
+/**
+ * The exchange's operations API: onboard and list partners, pause and resume a partner's
+ * stream, follow messages in both directions with their delivery attempts, check a
+ * partner's hash-chained log, and replay a time range of outbound messages (same ids; the
+ * receiver deduplicates).
+ */
+export function buildOperationsApi(deps: OperationsApiDeps) {
+  const clock = deps.clock ?? systemClock;
+  const getPartner = async (code: string): Promise<Partner> => {
+    const partner = await deps.partners.find(code);
+    if (!partner) throw new NotFoundError(`Province ${code} is not a partner.`);
+    return partner;
+  };
+  /** Starts a new round for each message and queues its first attempt. */
+  const release = async (messages: readonly OutboundRecord[], replay: boolean): Promise<string[]> => {
+    const released: string[] = [];
+    const now = clock.now();
+    const pickUp = new Date(now.getTime() + SWEEPER_GRACE_MS).toISOString();
+    for (const message of messages) {
+      if (!(await deps.messages.restart(message.partner, message.messageId, pickUp, replay))) continue;
+      await deps.delivery.enqueue({ partner: message.partner, messageId: message.messageId, attempt: 0 });
+      released.push(message.messageId);
+    }
+    return released;
+  };
+
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(exchangeManifest, FUNCTION).routes ?? [],
+    observability: deps.observability,
+    handlers: {
+      'GET /v1/exchange/partners': async () => json(200, { items: await deps.partners.list() }),
+
+      'PUT /v1/exchange/partners/{code}': async ({ event, pathParameters, principal }) => {
+        const { code } = parseWith(PartnerCodeParams, pathParameters, 'path');
+        if (code === deps.province) {
+          throw new ValidationError('A province is not its own partner.', [
+            { field: 'path.code', message: 'must be another province' },
+          ]);
+        }
+        const settings = parseJsonBody(event, PartnerSettings);
+        const existing = await deps.partners.find(code);
+        const partner: Partner = {
+          ...settings,
+          code,
+          urn: provinceUrn(code),
+          status: existing?.status ?? 'active',
+          ...(existing?.pausedReason ? { pausedReason: existing.pausedReason } : {}),
+          updatedAt: clock.now().toISOString(),
+          updatedBy: principal.subject,
+        };
+        await deps.partners.put(partner);
+        return json(existing ? 200 : 201, partner);
+      },
+
+      'POST /v1/exchange/partners/{code}/actions/{action}': async ({ pathParameters, principal }) => {
+        const { code, action } = parseWith(PartnerActionParams, pathParameters, 'path');
+        await getPartner(code);
+        const at = clock.now().toISOString();
+        if (action === 'pause') {
+          await deps.partners.setStatus(code, {
+            status: 'paused',
+            pausedReason: 'operator',
+            at,
+            by: principal.subject,
+          });
+          return json(200, { partner: code, status: 'paused' });
+        }
+        await deps.partners.setStatus(code, { status: 'active', at, by: principal.subject });
+        const released = await release(await deps.messages.listWaiting(code), false);
+        return json(200, { partner: code, status: 'active', released: released.length });
+      },
+
+      'GET /v1/exchange/partners/{code}/log': async ({ pathParameters }) => {
+        const { code } = parseWith(PartnerCodeParams, pathParameters, 'path');
+        const [entries, head] = await Promise.all([deps.log.entries(code), deps.log.head(code)]);
+        const check = verifyChain(entries, head ? { head: head.hash } : {});
+        const positions =
+          entries.every((e, i) => e.position === i + 1) && (head?.position ?? 0) === entries.length;
+        return json(200, {
+          partner: code,
+          entries: entries.length,
+          head: head?.hash ?? null,
+          ok: check.ok && positions,
+          ...(check.ok ? {} : { brokenAt: check.brokenAt }),
+          ...(check.ok && !positions ? { brokenAt: entries.findIndex((e, i) => e.position !== i + 1) } : {}),
+        });
+      },
+
+      'GET /v1/exchange/messages': async ({ query }) => {
+        const q = parseWith(MessageListQuery, query, 'query');
+        const startKey = decodeCursor(q.cursor);
+        const page = await deps.messages.list({
+          ...(q.partner ? { partner: q.partner } : {}),
+          ...(q.direction ? { direction: q.direction } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          limit: q.limit,
+          ...(startKey ? { startKey } : {}),
+        });
+        const next = encodeCursor(page.lastKey);
+        return json(200, { items: page.items.map(view), ...(next ? { nextCursor: next } : {}) });
+      },
+
+      'GET /v1/exchange/messages/{messageId}': async ({ pathParameters }) => {
+        const { messageId } = parseWith(MessageIdParams, pathParameters, 'path');
+        const found = await deps.messages.findById(messageId);
+        if (found.messages.length === 0) throw new NotFoundError('No message with this id.');
+        return json(200, {
+          messageId,
+          messages: found.messages.map((m) => ({
+            ...view(m),
+            ...(m.direction === 'outbound'
+              ? { attempts: found.attempts.filter((a) => a.partner === m.partner) }
+              : {}),
+          })),
+        });
+      },
+
+      'POST /v1/exchange/replay': async ({ event }) => {
+        const request = parseJsonBody(event, ReplayRequest);
+        const partner = await getPartner(request.partner);
+        if (partner.status === 'paused') {
+          throw new ConflictError('The partner is paused; resume it before replaying.');
+        }
+        const chosen: OutboundRecord[] = [];
+        let startKey: Record<string, string | number> | undefined;
+        do {
+          const page = await deps.messages.list({
+            partner: request.partner,
+            direction: 'outbound',
+            from: request.from,
+            to: request.to,
+            limit: 100,
+            ...(startKey ? { startKey } : {}),
+          });
+          for (const item of page.items) {
+            if (item.direction === 'outbound' && (item.status === 'delivered' || item.status === 'failed')) {
+              chosen.push(item);
+            }
+          }
+          startKey = page.lastKey as Record<string, string | number> | undefined;
+        } while (startKey);
+        // Oldest first, so the partner sees them in the order they were first sent.
+        chosen.sort((a, b) => a.sequence - b.sequence);
+        const released = await release(chosen, true);
+        return json(202, { partner: request.partner, replayed: released.length, messageIds: released });
+      },
+    },
+  });
+}
+
+export const handler = initOnce(() => {
+  const db = documentClient();
+  const table = tableName('exchange');
+  return buildOperationsApi({
+    province: province(),
+    partners: dynamoPartnerRepository(db, table),
+    messages: dynamoMessageRepository(db, table),
+    log: dynamoMessageLogRepository(db, table),
+    delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
+  });
+});

@@ -1,0 +1,165 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { batchHandler } from '../../../shared/aws/batch-handler';
+import { queueUrl, tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { sqsClient } from '../../../shared/aws/sqs';
+import { ACK } from '../../../shared/events/catalog';
+import type { EventEnvelope } from '../../../shared/events/envelope';
+import { Ack } from '../../../shared/events/exchange-messages';
+import { type Observability, observability } from '../../../shared/observability';
+import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
+import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
+import { canonicalJson, sha256Hex } from '../domain/digest';
+import { INBOUND_ROUTES } from '../domain/partner';
+import type { InboundRecord, OutboundRecord } from '../domain/records';
+import { checkSequence } from '../domain/sequence';
+
+export type InboundQueue = 'registry-inbound' | 'payout-inbound';
+
+/** Puts a verified partner message on an area's queue, as the envelope areas read. */
+export type Forward = (queue: InboundQueue, envelope: EventEnvelope) => Promise<void>;
+
+export interface RouterDeps {
+  readonly messages: MessageRepository;
+  readonly log: MessageLogRepository;
+  readonly forward: Forward;
+  readonly observability?: Observability;
+}
+
+const image = (raw: Record<string, unknown> | undefined) =>
+  raw ? (unmarshall(raw as Record<string, AttributeValue>) as Record<string, unknown>) : undefined;
+
+/**
+ * Follows the exchange table's stream, so what happens next rests on what was stored:
+ * an accepted inbound message is logged and forwarded to the areas that act on its type
+ * (an `ack.v1` is recorded on the message it answers instead); an outbound message that
+ * reaches `delivered` or `failed` is logged. Forwarding is at least once; consumers are
+ * idempotent by message id.
+ */
+export function buildRouter(deps: RouterDeps) {
+  const obs = deps.observability ?? observability('exchange-router');
+
+  /** Where the message stands in the partner's stream: `next`, `late` (a retry or reorder) or a gap. */
+  const sequenceCheck = async (message: InboundRecord): Promise<string> => {
+    const noted = await deps.messages.noteSequence(message.partner, message.sequence);
+    if (!noted.raised) return 'late';
+    const check = checkSequence(noted.previous, message.sequence);
+    if (typeof check === 'object') {
+      obs.metrics.addMetric('SequenceGap', MetricUnit.Count, 1);
+      obs.logger.warn('gap in a partner stream', { partner: message.partner, missing: check.gap });
+      return `gap:${check.gap[0]}-${check.gap[1]}`;
+    }
+    return check === 'next' ? 'next' : 'late';
+  };
+
+  const inbound = async (message: InboundRecord) => {
+    await deps.log.append(message.partner, {
+      direction: 'inbound',
+      messageId: message.messageId,
+      type: message.type,
+      headers: message.headers,
+      sha256: message.sha256,
+      at: message.receivedAt,
+      verification: message.verification,
+      receiptSha256: sha256Hex(canonicalJson(message.receipt)),
+    });
+    const position = await sequenceCheck(message);
+    const body = JSON.parse(message.body) as Record<string, unknown>;
+    if (message.type === ACK) {
+      const ack = Ack.parse(body.data);
+      if (message.correlationid) {
+        await deps.messages.recordAck(message.partner, message.correlationid, {
+          outcome: ack.outcome,
+          ...(ack.reason ? { reason: ack.reason } : {}),
+          messageId: message.messageId,
+          at: message.receivedAt,
+        });
+      }
+      await deps.messages.markForwarded(message.partner, message.messageId, [], position);
+      return;
+    }
+    const queues = INBOUND_ROUTES[message.type] ?? [];
+    const envelope = {
+      specversion: '1.0',
+      id: message.messageId,
+      source: body.source,
+      type: message.type,
+      time: body.time,
+      subject: message.subject,
+      datacontenttype: 'application/json',
+      data: body.data,
+      recipient: body.recipient,
+      ...(message.correlationid ? { correlationid: message.correlationid } : {}),
+    } as EventEnvelope;
+    for (const queue of queues) await deps.forward(queue, envelope);
+    await deps.messages.markForwarded(message.partner, message.messageId, queues, position);
+  };
+
+  const outbound = async (message: OutboundRecord) => {
+    await deps.log.append(message.partner, {
+      direction: 'outbound',
+      messageId: message.messageId,
+      type: message.type,
+      ...(message.headers ? { headers: message.headers } : {}),
+      sha256: message.sha256,
+      at: message.deliveredAt ?? message.failedAt ?? message.createdAt,
+      verification:
+        message.status === 'delivered'
+          ? { ok: true, keyId: message.receiptKeyId ?? '' }
+          : { ok: false, reason: message.lastError ?? 'failed' },
+      ...(message.receiptSha256 ? { receiptSha256: message.receiptSha256 } : {}),
+    });
+  };
+
+  return batchHandler({
+    service: 'exchange-router',
+    source: 'stream',
+    observability: obs,
+    record: async (record: DynamoDBRecord) => {
+      const next = image(record.dynamodb?.NewImage);
+      if (!next) return;
+      if (next.entity === 'InboundMessage' && record.eventName === 'INSERT') {
+        await inbound(next as unknown as InboundRecord);
+        return;
+      }
+      if (next.entity === 'OutboundMessage') {
+        const before = image(record.dynamodb?.OldImage);
+        const status = next.status as string;
+        if ((status === 'delivered' || status === 'failed') && before?.status !== status) {
+          await outbound(next as unknown as OutboundRecord);
+        }
+      }
+    },
+  });
+}
+
+/** Forwarding through SQS, the envelope type as an attribute (as every area publisher does). */
+export function sqsForward(sqs: SQSClient, urls: Record<InboundQueue, string>): Forward {
+  return async (queue, envelope) => {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: urls[queue],
+        MessageBody: JSON.stringify(envelope),
+        MessageAttributes: { type: { DataType: 'String', StringValue: envelope.type } },
+      }),
+    );
+  };
+}
+
+export const handler = initOnce(() => {
+  const db = documentClient();
+  const table = tableName('exchange');
+  return buildRouter({
+    messages: dynamoMessageRepository(db, table),
+    log: dynamoMessageLogRepository(db, table),
+    forward: sqsForward(sqsClient(), {
+      'registry-inbound': queueUrl('registry-inbound'),
+      'payout-inbound': queueUrl('payout-inbound'),
+    }),
+  });
+});

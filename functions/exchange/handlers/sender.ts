@@ -1,0 +1,78 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { batchHandler } from '../../../shared/aws/batch-handler';
+import { queueUrl, tableName } from '../../../shared/aws/config';
+import { documentClient } from '../../../shared/aws/dynamodb';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { sqsClient } from '../../../shared/aws/sqs';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { ULID_PATTERN } from '../../../shared/domain/ids';
+import { type Observability, observability } from '../../../shared/observability';
+import { sqsDeliveryQueue } from '../adapters/delivery-queue';
+import { fetchInboxClient } from '../adapters/inbox-client';
+import { dynamoMessageRepository } from '../adapters/message-repository';
+import { dynamoPartnerRepository } from '../adapters/partner-repository';
+import { loadSigningKeys } from '../adapters/signing-keys';
+import { attemptDelivery, type DeliveryServiceDeps } from '../domain/delivery-service';
+import type { Random } from '../domain/retry';
+
+const DeliveryRequestBody = z.object({
+  partner: z.string().regex(/^\d{2}$/),
+  messageId: z.string().regex(ULID_PATTERN),
+  attempt: z.number().int().nonnegative(),
+});
+
+export interface SenderDeps extends Omit<DeliveryServiceDeps, 'clock' | 'random'> {
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly observability?: Observability;
+}
+
+/** The metric each outcome counts; failures and pauses carry the alarms. */
+const METRICS = {
+  delivered: 'MessagesDelivered',
+  retry: 'DeliveryRetried',
+  failed: 'DeliveryFailed',
+} as const;
+
+/**
+ * Makes one delivery attempt per request on `exchange-delivery` (domain/delivery-service.ts)
+ * and reports the outcome as metrics: a failed delivery and a paused partner raise alarms.
+ */
+export function buildSender(deps: SenderDeps) {
+  const obs = deps.observability ?? observability('exchange-sender');
+  const service: DeliveryServiceDeps = {
+    ...deps,
+    clock: deps.clock ?? systemClock,
+    random: deps.random ?? Math.random,
+  };
+  return batchHandler({
+    service: 'exchange-sender',
+    source: 'sqs',
+    observability: obs,
+    record: async (record: SQSRecord) => {
+      const request = DeliveryRequestBody.parse(JSON.parse(record.body));
+      const report = await attemptDelivery(request, service);
+      if (report.kind === 'delivered' || report.kind === 'retry' || report.kind === 'failed') {
+        obs.metrics.addMetric(METRICS[report.kind], MetricUnit.Count, 1);
+      }
+      if (report.kind === 'failed') {
+        obs.logger.error('delivery failed', { ...request, reason: report.reason });
+        if (report.partnerPaused) obs.metrics.addMetric('PartnerPaused', MetricUnit.Count, 1);
+      }
+    },
+  });
+}
+
+export const handler = initOnce(async () => {
+  const db = documentClient();
+  const table = tableName('exchange');
+  return buildSender({
+    partners: dynamoPartnerRepository(db, table),
+    messages: dynamoMessageRepository(db, table),
+    delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
+    signingKeys: await loadSigningKeys(),
+    post: fetchInboxClient(),
+  });
+});
