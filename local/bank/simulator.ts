@@ -11,7 +11,10 @@ export interface BankSimulatorOptions {
   readonly rejectionRate?: number;
   /** Share of settled transfers returned later (0–1), with reason AC06 (blocked account). */
   readonly returnRate?: number;
-  /** Varies which transfers are rejected or returned; the same seed gives the same choices. */
+  /**
+   * Varies which transfers of a file are rejected or returned; how many is fixed by the rates
+   * (at least ⌊n × rate⌋ of n), so a test never meets a file that happens to go through clean.
+   */
   readonly seed?: string;
   /** Validate each file against pain.001.001.09.xsd before accepting it (default true). */
   readonly validate?: boolean;
@@ -37,6 +40,20 @@ export interface BankSimulator {
 /** A number in [0, 1) from a seed and a key: which transfers fail is chosen, not random. */
 const draw = (seed: string, key: string) =>
   createHash('sha256').update(`${seed}:${key}`).digest().readUInt32BE(0) / 2 ** 32;
+
+/**
+ * Picks a share `rate` of the transfers it is asked about, evenly spread from a seeded
+ * starting phase: of n transfers it picks ⌊phase + n × rate⌋, never fewer than ⌊n × rate⌋.
+ */
+function spread(rate: number, phase: number): () => boolean {
+  let level = phase;
+  return () => {
+    level += rate;
+    if (level < 1) return false;
+    level -= 1;
+    return true;
+  };
+}
 
 const isoNow = () => new Date().toISOString().slice(0, 19);
 
@@ -71,6 +88,8 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     files.set(messageId, xml);
     const statuses: { endToEndId: string; status: 'ACSC' | 'RJCT'; reasonCode?: string }[] = [];
     const returns: { endToEndId: string; status: 'RJCT'; reasonCode: string }[] = [];
+    const rejects = spread(rejectionRate, draw(seed, `reject:${messageId}`));
+    const returnsLater = spread(returnRate, draw(seed, `return:${messageId}`));
     for (const info of childrenNamed(doc, 'PmtInf')) {
       for (const tx of childrenNamed(info, 'CdtTrfTxInf')) {
         const endToEndId = textAt(tx, 'PmtId', 'EndToEndId') ?? '';
@@ -78,7 +97,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
           statuses.push({ endToEndId, status: 'RJCT', reasonCode: 'DUPL' });
           continue;
         }
-        if (draw(seed, `reject:${endToEndId}`) < rejectionRate) {
+        if (rejects()) {
           statuses.push({ endToEndId, status: 'RJCT', reasonCode: 'AC04' });
           continue;
         }
@@ -90,7 +109,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
           messageId,
         });
         statuses.push({ endToEndId, status: 'ACSC' });
-        if (draw(seed, `return:${endToEndId}`) < returnRate)
+        if (returnsLater())
           returns.push({ endToEndId, status: 'RJCT', reasonCode: 'AC06' });
       }
     }
