@@ -1,4 +1,5 @@
 import { App, type Environment } from 'aws-cdk-lib';
+import { SETTING_NAMES } from '../shared/manifest';
 import { buildApp } from './jiahe-app';
 import { parseProvince } from './province';
 
@@ -25,4 +26,16 @@ const account = contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
 const region = contextString('region') ?? process.env.CDK_DEFAULT_REGION;
 const env: Environment | undefined = account || region ? { account, region } : undefined;
 
-buildApp(app, province, { env });
+const settings = Object.fromEntries(
+  SETTING_NAMES.flatMap((name) => {
+    const value = contextString(name);
+    return value ? [[name, value]] : [];
+  }),
+);
+
+try {
+  buildApp(app, province, { env, settings });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

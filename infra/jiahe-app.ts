@@ -1,7 +1,8 @@
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { manifests as allManifests } from '../functions/manifests';
-import { type AreaManifest, type AreaName, ROLES } from '../shared/manifest';
+import { type AreaManifest, type AreaName, ROLES, type SettingName } from '../shared/manifest';
+import type { DeploymentSettings } from './constructs/function-environment';
 import { planManifests } from './constructs/manifest-plan';
 import { pascal, stackName } from './constructs/names';
 import { parseProvince } from './province';
@@ -14,6 +15,25 @@ export interface BuildAppOptions {
   readonly manifests?: readonly AreaManifest[];
   /** Account and region; omitted, the stacks are environment-agnostic. */
   readonly env?: Environment;
+  /** Deployment settings the manifests' functions need (CDK context `-c <name>=…`). */
+  readonly settings?: DeploymentSettings;
+}
+
+/** What each setting is, for the error that asks for it. */
+const SETTING_HELP: Readonly<Record<SettingName, string>> = {
+  'payout-bank-url': "the bank's https host-to-host endpoint for pain.001 files and pain.002 reports",
+};
+
+/** Throws, naming each one, unless every setting some function needs has a value. */
+function requireSettings(manifests: readonly AreaManifest[], settings: DeploymentSettings): void {
+  const needed = new Set(manifests.flatMap((m) => m.functions.flatMap((fn) => fn.settings ?? [])));
+  const missing = [...needed].filter((name) => !settings[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `Missing context ${missing.map((name) => `"${name}" (${SETTING_HELP[name]})`).join(', ')}: ` +
+        `pass it as -c ${missing[0]}=…`,
+    );
+  }
 }
 
 /** The stacks of one province's deployment. */
@@ -36,6 +56,8 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
   const manifests = options.manifests ?? allManifests;
   const plan = planManifests(manifests);
   const env = options.env;
+  const settings = options.settings ?? {};
+  requireSettings(manifests, settings);
 
   const data = new DataStack(app, stackName(code, 'Data'), {
     env,
@@ -63,6 +85,7 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
         plan,
         data,
         platform,
+        settings,
         description: `jiahe province ${code}: ${manifest.area} functions`,
       }),
     );

@@ -68,7 +68,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         manifests,
         nationalSecrets: national.get(),
         repoRoot: REPO_ROOT,
-        bankUrl: bank.url,
+        settings: { 'payout-bank-url': bank.url },
         ...(dataDir ? { stateDir: dataDir } : {}),
         log,
       });

@@ -4,6 +4,8 @@ import {
   localSecretEnvName,
   queueEnvName,
   type SecretName,
+  type SettingName,
+  settingEnvName,
   type TableName,
   tableEnvName,
 } from '../shared/manifest';
@@ -31,6 +33,7 @@ export function functionEnv(
   endpoints: ProvinceEndpoints,
   names: ProvinceNames,
   secrets: Readonly<Record<SecretName, string>>,
+  settings: Readonly<Partial<Record<SettingName, string>>> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -62,5 +65,9 @@ export function functionEnv(
     env[queueEnvName(queue)] = url;
   }
   for (const secret of spec.secrets ?? []) env[localSecretEnvName(secret)] = secrets[secret];
+  for (const name of spec.settings ?? []) {
+    const value = settings[name];
+    if (value) env[settingEnvName(name)] = value;
+  }
   return env;
 }

@@ -4,8 +4,13 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
-import { type AreaManifest, NATIONAL_SECRETS, SECRET_NAMES, type SecretName } from '../shared/manifest';
-import { bankEnv } from './bank/wiring';
+import {
+  type AreaManifest,
+  NATIONAL_SECRETS,
+  SECRET_NAMES,
+  type SecretName,
+  type SettingName,
+} from '../shared/manifest';
 import { isSigningKeySet, localSigningKeySet } from './exchange-keys';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
 import { type Gateway, type HealthReport, startGateway } from './gateway/server';
@@ -31,8 +36,8 @@ export interface ProvinceOptions {
   /** Instances per function (Lambda concurrency); small locally. */
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
-  /** The bank rail payout functions pay through (the local bank simulator). */
-  readonly bankUrl?: string;
+  /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
+  readonly settings?: Readonly<Partial<Record<SettingName, string>>>;
 }
 
 export interface RunningProvince {
@@ -102,10 +107,15 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
         spec.name,
         startFunctionRuntime({
           spec,
-          env: {
-            ...functionEnv(area, spec, province, options.endpoints, resources, state.get().secrets),
-            ...bankEnv(spec, options.bankUrl),
-          },
+          env: functionEnv(
+            area,
+            spec,
+            province,
+            options.endpoints,
+            resources,
+            state.get().secrets,
+            options.settings,
+          ),
           repoRoot: options.repoRoot,
           maxInstances: Math.min(spec.queue?.maxConcurrency ?? 2, options.maxInstances ?? 2),
           log: (line) => options.log(`${tag} ${spec.name}`, line),

@@ -122,6 +122,18 @@ export interface MetricAlarmSpec {
   readonly description: string;
 }
 
+/**
+ * Settings of one deployment that are neither secret nor a resource of the stacks: CDK
+ * context in the cloud (`-c payout-bank-url=…`), filled in by the local cloud here.
+ * - `payout-bank-url`: the bank's host-to-host endpoint that takes pain.001 files and
+ *   answers pain.002 status reports.
+ */
+export type SettingName = 'payout-bank-url';
+export const SETTING_NAMES: readonly SettingName[] = ['payout-bank-url'];
+
+/** Environment variable that carries a setting to a function. */
+export const settingEnvName = (setting: SettingName): string => setting.toUpperCase().replaceAll('-', '_');
+
 export interface FunctionSpec {
   /** Unique across the system, prefixed by the area: `registry-persons-api`. */
   readonly name: string;
@@ -139,6 +151,7 @@ export interface FunctionSpec {
   readonly sends: readonly QueueAccess[];
   readonly secrets?: readonly SecretName[];
   readonly alarms?: readonly MetricAlarmSpec[];
+  readonly settings?: readonly SettingName[];
 }
 
 export interface TableSpec {

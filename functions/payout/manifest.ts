@@ -143,6 +143,7 @@ export const payoutManifest: AreaManifest = {
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
       secrets: ['payout-encryption-key'],
+      settings: ['payout-bank-url'],
     },
     {
       name: 'payout-bank-reports',
@@ -160,6 +161,7 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
+      settings: ['payout-bank-url'],
     },
   ],
 };

@@ -1,11 +1,16 @@
 import {
   type FunctionSpec,
   queueEnvName,
+  type SettingName,
   secretArnEnvName,
+  settingEnvName,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
+
+/** Values of the deployment settings (CDK context), by name. */
+export type DeploymentSettings = Readonly<Partial<Record<SettingName, string>>>;
 
 /** The tables a function is told about: those it may touch, plus the one whose stream feeds it. */
 export function tablesOf(spec: FunctionSpec): TableName[] {
@@ -29,6 +34,7 @@ export function functionEnvironment(
   spec: FunctionSpec,
   province: string,
   data: DataStack,
+  settings: DeploymentSettings,
 ): Record<string, string> {
   const env: Record<string, string> = {
     JIAHE_PROVINCE: province,
@@ -43,5 +49,11 @@ export function functionEnvironment(
   for (const queue of queuesOf(spec)) env[queueEnvName(queue)] = data.queue(queue).queue.queueUrl;
   for (const secret of spec.secrets ?? [])
     env[secretArnEnvName(secret)] = data.secret(secret).secret.secretArn;
+  for (const name of spec.settings ?? []) {
+    const value = settings[name];
+    // buildApp checks every setting up front; this guards direct use.
+    if (!value) throw new Error(`${spec.name} needs the setting ${name}`);
+    env[settingEnvName(name)] = value;
+  }
   return env;
 }

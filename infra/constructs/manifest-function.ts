@@ -8,7 +8,7 @@ import type { FunctionSpec } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
 import { FunctionAlarms } from './function-alarms';
 import { functionCode } from './function-code';
-import { functionEnvironment } from './function-environment';
+import { type DeploymentSettings, functionEnvironment } from './function-environment';
 import { grantManifestAccess } from './function-grants';
 import { addManifestTriggers } from './function-triggers';
 import { Acknowledgements } from './nag';
@@ -17,6 +17,7 @@ export interface ManifestFunctionProps {
   readonly province: string;
   readonly spec: FunctionSpec;
   readonly data: DataStack;
+  readonly settings: DeploymentSettings;
 }
 
 /**
@@ -55,7 +56,7 @@ export class ManifestFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      environment: functionEnvironment(spec, props.province, data),
+      environment: functionEnvironment(spec, props.province, data, props.settings),
     });
 
     const findings = new Acknowledgements();

@@ -1,6 +1,7 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AreaManifest } from '../../shared/manifest';
+import type { DeploymentSettings } from '../constructs/function-environment';
 import { addFunctionRoutes } from '../constructs/function-routes';
 import { FunctionSchedules } from '../constructs/function-schedules';
 import { ManifestFunction } from '../constructs/manifest-function';
@@ -14,6 +15,7 @@ export interface AreaStackProps extends StackProps {
   readonly plan: ManifestPlan;
   readonly data: DataStack;
   readonly platform: PlatformStack;
+  readonly settings: DeploymentSettings;
 }
 
 /**
@@ -31,7 +33,12 @@ export class AreaStack extends Stack {
     const { manifest, plan, data, platform } = props;
     const functions = new Map<string, ManifestFunction>();
     for (const spec of manifest.functions) {
-      const fn = new ManifestFunction(this, spec.name, { province: props.province, spec, data });
+      const fn = new ManifestFunction(this, spec.name, {
+        province: props.province,
+        spec,
+        data,
+        settings: props.settings,
+      });
       addFunctionRoutes(
         fn,
         spec.name,

@@ -1,8 +1,4 @@
-import type { FunctionSpec } from '../../shared/manifest';
 import { type BankSimulator, startBankSimulator } from './simulator';
-
-/** The variable the payout functions read the bank rail's address from. */
-const BANK_URL_ENV = 'PAYOUT_BANK_URL';
 
 /**
  * The local cloud's bank: one simulator on loopback for all provinces (each names its
@@ -16,7 +12,3 @@ export function startLocalBank(): Promise<BankSimulator> {
     returnRate: rate('JIAHE_BANK_RETURN_RATE'),
   });
 }
-
-/** Extra environment of a function: payout functions get the bank's address. */
-export const bankEnv = (spec: FunctionSpec, bankUrl: string | undefined): Record<string, string> =>
-  bankUrl && spec.name.startsWith('payout-') ? { [BANK_URL_ENV]: bankUrl } : {};

@@ -1,4 +1,12 @@
-import { queueEnvName, type SecretName, secretArnEnvName, type TableName, tableEnvName } from '../manifest';
+import {
+  queueEnvName,
+  type SecretName,
+  type SettingName,
+  secretArnEnvName,
+  settingEnvName,
+  type TableName,
+  tableEnvName,
+} from '../manifest';
 
 /** Reads a required environment variable, failing the cold start loudly when it is missing. */
 export function requiredEnv(name: string): string {
@@ -17,3 +25,6 @@ export const queueUrl = (queue: string): string => requiredEnv(queueEnvName(queu
 export const province = (): string => requiredEnv('JIAHE_PROVINCE');
 
 export const secretArn = (secret: SecretName): string => requiredEnv(secretArnEnvName(secret));
+
+/** A deployment setting this function's manifest names (shared/manifest.ts `settings`). */
+export const setting = (name: SettingName): string => requiredEnv(settingEnvName(name));

@@ -5,10 +5,11 @@ import {
   queueEnvName,
   routesOf,
   secretArnEnvName,
+  settingEnvName,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize } from './support';
+import { type CfnResource, resourcesOf, type Synthesized, synthesize, TEST_SETTINGS } from './support';
 
 const specs = manifests.flatMap((m) => m.functions);
 
@@ -28,6 +29,7 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     ...[...tables].map(tableEnvName),
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
+    ...(spec.settings ?? []).map(settingEnvName),
   ].sort();
 }
 
@@ -103,6 +105,7 @@ describe('area stacks (province 33)', () => {
       for (const { table } of spec.tables) expect(env[tableEnvName(table)]).toBe(`jiahe-p33-${table}`);
       for (const { queue } of spec.sends)
         expect(JSON.stringify(env[queueEnvName(queue)])).toContain('ImportValue');
+      for (const name of spec.settings ?? []) expect(env[settingEnvName(name)]).toBe(TEST_SETTINGS[name]);
     }
   });
 

@@ -182,4 +182,15 @@ describe('stacks built from other manifests', () => {
       rmSync(outdir, { recursive: true, force: true });
     }
   });
+
+  it('refuses to synthesize without a setting a function needs, naming it', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
+    try {
+      expect(() => buildApp(new App({ outdir }), '33')).toThrow(
+        /Missing context "payout-bank-url" \(the bank's/,
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,9 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type JiaheStacks } from '../../infra/jiahe-app';
 
+/** Settings every test synthesis passes, as an operator would with `-c name=value`. */
+export const TEST_SETTINGS = { 'payout-bank-url': 'https://h2h.bank.example/jiahe' } as const;
+
 /** One violation in CDK's validation report (cdk-nag's plugin is `AwsSolutions`). */
 export interface Violation {
   readonly pluginName: string;
@@ -33,7 +36,7 @@ export function synthesize(province: string, options: BuildAppOptions = {}): Syn
   const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   try {
-    const stacks = buildApp(app, province, options);
+    const stacks = buildApp(app, province, { settings: TEST_SETTINGS, ...options });
     const assembly = app.synth();
     const all: Stack[] = [stacks.data, stacks.platform, ...stacks.areas.values()];
     const templates = new Map(

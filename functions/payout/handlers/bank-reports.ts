@@ -1,4 +1,4 @@
-import { requiredEnv, tableName } from '../../../shared/aws/config';
+import { setting, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { systemClock } from '../../../shared/domain/clock';
@@ -10,7 +10,6 @@ import type { BankRail } from '../domain/bank-rail';
 import { importStatusReport } from '../domain/disburse';
 import { parsePain002 } from '../domain/iso20022';
 import type { BatchRepository } from '../domain/ports';
-import { BANK_URL_ENV } from './disburser';
 
 export interface BankReportsDeps {
   readonly rail: BankRail;
@@ -47,7 +46,7 @@ export const handler = initOnce(() => {
   const db = documentClient();
   const table = tableName('payout');
   return buildBankReports({
-    rail: httpBankRail(requiredEnv(BANK_URL_ENV)),
+    rail: httpBankRail(setting('payout-bank-url')),
     cursor: dynamoCursor(db, table, 'bank-reports'),
     batches: dynamoBatchRepository(db, table),
     now: () => systemClock.now(),

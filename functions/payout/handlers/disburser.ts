@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
-import { province as provinceOfDeployment, requiredEnv, tableName } from '../../../shared/aws/config';
+import { province as provinceOfDeployment, setting, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
@@ -14,9 +14,6 @@ import { debtorOf } from '../config/bank.example';
 import { type DisbursePorts, disburseBatch } from '../domain/disburse';
 import type { BankAccount } from '../domain/enrollment';
 import { DisburseCommand } from '../schemas';
-
-/** Environment variable naming the bank rail's base URL (the simulator locally). */
-export const BANK_URL_ENV = 'PAYOUT_BANK_URL';
 
 /**
  * Disburses approved batches, one queue message per batch. A crash at any point leaves
@@ -42,7 +39,7 @@ export const handler = initOnce(async () => {
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
     accountOf: (e) => JSON.parse(cipher.decrypt(e.bankAccount.encrypted)) as BankAccount,
-    rail: httpBankRail(requiredEnv(BANK_URL_ENV)),
+    rail: httpBankRail(setting('payout-bank-url')),
     debtor: debtorOf(provinceOfDeployment()),
     now: () => systemClock.now(),
     leaseMs: 240_000,
