@@ -6,6 +6,7 @@ import { toValidationError } from '../../shared/http/request';
 import type { AreaManifest } from '../../shared/manifest';
 import { DevTokenRequest, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
+import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
 import { compileRoutes, matchRoute } from './routes';
 
@@ -70,7 +71,8 @@ function fromLambda(result: unknown): Answer {
 /**
  * One province's local API Gateway: routes from the manifests to the same handlers the
  * cloud runs, JWT checked as the authorizer would, API Gateway's own answers for what it
- * rejects itself. Adds the local-only `/health` and `/dev/token`. Binds 127.0.0.1 only.
+ * rejects itself. Adds the local-only `/health`, `/dev/token` and `/docs` (the API
+ * documentation). Binds 127.0.0.1 only.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const paths = compileRoutes(options.manifests);
@@ -107,6 +109,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         body: JSON.stringify({ token }),
       };
     }
+
+    const docs = await apiDocsAnswer(method, path);
+    if (docs) return docs;
 
     const match = matchRoute(paths, method, path);
     if (match.kind === 'none') return gatewayError(404, 'Not Found');

@@ -100,6 +100,12 @@ export const ZH_TEXT: Readonly<Record<string, string>> = {
   'must be another province': '须为其他省份',
   'must be 1 to 500 characters': '须为 1 至 500 个字符',
   'must be a message type of the protocol': '须为交换协议中的报文类型',
+  'must be https (http only on loopback)': '须为 https 地址（仅本机回环地址可用 http）',
+  'must be urn:cn:gov:<6-digit region code>:jiahe': '须为 urn:cn:gov:<6 位行政区划代码>:jiahe',
+  'must be cn.gov.jiahe.<name>.v<major>': '须为 cn.gov.jiahe.<名称>.v<主版本号>',
+  'must be an opaque reference, not a resident ID': '须为不透明的案件引用，不得为公民身份号码',
+  'must be a positive integer': '须为正整数',
+  'must be a lower-case hex SHA-256': '须为小写十六进制 SHA-256',
 };
 
 /** The text in the caller's language: its own Chinese wording, else a known one, else English. */
