@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { negotiateLanguage } from '../../shared/http/language';
 import { malformedJson, problemResponse } from '../../shared/http/problem';
 import { toValidationError } from '../../shared/http/request';
 import type { AreaManifest } from '../../shared/manifest';
@@ -94,14 +95,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (path === '/dev/token' && method === 'POST') {
       // The same problem+json answers the functions give, from the same helpers.
+      const language = negotiateLanguage(request.headers['accept-language']);
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
-        return fromLambda(problemResponse(malformedJson(), path));
+        return fromLambda(problemResponse(malformedJson(), path, language));
       }
       const parsed = DevTokenRequest.safeParse(json);
-      if (!parsed.success) return fromLambda(problemResponse(toValidationError(parsed.error, 'body'), path));
+      if (!parsed.success) {
+        return fromLambda(problemResponse(toValidationError(parsed.error, 'body'), path, language));
+      }
       const token = await options.issuer.issue(parsed.data);
       return {
         status: 200,

@@ -96,3 +96,41 @@ describe('OpenAPI document', () => {
     }
   });
 });
+
+describe('route descriptions match the handlers', () => {
+  it('name the very schemas each handler parses its path, query and body with', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    let checked = 0;
+    for (const manifest of manifests) {
+      // The area's exported schemas by identity, so a description's schema can be named.
+      const exported = new Map<unknown, string>(
+        Object.entries(await import(`../../functions/${manifest.area}/schemas.ts`)).map(([name, value]) => [
+          value,
+          name,
+        ]),
+      );
+      for (const fn of manifest.functions) {
+        const source = read(join(import.meta.dirname, '..', '..', fn.entry), 'utf8');
+        for (const route of fn.routes ?? []) {
+          const key = `${route.method} ${route.path}`;
+          const d = apiDescriptions[manifest.area]?.[key];
+          for (const [part, schema] of [
+            ['path', d?.params],
+            ['query', d?.query],
+            ['body', d?.body],
+          ] as const) {
+            const name = exported.get(schema);
+            if (!name) continue;
+            const call =
+              part === 'body'
+                ? new RegExp(`parseJsonBody\\(event, ${name}\\)`)
+                : new RegExp(`parseWith\\(${name}, \\w+, '${part}'\\)`);
+            expect(source, `${key}: ${part} is parsed with ${name} in ${fn.entry}`).toMatch(call);
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
