@@ -115,7 +115,10 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
     // Refuse a wrong state before a serial is drawn, so numbers are not burnt needlessly.
     const status = deriveStatus(registration.actions);
     if (!availableCommands(status).includes('register')) {
-      throw new ConflictError(`Cannot register a registration in status ${status}.`);
+      throw new ConflictError({
+        en: `Cannot register a registration in status ${status}.`,
+        zh: `状态为 ${status} 的出生登记不能办理登记。`,
+      });
     }
     const details = currentDetails(registration);
     const findings = audit(details);
