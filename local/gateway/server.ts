@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { negotiateLanguage } from '../../shared/http/language';
 import { malformedJson, problemResponse } from '../../shared/http/problem';
 import { toValidationError } from '../../shared/http/request';
 import type { AreaManifest } from '../../shared/manifest';
 import { DevTokenRequest, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
+import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
 import { compileRoutes, matchRoute } from './routes';
 
@@ -70,7 +72,8 @@ function fromLambda(result: unknown): Answer {
 /**
  * One province's local API Gateway: routes from the manifests to the same handlers the
  * cloud runs, JWT checked as the authorizer would, API Gateway's own answers for what it
- * rejects itself. Adds the local-only `/health` and `/dev/token`. Binds 127.0.0.1 only.
+ * rejects itself. Adds the local-only `/health`, `/dev/token` and `/docs` (the API
+ * documentation). Binds 127.0.0.1 only.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const paths = compileRoutes(options.manifests);
@@ -92,14 +95,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (path === '/dev/token' && method === 'POST') {
       // The same problem+json answers the functions give, from the same helpers.
+      const language = negotiateLanguage(request.headers['accept-language']);
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
-        return fromLambda(problemResponse(malformedJson(), path));
+        return fromLambda(problemResponse(malformedJson(), path, language));
       }
       const parsed = DevTokenRequest.safeParse(json);
-      if (!parsed.success) return fromLambda(problemResponse(toValidationError(parsed.error, 'body'), path));
+      if (!parsed.success) {
+        return fromLambda(problemResponse(toValidationError(parsed.error, 'body'), path, language));
+      }
       const token = await options.issuer.issue(parsed.data);
       return {
         status: 200,
@@ -107,6 +113,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         body: JSON.stringify({ token }),
       };
     }
+
+    const docs = await apiDocsAnswer(method, path);
+    if (docs) return docs;
 
     const match = matchRoute(paths, method, path);
     if (match.kind === 'none') return gatewayError(404, 'Not Found');

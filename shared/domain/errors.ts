@@ -3,19 +3,33 @@
  * to an HTTP status in one place; queue consumers treat them as permanent failures.
  */
 
-/** One field that failed validation: a JSON-pointer-like path and what is wrong. */
+/** A text clients may show, in both languages answers are given in. */
+export interface Bilingual {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/**
+ * One field that failed validation: a JSON-pointer-like path and what is wrong. `message`
+ * is English; `zh` its Chinese wording where the raiser has one (the HTTP layer picks one
+ * by the caller's language and sends `message` only).
+ */
 export interface FieldIssue {
   readonly field: string;
   readonly message: string;
+  readonly zh?: string;
   /** A stable code for rule-based findings (e.g. the logic audit's `RID_CHECKSUM`). */
   readonly code?: string;
 }
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;
-  constructor(message: string) {
-    super(message);
+  /** The Chinese wording of `message`, when it was raised in both languages. */
+  readonly zh?: string;
+  constructor(message: string | Bilingual) {
+    super(typeof message === 'string' ? message : message.en);
     this.name = new.target.name;
+    if (typeof message !== 'string') this.zh = message.zh;
   }
 }
 
@@ -23,7 +37,7 @@ export abstract class DomainError extends Error {
 export class ValidationError extends DomainError {
   readonly kind = 'validation';
   constructor(
-    message: string,
+    message: string | Bilingual,
     readonly issues: readonly FieldIssue[],
   ) {
     super(message);

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { negotiateLanguage } from './language';
 import { HttpError, problemResponse } from './problem';
 
 export type ApiMiddleware = MiddlewareObj<
@@ -101,14 +102,17 @@ const IDEMPOTENCY_PROBLEMS: Record<string, HttpError> = {
 };
 
 /**
- * Answers every error as RFC 9457 problem+json. Client errors are logged briefly;
+ * Answers every error as RFC 9457 problem+json, in the language `Accept-Language` asks for
+ * (Chinese by default). Client errors are logged briefly;
  * anything else is logged in full and answered as a bare 500.
  */
 export function problemJson(logger: Logger): ApiMiddleware {
   return {
     onError: (request) => {
       const error = IDEMPOTENCY_PROBLEMS[(request.error as Error | undefined)?.name ?? ''] ?? request.error;
-      const response = problemResponse(error, request.event.rawPath);
+      // The one place the language of an answer is chosen.
+      const language = negotiateLanguage(request.event.headers['accept-language']);
+      const response = problemResponse(error, request.event.rawPath, language);
       const status = response.statusCode ?? 500;
       if (status >= 500) {
         logger.error('request failed', request.error as Error);

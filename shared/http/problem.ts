@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   AccessDeniedError,
+  type Bilingual,
   ConflictError,
   DomainError,
   type FieldIssue,
@@ -8,6 +9,8 @@ import {
   StaleVersionError,
   ValidationError,
 } from '../domain/errors';
+import { DEFAULT_LANGUAGE, LANGUAGE_TAG, type Language } from './language';
+import { localize, PROBLEM_TITLES } from './problem-text';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface Problem {
@@ -23,16 +26,23 @@ export interface Problem {
  * the route does not serve. `headers` carries e.g. `Allow` for a 405.
  */
 export class HttpError extends Error {
+  /** The English detail; `zh` its Chinese wording when given. */
+  readonly detail: string;
+  readonly zh?: string;
   constructor(
     readonly status: number,
     readonly slug: string,
+    /** English title, used only for a slug without one in PROBLEM_TITLES. */
     readonly title: string,
-    readonly detail: string,
+    detail: string | Bilingual,
     readonly headers: Readonly<Record<string, string>> = {},
     readonly errors?: readonly FieldIssue[],
   ) {
-    super(detail);
+    const en = typeof detail === 'string' ? detail : detail.en;
+    super(en);
     this.name = 'HttpError';
+    this.detail = en;
+    if (typeof detail !== 'string') this.zh = detail.zh;
   }
 }
 
@@ -54,7 +64,10 @@ export const methodNotAllowed = (allow: readonly string[]) =>
     },
   );
 export const payloadTooLarge = (limit: number) =>
-  new HttpError(413, 'payload-too-large', 'Payload Too Large', `The request body exceeds ${limit} bytes.`);
+  new HttpError(413, 'payload-too-large', 'Payload Too Large', {
+    en: `The request body exceeds ${limit} bytes.`,
+    zh: `请求体超过 ${limit} 字节。`,
+  });
 export const unsupportedMediaType = () =>
   new HttpError(
     415,
@@ -82,26 +95,45 @@ const DOMAIN_STATUS: ReadonlyArray<[abstract new (...args: never[]) => DomainErr
 export const PROBLEM_TYPE_BASE = 'urn:cn:gov:jiahe:problem:';
 
 /**
- * Turns any thrown value into a problem+json response. Unknown errors become a 500 that
- * says nothing of internals; the caller logs the original.
+ * Turns any thrown value into a problem+json response in the caller's language (titles,
+ * details and field messages; `type` and field paths never change). Unknown errors become
+ * a 500 that says nothing of internals; the caller logs the original.
  */
-export function problemResponse(error: unknown, instance?: string): APIGatewayProxyStructuredResultV2 {
-  const { problem, headers } = toProblem(error);
+export function problemResponse(
+  error: unknown,
+  instance?: string,
+  language: Language = DEFAULT_LANGUAGE,
+): APIGatewayProxyStructuredResultV2 {
+  const { problem, headers } = toProblem(error, language);
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'content-language': LANGUAGE_TAG[language],
+      vary: 'accept-language',
+      ...headers,
+    },
     body: JSON.stringify(instance ? { ...problem, instance } : problem),
   };
 }
 
-function toProblem(error: unknown): { problem: Problem; headers: Readonly<Record<string, string>> } {
+const titleOf = (slug: string, fallback: string, language: Language): string =>
+  PROBLEM_TITLES[slug]?.[language] ?? fallback;
+
+const localizeIssues = (issues: readonly FieldIssue[], language: Language): FieldIssue[] =>
+  issues.map(({ zh, ...issue }) => ({ ...issue, message: localize(issue.message, zh, language) }));
+
+function toProblem(
+  error: unknown,
+  language: Language,
+): { problem: Problem; headers: Readonly<Record<string, string>> } {
   if (error instanceof HttpError) {
     const problem: Problem = {
       type: PROBLEM_TYPE_BASE + error.slug,
-      title: error.title,
+      title: titleOf(error.slug, error.title, language),
       status: error.status,
-      detail: error.detail,
-      ...(error.errors ? { errors: error.errors } : {}),
+      detail: localize(error.detail, error.zh, language),
+      ...(error.errors ? { errors: localizeIssues(error.errors, language) } : {}),
     };
     return { problem, headers: error.headers };
   }
@@ -113,19 +145,23 @@ function toProblem(error: unknown): { problem: Problem; headers: Readonly<Record
     ];
     const problem: Problem = {
       type: PROBLEM_TYPE_BASE + error.kind,
-      title,
+      title: titleOf(error.kind, title, language),
       status,
-      detail: error.message,
-      ...(error instanceof ValidationError ? { errors: error.issues } : {}),
+      detail: localize(error.message, error.zh, language),
+      ...(error instanceof ValidationError ? { errors: localizeIssues(error.issues, language) } : {}),
     };
     return { problem, headers: {} };
   }
   return {
     problem: {
       type: `${PROBLEM_TYPE_BASE}internal`,
-      title: 'Internal Server Error',
+      title: titleOf('internal', 'Internal Server Error', language),
       status: 500,
-      detail: 'The request could not be completed. It has been logged; try again later.',
+      detail: localize(
+        'The request could not be completed. It has been logged; try again later.',
+        undefined,
+        language,
+      ),
     },
     headers: {},
   };

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type * as z from 'zod';
+// Only the Chinese locale: the whole locale set would add to every bundle.
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import { StaleVersionError, ValidationError } from '../domain/errors';
 import type { Principal } from './auth';
 import { malformedJson, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './problem';
@@ -23,20 +25,40 @@ export interface ApiResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Converts zod issues into field paths a client can act on. */
-export function toValidationError(error: z.ZodError, where: string): ValidationError {
-  const issues = error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  return new ValidationError(`The ${where} has ${issues.length} invalid field(s).`, issues);
+const zhErrors = zhCN().localeError;
+const WHERE_ZH: Readonly<Record<string, string>> = { body: '请求体', query: '查询参数', path: '路径参数' };
+
+/**
+ * Converts zod issues into field paths a client can act on. `zhError` is the same failure
+ * parsed with zod's Chinese messages: where its message differs, it is zod's own wording
+ * and becomes the issue's Chinese text (messages written in a schema are the same in both
+ * and are translated when the answer is written, shared/http/problem-text.ts).
+ */
+export function toValidationError(error: z.ZodError, where: string, zhError?: z.ZodError): ValidationError {
+  const issues = error.issues.map((issue, i) => {
+    const zh = zhError?.issues[i]?.message;
+    return {
+      field: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+      ...(zh && zh !== issue.message ? { zh } : {}),
+    };
+  });
+  return new ValidationError(
+    {
+      en: `The ${where} has ${issues.length} invalid field(s).`,
+      zh: `${WHERE_ZH[where] ?? where}中有 ${issues.length} 个字段无效。`,
+    },
+    issues,
+  );
 }
 
 /** Validates a value with a schema, naming each bad field under `where` on failure. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw toValidationError(result.error, where);
-  return result.data;
+  if (result.success) return result.data;
+  // Only failures pay for the second parse that words zod's own messages in Chinese.
+  const zh = schema.safeParse(value, { error: zhErrors });
+  throw toValidationError(result.error, where, zh.success ? undefined : zh.error);
 }
 
 /**

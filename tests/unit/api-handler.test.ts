@@ -68,7 +68,8 @@ describe('apiHandler', () => {
     const huge = JSON.stringify({ name: 'x'.repeat(70_000), count: 1 });
     const res = await post(huge);
     expect(res.status).toBe(413);
-    expect(res.body.title).toBe('Payload Too Large');
+    expect(res.body.title).toBe('请求体过大');
+    expect(res.headers['content-language']).toBe('zh-CN');
   });
 
   it('accepts JSON with a charset and +json media types', async () => {
@@ -93,7 +94,7 @@ describe('apiHandler', () => {
       method: 'POST',
       route: '/things',
       body: '{"name":"a","count":1}',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'accept-language': 'en-GB,en;q=0.9' },
       claims: staffClaims('a-1', ['auditor'], '330000'),
     });
     expect(auditor.status).toBe(403);

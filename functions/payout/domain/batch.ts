@@ -96,7 +96,10 @@ export function applyBatchCommand(
   input: { by: string; at: Date; reason?: string },
 ): Batch {
   if (!FROM[command].includes(batch.state)) {
-    throw new ConflictError(`A batch that is ${batch.state} cannot be given "${command}".`);
+    throw new ConflictError({
+      en: `A batch that is ${batch.state} cannot be given "${command}".`,
+      zh: `状态为 ${batch.state} 的批次不能执行“${command}”。`,
+    });
   }
   if (command === 'approve' && batch.submittedBy === input.by) {
     throw new AccessDeniedError('The person who submitted a batch cannot approve it.');

@@ -148,7 +148,10 @@ export function applyStaffAction(
 ): Enrollment {
   requireReason(action, input.reason);
   if (!ALLOWED[action].includes(enrollment.status)) {
-    throw new ConflictError(`An enrolment that is ${enrollment.status} cannot be given "${action}".`);
+    throw new ConflictError({
+      en: `An enrolment that is ${enrollment.status} cannot be given "${action}".`,
+      zh: `状态为 ${enrollment.status} 的申领不能执行“${action}”。`,
+    });
   }
   if (action === 'resume' && enrollment.suspensionReason === 'deceased') {
     throw new ConflictError('The beneficiary is recorded as deceased; the enrolment cannot be resumed.');

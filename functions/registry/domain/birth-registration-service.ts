@@ -44,17 +44,21 @@ export interface RegistrationActionInput {
   readonly child?: NonNullable<Extract<RegistrationCommand, { type: 'record-birth' }>['child']>;
 }
 
-/** Blocking audit findings as a 422 naming each field, in Chinese and English. */
+/** Blocking audit findings as a 422 naming each field; the answer is in the caller's language. */
 function refuseOnErrors(findings: readonly DetailedFinding[], prefix: string): void {
   if (!hasBlockingFindings(findings)) return;
   const issues = findings
     .filter((f) => f.severity === 'error')
     .map((f) => ({
       field: `${prefix}${f.field}`,
-      message: `${f.message.zh}（${f.message.en}）`,
+      message: f.message.en,
+      zh: f.message.zh,
       code: f.code,
     }));
-  throw new ValidationError('The logic audit found errors to fix.', issues);
+  throw new ValidationError(
+    { en: 'The logic audit found errors to fix.', zh: '逻辑审核发现需要更正的错误。' },
+    issues,
+  );
 }
 
 const _stored = (findings: readonly DetailedFinding[]) =>
@@ -111,7 +115,10 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
     // Refuse a wrong state before a serial is drawn, so numbers are not burnt needlessly.
     const status = deriveStatus(registration.actions);
     if (!availableCommands(status).includes('register')) {
-      throw new ConflictError(`Cannot register a registration in status ${status}.`);
+      throw new ConflictError({
+        en: `Cannot register a registration in status ${status}.`,
+        zh: `状态为 ${status} 的出生登记不能办理登记。`,
+      });
     }
     const details = currentDetails(registration);
     const findings = audit(details);

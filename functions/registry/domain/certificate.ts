@@ -208,12 +208,16 @@ export function issueCertificate(input: IssueInput, context: CertificateContext)
   const { household } = input.household;
   const familyType = deriveFamilyType(household.members);
   if (!isEligible(input.kind, familyType)) {
-    throw new ConflictError(
-      `A household of family type ${familyType} cannot be issued a ${input.kind} certificate.`,
-    );
+    throw new ConflictError({
+      en: `A household of family type ${familyType} cannot be issued a ${input.kind} certificate.`,
+      zh: `家庭类型为 ${familyType} 的家庭户不能领取 ${input.kind} 证书。`,
+    });
   }
   if (input.existing.some((c) => c.kind === input.kind && c.status === 'valid')) {
-    throw new ConflictError(`The household already holds a valid ${input.kind} certificate.`);
+    throw new ConflictError({
+      en: `The household already holds a valid ${input.kind} certificate.`,
+      zh: `该家庭户已持有有效的 ${input.kind} 证书。`,
+    });
   }
   const parents = household.members.filter((m) => m.role === 'mother' || m.role === 'father');
   const holder = parents.find((m) => m.role === 'mother' && m.name) ?? parents.find((m) => m.name);

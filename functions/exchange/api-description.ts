@@ -1,0 +1,174 @@
+import * as z from 'zod';
+import type { ApiDescription } from '../../shared/http/api-description';
+import { ExchangeMessage } from './domain/envelope';
+import { PartnerSettings, PublicJwks } from './domain/partner';
+import { Receipt } from './domain/receipt';
+import {
+  MessageIdParams,
+  MessageListQuery,
+  PartnerActionParams,
+  PartnerCodeParams,
+  ReplayRequest,
+} from './schemas';
+
+/** Answers the handlers build from records; the main fields are named, records may carry more. */
+const PartnerView = z.looseObject({
+  code: z.string(),
+  urn: z.string(),
+  status: z.enum(['active', 'paused']),
+  pausedReason: z.enum(['operator', 'delivery-failed']).optional(),
+  inboxUrl: z.string(),
+  inboundTypes: z.array(z.string()),
+  outboundTypes: z.array(z.string()),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+const MessageView = z.looseObject({
+  direction: z.enum(['inbound', 'outbound']),
+  messageId: z.string(),
+  partner: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  sequence: z.number().int(),
+  sha256: z.string(),
+  status: z.enum(['accepted', 'pending', 'waiting', 'delivered', 'failed']),
+});
+
+const message = {
+  specversion: '1.0',
+  id: '01JDQ4A1B2C3D4E5F6G7H8J9K0',
+  source: 'urn:cn:gov:330000:jiahe',
+  type: 'cn.gov.jiahe.birth.registered.v1',
+  time: '2026-11-02T08:15:00Z',
+  subject: 'case-01JDQ4A1B2C3D4E5F6G7H8J9K1',
+  datacontenttype: 'application/json',
+  data: {},
+  recipient: 'urn:cn:gov:510000:jiahe',
+  sequence: '1',
+};
+
+/** The exchange's routes (functions/exchange/manifest.ts) with the schemas their handlers validate. */
+export const exchangeApi: ApiDescription = {
+  'POST /exchange/v1/inbox': {
+    summary: 'Receive a signed message from a partner province',
+    description:
+      'Machine to machine, public by design: the message proves its sender by its Standard Webhooks ' +
+      'signature (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The data is checked against the ' +
+      'schema of its type (`GET /exchange/v1/schemas`). See docs/exchange-protocol.md for every refusal.',
+    body: ExchangeMessage,
+    bodyContentType: 'application/cloudevents+json',
+    bodyExample: message,
+    responses: {
+      202: { description: 'Stored; the body is a receipt signed with this province’s keys', schema: Receipt },
+    },
+    problems: [400, 401, 403, 409, 413, 415, 422],
+  },
+  'GET /.well-known/jwks.json': {
+    summary: 'This province’s public signing keys',
+    responses: { 200: { description: 'The key set', schema: PublicJwks } },
+  },
+  'GET /exchange/v1/schemas': {
+    summary: 'JSON Schemas of the protocol: envelope, receipt and the data of every message type',
+    responses: { 200: { description: 'The schemas', schema: z.looseObject({}) } },
+  },
+  'GET /v1/exchange/partners': {
+    summary: 'The partner provinces and the state of their streams',
+    responses: { 200: { description: 'Partners', schema: z.object({ items: z.array(PartnerView) }) } },
+  },
+  'PUT /v1/exchange/partners/{code}': {
+    summary: 'Register or update a partner: inbox, public keys and the message types each way',
+    params: PartnerCodeParams,
+    body: PartnerSettings,
+    bodyExample: {
+      inboxUrl: 'https://jiahe.sc.example.gov.cn/exchange/v1/inbox',
+      jwks: {
+        keys: [
+          {
+            kty: 'OKP',
+            crv: 'Ed25519',
+            x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+            kid: 'sc-2026-11',
+            use: 'sig',
+            alg: 'EdDSA',
+          },
+        ],
+      },
+      inboundTypes: ['cn.gov.jiahe.birth.registered.v1'],
+      outboundTypes: ['cn.gov.jiahe.birth.registered.v1'],
+    },
+    responses: {
+      200: { description: 'Updated', schema: PartnerView },
+      201: { description: 'Registered', schema: PartnerView },
+    },
+  },
+  'POST /v1/exchange/partners/{code}/actions/{action}': {
+    summary: 'Pause or resume the stream to a partner',
+    params: PartnerActionParams,
+    responses: {
+      200: {
+        description: 'The stream’s state; on resume, how many waiting messages were released',
+        schema: z.object({
+          partner: z.string(),
+          status: z.enum(['active', 'paused']),
+          released: z.number().int().optional(),
+        }),
+      },
+    },
+  },
+  'GET /v1/exchange/partners/{code}/log': {
+    summary: 'Check the hash-chained message log of a partner',
+    params: PartnerCodeParams,
+    responses: {
+      200: {
+        description: 'Whether the chain is intact, and where it breaks if not',
+        schema: z.object({
+          partner: z.string(),
+          entries: z.number().int(),
+          head: z.string().nullable(),
+          ok: z.boolean(),
+          brokenAt: z.number().int().optional(),
+        }),
+      },
+    },
+  },
+  'GET /v1/exchange/messages': {
+    summary: 'Messages by partner, direction, status and time',
+    query: MessageListQuery,
+    paginated: true,
+    responses: {
+      200: {
+        description: 'A page of messages (without bodies)',
+        schema: z.object({
+          items: z.array(MessageView),
+          nextCursor: z.string().optional().describe('The cursor of the next page.'),
+        }),
+      },
+    },
+  },
+  'GET /v1/exchange/messages/{messageId}': {
+    summary: 'One message id: the messages under it and their delivery attempts',
+    params: MessageIdParams,
+    responses: {
+      200: {
+        description: 'The message in each direction and partner it was used with',
+        schema: z.object({ messageId: z.string(), messages: z.array(MessageView) }),
+      },
+    },
+  },
+  'POST /v1/exchange/replay': {
+    summary: 'Send a partner’s outbound messages of a time range again',
+    body: ReplayRequest,
+    bodyExample: { partner: '51', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' },
+    responses: {
+      202: {
+        description: 'Queued for delivery',
+        schema: z.object({
+          partner: z.string(),
+          replayed: z.number().int(),
+          messageIds: z.array(z.string()),
+        }),
+      },
+    },
+    problems: [404, 409],
+  },
+};

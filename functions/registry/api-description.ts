@@ -1,0 +1,282 @@
+import * as z from 'zod';
+import type { ApiDescription } from '../../shared/http/api-description';
+import {
+  BirthsReportView,
+  CertificateIdParams,
+  CertificateKind,
+  CertificateListQuery,
+  ChangeResidenceRequest,
+  CorrectPersonRequest,
+  HouseholdIdParams,
+  HouseholdQuery,
+  IssueCertificateRequest,
+  MyListQuery,
+  PersonActionParams,
+  PersonActionView,
+  PersonIdParams,
+  PersonSearchQuery,
+  PersonView,
+  RecordDeathRequest,
+  RecordDisabilityRequest,
+  RecordPersonRequest,
+  RegistrationActionParams,
+  RegistrationActionRequest,
+  RegistrationIdParams,
+  RegistrationListQuery,
+  RemoteVerificationParams,
+  RemoteVerificationRequest,
+  ReportsBirthsQuery,
+  RevokeCertificateRequest,
+  SubmitBirthRegistrationRequest,
+  VerifyCertificateQuery,
+} from './schemas';
+
+/**
+ * Answers the handlers build from domain records. The main fields are named; records may
+ * carry more (hence loose objects). Resident IDs appear only masked.
+ */
+const RegistrationView = z.looseObject({
+  registrationId: z.string(),
+  status: z.string(),
+  registrationNumber: z.string().optional(),
+  channel: z.string().optional(),
+  details: z.looseObject({}).describe('The current details; every resident ID masked.'),
+  version: z.number().int().optional(),
+  availableActions: z.array(z.string()),
+  history: z.array(z.looseObject({})).optional(),
+});
+const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), next: z.string().optional().describe('The cursor of the next page.') });
+const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+const HouseholdView = z.looseObject({
+  householdId: z.string(),
+  familyType: z.string().describe('Derived from the members, e.g. only-child, two-daughters.'),
+  members: z.array(z.looseObject({})),
+  version: z.number().int(),
+});
+const CertificateView = z.looseObject({
+  certificateId: z.string(),
+  kind: CertificateKind,
+  householdId: z.string(),
+  holderName: z.string(),
+  issuingRegion: z.string(),
+  issuingRegionName: z.string(),
+  issuedAt: z.string(),
+  verificationCode: z.string().describe('XXXX-XXXX-XXXX-XXXX'),
+  status: z.enum(['valid', 'revoked']),
+  version: z.number().int(),
+});
+const CertificateVerification = z.object({
+  valid: z.boolean(),
+  kind: CertificateKind,
+  issuedAt: z.string().describe('Date of issue (Beijing time)'),
+  issuingRegion: z.string(),
+  issuingRegionName: z.string(),
+  holderNameMasked: z.string(),
+});
+const RemoteVerificationView = z.looseObject({
+  requestId: z.string(),
+  province: z.string(),
+  status: z.enum(['pending', 'answered']),
+  answer: z.looseObject({}).optional().describe('What the issuing province’s public verify route would show'),
+});
+
+const person = {
+  personId: '01JDQ3M6Y7Z8A9B0C1D2E3F4G5',
+  residentIdMasked: '330106********0022',
+  name: '李芳',
+  sex: 'female',
+  birthDate: '1990-03-07',
+  hukouRegion: '330106',
+  hukouType: 'urban',
+  residenceRegion: '330106',
+  alive: true,
+  version: 1,
+  recordedAt: '2026-11-02T08:15:00.000Z',
+  updatedAt: '2026-11-02T08:15:00.000Z',
+};
+const birth = {
+  child: { name: '王晓宝', sex: 'female', birthDate: '2026-03-01', birthRegion: '330106' },
+  mother: { name: '李芳', residentId: '330106199003070022', birthDate: '1990-03-07', hukouRegion: '330106' },
+  father: { name: '王强', residentId: '330106198808120010', birthDate: '1988-08-12', hukouRegion: '330106' },
+  residenceRegion: '330106',
+  birthOrder: 1,
+};
+
+/** The registry's routes (functions/registry/manifest.ts) with the schemas their handlers validate. */
+export const registryApi: ApiDescription = {
+  'POST /v1/persons': {
+    summary: 'Record a person',
+    body: RecordPersonRequest,
+    bodyExample: {
+      residentId: '330106199003070022',
+      name: '李芳',
+      sex: 'female',
+      birthDate: '1990-03-07',
+      hukouRegion: '330106',
+      hukouType: 'urban',
+      residenceRegion: '330106',
+    },
+    responses: {
+      201: { description: 'Recorded', schema: PersonView, example: person, headers: ['etag', 'location'] },
+    },
+    problems: [409],
+  },
+  'GET /v1/persons': {
+    summary: 'Find persons by resident ID, or by name and birth date',
+    query: PersonSearchQuery,
+    responses: { 200: { description: 'Matching persons in the caller’s region', schema: Items(PersonView) } },
+  },
+  'GET /v1/persons/{personId}': {
+    summary: 'Read a person',
+    params: PersonIdParams,
+    responses: { 200: { description: 'The person', schema: PersonView, example: person, headers: ['etag'] } },
+  },
+  'PATCH /v1/persons/{personId}': {
+    summary: 'Correct recorded facts, with a reason',
+    params: PersonIdParams,
+    body: CorrectPersonRequest,
+    bodyExample: { reason: '户籍信息录入错误', name: '李芳芳' },
+    ifMatch: 'required',
+    responses: { 200: { description: 'Corrected', schema: PersonView, headers: ['etag'] } },
+    problems: [409],
+  },
+  'GET /v1/persons/{personId}/history': {
+    summary: 'What was recorded about a person, by whom and why',
+    params: PersonIdParams,
+    responses: { 200: { description: 'The actions, oldest first', schema: Items(PersonActionView) } },
+  },
+  'POST /v1/persons/{personId}/actions/{action}': {
+    summary: 'Record a death, a change of residence or a certified disability',
+    description:
+      'The body depends on the action: `record-death` takes `RecordDeathRequest`, `change-residence` ' +
+      '`ChangeResidenceRequest`, `record-disability` `RecordDisabilityRequest`.',
+    params: PersonActionParams,
+    body: z.union([RecordDeathRequest, ChangeResidenceRequest, RecordDisabilityRequest]),
+    bodyExample: { residenceRegion: '510104', since: '2026-10-01' },
+    ifMatch: 'required',
+    responses: { 200: { description: 'Recorded', schema: PersonView, headers: ['etag'] } },
+    problems: [409],
+  },
+  'POST /v1/birth-registrations': {
+    summary: 'Submit a birth registration at the counter',
+    description: 'The logic audit checks the data; blocking findings are a 422 with a `code` per field.',
+    body: SubmitBirthRegistrationRequest,
+    bodyExample: birth,
+    responses: { 201: { description: 'Submitted', schema: RegistrationView, headers: ['etag', 'location'] } },
+    problems: [409],
+  },
+  'GET /v1/birth-registrations': {
+    summary: 'List birth registrations by status in the caller’s region',
+    query: RegistrationListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of registrations', schema: Page(RegistrationView) } },
+  },
+  'GET /v1/birth-registrations/{registrationId}': {
+    summary: 'Read a birth registration (also one registered elsewhere for parents whose hukou is here)',
+    params: RegistrationIdParams,
+    responses: { 200: { description: 'The registration', schema: RegistrationView, headers: ['etag'] } },
+  },
+  'POST /v1/birth-registrations/{registrationId}/actions/{action}': {
+    summary: 'Validate, register, correct or record the birth of a registration',
+    params: RegistrationActionParams,
+    body: RegistrationActionRequest,
+    bodyExample: { reason: '核对无误' },
+    ifMatch: 'required',
+    responses: {
+      200: { description: 'The registration after the action', schema: RegistrationView, headers: ['etag'] },
+    },
+    problems: [409],
+  },
+  'GET /v1/me/birth-registrations': {
+    summary: 'The birth registrations the signed-in citizen submitted',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of registrations', schema: Page(RegistrationView) } },
+  },
+  'POST /v1/me/birth-registrations': {
+    summary: 'Register a birth from the app',
+    body: SubmitBirthRegistrationRequest,
+    bodyExample: birth,
+    responses: { 201: { description: 'Submitted', schema: RegistrationView, headers: ['etag', 'location'] } },
+    problems: [409],
+  },
+  'GET /v1/households': {
+    summary: 'The household a person belongs to',
+    query: HouseholdQuery,
+    responses: { 200: { description: 'Zero or one household', schema: Items(HouseholdView) } },
+  },
+  'GET /v1/households/{householdId}': {
+    summary: 'Read a household and its derived family type',
+    params: HouseholdIdParams,
+    responses: { 200: { description: 'The household', schema: HouseholdView, headers: ['etag'] } },
+  },
+  'POST /v1/certificates': {
+    summary: 'Issue a certificate to a household that qualifies',
+    body: IssueCertificateRequest,
+    bodyExample: { householdId: '01JDQ3M6Y7Z8A9B0C1D2E3F4G6', kind: 'only-child-parents' },
+    responses: { 201: { description: 'Issued', schema: CertificateView, headers: ['etag', 'location'] } },
+    problems: [409],
+  },
+  'GET /v1/certificates': {
+    summary: 'A household’s certificates',
+    query: CertificateListQuery,
+    responses: { 200: { description: 'The certificates', schema: Items(CertificateView) } },
+  },
+  'POST /v1/certificates/{certificateId}/actions/revoke': {
+    summary: 'Revoke a certificate, with a reason',
+    params: CertificateIdParams,
+    body: RevokeCertificateRequest,
+    bodyExample: { reason: '发证信息有误' },
+    ifMatch: 'required',
+    responses: { 200: { description: 'Revoked', schema: CertificateView, headers: ['etag'] } },
+    problems: [409],
+  },
+  'GET /v1/me/certificates': {
+    summary: 'The signed-in citizen’s certificates',
+    responses: { 200: { description: 'The certificates', schema: Items(CertificateView) } },
+  },
+  'POST /v1/certificates/remote-verifications': {
+    summary: 'Ask another province whether one of its certificates is valid',
+    body: RemoteVerificationRequest,
+    bodyExample: { province: '51', verificationCode: 'K7Q2-M9XD-4TRA-8HWB' },
+    responses: {
+      202: {
+        description: 'Asked; read the answer later',
+        schema: RemoteVerificationView,
+        headers: ['location'],
+      },
+    },
+  },
+  'GET /v1/certificates/remote-verifications/{requestId}': {
+    summary: 'The answer to a remote verification',
+    params: RemoteVerificationParams,
+    responses: {
+      200: { description: 'The request and, once given, the answer', schema: RemoteVerificationView },
+    },
+  },
+  'GET /v1/public/certificates/verify': {
+    summary: 'Check a certificate by its verification code, without an account',
+    description: 'Discloses validity, kind, issue date, issuing office and a masked name only.',
+    query: VerifyCertificateQuery,
+    responses: {
+      200: {
+        description: 'What the certificate says',
+        schema: CertificateVerification,
+        example: {
+          valid: true,
+          kind: 'only-child-parents',
+          issuedAt: '2026-11-02',
+          issuingRegion: '330106',
+          issuingRegionName: '浙江省杭州市西湖区',
+          holderNameMasked: '李*',
+        },
+      },
+    },
+  },
+  'GET /v1/reports/births': {
+    summary: 'Birth figures by region and month: counts only, never persons',
+    query: ReportsBirthsQuery,
+    responses: { 200: { description: 'The report', schema: BirthsReportView } },
+  },
+};
