@@ -208,5 +208,6 @@ describe('redactingReplacer', () => {
         },
       ),
     );
-  });
+    // A hundred generated texts with every separator: seconds on a busy machine, not a speed check.
+  }, 30_000);
 });
