@@ -52,12 +52,17 @@ try {
 
 console.log(bold('Summary'));
 for (const line of summaryOf(state)) console.log(`   ${line}`);
+const DEFAULT_33 = 'http://127.0.0.1:3033';
+const cli = (args: string, url = zjUrl) => `npx jiahe ${args}${url === DEFAULT_33 ? '' : ` --url ${url}`}`;
+const batch = state.batch33?.batchId;
 console.log(`
 ${bold('Explore further')}
-   API docs:             http://127.0.0.1:3033/docs
-   the batch:            npx jiahe batch show ${state.batch33?.batchId}
-   its payment file:     npx jiahe batch export ${state.batch33?.batchId} --out pain001.xml
-   exchange messages:    npx jiahe exchange list --partner 51 --direction outbound
-   Sichuan's side:       npx jiahe exchange list --url ${scUrl} --partner 33 --direction inbound
+   API docs:             ${zjUrl}/docs
+   the batch:            ${cli(`batch show ${batch}`)}
+   its payment file:     ${cli(`batch export ${batch} --out pain001.xml`)}
+   exchange messages:    ${cli('exchange list --partner 51 --direction outbound')}
+   Sichuan's side:       ${cli('exchange list --partner 33 --direction inbound', scUrl)}
+   run a batch yourself: ${cli(`batch plan --scheme only-child-reward --period ${state.period} --region 330000`)}
+                         then batch submit <batchId>, batch approve <batchId> --wait, batch payments <batchId>
    health and DLQs:      curl -s ${zjUrl}/health
    all CLI commands:     npx jiahe --help`);
