@@ -236,7 +236,12 @@ async function seed(run: Run) {
   let done = 0;
   const counts = { recorded: 0, duplicate: 0, failed: 0 };
   let firstError: string | undefined;
-  const show = () => run.io.progress?.(progressBar(done, total));
+  // A terminal gets a live bar; a pipe gets a line every tenth, unless the output is JSON.
+  const tenth = Math.max(1, Math.ceil(total / 10));
+  const show = () => {
+    if (run.io.progress) run.io.progress(progressBar(done, total));
+    else if (!o.json && (done % tenth === 0 || done === total)) run.io.err(progressBar(done, total));
+  };
   const worker = async () => {
     while (next < total) {
       next += 1;
@@ -248,7 +253,7 @@ async function seed(run: Run) {
         firstError ??= `HTTP ${reply.status} ${reply.body?.detail ?? reply.text.slice(0, 200)}`;
       }
       done += 1;
-      if (done % 25 === 0 || done === total) show();
+      if (done % 25 === 0 || done % tenth === 0 || done === total) show();
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency, total) }, worker));

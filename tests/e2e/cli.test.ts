@@ -58,6 +58,22 @@ describe('the operator CLI against the local cloud', { timeout: 120_000 }, () =>
     expect(again.stderr).toContain('409');
   });
 
+  it('pauses and resumes a partner, and lists exchange messages', async () => {
+    const base = province['33']();
+    const paused = await jiahe(['partner', 'pause', '51', '--json'], base);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(JSON.parse(paused.stdout)).toEqual({ partner: '51', status: 'paused' });
+    const resumed = await jiahe(['partner', 'resume', '51', '--json'], base);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ partner: '51', status: 'active' });
+    const listed = await jiahe(
+      ['exchange', 'list', '--partner', '51', '--direction', 'outbound', '--json'],
+      base,
+    );
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(listed.stdout).items)).toBe(true);
+  });
+
   it('exits 2 for a bad command line and 3 when nothing answers', async () => {
     expect((await jiahe(['batch', 'show'], province['33']())).code).toBe(2);
     expect((await jiahe(['batch', 'show', '01M82NNJ9VNMR6FSGW65FR4ETF'], 'http://127.0.0.1:9')).code).toBe(3);
