@@ -122,6 +122,38 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(listed.body.items.map((r: { registrationId: string }) => r.registrationId)).toContain(id);
   });
 
+  it('pages a citizen through their registrations with nextCursor, each one once', async () => {
+    const family = citizen('citizen-paging');
+    const ids: string[] = [];
+    for (const [day, sequence] of [
+      ['2026-02-01', '042'],
+      ['2026-02-02', '044'],
+      ['2026-02-03', '046'],
+    ] as const) {
+      const submitted = await call('POST', '/v1/me/birth-registrations', {
+        body: details(day, sequence),
+        claims: family,
+      });
+      expect(submitted.status).toBe(201);
+      ids.push(submitted.body.registrationId);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call('GET', '/v1/me/birth-registrations', {
+        query: { limit: '2', ...(cursor ? { cursor } : {}) },
+        claims: family,
+      });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((r: { registrationId: string }) => r.registrationId));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 5);
+    expect(seen.sort()).toEqual(ids.sort());
+    expect(pages).toBeGreaterThan(1);
+  });
+
   it('stores resident IDs encrypted, never in clear', async () => {
     const body = details('2026-03-02', '024');
     await call('POST', '/v1/birth-registrations', { body, claims: registrar });

@@ -129,7 +129,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         });
         return json(200, {
           items: page.items.map(lineView),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
+          ...(page.cursor ? { nextCursor: page.cursor } : {}),
         });
       },
       'POST /v1/payout-batches/{batchId}/actions/{action}': async ({

@@ -176,7 +176,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         });
         return json(200, {
           items: page.items.map(enrollmentView),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
+          ...(page.cursor ? { nextCursor: page.cursor } : {}),
         });
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
