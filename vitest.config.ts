@@ -12,8 +12,16 @@ const env = {
   AWS_REGION: 'us-east-1',
 };
 
+/** Fault scenarios that live with the integration tests they grew from. */
+const PROOF_FAULT_FILES = [
+  'tests/integration/payout-worker-kill.test.ts',
+  'tests/integration/exchange-delivery.test.ts',
+];
+
 export default defineConfig({
   test: {
+    // Prints the reliability and security figures after the run (tests/proof).
+    reporters: ['default', './tests/proof/summary-reporter.ts'],
     projects: [
       {
         test: {
@@ -28,9 +36,21 @@ export default defineConfig({
           name: 'integration',
           env,
           include: ['tests/integration/**/*.test.ts'],
+          // Fault scenarios run with the proof suites, so `npm run test:proof` has them all.
+          exclude: PROOF_FAULT_FILES,
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'proof',
+          env: { ...env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+          include: ['tests/proof/**/*.test.ts', ...PROOF_FAULT_FILES],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
