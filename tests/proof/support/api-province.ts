@@ -53,7 +53,8 @@ export async function startApiProvince(isolation: string, province = '33') {
   const handlers = new Map<string, Handler>();
   for (const spec of manifests.flatMap((m) => m.functions)) {
     if (!spec.routes?.length) continue;
-    const module = (await import(`../../../${spec.entry}`)) as { handler: Handler };
+    const entry = new URL(`../../../${spec.entry}`, import.meta.url).pathname;
+    const module = (await import(/* @vite-ignore */ entry)) as { handler: Handler };
     handlers.set(spec.name, module.handler);
     runtimes.set(spec.name, inProcessRuntime(spec, module.handler));
   }
