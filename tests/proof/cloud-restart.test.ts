@@ -77,7 +77,12 @@ describe('local cloud restarted mid-flow with --persist', () => {
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       personIds.push((created.body as { personId: string }).personId);
     }
-    // Stop at once: the stream and queues still hold part of the flow.
+    // How much was still on its way when the cloud stopped (reported, not asserted: timing).
+    let arrivedBeforeStop = 0;
+    for (const id of personIds) {
+      const facts = await http(first.base, 'GET', `/v1/person-facts/${id}`, { token: first.officer });
+      if (facts.status === 200) arrivedBeforeStop++;
+    }
     await cloud?.stop();
     cloud = undefined;
 
@@ -101,6 +106,7 @@ describe('local cloud restarted mid-flow with --persist', () => {
       duplicates: Math.max(0, recorded - PEOPLE),
       lost: PEOPLE - arrived.size,
     };
+    const inFlight = PEOPLE - arrivedBeforeStop;
     recordFigures('3-faults', [
       {
         suite: 'faults',
