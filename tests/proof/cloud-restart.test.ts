@@ -110,7 +110,7 @@ describe('local cloud restarted mid-flow with --persist', () => {
     recordFigures('3-faults', [
       {
         suite: 'faults',
-        item: 'local cloud restarted mid-flow (--persist)',
+        item: `local cloud restarted mid-flow (--persist), ${inFlight} in flight at the stop`,
         counts,
         mustBeZero: ['duplicates', 'lost'],
       },
