@@ -6,14 +6,25 @@ import { defineConfig } from 'vitest/config';
  * per run; e2e tests share one local cloud with both provinces.
  */
 /** Metrics and tracing have no CloudWatch or X-Ray daemon here. */
+/** Every project keeps a copy of its output for the privacy scan (tests/proof/summary-reporter.ts). */
+const setupFiles = ['tests/support/log-capture.ts'];
+
 const env = {
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_REGION: 'us-east-1',
 };
 
+/** Fault scenarios that live with the integration tests they grew from. */
+const PROOF_FAULT_FILES = [
+  'tests/integration/payout-worker-kill.test.ts',
+  'tests/integration/exchange-delivery.test.ts',
+];
+
 export default defineConfig({
   test: {
+    // Prints the reliability and security figures after the run (tests/proof).
+    reporters: ['default', './tests/proof/summary-reporter.ts'],
     projects: [
       {
         test: {
@@ -21,6 +32,7 @@ export default defineConfig({
           env,
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles,
         },
       },
       {
@@ -28,6 +40,9 @@ export default defineConfig({
           name: 'integration',
           env,
           include: ['tests/integration/**/*.test.ts'],
+          setupFiles,
+          // Fault scenarios run with the proof suites, so `npm run test:proof` has them all.
+          exclude: PROOF_FAULT_FILES,
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -35,8 +50,20 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'proof',
+          env: { ...env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+          include: ['tests/proof/**/*.test.ts', ...PROOF_FAULT_FILES],
+          setupFiles,
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
+          setupFiles,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
@@ -45,6 +72,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          setupFiles,
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '../../local/cloud';
-import { residentIdsIn } from '../support/resident-ids';
+import { scanForLeaks } from '../proof/support/leaks';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,9 +34,12 @@ export default async function setup(project: TestProject) {
   return async () => {
     await cloud.stop();
     await new Promise((resolve) => out.end(resolve));
-    // The whole run's log, after every test: no line may carry a resident ID.
-    const leaked = residentIdsIn(readFileSync(logFile, 'utf8'));
-    if (leaked.length > 0)
-      throw new Error(`${leaked.length} resident ID(s) appeared in the local cloud's log (${logFile})`);
+    // The whole run's log, after every test: no line may carry a resident ID, account or token.
+    const leaks = scanForLeaks(readFileSync(logFile, 'utf8').split('\n'));
+    if (leaks.residentIds + leaks.accounts + leaks.tokens > 0)
+      throw new Error(
+        `the local cloud's log (${logFile}) holds ${leaks.residentIds} resident ID(s), ` +
+          `${leaks.accounts} account number(s) and ${leaks.tokens} token(s)`,
+      );
   };
 }

@@ -25,6 +25,7 @@ import { startStreamPoller } from '../../local/pollers/stream-poller';
 import { fixedClock } from '../../shared/domain/clock';
 import { provinceUrn } from '../../shared/events/envelope';
 import { functionSpec } from '../../shared/manifest';
+import { recordFigures } from '../proof/support/figures';
 import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { residenceNoticeRequest } from '../support/exchange-messages';
@@ -249,6 +250,14 @@ describe('delivery between two provinces with the receiver down', () => {
       return ids.every((id) => forwarded.includes(id)) ? true : undefined;
     });
     for (const id of ids) expect(forwarded.filter((f) => f === id)).toHaveLength(1);
+    recordFigures('3-faults', [
+      deliveryFigures(
+        'partner province down for several retry steps',
+        ids,
+        forwarded,
+        Math.min(...records.map((r) => r?.attempts ?? 0)),
+      ),
+    ]);
     const inbound = await Promise.all(
       ids.map((id) => repos(b.resources, b.aws).messages.findInbound(SENDER, id)),
     );
@@ -322,6 +331,14 @@ describe('delivery between two provinces with the receiver down', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     forwarded.push(...(await registryInbound()));
     for (const id of [failing, held]) expect(forwarded.filter((f) => f === id)).toHaveLength(1);
+    recordFigures('3-faults', [
+      deliveryFigures(
+        'partner down past the last retry; resumed and replayed',
+        [failing ?? '', held ?? ''],
+        forwarded,
+        failed.attempts,
+      ),
+    ]);
 
     // The sender's chain holds the four delivered messages and the failure, intact.
     const log = await eventually(async () => {
@@ -456,3 +473,26 @@ describe('delivery between two provinces with the receiver down', () => {
     expect(await verifyScript()).toBe(1);
   }, 60_000);
 });
+
+/** Sent, delivered (forwarded at the receiver), duplicates and lost, for the proof summary. */
+function deliveryFigures(
+  item: string,
+  sent: readonly string[],
+  forwarded: readonly string[],
+  attempts: number,
+) {
+  const delivered = sent.filter((id) => forwarded.includes(id)).length;
+  const duplicates = sent.reduce((n, id) => n + Math.max(0, forwarded.filter((f) => f === id).length - 1), 0);
+  return {
+    suite: 'faults',
+    item,
+    counts: {
+      sent: sent.length,
+      delivered,
+      duplicates,
+      lost: sent.length - delivered,
+      failedAttempts: attempts,
+    },
+    mustBeZero: ['duplicates', 'lost'],
+  };
+}

@@ -5,6 +5,7 @@ import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/p
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import { newUlid } from '../../shared/domain/ids';
+import { recordFigures } from '../proof/support/figures';
 import { provisionForTest } from '../support/local-aws';
 import {
   accountFor,
@@ -68,6 +69,7 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
   }, async () => {
     let kills = 0;
     let midway = 0;
+    const totals = { sent: 0, delivered: 0, duplicates: 0, lost: 0 };
     for (const period of ['2026-03', '2026-04', '2026-05']) {
       const planned = await planBatch(repos, {
         scheme,
@@ -104,7 +106,20 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
       const credited = bank.settlements.filter((s) => s.messageId === planned.batchId);
       expect(new Set(credited.map((s) => s.account)).size).toBe(PEOPLE);
       expect(credited).toHaveLength(PEOPLE);
+      const accounts = new Set(credited.map((s) => s.account));
+      totals.sent += PEOPLE;
+      totals.delivered += accounts.size;
+      totals.duplicates += credited.length - accounts.size;
+      totals.lost += PEOPLE - accounts.size;
     }
+    recordFigures('3-faults', [
+      {
+        suite: 'faults',
+        item: `payout workers SIGKILLed (${kills} kills, ${midway} mid-batch)`,
+        counts: { ...totals, kills },
+        mustBeZero: ['duplicates', 'lost'],
+      },
+    ]);
     expect(kills).toBeGreaterThan(0);
     expect(midway).toBeGreaterThan(0);
   });
