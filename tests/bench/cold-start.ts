@@ -432,6 +432,8 @@ interface Result {
   readonly runs: readonly { coldMs?: number; importMs?: number; wallMs: number; problem?: string }[];
   readonly problems: readonly string[];
   readonly topContributors: readonly (Contributor & { share: number })[];
+  /** Bytes of the AWS SDK (@aws-sdk/*, @smithy/*, @aws-crypto/*): what the runtime could provide. */
+  readonly sdkBytes: number;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -463,6 +465,9 @@ function summarise(target: Target, runs: readonly Run[]): Result {
       ...(r.problem ? { problem: r.problem } : {}),
     })),
     problems: [...new Set(runs.flatMap((r) => (r.problem ? [r.problem] : [])))],
+    sdkBytes: contributors(target.bundle)
+      .filter((c) => /^@(aws-sdk|smithy|aws-crypto)\//.test(c.name))
+      .reduce((sum, c) => sum + c.bytes, 0),
     topContributors: contributors(target.bundle)
       .slice(0, TOP_CONTRIBUTORS)
       .map((c) => ({ ...c, share: round(c.bytes / target.bundle.bytes, 3) })),

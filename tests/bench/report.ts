@@ -43,6 +43,7 @@ function exchange(e: Json): string[] {
     '|---|---:|---:|---:|---:|---:|---:|',
     ...[
       ['jiahe: domain event → partner receipt stored', e.endToEnd],
+      [`jiahe: paced at ${e.paced?.offeredPerSecond}/s`, e.paced],
       ['ceiling: SQS send + receive + delete', e.sqsCeiling],
       ['ceiling: loopback HTTP POST', e.httpCeiling],
     ].map(
@@ -87,16 +88,18 @@ function cold(c: Json): string[] {
   const out = [
     '### Cold start (fresh Node 24 process: import + one event)',
     '',
-    '| Bundle | Minified | Cold (ms, median) | × bare DynamoDB | Largest contributors |',
-    '|---|---:|---:|---:|---|',
+    'Median of the runs; "× bare DynamoDB" is process wall time over the bare DynamoDB-client bundle\'s; "SDK" is the part of the bundle that is AWS SDK (@aws-sdk, @smithy, @aws-crypto).',
+    '',
+    '| Bundle | Minified | SDK | Cold (ms) | Wall (ms) | × bare DynamoDB | Largest contributors |',
+    '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of c.results ?? []) {
-    const top = (r.contributors ?? [])
+    const top = (r.topContributors ?? [])
       .slice(0, 3)
       .map((x: Json) => `${x.name} ${kb(x.bytes)}`)
       .join(', ');
     out.push(
-      `| ${r.name} | ${kb(r.bytes)} | ${r.coldMs ?? r.medianColdMs ?? '–'} | ${r.ratioToDynamoDb ?? '–'} | ${top} |`,
+      `| ${r.name}${r.problems?.length ? ' (!)' : ''} | ${kb(r.bytes)} | ${kb(r.sdkBytes ?? 0)} | ${r.coldMs} | ${r.wallMs} | ${r.ratios?.wall?.dynamodb ?? '–'} | ${top} |`,
     );
   }
   return out;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--size N] [--only payout,exchange,api,cold]`
+ * `npm run bench [-- --quick] [--size N] [--messages N] [--only payout,exchange,api,cold]`
  *
  * Runs the benchmarks on local services started for this run (DynamoDB Local, the SQS
  * emulator, the bank simulator, loopback HTTP), each beside a ceiling measured in the same
@@ -32,6 +32,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     size: { type: 'string' },
+    messages: { type: 'string' },
     only: { type: 'string' },
     'write-docs': { type: 'boolean', default: false },
   },
@@ -104,7 +105,8 @@ if (only.has('exchange') || only.has('api')) {
   };
   try {
     if (only.has('exchange')) {
-      results.exchange = await benchExchange(clients, { count: quick ? 200 : 2_000, log, newId: newUlid });
+      const count = Number(values.messages ?? (quick ? 200 : 2_000));
+      results.exchange = await benchExchange(clients, { count, log, newId: newUlid });
     }
     if (only.has('api')) {
       const gateway = cloud.provinces.find((p) => p.province === FROM)?.url as string;
