@@ -69,6 +69,12 @@ function api(a: Json): string[] {
       `| ${r.name} | ${n(r.inProcess.count)} | ${r.inProcess.p50Ms} | ${r.inProcess.p99Ms} | ${r.bare.p50Ms} | ${r.bare.p99Ms} | ${r.overheadP99Ms} |`,
     );
   }
+  if (a.middlewareOnly) {
+    const m = a.middlewareOnly;
+    out.push(
+      `| get person, repository answering from memory (middleware, validation, view only) | ${n(m.route.count)} | ${m.route.p50Ms} | ${m.route.p99Ms} | ${m.bare.p50Ms} | ${m.bare.p99Ms} | ${m.overheadP99Ms} |`,
+    );
+  }
   if (a.gateway) {
     out.push(
       '',
