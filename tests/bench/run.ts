@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -54,6 +54,14 @@ const results: Record<string, unknown> = {
   loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
 };
 
+const resultsFile = join(REPO_ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
+
+/** Writes what has been measured so far: a long run stopped halfway keeps its finished parts. */
+async function save(): Promise<void> {
+  await mkdir(dirname(resultsFile), { recursive: true });
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+}
+
 /** The cold-start benchmark runs as its own process (it spawns its children itself). */
 function runColdStart(runs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -85,10 +93,12 @@ const services = only.has('payout') || only.has('api') ? await startBenchService
 try {
   if (services && only.has('payout')) {
     results.payout = await benchPayout(services, { size, ceilingCount: quick ? 500 : 3_000, log });
+    await save();
   }
   if (services && only.has('api')) {
     const { benchApi } = await import('./api');
     results.api = await benchApi(services, { requests: quick ? 300 : 2_000, log });
+    await save();
   }
 } finally {
   await services?.stop();
@@ -107,6 +117,7 @@ if (only.has('exchange') || only.has('api')) {
     if (only.has('exchange')) {
       const count = Number(values.messages ?? (quick ? 200 : 2_000));
       results.exchange = await benchExchange(clients, { count, log, newId: newUlid });
+      await save();
     }
     if (only.has('api')) {
       const gateway = cloud.provinces.find((p) => p.province === FROM)?.url as string;
@@ -129,9 +140,7 @@ if (only.has('cold')) {
   results.cold = await runColdStart(quick ? 1 : 5);
 }
 
-const dir = join(REPO_ROOT, 'bench', 'results');
-await mkdir(dir, { recursive: true });
-await writeFile(join(dir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+await save();
 const table = renderResults(results);
 process.stdout.write(`${table}\n`);
 if (!quick || values['write-docs']) {
