@@ -109,8 +109,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
           messageId,
         });
         statuses.push({ endToEndId, status: 'ACSC' });
-        if (returnsLater())
-          returns.push({ endToEndId, status: 'RJCT', reasonCode: 'AC06' });
+        if (returnsLater()) returns.push({ endToEndId, status: 'RJCT', reasonCode: 'AC06' });
       }
     }
     const answer = buildPain002({
