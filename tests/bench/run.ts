@@ -38,7 +38,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const size = Number(values.size ?? (quick ? 1_000 : 100_000));
+const size = Number(values.size ?? (quick ? 300 : 100_000));
 if (!Number.isInteger(size) || size < 10)
   throw new Error(`--size must be an integer ≥ 10, got ${values.size}`);
 const only = new Set<Section>(values.only ? (values.only.split(',') as Section[]) : [...SECTIONS]);
@@ -115,7 +115,7 @@ if (only.has('exchange') || only.has('api')) {
   };
   try {
     if (only.has('exchange')) {
-      const count = Number(values.messages ?? (quick ? 200 : 2_000));
+      const count = Number(values.messages ?? (quick ? 100 : 2_000));
       results.exchange = await benchExchange(clients, { count, log, newId: newUlid });
       await save();
     }
