@@ -1,5 +1,5 @@
 /**
- * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS]`; for JSON on stdout,
+ * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS --only fn1,fn2]`; for JSON on stdout,
  * `npm run -s bench:cold -- --json` (-s keeps npm's own banner out of it).
  *
  * Every function in the manifests is bundled as the CDK app bundles it for Lambda (see
@@ -33,13 +33,32 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifests } from '../../functions/manifests';
-import { localSecretEnvName, queueEnvName, SECRET_NAMES, tableEnvName } from '../../shared/manifest';
+import { bankEnv } from '../../local/bank/wiring';
+import { localSigningKeySet } from '../../local/exchange-keys';
+import {
+  type FunctionSpec,
+  localSecretEnvName,
+  queueEnvName,
+  SECRET_NAMES,
+  tableEnvName,
+} from '../../shared/manifest';
 import { bundleForLambda, type Contributor, contributors, type LambdaBundle, REPO_ROOT } from './bundle';
 import { type BenchEvent, benchEventFor, type HandlerOutcome, lambdaContextFields } from './events';
 
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'cold-start.json');
 const TOP_CONTRIBUTORS = 5;
 const EMPTY = 'baseline-empty';
+/** Every queue named in the manifests. */
+const QUEUES = [
+  ...new Set(
+    manifests.flatMap((m) =>
+      m.functions.flatMap((fn) => [...fn.sends.map((q) => q.queue), ...(fn.queue ? [fn.queue.queue] : [])]),
+    ),
+  ),
+];
+const SIGNING_KEY_SET = localSigningKeySet('33');
+const specOf = (name: string): FunctionSpec | undefined =>
+  manifests.flatMap((m) => m.functions).find((fn) => fn.name === name);
 const DYNAMODB = 'baseline-dynamodb';
 
 /** A closed port on loopback: connections are refused at once, nothing listens. */
@@ -49,6 +68,8 @@ interface Options {
   readonly runs: number;
   readonly json: boolean;
   readonly timeoutMs: number;
+  /** Function names to measure (the baselines always run); all when absent. */
+  readonly only?: readonly string[];
 }
 
 /** Reads `--runs N`, `--json` and `--timeout MS` (per child process). */
@@ -59,6 +80,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: 'string', default: '5' },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '15000' },
+      only: { type: 'string' },
     },
   });
   const runs = Number(values.runs);
@@ -67,7 +89,7 @@ function parseOptions(argv: string[]): Options {
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new Error(`--timeout must be positive, got ${values.timeout}`);
-  return { runs, json: values.json, timeoutMs };
+  return { runs, json: values.json, timeoutMs, ...(values.only ? { only: values.only.split(',') } : {}) };
 }
 
 /**
@@ -219,10 +241,13 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    [queueEnvName('payout-inbound')]: 'http://127.0.0.1:9/000000000000/payout-inbound',
-    [queueEnvName('exchange-outbound')]: 'http://127.0.0.1:9/000000000000/exchange-outbound',
+    ...(specOf(target.name) ? bankEnv(specOf(target.name) as FunctionSpec, CLOSED_ENDPOINT) : {}),
   };
+  // Every queue any function sends to or reads from, as the CDK app grants them.
+  for (const queue of QUEUES) env[queueEnvName(queue)] = `${CLOSED_ENDPOINT}/000000000000/${queue}`;
   for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
+  // The exchange loads its signing keys as a key set, not as random bytes.
+  env[localSecretEnvName('exchange-signing-keys')] = SIGNING_KEY_SET;
   for (const table of ['registry', 'payout', 'exchange', 'idempotency'] as const) {
     env[tableEnvName(table)] = `jiahe-p33-${table}`;
   }
@@ -332,6 +357,7 @@ async function writeSources(workdir: string): Promise<{ runner: string; empty: s
 async function buildTargets(
   workdir: string,
   sources: { empty: string; dynamodb: string },
+  only?: readonly string[],
 ): Promise<Target[]> {
   const outdir = join(workdir, 'out');
   const nodePaths = [join(REPO_ROOT, 'node_modules')];
@@ -352,6 +378,7 @@ async function buildTargets(
   }));
   const functions = manifests
     .flatMap((m) => m.functions)
+    .filter((fn) => !only || only.includes(fn.name))
     .map(async (fn) => ({
       name: fn.name,
       kind: 'function' as const,
@@ -405,6 +432,8 @@ interface Result {
   readonly runs: readonly { coldMs?: number; importMs?: number; wallMs: number; problem?: string }[];
   readonly problems: readonly string[];
   readonly topContributors: readonly (Contributor & { share: number })[];
+  /** Bytes of the AWS SDK (@aws-sdk/*, @smithy/*, @aws-crypto/*): what the runtime could provide. */
+  readonly sdkBytes: number;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -436,6 +465,9 @@ function summarise(target: Target, runs: readonly Run[]): Result {
       ...(r.problem ? { problem: r.problem } : {}),
     })),
     problems: [...new Set(runs.flatMap((r) => (r.problem ? [r.problem] : [])))],
+    sdkBytes: contributors(target.bundle)
+      .filter((c) => /^@(aws-sdk|smithy|aws-crypto)\//.test(c.name))
+      .reduce((sum, c) => sum + c.bytes, 0),
     topContributors: contributors(target.bundle)
       .slice(0, TOP_CONTRIBUTORS)
       .map((c) => ({ ...c, share: round(c.bytes / target.bundle.bytes, 3) })),
@@ -550,7 +582,7 @@ async function main(): Promise<void> {
   try {
     const sources = await writeSources(workdir);
     process.stderr.write('bundling…\n');
-    const targets = await buildTargets(workdir, sources);
+    const targets = await buildTargets(workdir, sources, options.only);
     const inputs = await writeInputs(targets, workdir, options.timeoutMs);
     const runs = await measure(targets, inputs, sources.runner, workdir, options);
     const results = targets.map((t) => summarise(t, runs.get(t.name) ?? []));

@@ -29,7 +29,7 @@ export interface BenchEvent {
 /** Claims of a staff member holding every role a route may ask for, scoped to Zhejiang (33). */
 export const BENCH_CLAIMS = {
   sub: 'bench',
-  'cognito:groups': '[registrar auditor payout-officer]',
+  'cognito:groups': '[registrar auditor payout-officer exchange-operator]',
   'custom:region': '330000',
 } as const;
 
@@ -168,16 +168,42 @@ function failuresOf(outcome: HandlerOutcome): number | undefined {
 
 /** A short account of an outcome for error messages. */
 function describe(outcome: HandlerOutcome): string {
-  return outcome.ok ? JSON.stringify(outcome.result).slice(0, 200) : `threw ${outcome.errorName}`;
+  return outcome.ok
+    ? JSON.stringify(outcome.result).slice(0, 200)
+    : `threw ${outcome.errorName}: ${outcome.error.slice(0, 200)}`;
 }
 
-/** The benchmark event for an API function: its first route, refused by validation. */
+/**
+ * How a route refuses input it cannot use before touching a table: a malformed envelope
+ * (400), an id that names nothing it knows without looking (404: a scheme code is
+ * configuration), or a schema failure (422).
+ */
+const REFUSALS = new Set([400, 404, 422]);
+
+/** The benchmark event for an API function: a route with input, refused by validation. */
 function apiBenchEvent(route: RouteSpec): BenchEvent {
   return {
     trigger: 'api',
-    description: `${route.method} ${route.path} with invalid input, expecting 422`,
+    description: `${route.method} ${route.path} with invalid input, expecting it refused (400, 404 or 422)`,
     event: apiEvent(route),
-    check: (outcome) => (statusOf(outcome) === 422 ? undefined : `expected 422, got ${describe(outcome)}`),
+    check: (outcome) =>
+      REFUSALS.has(statusOf(outcome) ?? 0) ? undefined : `expected 400, 404 or 422, got ${describe(outcome)}`,
+  };
+}
+
+/** The benchmark event for a route with no path or body (a list): 2xx, or its query refused. */
+function plainApiBenchEvent(route: RouteSpec): BenchEvent {
+  return {
+    trigger: 'api',
+    description: `${route.method} ${route.path} without query, expecting 2xx or a refusal`,
+    event: apiEvent(route),
+    check: (outcome) => {
+      const status = statusOf(outcome);
+      // A list whose query is required refuses the empty query instead.
+      return status !== undefined && ((status >= 200 && status < 300) || REFUSALS.has(status))
+        ? undefined
+        : `expected 2xx or a refusal, got ${describe(outcome)}`;
+    },
   };
 }
 
@@ -211,8 +237,14 @@ function streamBenchEvent(table: string): BenchEvent {
  * accepted and the benchmark reports the network calls it attempted.
  */
 export function benchEventFor(fn: FunctionSpec): BenchEvent {
-  const route = fn.routes?.[0];
-  if (route) return apiBenchEvent(route);
+  // A route with something to validate (a path parameter or a body); else the first route,
+  // which then answers without refusing anything.
+  const route = fn.routes?.find((r) => r.path.includes('{') || BODY_METHODS.has(r.method)) ?? fn.routes?.[0];
+  if (route) {
+    return route.path.includes('{') || BODY_METHODS.has(route.method)
+      ? apiBenchEvent(route)
+      : plainApiBenchEvent(route);
+  }
   if (fn.queue) return sqsBenchEvent(fn.queue.queue);
   if (fn.stream) return streamBenchEvent(fn.stream.table);
   const schedule = fn.schedules?.[0];

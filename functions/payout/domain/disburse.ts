@@ -38,6 +38,9 @@ async function eachLine(
   } while (cursor);
 }
 
+/** How many enrolments are read at once while building the payment file. */
+const READ_AHEAD = 25;
+
 /** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
 const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 
@@ -55,10 +58,18 @@ export async function paymentFileOf(
   });
   lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
   const transfers = [];
-  for (const line of lines) {
-    const enrollment = await ports.enrollments.find(line.enrollmentId);
-    if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
-    const account = ports.accountOf(enrollment);
+  // The enrolments are read a group at a time (reads only); the file keeps line order.
+  const enrollments: Enrollment[] = [];
+  for (let i = 0; i < lines.length; i += READ_AHEAD) {
+    const group = lines.slice(i, i + READ_AHEAD);
+    const found = await Promise.all(group.map((line) => ports.enrollments.find(line.enrollmentId)));
+    found.forEach((enrollment, j) => {
+      if (!enrollment) throw new Error(`enrolment of line ${(group[j] as PaymentLine).lineId} is missing`);
+      enrollments.push(enrollment);
+    });
+  }
+  for (const [k, line] of lines.entries()) {
+    const account = ports.accountOf(enrollments[k] as Enrollment);
     transfers.push({
       endToEndId: line.endToEndId,
       amountFen: line.amountFen,

@@ -1,0 +1,209 @@
+/**
+ * Payout disbursement benchmark: a generated province of N beneficiaries of the rural
+ * reward scheme (made-up people, each a rural parent of two daughters with an active
+ * enrolment and an encrypted bank account) is planned, approved, disbursed through the
+ * local bank simulator and reconciled, with the domain code and DynamoDB adapters the
+ * functions run, against DynamoDB Local. Each stage is timed; the ceiling is raw
+ * conditional PutItem against the same DynamoDB Local at the pipeline's concurrency (one
+ * line at a time: every line moves the batch's ledger in the same transaction).
+ */
+import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
+import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
+import { dynamoProjectionRepository } from '../../functions/payout/adapters/projection-repository';
+import { getScheme } from '../../functions/payout/config/schemes';
+import type { BankRail } from '../../functions/payout/domain/bank-rail';
+import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
+import { disburseBatch } from '../../functions/payout/domain/disburse';
+import { planBatch } from '../../functions/payout/domain/plan-batch';
+import { startBankSimulator } from '../../local/bank/simulator';
+import { newUlid } from '../../shared/domain/ids';
+import {
+  accountFor,
+  accountOf,
+  activeEnrollment,
+  ruralParent,
+  twoDaughterHousehold,
+} from '../support/payout-fixtures';
+import { conditionalPutCeiling, type Throughput } from './lib/ceilings';
+import type { BenchServices } from './lib/local-services';
+import { perSecond, pool, ratio, timed } from './lib/stats';
+
+const DEBTOR = {
+  name: '浙江省奖励扶助资金专户',
+  accountNumber: '1202000009000033001',
+  bankCode: '999331000001',
+};
+const SEED_CONCURRENCY = 8;
+
+export interface StageFigure {
+  readonly stage: 'planned' | 'approved' | 'disbursed' | 'reconciled';
+  readonly ms: number;
+  readonly paymentsPerSecond: number;
+  /** Payments/s of this stage over the conditional-write ceiling. */
+  readonly ratioToCeiling: number;
+}
+
+export interface PayoutRun {
+  readonly size: number;
+  readonly seedMs: number;
+  readonly stages: StageFigure[];
+  /** Of the disbursed stage, time the bank simulator took to answer the file. */
+  readonly bankMs: number;
+  readonly totalMs: number;
+  readonly paymentsPerSecond: number;
+  readonly ratioToCeiling: number;
+  readonly paid: number;
+  readonly ledgerBalances: boolean;
+}
+
+export interface PayoutResult {
+  readonly ceiling: Throughput;
+  readonly ceilingConcurrent: Throughput;
+  readonly runs: PayoutRun[];
+  /** Time of the larger run over time of the smaller, and the size ratio. */
+  readonly growth: { readonly sizeRatio: number; readonly timeRatio: number };
+}
+
+/** Seeds `size` beneficiaries in their own county (so runs never see each other's people). */
+async function seed(
+  repos: ReturnType<typeof reposOf>,
+  size: number,
+  region: string,
+  scheme: string,
+): Promise<void> {
+  await pool(size, SEED_CONCURRENCY, async (i) => {
+    const personId = newUlid();
+    await repos.projection.saveIfNewer(
+      ruralParent(personId, { hukouRegion: region, residenceRegion: region }),
+    );
+    await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
+    await repos.enrollments.create(
+      activeEnrollment({ personId, scheme, fromPeriod: '2026-01', account: accountFor(i), region }),
+    );
+  });
+}
+
+function reposOf(services: BenchServices, table: string) {
+  return {
+    projection: dynamoProjectionRepository(services.documents, table),
+    enrollments: dynamoEnrollmentRepository(services.documents, table),
+    batches: dynamoBatchRepository(services.documents, table),
+  };
+}
+
+async function runOnce(
+  services: BenchServices,
+  table: string,
+  size: number,
+  region: string,
+  ceiling: number,
+  bankUrl: string,
+  log: (line: string) => void,
+): Promise<PayoutRun> {
+  const repos = reposOf(services, table);
+  const scheme = getScheme('rural-reward');
+  log(`payout ${size}: seeding ${size} beneficiaries in ${region}`);
+  const seeded = await timed(() => seed(repos, size, region, scheme.code));
+
+  let bankMs = 0;
+  let bankAnsweredAt = 0;
+  const rail: BankRail = {
+    async submit(_id, xml) {
+      const started = performance.now();
+      const response = await fetch(`${bankUrl}/pain001`, { method: 'POST', body: xml });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`bank: ${response.status} ${text.slice(0, 200)}`);
+      bankAnsweredAt = performance.now();
+      bankMs = bankAnsweredAt - started;
+      return text;
+    },
+    async laterReports() {
+      return [];
+    },
+  };
+
+  log(`payout ${size}: planning`);
+  const at = new Date();
+  const planned = await timed(() =>
+    planBatch(repos, { scheme, period: '2026-11', region, by: 'officer-1', at, newId: newUlid }),
+  );
+  const approved = await timed(async () => {
+    const submitted = applyBatchCommand(planned.value, 'submit', { by: 'officer-1', at: new Date() });
+    await repos.batches.saveState(submitted, 'planned');
+    const ok = applyBatchCommand(submitted, 'approve', { by: 'approver-2', at: new Date() });
+    await repos.batches.saveState(ok, 'submitted');
+    return ok;
+  });
+  log(`payout ${size}: disbursing`);
+  const started = performance.now();
+  const done = (await disburseBatch(
+    {
+      batches: repos.batches,
+      enrollments: repos.enrollments,
+      accountOf,
+      rail,
+      debtor: DEBTOR,
+      now: () => new Date(),
+    },
+    approved.value.batchId,
+  )) as Batch;
+  const ended = performance.now();
+  const disbursedMs = bankAnsweredAt - started;
+  const reconciledMs = ended - bankAnsweredAt;
+  const stage = (s: StageFigure['stage'], ms: number): StageFigure => {
+    const rate = perSecond(size, ms);
+    return { stage: s, ms: Math.round(ms), paymentsPerSecond: rate, ratioToCeiling: ratio(rate, ceiling) };
+  };
+  const totalMs = planned.ms + approved.ms + (ended - started);
+  const rate = perSecond(size, totalMs);
+  return {
+    size,
+    seedMs: Math.round(seeded.ms),
+    stages: [
+      stage('planned', planned.ms),
+      stage('approved', approved.ms),
+      stage('disbursed', disbursedMs),
+      stage('reconciled', reconciledMs),
+    ],
+    bankMs: Math.round(bankMs),
+    totalMs: Math.round(totalMs),
+    paymentsPerSecond: rate,
+    ratioToCeiling: ratio(rate, ceiling),
+    paid: done.ledger.paid.count,
+    ledgerBalances: ledgerBalances(done.ledger) && done.state === 'reconciled',
+  };
+}
+
+/**
+ * Runs the pipeline for `size / 10` and `size` beneficiaries, with the ceilings measured
+ * just before on the same table.
+ */
+export async function benchPayout(
+  services: BenchServices,
+  options: { size: number; ceilingCount: number; log: (line: string) => void },
+): Promise<PayoutResult> {
+  const resources = await services.provision('21');
+  const table = resources.tables.payout;
+  // Schema validation is the bank's cost, not jiahe's: the simulator skips it here.
+  const bank = await startBankSimulator({ validate: false });
+  try {
+    options.log('payout: conditional PutItem ceiling');
+    const ceiling = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 1);
+    const ceilingConcurrent = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 8);
+    const small = Math.max(10, Math.round(options.size / 10));
+    // Counties of Hangzhou: a region each, so each run's batch holds only its own people.
+    const runs = [
+      await runOnce(services, table, small, '330102', ceiling.perSecond, bank.url, options.log),
+      await runOnce(services, table, options.size, '330105', ceiling.perSecond, bank.url, options.log),
+    ];
+    const [a, b] = runs as [PayoutRun, PayoutRun];
+    return {
+      ceiling,
+      ceilingConcurrent,
+      runs,
+      growth: { sizeRatio: ratio(b.size, a.size), timeRatio: ratio(b.totalMs, a.totalMs) },
+    };
+  } finally {
+    await bank.stop();
+  }
+}

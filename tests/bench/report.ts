@@ -1,0 +1,125 @@
+/** Renders benchmark results as the markdown tables of docs/performance.md. */
+
+// biome-ignore lint/suspicious/noExplicitAny: the report reads results.json field by field
+type Json = Record<string, any>;
+
+const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '–'));
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+function payout(p: Json): string[] {
+  const out = [
+    '### Payout disbursement',
+    '',
+    `Ceiling: conditional PutItem ${n(p.ceiling.perSecond)}/s at concurrency 1 (p50 ${p.ceiling.latency.p50Ms} ms), ${n(p.ceilingConcurrent.perSecond)}/s at concurrency 8.`,
+    '',
+    '| Size | Stage | Time (ms) | Payments/s | × ceiling (c=1) |',
+    '|---:|---|---:|---:|---:|',
+  ];
+  for (const run of p.runs) {
+    for (const s of run.stages) {
+      out.push(
+        `| ${n(run.size)} | ${s.stage} | ${n(s.ms)} | ${n(s.paymentsPerSecond)} | ${s.ratioToCeiling} |`,
+      );
+    }
+    out.push(
+      `| ${n(run.size)} | **pipeline** | **${n(run.totalMs)}** | **${n(run.paymentsPerSecond)}** | **${run.ratioToCeiling}** |`,
+    );
+  }
+  out.push('');
+  for (const run of p.runs) {
+    out.push(
+      `- ${n(run.size)}: seeding took ${n(run.seedMs)} ms (not counted); the bank simulator answered the file in ${n(run.bankMs)} ms (inside "disbursed"); paid ${n(run.paid)}, ledger balanced and reconciled: ${run.ledgerBalances}.`,
+    );
+  }
+  out.push(`- Growth: ${p.growth.sizeRatio}× the size took ${p.growth.timeRatio}× the time.`);
+  return out;
+}
+
+function exchange(e: Json): string[] {
+  return [
+    '### Exchange notifications',
+    '',
+    '| Path | Messages | Concurrency | Per second | p50 (ms) | p95 (ms) | p99 (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...[
+      ['jiahe: domain event → partner receipt stored', e.endToEnd],
+      [`jiahe: paced at ${e.paced?.offeredPerSecond}/s`, e.paced],
+      ['ceiling: SQS send + receive + delete', e.sqsCeiling],
+      ['ceiling: loopback HTTP POST', e.httpCeiling],
+    ].map(
+      ([name, t]) =>
+        `| ${name} | ${n(t.count)} | ${n(t.concurrency)} | ${n(t.perSecond)} | ${t.latency.p50Ms} | ${t.latency.p95Ms} | ${t.latency.p99Ms} |`,
+    ),
+    '',
+    `Ratios: ${e.ratios.toSqs} × the SQS ceiling, ${e.ratios.toHttp} × the HTTP ceiling.${e.note ? ` ${e.note}` : ''}`,
+  ];
+}
+
+function api(a: Json): string[] {
+  const out = [
+    '### API latency',
+    '',
+    'In-process, warm, one request at a time; each route interleaved with the bare handler (same GetItem as get person, no middleware).',
+    '',
+    '| Route | Requests | p50 (ms) | p99 (ms) | bare p50 (ms) | bare p99 (ms) | p99 − bare p99 (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of a.routes) {
+    out.push(
+      `| ${r.name} | ${n(r.inProcess.count)} | ${r.inProcess.p50Ms} | ${r.inProcess.p99Ms} | ${r.bare.p50Ms} | ${r.bare.p99Ms} | ${r.overheadP99Ms} |`,
+    );
+  }
+  if (a.middlewareOnly) {
+    const m = a.middlewareOnly;
+    out.push(
+      `| get person, repository answering from memory (middleware, validation, view only) | ${n(m.route.count)} | ${m.route.p50Ms} | ${m.route.p99Ms} | ${m.bare.p50Ms} | ${m.bare.p99Ms} | ${m.overheadP99Ms} |`,
+    );
+  }
+  if (a.gateway) {
+    out.push(
+      '',
+      '| Through the local gateway under load | Concurrency | Seconds | Requests/s | p50 (ms) | p99 (ms) | Errors |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const g of a.gateway) {
+      out.push(
+        `| ${g.name} | ${g.concurrency} | ${g.seconds} | ${n(g.perSecond)} | ${g.latency.p50Ms} | ${g.latency.p99Ms} | ${g.errors} |`,
+      );
+    }
+  }
+  return out;
+}
+
+function cold(c: Json): string[] {
+  const out = [
+    '### Cold start (fresh Node 24 process: import + one event)',
+    '',
+    'Median of the runs; "× bare DynamoDB" is process wall time over the bare DynamoDB-client bundle\'s; "SDK" is the part of the bundle that is AWS SDK (@aws-sdk, @smithy, @aws-crypto).',
+    '',
+    '| Bundle | Minified | SDK | Cold (ms) | Wall (ms) | × bare DynamoDB | Largest contributors |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of c.results ?? []) {
+    const top = (r.topContributors ?? [])
+      .slice(0, 3)
+      .map((x: Json) => `${x.name} ${kb(x.bytes)}`)
+      .join(', ');
+    out.push(
+      `| ${r.name}${r.problems?.length ? ' (!)' : ''} | ${kb(r.bytes)} | ${kb(r.sdkBytes ?? 0)} | ${r.coldMs} | ${r.wallMs} | ${r.ratios?.wall?.dynamodb ?? '–'} | ${top} |`,
+    );
+  }
+  return out;
+}
+
+/** The results section: one table per benchmark that ran. */
+export function renderResults(results: Json): string {
+  const out = [
+    `_Run ${results.generatedAt} (${results.mode}), Node ${results.node}, ${results.cpus} CPUs, load average at start ${results.loadAverageAtStart?.join(' / ')}._`,
+    '',
+  ];
+  if (results.payout) out.push(...payout(results.payout), '');
+  if (results.exchange) out.push(...exchange(results.exchange), '');
+  if (results.api) out.push(...api(results.api), '');
+  if (results.cold) out.push(...cold(results.cold), '');
+  return out.join('\n');
+}
