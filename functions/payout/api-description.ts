@@ -59,7 +59,10 @@ const PaymentLineView = z.looseObject({
   endToEndId: z.string(),
 });
 const CursorPage = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().optional().describe('The cursor of the next page.') });
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().optional().describe('The cursor of the next page.'),
+  });
 const SchemeSummary = z.looseObject({
   code: z.string(),
   name: z.string(),

@@ -46,7 +46,10 @@ const RegistrationView = z.looseObject({
   history: z.array(z.looseObject({})).optional(),
 });
 const Page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().optional().describe('The cursor of the next page.') });
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().optional().describe('The cursor of the next page.'),
+  });
 const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 const HouseholdView = z.looseObject({
   householdId: z.string(),

@@ -74,7 +74,6 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
  */
 export function startSqsPoller(options: SqsPollerOptions): Poller {
   let running = true;
-  const abort = new AbortController();
 
   const loop = async () => {
     while (running) {
@@ -88,7 +87,6 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: abort.signal },
         );
         messages = received.Messages ?? [];
       } catch (error) {
@@ -127,9 +125,11 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
 
   const loops = Array.from({ length: Math.max(1, options.concurrency) }, () => loop());
   return {
+    // A receive is never cut short: the queue would already count the messages it took as
+    // in flight, and they would stay invisible for the whole visibility timeout after a
+    // restart. Each loop finishes its short poll (1 s) and the batch it got, then ends.
     async stop() {
       running = false;
-      abort.abort();
       await Promise.allSettled(loops);
     },
   };

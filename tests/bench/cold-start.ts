@@ -33,13 +33,13 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifests } from '../../functions/manifests';
-import { bankEnv } from '../../local/bank/wiring';
 import { localSigningKeySet } from '../../local/exchange-keys';
 import {
-  type FunctionSpec,
   localSecretEnvName,
   queueEnvName,
   SECRET_NAMES,
+  SETTING_NAMES,
+  settingEnvName,
   tableEnvName,
 } from '../../shared/manifest';
 import { bundleForLambda, type Contributor, contributors, type LambdaBundle, REPO_ROOT } from './bundle';
@@ -57,8 +57,6 @@ const QUEUES = [
   ),
 ];
 const SIGNING_KEY_SET = localSigningKeySet('33');
-const specOf = (name: string): FunctionSpec | undefined =>
-  manifests.flatMap((m) => m.functions).find((fn) => fn.name === name);
 const DYNAMODB = 'baseline-dynamodb';
 
 /** A closed port on loopback: connections are refused at once, nothing listens. */
@@ -241,11 +239,11 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    ...(specOf(target.name) ? bankEnv(specOf(target.name) as FunctionSpec, CLOSED_ENDPOINT) : {}),
   };
   // Every queue any function sends to or reads from, as the CDK app grants them.
   for (const queue of QUEUES) env[queueEnvName(queue)] = `${CLOSED_ENDPOINT}/000000000000/${queue}`;
   for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
+  for (const setting of SETTING_NAMES) env[settingEnvName(setting)] = CLOSED_ENDPOINT;
   // The exchange loads its signing keys as a key set, not as random bytes.
   env[localSecretEnvName('exchange-signing-keys')] = SIGNING_KEY_SET;
   for (const table of ['registry', 'payout', 'exchange', 'idempotency'] as const) {
