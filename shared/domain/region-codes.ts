@@ -106,7 +106,12 @@ export function findRegion(code: string): Region | undefined {
  */
 export function getRegion(code: string): Region {
   const region = findRegion(code);
-  if (!region) throw new NotFoundError(`No region with code ${JSON.stringify(code)}.`);
+  if (!region) {
+    throw new NotFoundError({
+      en: `No region with code ${JSON.stringify(code)}.`,
+      zh: `没有代码为 ${JSON.stringify(code)} 的行政区划。`,
+    });
+  }
   return region;
 }
 

@@ -55,7 +55,11 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const getPartner = async (code: string): Promise<Partner> => {
     const partner = await deps.partners.find(code);
-    if (!partner) throw new NotFoundError(`Province ${code} is not a partner.`);
+    if (!partner)
+      throw new NotFoundError({
+        en: `Province ${code} is not a partner.`,
+        zh: `省份 ${code} 不是交换伙伴。`,
+      });
     return partner;
   };
   /** Starts a new round for each message and queues its first attempt. */

@@ -10,6 +10,7 @@ export const findScheme = (code: string): Scheme | undefined => SCHEMES.find((s)
 /** A scheme by code; NotFoundError when none is configured. */
 export function getScheme(code: string): Scheme {
   const scheme = findScheme(code);
-  if (!scheme) throw new NotFoundError(`No scheme ${code} is configured.`);
+  if (!scheme)
+    throw new NotFoundError({ en: `No scheme ${code} is configured.`, zh: `未配置项目 ${code}。` });
   return scheme;
 }

@@ -106,9 +106,10 @@ export function otherProvince(own: string, hukouRegion: string, residenceRegion:
 
 function requireReason(action: StaffAction, reason: string | undefined): void {
   if (['reject', 'suspend', 'end'].includes(action) && !reason?.trim()) {
-    throw new ValidationError(`A reason is required to ${action} an enrolment.`, [
-      { field: 'body.reason', message: 'is required' },
-    ]);
+    throw new ValidationError(
+      { en: `A reason is required to ${action} an enrolment.`, zh: `此操作（${action}）需要填写原因。` },
+      [{ field: 'body.reason', message: 'is required' }],
+    );
   }
 }
 

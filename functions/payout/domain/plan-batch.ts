@@ -57,12 +57,26 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   const { scheme } = request;
   const period = periodFor(scheme, request.period);
   if (!period) {
-    throw new ValidationError(`Period ${request.period} is not a period of ${scheme.code}.`, [
-      { field: 'body.period', message: scheme.frequency === 'monthly' ? 'must be YYYY-MM' : 'must be YYYY' },
-    ]);
+    throw new ValidationError(
+      {
+        en: `Period ${request.period} is not a period of ${scheme.code}.`,
+        zh: `${request.period} 不是项目 ${scheme.code} 的发放期。`,
+      },
+      [
+        {
+          field: 'body.period',
+          message: scheme.frequency === 'monthly' ? 'must be YYYY-MM' : 'must be YYYY',
+        },
+      ],
+    );
   }
   const ruleSet = ruleSetFor(scheme, period.start);
-  if (!ruleSet) throw new ConflictError(`No rule set of ${scheme.code} is in force on ${period.start}.`);
+  if (!ruleSet) {
+    throw new ConflictError({
+      en: `No rule set of ${scheme.code} is in force on ${period.start}.`,
+      zh: `项目 ${scheme.code} 在 ${period.start} 没有生效的规则版本。`,
+    });
+  }
   const prefix = scopePrefixOf(request.region);
   const at = request.at.toISOString();
   const batchId = await ports.batches.claimKey({

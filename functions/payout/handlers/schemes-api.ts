@@ -35,7 +35,8 @@ export function buildSchemesApi(deps: { schemes?: readonly Scheme[]; observabili
       'GET /v1/schemes/{code}': async ({ pathParameters }) => {
         const { code } = parseWith(SchemeCodeParams, pathParameters, 'path');
         const scheme = schemes.find((s) => s.code === code);
-        if (!scheme) throw new NotFoundError(`No scheme ${code} is configured.`);
+        if (!scheme)
+          throw new NotFoundError({ en: `No scheme ${code} is configured.`, zh: `未配置项目 ${code}。` });
         return json(200, { ...scheme, problems: validateScheme(scheme) });
       },
     },

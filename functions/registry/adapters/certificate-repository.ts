@@ -138,7 +138,10 @@ export function dynamoCertificateRepository(
         if (!(error instanceof TransactionCanceledException)) throw error;
         const failed = (i: number) => error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
         if (failed(2)) {
-          throw new ConflictError(`The household already holds a valid ${certificate.kind} certificate.`);
+          throw new ConflictError({
+            en: `The household already holds a valid ${certificate.kind} certificate.`,
+            zh: `该家庭已持有有效的 ${certificate.kind} 证书。`,
+          });
         }
         if (failed(3)) {
           throw new ConflictError('The household changed meanwhile; read it again and retry.');
