@@ -119,6 +119,23 @@ async function allItems(api: Api, token: string, path: string): Promise<Reply['b
 }
 
 /** Registers a submitted birth registration: validate, then register (each with its version). */
+/** The family's birth as both provinces' registrars record it: born where the family lives. */
+function birthDetails(state: StoryState) {
+  const { child, mother } = state.family;
+  return {
+    child: {
+      name: child.name,
+      sex: 'female',
+      birthDate: child.birthDate,
+      birthRegion: state.residence,
+      residentId: child.residentId,
+    },
+    mother: { ...mother, hukouRegion: state.hukou },
+    residenceRegion: state.residence,
+    birthOrder: 1,
+  };
+}
+
 async function validateAndRegister(api: Api, token: string, id: string): Promise<Reply> {
   ok(
     'validate',
@@ -233,24 +250,13 @@ export const steps: readonly Step[] = [
     id: 'birth',
     title: 'The birth is registered in Zhejiang',
     async run({ zhejiang, say, state }) {
-      const { mother, child } = state.family;
+      const { child } = state.family;
       const submitted = ok(
         'POST /v1/me/birth-registrations',
         await zhejiang('POST', '/v1/me/birth-registrations', {
           token: state.tokens.citizen33,
           headers: { 'idempotency-key': `demo-birth-${child.residentId.slice(-8)}` },
-          body: {
-            child: {
-              name: child.name,
-              sex: 'female',
-              birthDate: child.birthDate,
-              birthRegion: state.residence,
-              residentId: child.residentId,
-            },
-            mother: { ...mother, hukouRegion: state.hukou },
-            residenceRegion: state.residence,
-            birthOrder: 1,
-          },
+          body: birthDetails(state),
         }),
         201,
       );
@@ -458,25 +464,14 @@ export const steps: readonly Step[] = [
     id: 'duplicate-sichuan',
     title: 'The same benefit is asked for again in Sichuan',
     async run({ sichuan, say, state, waitMs = 60_000 }) {
-      const { mother, child, bankAccount } = state.family;
+      const { bankAccount } = state.family;
       const token = state.tokens.registrar51 ?? '';
       say('at the hukou place the family’s papers are recorded too: the birth and the certificate');
       const submitted = ok(
         'POST /v1/birth-registrations (51)',
         await sichuan('POST', '/v1/birth-registrations', {
           token,
-          body: {
-            child: {
-              name: child.name,
-              sex: 'female',
-              birthDate: child.birthDate,
-              birthRegion: state.residence,
-              residentId: child.residentId,
-            },
-            mother: { ...mother, hukouRegion: state.hukou },
-            residenceRegion: state.residence,
-            birthOrder: 1,
-          },
+          body: birthDetails(state),
         }),
         201,
       );
