@@ -87,7 +87,12 @@ describe('inbound checks', () => {
   ])('refuses %s', (_name, run, status, slug) => {
     const result = run();
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.rejection).toMatchObject({ status, slug });
+    if (!result.ok) {
+      expect(result.rejection).toMatchObject({ status, slug });
+      // Partners get the detail in the language they ask for (Chinese by default).
+      expect(result.rejection.detail.en).toMatch(/^[\x20-\x7e’]+$/);
+      expect(result.rejection.detail.zh).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it('refuses a type the partner may not send, a message for another province, and a mismatched id', () => {

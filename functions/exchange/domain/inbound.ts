@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../../shared/domain/errors';
 import { type EventType, eventCatalog } from '../../../shared/events/catalog';
 import { sha256Hex } from './digest';
 import { ExchangeMessage } from './envelope';
@@ -12,10 +13,11 @@ export interface InboundRejection {
   readonly status: number;
   readonly slug: string;
   readonly title: string;
-  readonly detail: string;
+  /** In both languages: the answer is given in the one the partner asks for. */
+  readonly detail: Bilingual;
 }
 
-const reject = (status: number, slug: string, title: string, detail: string): InboundRejection => ({
+const reject = (status: number, slug: string, title: string, detail: Bilingual): InboundRejection => ({
   status,
   slug,
   title,
@@ -28,17 +30,18 @@ export function claimedPartner(body: string): { code: string } | InboundRejectio
   try {
     json = JSON.parse(body);
   } catch {
-    return reject(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.');
+    return reject(400, 'malformed-json', 'Malformed JSON', {
+      en: 'The request body is not valid JSON.',
+      zh: '请求体不是有效的 JSON。',
+    });
   }
   const source = (json as { source?: unknown } | null)?.source;
   const code = typeof source === 'string' ? partnerCodeOf(source) : undefined;
   if (!code) {
-    return reject(
-      400,
-      'invalid-envelope',
-      'Invalid Envelope',
-      'The body has no source of the form urn:cn:gov:<NN>0000:jiahe.',
-    );
+    return reject(400, 'invalid-envelope', 'Invalid Envelope', {
+      en: 'The body has no source of the form urn:cn:gov:<NN>0000:jiahe.',
+      zh: '报文没有 urn:cn:gov:<NN>0000:jiahe 形式的 source。',
+    });
   }
   return { code };
 }
@@ -64,16 +67,31 @@ export function checkInbound(input: {
   const fail = (rejection: InboundRejection): InboundCheck => ({ ok: false, rejection });
   if (!partner) {
     return fail(
-      reject(403, 'unknown-partner', 'Unknown Partner', 'The source is not a partner of this province.'),
+      reject(403, 'unknown-partner', 'Unknown Partner', {
+        en: 'The source is not a partner of this province.',
+        zh: '发送方不是本省的交换伙伴。',
+      }),
     );
   }
   const signature = verify(headers, body, partnerKeys(partner), now);
   if (!signature.ok) {
-    const detail: Record<typeof signature.reason, string> = {
-      'missing-headers': 'webhook-id, webhook-timestamp and webhook-signature are required.',
-      'timestamp-out-of-window': 'webhook-timestamp is more than 5 minutes from our clock.',
-      'no-valid-key': 'None of the partner’s registered keys is valid now.',
-      'bad-signature': 'No v1a signature verifies with the partner’s keys.',
+    const detail: Record<typeof signature.reason, Bilingual> = {
+      'missing-headers': {
+        en: 'webhook-id, webhook-timestamp and webhook-signature are required.',
+        zh: '必须提供 webhook-id、webhook-timestamp 和 webhook-signature。',
+      },
+      'timestamp-out-of-window': {
+        en: 'webhook-timestamp is more than 5 minutes from our clock.',
+        zh: 'webhook-timestamp 与本方时钟相差超过 5 分钟。',
+      },
+      'no-valid-key': {
+        en: 'None of the partner’s registered keys is valid now.',
+        zh: '该伙伴登记的密钥当前均不在有效期内。',
+      },
+      'bad-signature': {
+        en: 'No v1a signature verifies with the partner’s keys.',
+        zh: '没有一个 v1a 签名能用该伙伴的密钥验证通过。',
+      },
     };
     const slug =
       signature.reason === 'timestamp-out-of-window' ? 'timestamp-out-of-window' : 'invalid-signature';
@@ -81,26 +99,49 @@ export function checkInbound(input: {
   }
   const json = JSON.parse(body) as Record<string, unknown>;
   if (json.id !== headers['webhook-id']?.trim()) {
-    return fail(reject(400, 'id-mismatch', 'Id Mismatch', 'webhook-id must equal the envelope id.'));
+    return fail(
+      reject(400, 'id-mismatch', 'Id Mismatch', {
+        en: 'webhook-id must equal the envelope id.',
+        zh: 'webhook-id 必须与报文 id 相同。',
+      }),
+    );
   }
   const envelope = ExchangeMessage.safeParse(json);
   if (!envelope.success) {
     const fields = envelope.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    return fail(reject(422, 'invalid-envelope', 'Invalid Envelope', `Invalid envelope fields: ${fields}.`));
+    return fail(
+      reject(422, 'invalid-envelope', 'Invalid Envelope', {
+        en: `Invalid envelope fields: ${fields}.`,
+        zh: `报文信封字段无效：${fields}。`,
+      }),
+    );
   }
   const message = envelope.data;
   if (message.recipient !== input.ownUrn) {
-    return fail(reject(422, 'wrong-recipient', 'Wrong Recipient', `This inbox is ${input.ownUrn}.`));
+    return fail(
+      reject(422, 'wrong-recipient', 'Wrong Recipient', {
+        en: `This inbox is ${input.ownUrn}.`,
+        zh: `本收件箱属于 ${input.ownUrn}。`,
+      }),
+    );
   }
   if (!acceptsInbound(partner, message.type)) {
     return fail(
-      reject(403, 'type-not-allowed', 'Type Not Allowed', `The partner may not send ${message.type} here.`),
+      reject(403, 'type-not-allowed', 'Type Not Allowed', {
+        en: `The partner may not send ${message.type} here.`,
+        zh: `该伙伴不得向本省发送 ${message.type}。`,
+      }),
     );
   }
   const schema = eventCatalog[message.type as EventType];
   const data = schema?.safeParse(message.data);
   if (!data?.success) {
-    return fail(reject(422, 'invalid-data', 'Invalid Data', `The data does not match ${message.type}.`));
+    return fail(
+      reject(422, 'invalid-data', 'Invalid Data', {
+        en: `The data does not match ${message.type}.`,
+        zh: `data 不符合 ${message.type} 的定义。`,
+      }),
+    );
   }
   return { ok: true, message, keyId: signature.keyId, sha256: sha256Hex(body) };
 }

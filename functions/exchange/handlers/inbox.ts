@@ -89,7 +89,10 @@ export function buildInbox(deps: InboxDeps) {
             status: 413,
             slug: 'payload-too-large',
             title: 'Payload Too Large',
-            detail: `A message may be at most ${MAX_MESSAGE_BYTES} bytes.`,
+            detail: {
+              en: `A message may be at most ${MAX_MESSAGE_BYTES} bytes.`,
+              zh: `一条报文最多 ${MAX_MESSAGE_BYTES} 字节。`,
+            },
           });
         }
         const result = await receiveMessage(
