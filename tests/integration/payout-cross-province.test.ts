@@ -345,11 +345,15 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       return e?.status === 'suspended' ? e : undefined;
     });
     expect(suspended).toMatchObject({ suspensionReason: 'deceased', suspendedFromPeriod: '2027-01' });
-    const [ack] = await outbound(zj, 1);
-    expect(ack).toMatchObject({
-      type: 'cn.gov.jiahe.ack.v1',
-      correlationid: deceased.id,
-      data: { outcome: 'ok' },
-    });
+    // The registry answers death notices; payout adds no second answer to the same message.
+    const after = await zj.aws.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: zj.queues['exchange-outbound']?.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 2,
+      }),
+    );
+    const bodies = (after.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as EventEnvelope);
+    expect(bodies.filter((m) => m.correlationid === deceased.id)).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ export interface InboundConsumerDeps {
  * - person events, households and certificates keep the projection eligibility reads;
  * - a death (ours, or another province's matched by person reference) suspends the
  *   person's enrolments from the month after;
- * - another province's claim is answered conflict or clear, then acknowledged;
+ * - another province's claim is answered conflict or clear, then acknowledged (a death
+ *   notice is answered by the registry, which receives it too);
  * - answers to our claims release or hold the enrolment.
  * Every step is idempotent: a redelivered message changes nothing and sends nothing new.
  * A message that is not a known, well-formed event fails and, after the queue's retries,
@@ -68,27 +69,15 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
       return;
     }
     if (event.type === PERSON_DECEASED) {
-      // Another province recorded the death: the person is matched by reference only.
+      // Another province recorded the death: the person is matched by reference only. The
+      // exchange gives this notice to the registry too, and the registry, which keeps the
+      // person, answers it: one message, one business answer.
       const ref = event.data.personRef;
-      let matched = false;
       if (ref && event.data.deathDate) {
         for (const personId of await deps.projection.personIdsByRef(ref)) {
-          matched = true;
           await suspendForDeath(personId, event.data.deathDate);
         }
       }
-      await deps.outbox.put([
-        {
-          key: `ack#${event.id}`,
-          envelope: ackMessage(
-            deps.province,
-            event,
-            'ok',
-            clock.now(),
-            matched ? undefined : 'unknown-person',
-          ),
-        },
-      ]);
       return;
     }
     switch (event.type) {
