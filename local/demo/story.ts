@@ -171,6 +171,23 @@ async function onlyChildHousehold(api: Api, token: string, personId: string, wai
   );
 }
 
+/**
+ * Applies for an enrolment, again until payout has learnt the family's facts from the
+ * registry's events (until then it answers why it cannot enrol yet).
+ */
+async function enrolWhenKnown(api: Api, province: string, token: string, body: unknown, waitMs: number) {
+  let last: Reply | undefined;
+  return waitFor(
+    `payout in ${province} to know the family`,
+    async () => {
+      last = await api('POST', '/v1/enrollments', { token, body });
+      return last.status === 201 ? last : undefined;
+    },
+    waitMs,
+    () => last?.text,
+  );
+}
+
 export const steps: readonly Step[] = [
   {
     id: 'cast',
@@ -358,18 +375,12 @@ export const steps: readonly Step[] = [
     async run({ zhejiang, say, state, waitMs = 60_000 }) {
       const { mother, bankAccount } = state.family;
       // Payout learns the facts from the registry's events: until they arrived, it says so.
-      let last: Reply | undefined;
-      const applied = await waitFor(
-        'payout in 33 to know the family',
-        async () => {
-          last = await zhejiang('POST', '/v1/enrollments', {
-            token: state.tokens.citizen33,
-            body: { scheme: SCHEME, residentId: mother.residentId, bankAccount },
-          });
-          return last.status === 201 ? last : undefined;
-        },
+      const applied = await enrolWhenKnown(
+        zhejiang,
+        '33',
+        state.tokens.citizen33 ?? '',
+        { scheme: SCHEME, residentId: mother.residentId, bankAccount },
         waitMs,
-        () => last?.text,
       );
       const id = applied.body.enrollmentId as string;
       say(
@@ -485,18 +496,12 @@ export const steps: readonly Step[] = [
         }),
         201,
       );
-      let last: Reply | undefined;
-      const applied = await waitFor(
-        'payout in 51 to know the family',
-        async () => {
-          last = await sichuan('POST', '/v1/enrollments', {
-            token: state.tokens.officer51,
-            body: { scheme: SCHEME, personId: state.mother51, bankAccount },
-          });
-          return last.status === 201 ? last : undefined;
-        },
+      const applied = await enrolWhenKnown(
+        sichuan,
+        '51',
+        state.tokens.officer51 ?? '',
+        { scheme: SCHEME, personId: state.mother51, bankAccount },
         waitMs,
-        () => last?.text,
       );
       const id = applied.body.enrollmentId as string;
       say(`51 POST /v1/enrollments (officer, counter) → 201, ${applied.body.status}`);

@@ -15,7 +15,7 @@ import {
   PERSON_RECORDED,
 } from '../../shared/events/catalog';
 import { eventSource } from '../../shared/events/envelope';
-import { context, quietObservability } from '../support/lambda';
+import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { type localAws, provisionForTest } from '../support/local-aws';
 import { accountFor, activeEnrollment, payoutRepos } from '../support/payout-fixtures';
 
@@ -31,22 +31,7 @@ const envelope = (type: string, subject: string, data: unknown) => ({
 });
 
 const sqsEvent = (bodies: unknown[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({
-    messageId: `m-${i}-${newUlid()}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 's',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payout-inbound',
-    awsRegion: 'us-east-1',
-  })),
+  Records: bodies.map((body, i) => sqsRecord(`m-${i}-${newUlid()}`, JSON.stringify(body), 'payout-inbound')),
 });
 
 /** One family's registry events: the mother recorded then corrected, the household twice, a certificate issued and revoked, another issued. */

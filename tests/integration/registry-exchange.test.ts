@@ -40,7 +40,7 @@ import { functionSpec } from '../../shared/manifest';
 import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
-import { context, quietObservability } from '../support/lambda';
+import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
 import { testPersonRefOf } from '../support/person-refs';
 import { residentIdFor, residentIdsIn } from '../support/resident-ids';
@@ -568,22 +568,3 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
     expect((await ackFor(B, good.id)).data).toEqual({ outcome: 'fatal-error', reason: 'unknown-person' });
   });
 });
-
-function sqsRecord(messageId: string, body: string) {
-  return {
-    messageId,
-    receiptHandle: messageId,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-    awsRegion: 'us-east-1',
-  };
-}

@@ -23,7 +23,7 @@ import { PERSON_RECORDED } from '../../shared/events/catalog';
 import { eventSource } from '../../shared/events/envelope';
 import { functionSpec } from '../../shared/manifest';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
-import { context, quietObservability } from '../support/lambda';
+import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 
@@ -186,31 +186,18 @@ describe('registry table stream → publisher → payout-inbound queue → consu
   it('reports only the malformed records of a batch as failures', async () => {
     const personId = newUlid();
     const good = personRecorded(personId, 1);
-    const record = (messageId: string, body: string) => ({
-      messageId,
-      receiptHandle: messageId,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-      awsRegion: 'us-east-1',
-    });
     const event: SQSEvent = {
       Records: [
-        record('good', JSON.stringify(good)),
-        record('not-json', '{'),
-        record(
+        sqsRecord('good', JSON.stringify(good)),
+        sqsRecord('not-json', '{'),
+        sqsRecord(
           'unknown-type',
           JSON.stringify({ ...good, id: newUlid(), type: 'cn.gov.jiahe.something.else.v1' }),
         ),
-        record('bad-data', JSON.stringify({ ...good, id: newUlid(), data: { ...good.data, version: -1 } })),
+        sqsRecord(
+          'bad-data',
+          JSON.stringify({ ...good, id: newUlid(), data: { ...good.data, version: -1 } }),
+        ),
       ],
     };
     const response = (await consumer()(event, context())) as SQSBatchResponse;

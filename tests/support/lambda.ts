@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from '../../local/runtime/lambda-context';
 import type { Observability } from '../../shared/observability';
 
@@ -23,5 +23,25 @@ export function parsed(result: unknown): { status: number; headers: Record<strin
     status: r.statusCode ?? 0,
     headers: (r.headers ?? {}) as Record<string, string>,
     body: r.body ? JSON.parse(r.body) : undefined,
+  };
+}
+
+/** An SQS record as Lambda delivers it, with the given id and body (for handlers fed directly). */
+export function sqsRecord(messageId: string, body: string, queue = 'test'): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
+    awsRegion: 'us-east-1',
   };
 }

@@ -21,6 +21,16 @@ const onlyChildCertificate: Condition = { fact: 'certificate', op: 'has', value:
 const bereaved: Condition = { fact: 'familyType', op: 'eq', value: 'bereaved' };
 const disabledChild: Condition = { fact: 'familyType', op: 'eq', value: 'disabled-only-child' };
 
+/** Rural parents aged 60 or more of an only-child or two-daughter family, alive. */
+const ruralParentAged60: Condition = {
+  all: [
+    onlyChildOrTwoDaughters,
+    { fact: 'hukouType', op: 'eq', value: 'rural' },
+    { fact: 'ageYears', op: 'gte', value: 60 },
+    alive,
+  ],
+};
+
 /**
  * 奖励扶助: a monthly amount per parent aged 60 or more of a rural only-child or
  * two-daughter (双女户) family. Version 2 raises the amounts from 2026.
@@ -34,14 +44,7 @@ const ruralReward = {
       version: 1,
       effectiveFrom: '2024-01-01',
       effectiveTo: '2026-01-01',
-      eligibility: {
-        all: [
-          onlyChildOrTwoDaughters,
-          { fact: 'hukouType', op: 'eq', value: 'rural' },
-          { fact: 'ageYears', op: 'gte', value: 60 },
-          alive,
-        ],
-      },
+      eligibility: ruralParentAged60,
       amounts: [
         { regionPrefix: '33', amountFen: 8_000 },
         { regionPrefix: '3301', amountFen: 10_000 },
@@ -51,14 +54,7 @@ const ruralReward = {
     {
       version: 2,
       effectiveFrom: '2026-01-01',
-      eligibility: {
-        all: [
-          onlyChildOrTwoDaughters,
-          { fact: 'hukouType', op: 'eq', value: 'rural' },
-          { fact: 'ageYears', op: 'gte', value: 60 },
-          alive,
-        ],
-      },
+      eligibility: ruralParentAged60,
       amounts: [
         { regionPrefix: '33', amountFen: 10_000 },
         { regionPrefix: '3301', amountFen: 12_000 },
