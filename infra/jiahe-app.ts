@@ -1,8 +1,13 @@
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { manifests as allManifests } from '../functions/manifests';
-import { type AreaManifest, type AreaName, ROLES, type SettingName } from '../shared/manifest';
-import type { DeploymentSettings } from './constructs/function-environment';
+import {
+  type AreaManifest,
+  type AreaName,
+  type DeploymentSettings,
+  ROLES,
+  type SettingName,
+} from '../shared/manifest';
 import { planManifests } from './constructs/manifest-plan';
 import { pascal, stackName } from './constructs/names';
 import { parseProvince } from './province';

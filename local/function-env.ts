@@ -1,10 +1,10 @@
 import {
   type AreaManifest,
+  type DeploymentSettings,
   type FunctionSpec,
   localSecretEnvName,
   queueEnvName,
   type SecretName,
-  type SettingName,
   settingEnvName,
   type TableName,
   tableEnvName,
@@ -33,7 +33,7 @@ export function functionEnv(
   endpoints: ProvinceEndpoints,
   names: ProvinceNames,
   secrets: Readonly<Record<SecretName, string>>,
-  settings: Readonly<Partial<Record<SettingName, string>>> = {},
+  settings: DeploymentSettings = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -6,10 +6,10 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
 import {
   type AreaManifest,
+  type DeploymentSettings,
   NATIONAL_SECRETS,
   SECRET_NAMES,
   type SecretName,
-  type SettingName,
 } from '../shared/manifest';
 import { isSigningKeySet, localSigningKeySet } from './exchange-keys';
 import { functionEnv, type ProvinceEndpoints } from './function-env';
@@ -37,7 +37,7 @@ export interface ProvinceOptions {
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
   /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
-  readonly settings?: Readonly<Partial<Record<SettingName, string>>>;
+  readonly settings?: DeploymentSettings;
 }
 
 export interface RunningProvince {

@@ -131,6 +131,9 @@ export interface MetricAlarmSpec {
 export type SettingName = 'payout-bank-url';
 export const SETTING_NAMES: readonly SettingName[] = ['payout-bank-url'];
 
+/** Values of the deployment settings, by name. */
+export type DeploymentSettings = Readonly<Partial<Record<SettingName, string>>>;
+
 /** Environment variable that carries a setting to a function. */
 export const settingEnvName = (setting: SettingName): string => setting.toUpperCase().replaceAll('-', '_');
 

@@ -1,16 +1,13 @@
 import {
+  type DeploymentSettings,
   type FunctionSpec,
   queueEnvName,
-  type SettingName,
   secretArnEnvName,
   settingEnvName,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
-
-/** Values of the deployment settings (CDK context), by name. */
-export type DeploymentSettings = Readonly<Partial<Record<SettingName, string>>>;
 
 /** The tables a function is told about: those it may touch, plus the one whose stream feeds it. */
 export function tablesOf(spec: FunctionSpec): TableName[] {

@@ -1,7 +1,6 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AreaManifest } from '../../shared/manifest';
-import type { DeploymentSettings } from '../constructs/function-environment';
+import type { AreaManifest, DeploymentSettings } from '../../shared/manifest';
 import { addFunctionRoutes } from '../constructs/function-routes';
 import { FunctionSchedules } from '../constructs/function-schedules';
 import { ManifestFunction } from '../constructs/manifest-function';

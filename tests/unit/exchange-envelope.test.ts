@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ExchangeMessage,
-  messageType,
-  parseMessageType,
-  regionOf,
-  sourceOf,
-} from '../../functions/exchange/domain/envelope';
+import { ExchangeMessage, messageType, parseMessageType } from '../../functions/exchange/domain/envelope';
+import { provinceOfUrn, provinceUrn } from '../../shared/events/envelope';
 
 const valid = {
   specversion: '1.0',
@@ -70,11 +65,9 @@ describe('exchange envelope', () => {
   });
 
   it('builds and reads province URNs and types', () => {
-    expect(sourceOf('33')).toBe('urn:cn:gov:330000:jiahe');
-    expect(sourceOf('510000')).toBe('urn:cn:gov:510000:jiahe');
-    expect(() => sourceOf('5')).toThrow(RangeError);
-    expect(regionOf('urn:cn:gov:510000:jiahe')).toBe('510000');
-    expect(regionOf('urn:cn:gov:51:jiahe')).toBeUndefined();
+    expect(provinceUrn('33')).toBe('urn:cn:gov:330000:jiahe');
+    expect(provinceOfUrn('urn:cn:gov:510000:jiahe')).toBe('51');
+    expect(provinceOfUrn('urn:cn:gov:51:jiahe')).toBeUndefined();
     expect(parseMessageType('cn.gov.jiahe.birth.registered.v1')).toEqual({
       name: 'birth.registered',
       major: 1,

@@ -53,21 +53,6 @@ export const ExchangeMessage = z.object({
 });
 export type ExchangeMessage = z.infer<typeof ExchangeMessage>;
 
-/**
- * The `source` (or `recipient`) URN of a province: accepts a 2-digit province code
- * (`'33'` → `urn:cn:gov:330000:jiahe`) or a 6-digit region code.
- */
-export function sourceOf(province: string): string {
-  if (/^\d{2}$/.test(province)) return `urn:cn:gov:${province}0000:jiahe`;
-  if (/^\d{6}$/.test(province)) return `urn:cn:gov:${province}:jiahe`;
-  throw new RangeError(`not a province or region code: ${province}`);
-}
-
-/** The 6-digit region code inside a province URN, or undefined if it is not one. */
-export function regionOf(urn: string): string | undefined {
-  return PROVINCE_URN_PATTERN.exec(urn)?.[1];
-}
-
 /** Splits a type into its name and major version: `birth.registered`, 1. */
 export function parseMessageType(type: string): { name: string; major: number } | undefined {
   const match = MESSAGE_TYPE_PATTERN.exec(type);
