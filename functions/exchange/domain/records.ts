@@ -7,19 +7,23 @@ import type { Receipt } from './receipt';
 
 export type OutboundStatus = 'pending' | 'waiting' | 'delivered' | 'failed';
 
-/** A message this province sends to one partner. */
-export interface OutboundRecord {
-  readonly direction: 'outbound';
+/** What every message record holds, sent or received. */
+interface MessageRecordBase {
   readonly messageId: string;
-  /** The recipient's two-digit province code. */
+  /** The other province's two-digit code: the recipient of an outbound message, the sender of an inbound one. */
   readonly partner: string;
   readonly type: string;
   readonly subject: string;
   readonly correlationid?: string;
   readonly sequence: number;
-  /** The exact bytes sent on every attempt (CloudEvents JSON). */
+  /** The exact bytes: sent on every attempt, or received. */
   readonly body: string;
   readonly sha256: string;
+}
+
+/** A message this province sends to one partner. */
+export interface OutboundRecord extends MessageRecordBase {
+  readonly direction: 'outbound';
   readonly status: OutboundStatus;
   /** Attempts made so far (in the current round: a replay starts a new round). */
   readonly attempts: number;
@@ -49,18 +53,8 @@ export interface OutboundRecord {
 }
 
 /** A message a partner sent us and we accepted. */
-export interface InboundRecord {
+export interface InboundRecord extends MessageRecordBase {
   readonly direction: 'inbound';
-  readonly messageId: string;
-  /** The sender's two-digit province code. */
-  readonly partner: string;
-  readonly type: string;
-  readonly subject: string;
-  readonly correlationid?: string;
-  readonly sequence: number;
-  /** The raw body as received. */
-  readonly body: string;
-  readonly sha256: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly verification: { readonly ok: true; readonly keyId: string };
   readonly receipt: Receipt;
