@@ -29,6 +29,8 @@ export const payoutManifest: AreaManifest = {
     { name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
     // One message per approved batch; a worker that dies mid-batch leaves it to be redelivered.
     { name: 'payout-payments', visibilityTimeoutSeconds: 300, maxReceiveCount: 10, retentionDays: 14 },
+    // One message per batch the schedule asks for: (scheme, period, region).
+    { name: 'payout-planning', visibilityTimeoutSeconds: 360, maxReceiveCount: 5, retentionDays: 14 },
   ],
   functions: [
     {
@@ -104,10 +106,10 @@ export const payoutManifest: AreaManifest = {
     },
     {
       name: 'payout-planner',
-      description: 'Plans the batches due this month for the whole province, on a schedule',
+      description: 'Asks for the batches due this month, one per county with beneficiaries, on a schedule',
       entry: 'functions/payout/handlers/planner.ts',
-      memoryMb: 512,
-      timeoutSeconds: 300,
+      memoryMb: 256,
+      timeoutSeconds: 60,
       schedules: [
         {
           name: 'payout-monthly-planning',
@@ -116,6 +118,16 @@ export const payoutManifest: AreaManifest = {
           payload: {},
         },
       ],
+      tables: [{ table: 'payout', access: 'read' }],
+      sends: [{ queue: 'payout-planning', access: 'send' }],
+    },
+    {
+      name: 'payout-region-planner',
+      description: 'Plans one batch per request of the schedule, the counties side by side',
+      entry: 'functions/payout/handlers/region-planner.ts',
+      memoryMb: 512,
+      timeoutSeconds: 300,
+      queue: { queue: 'payout-planning', batchSize: 1, maxConcurrency: 20 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
     },

@@ -120,3 +120,11 @@ export const PlannerEvent = z.strictObject({
   period: z.string().optional(),
 });
 export type PlannerEvent = z.infer<typeof PlannerEvent>;
+
+/** One batch to plan, queued by the schedule's fan-out on `payout-planning`. */
+export const PlanningRequest = z.strictObject({
+  scheme: SchemeCode,
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be YYYY or YYYY-MM'),
+  region: Region,
+});
+export type PlanningRequest = z.infer<typeof PlanningRequest>;

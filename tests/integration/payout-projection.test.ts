@@ -4,8 +4,6 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBeneficiaryFacts } from '../../functions/payout/domain/beneficiary';
 import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-consumer';
-import { buildPlanner } from '../../functions/payout/handlers/planner';
-import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import {
   CERTIFICATE_ISSUED,
@@ -17,7 +15,7 @@ import {
 import { eventSource } from '../../shared/events/envelope';
 import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { type localAws, provisionForTest } from '../support/local-aws';
-import { accountFor, activeEnrollment, payoutRepos } from '../support/payout-fixtures';
+import { payoutRepos } from '../support/payout-fixtures';
 
 const envelope = (type: string, subject: string, data: unknown) => ({
   specversion: '1.0',
@@ -162,34 +160,5 @@ describe('payout projection from registry events', () => {
       }),
       { numRuns: 10 },
     );
-  });
-
-  it('the scheduled planner plans the schemes due that month for the whole province, once', async () => {
-    const { mother, events } = familyEvents();
-    await consumer(sqsEvent(events) as never, context());
-    await repos.enrollments.create(
-      activeEnrollment({
-        personId: mother,
-        scheme: 'only-child-reward',
-        fromPeriod: '2026',
-        account: accountFor(7),
-      }),
-    );
-    const planner = (at: string) => buildPlanner({ province: '33', ...repos, clock: fixedClock(at) });
-    const november = await planner('2026-11-01T02:00:00+08:00')({});
-    // Monthly schemes only: the only-child reward pays in December.
-    expect(november.planned).toHaveLength(2);
-    const december = await planner('2026-12-01T02:00:00+08:00')({});
-    expect(december.planned).toHaveLength(3);
-    const again = await planner('2026-12-01T02:05:00+08:00')({});
-    expect(again.planned).toEqual(december.planned);
-    const batches = await Promise.all(december.planned.map((id) => repos.batches.find(id)));
-    const annual = batches.find((b) => b?.scheme === 'only-child-reward');
-    expect(annual).toMatchObject({
-      period: '2026',
-      region: '330000',
-      state: 'planned',
-      control: { count: 1, sumFen: 12_000 },
-    });
   });
 });

@@ -148,4 +148,18 @@ export interface BatchRepository {
   }): Promise<Batch[]>;
 }
 
+/** Where a scheme has anyone to plan for: the scheduled planner's fan-out. */
+export interface PlanningScope {
+  /**
+   * The distinct region codes under `regionPrefix` holding an active or suspended enrolment
+   * of the scheme, or a held or failed line waiting for a later batch.
+   */
+  regionsWithBeneficiaries(scheme: string, regionPrefix: string): Promise<string[]>;
+}
+
+/** A request to plan one batch, one per region, queued by the schedule (`payout-planning`). */
+export interface PlanningQueue {
+  request(requests: readonly { scheme: string; period: string; region: string }[]): Promise<void>;
+}
+
 export type { LedgerBucket };

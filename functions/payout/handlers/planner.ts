@@ -1,74 +1,53 @@
-import { province as provinceOfDeployment, tableName } from '../../../shared/aws/config';
+import { province as provinceOfDeployment, queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { sqsClient } from '../../../shared/aws/sqs';
 import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
-import { newUlid } from '../../../shared/domain/ids';
 import { observability } from '../../../shared/observability';
-import { dynamoBatchRepository } from '../adapters/batch-repository';
-import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
-import { dynamoProjectionRepository } from '../adapters/projection-repository';
+import { sqsPlanningQueue } from '../adapters/planning-queue';
+import { dynamoPlanningScope } from '../adapters/planning-scope';
 import { SCHEMES } from '../config/schemes';
-import { periodContaining } from '../domain/enrollment';
-import { type PlanningPorts, planBatch } from '../domain/plan-batch';
-import { periodFor, type Scheme } from '../domain/schemes';
+import type { PlanningQueue, PlanningScope } from '../domain/ports';
+import { duePeriods, planningRegions } from '../domain/schedule';
+import type { Scheme } from '../domain/schemes';
 import { PlannerEvent } from '../schemas';
 
-/**
- * Whether a scheme pays on `day` (Beijing date): monthly schemes every month, annual ones
- * in their pay month, one-time rewards in January.
- */
-export function paysOn(scheme: Scheme, day: string): boolean {
-  const month = Number(day.slice(5, 7));
-  if (scheme.frequency === 'monthly') return true;
-  if (scheme.frequency === 'annual') return month === scheme.payMonth;
-  return month === 1;
+export interface PlannerDeps {
+  readonly province: string;
+  readonly scope: PlanningScope;
+  readonly queue: PlanningQueue;
+  readonly clock?: Clock;
+  readonly schemes?: readonly Scheme[];
 }
 
 /**
- * The scheduled planner: on its schedule, one batch per scheme due this month, for the
- * whole province. The same planning as the manual route; a second run the same month
- * finds the batches already planned.
+ * The scheduled planner: on its schedule, for every scheme due this month, one planning
+ * request per county with beneficiaries, on `payout-planning`. The county batches are then
+ * planned side by side (`payout-region-planner`), each within its own function timeout,
+ * rather than one province-wide batch in one invocation. A second run the same month asks
+ * again, and planning finds the batches already planned.
  */
-export function buildPlanner(
-  deps: PlanningPorts & { province: string; clock?: Clock; schemes?: readonly Scheme[] },
-) {
+export function buildPlanner(deps: PlannerDeps) {
   const clock = deps.clock ?? systemClock;
   const { logger } = observability('payout-planner');
-  return async (raw: unknown): Promise<{ planned: string[] }> => {
+  return async (raw: unknown): Promise<{ requested: number }> => {
     const event = PlannerEvent.parse(raw ?? {});
     const today = beijingDate(clock.now());
-    const planned: string[] = [];
-    for (const scheme of deps.schemes ?? SCHEMES) {
-      if (event.frequency && scheme.frequency !== event.frequency) continue;
-      if (!event.period && !paysOn(scheme, today)) continue;
-      if (event.period && !periodFor(scheme, event.period)) continue;
-      const batch = await planBatch(deps, {
-        scheme,
-        period: event.period ?? periodContaining(scheme, today),
-        region: `${deps.province}0000`,
-        by: 'schedule',
-        at: clock.now(),
-        newId: () => newUlid(),
-      });
-      logger.info('batch planned', {
-        batchId: batch.batchId,
-        scheme: scheme.code,
-        period: batch.period,
-        control: batch.control,
-      });
-      planned.push(batch.batchId);
+    let requested = 0;
+    for (const { scheme, period } of duePeriods(deps.schemes ?? SCHEMES, today, event)) {
+      const regions = planningRegions(await deps.scope.regionsWithBeneficiaries(scheme.code, deps.province));
+      await deps.queue.request(regions.map((region) => ({ scheme: scheme.code, period, region })));
+      logger.info('batches requested', { scheme: scheme.code, period, regions: regions.length });
+      requested += regions.length;
     }
-    return { planned };
+    return { requested };
   };
 }
 
-export const handler = initOnce(() => {
-  const db = documentClient();
-  const table = tableName('payout');
-  return buildPlanner({
+export const handler = initOnce(() =>
+  buildPlanner({
     province: provinceOfDeployment(),
-    batches: dynamoBatchRepository(db, table),
-    enrollments: dynamoEnrollmentRepository(db, table),
-    projection: dynamoProjectionRepository(db, table),
-  });
-});
+    scope: dynamoPlanningScope(documentClient(), tableName('payout')),
+    queue: sqsPlanningQueue(sqsClient(), queueUrl('payout-planning')),
+  }),
+);
