@@ -4,7 +4,10 @@
  *
  * Every function in the manifests is bundled as the CDK app bundles it for Lambda (see
  * bundle.ts), next to two baselines generated in the temp folder: an empty handler and a
- * bare DynamoDB handler. For each bundle, N fresh Node 24 processes (default 5) each import
+ * bare DynamoDB handler (the SDK bundled into it, nothing from a layer). The AWS libraries
+ * layer is built as the CDK app builds it into a temp folder standing in for /opt, and the
+ * functions import the SDK from there as they do from /opt in Lambda, so the cold time
+ * includes loading the layer's code; its size is reported beside each bundle's. For each bundle, N fresh Node 24 processes (default 5) each import
  * it and serve one event (events.ts); the child times `await import()` to the handler's
  * answer with performance.now(), the parent times the whole process. Medians are reported
  * with the bundle size and the five packages taking most bytes in it.
@@ -42,7 +45,16 @@ import {
   settingEnvName,
   tableEnvName,
 } from '../../shared/manifest';
-import { bundleForLambda, type Contributor, contributors, type LambdaBundle, REPO_ROOT } from './bundle';
+import {
+  buildLayer,
+  bundleForLambda,
+  type Contributor,
+  contributors,
+  type LambdaBundle,
+  type LayerBuild,
+  layerBytesLoaded,
+  REPO_ROOT,
+} from './bundle';
 import { type BenchEvent, benchEventFor, type HandlerOutcome, lambdaContextFields } from './events';
 
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'cold-start.json');
@@ -110,6 +122,8 @@ interface Target {
   readonly memoryMb: number;
   readonly bench: BenchEvent;
   readonly bundle: LambdaBundle;
+  /** Bytes of the layer the bundle imports statically (0 for the baselines). */
+  readonly layerBytes: number;
 }
 
 const EMPTY_SOURCE = `export const handler = async () => ({ statusCode: 200 });\n`;
@@ -356,9 +370,10 @@ async function buildTargets(
   workdir: string,
   sources: { empty: string; dynamodb: string },
   only?: readonly string[],
-): Promise<Target[]> {
+): Promise<{ layer: LayerBuild; targets: Target[] }> {
   const outdir = join(workdir, 'out');
   const nodePaths = [join(REPO_ROOT, 'node_modules')];
+  const layer = await buildLayer(join(workdir, 'opt'));
   const baselines = [
     { name: EMPTY, entry: sources.empty, bench: baselineEvent('empty handler, no event fields') },
     {
@@ -373,6 +388,7 @@ async function buildTargets(
     memoryMb: 256,
     bench,
     bundle: await bundleForLambda({ name, entry, outdir, nodePaths }),
+    layerBytes: 0,
   }));
   const functions = manifests
     .flatMap((m) => m.functions)
@@ -383,9 +399,18 @@ async function buildTargets(
       entry: fn.entry,
       memoryMb: fn.memoryMb,
       bench: benchEventFor(fn),
-      bundle: await bundleForLambda({ name: fn.name, entry: join(REPO_ROOT, fn.entry), outdir }),
-    }));
-  return Promise.all([...baselines, ...functions]);
+      bundle: await bundleForLambda({
+        name: fn.name,
+        entry: join(REPO_ROOT, fn.entry),
+        outdir,
+        layerMount: layer.mount,
+      }),
+    }))
+    .map(async (target) => {
+      const t = await target;
+      return { ...t, layerBytes: layerBytesLoaded(t.bundle, layer) };
+    });
+  return { layer, targets: await Promise.all([...baselines, ...functions]) };
 }
 
 /** Writes each target's event and context for its children to read. */
@@ -420,6 +445,8 @@ interface Result {
   readonly event: string;
   readonly bytes: number;
   readonly sizeKB: number;
+  /** Bytes of the AWS libraries layer this function loads on import. */
+  readonly layerKB: number;
   readonly coldMs: number;
   readonly importMs: number;
   readonly firstEventMs: number;
@@ -450,6 +477,7 @@ function summarise(target: Target, runs: readonly Run[]): Result {
     event: target.bench.description,
     bytes: target.bundle.bytes,
     sizeKB: round(target.bundle.bytes / 1024),
+    layerKB: round(target.layerBytes / 1024),
     coldMs,
     importMs,
     firstEventMs: pick((r) => (r.coldMs ?? Number.NaN) - (r.importMs ?? Number.NaN)),
@@ -528,11 +556,12 @@ function addRatios(results: Result[]): void {
 const cell = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 /** The results as a text table, then the biggest contributors of each bundle. */
-function renderTable(results: readonly Result[], options: Options): string {
-  const header = ['function', 'size KB', 'cold ms', 'wall ms', '× empty', '× DynamoDB'];
+function renderTable(results: readonly Result[], options: Options, layerKB: number): string {
+  const header = ['function', 'size KB', 'layer KB', 'cold ms', 'wall ms', '× empty', '× DynamoDB'];
   const rows = results.map((r) => [
     r.problems.length > 0 ? `${r.name} (!)` : r.name,
     cell(r.sizeKB),
+    cell(r.layerKB),
     cell(r.coldMs),
     cell(r.wallMs),
     cell(r.ratios.wall.empty, 2),
@@ -547,6 +576,7 @@ function renderTable(results: readonly Result[], options: Options): string {
     `Cold start on Node ${process.versions.node}, ${cpus().length} CPU(s), median of ${options.runs} fresh processes`,
     'cold ms = await import() + first event (in the child); wall ms = whole process (in the parent);',
     "× empty, × DynamoDB = wall ms over that baseline's wall ms",
+    `layer KB = AWS libraries layer code the function loads on import (whole layer ${cell(layerKB)} KB)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
@@ -580,7 +610,8 @@ async function main(): Promise<void> {
   try {
     const sources = await writeSources(workdir);
     process.stderr.write('bundling…\n');
-    const targets = await buildTargets(workdir, sources, options.only);
+    const { layer, targets } = await buildTargets(workdir, sources, options.only);
+    const layerKB = round(layer.bytes / 1024);
     const inputs = await writeInputs(targets, workdir, options.timeoutMs);
     const runs = await measure(targets, inputs, sources.runner, workdir, options);
     const results = targets.map((t) => summarise(t, runs.get(t.name) ?? []));
@@ -591,11 +622,12 @@ async function main(): Promise<void> {
       platform: `${process.platform}-${process.arch}`,
       cpus: cpus().length,
       runs: options.runs,
+      layerKB,
       results,
     };
     await mkdir(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(options.json ? JSON.stringify(report, null, 2) : renderTable(results, options));
+    console.log(options.json ? JSON.stringify(report, null, 2) : renderTable(results, options, layerKB));
     if (results.some((r) => r.problems.length > 0)) process.exitCode = 1;
   } finally {
     await cleanUp();
