@@ -1,5 +1,5 @@
 /**
- * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS --only fn1,fn2]`; for JSON on stdout,
+ * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS --only fn1,fn2 --tracing]`; for JSON on stdout,
  * `npm run -s bench:cold -- --json` (-s keeps npm's own banner out of it).
  *
  * Every function in the manifests is bundled as the CDK app bundles it for Lambda (see
@@ -79,6 +79,11 @@ interface Options {
   readonly runs: number;
   readonly json: boolean;
   readonly timeoutMs: number;
+  /**
+   * Run the children with X-Ray tracing on, as the CDK app deploys them (active tracing):
+   * the tracer and the X-Ray SDK are then loaded from the layer. Off by default, as before.
+   */
+  readonly tracing: boolean;
   /** Function names to measure (the baselines always run); all when absent. */
   readonly only?: readonly string[];
 }
@@ -92,6 +97,7 @@ function parseOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '15000' },
       only: { type: 'string' },
+      tracing: { type: 'boolean', default: false },
     },
   });
   const runs = Number(values.runs);
@@ -100,7 +106,13 @@ function parseOptions(argv: string[]): Options {
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new Error(`--timeout must be positive, got ${values.timeout}`);
-  return { runs, json: values.json, timeoutMs, ...(values.only ? { only: values.only.split(',') } : {}) };
+  return {
+    runs,
+    json: values.json,
+    timeoutMs,
+    tracing: values.tracing,
+    ...(values.only ? { only: values.only.split(',') } : {}),
+  };
 }
 
 /**
@@ -227,7 +239,12 @@ interface Run {
 }
 
 /** A Lambda-like environment, built from scratch so nothing of this process leaks in. */
-function childEnv(target: Target, workdir: string, stubUrl: string): Record<string, string> {
+function childEnv(
+  target: Target,
+  workdir: string,
+  stubUrl: string,
+  tracing: boolean,
+): Record<string, string> {
   // Scheduled functions cannot avoid AWS calls: they get the stub (lib/aws-stub.ts) instead
   // of the closed port, so refused calls retried with back-off are not timed as start-up.
   const endpoint = target.bench.trigger === 'schedule' ? stubUrl : CLOSED_ENDPOINT;
@@ -255,8 +272,15 @@ function childEnv(target: Target, workdir: string, stubUrl: string): Record<stri
     POWERTOOLS_SERVICE_NAME: target.name,
     POWERTOOLS_METRICS_NAMESPACE: 'jiahe',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    ...(tracing
+      ? {
+          // What Lambda sets with active tracing; segments go by UDP to a port nobody reads.
+          LAMBDA_TASK_ROOT: workdir,
+          _X_AMZN_TRACE_ID: 'Root=1-6740f000-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1',
+          AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+        }
+      : { POWERTOOLS_TRACE_ENABLED: 'false' }),
   };
   // Every queue any function sends to or reads from, as the CDK app grants them.
   for (const queue of QUEUES) env[queueEnvName(queue)] = `${endpoint}/000000000000/${queue}`;
@@ -287,6 +311,7 @@ function runChild(
   workdir: string,
   timeoutMs: number,
   stubUrl: string,
+  tracing: boolean,
 ): Promise<Run> {
   return new Promise((resolve) => {
     const output: Buffer[] = [];
@@ -295,7 +320,7 @@ function runChild(
     let wallMs = 0;
     const started = performance.now();
     const child = spawn(process.execPath, [runner, target.bundle.outfile, input], {
-      env: childEnv(target, workdir, stubUrl),
+      env: childEnv(target, workdir, stubUrl, tracing),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => {
@@ -525,7 +550,8 @@ async function measure(
   // binary from disk, which would otherwise land on whichever target comes first.
   const first = targets[0];
   if (first) {
-    await runChild(first, runner, inputs.get(first.name) as string, workdir, options.timeoutMs, stubUrl);
+    const input = inputs.get(first.name) as string;
+    await runChild(first, runner, input, workdir, options.timeoutMs, stubUrl, options.tracing);
   }
   for (let i = 1; i <= options.runs; i++) {
     process.stderr.write(`\rmeasuring: run ${i}/${options.runs}…`);
@@ -537,6 +563,7 @@ async function measure(
         workdir,
         options.timeoutMs,
         stubUrl,
+        options.tracing,
       );
       runs.get(target.name)?.push(run);
     }
@@ -585,7 +612,8 @@ function renderTable(results: readonly Result[], options: Options, layerKB: numb
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
       .join('  ');
   const lines = [
-    `Cold start on Node ${process.versions.node}, ${cpus().length} CPU(s), median of ${options.runs} fresh processes`,
+    `Cold start on Node ${process.versions.node}, ${cpus().length} CPU(s), median of ${options.runs} fresh processes` +
+      `, tracing ${options.tracing ? 'on (as deployed)' : 'off'}`,
     'cold ms = await import() + first event (in the child); wall ms = whole process (in the parent);',
     "× empty, × DynamoDB = wall ms over that baseline's wall ms",
     `layer KB = AWS libraries layer code the function loads on import (whole layer ${cell(layerKB)} KB)`,
@@ -638,6 +666,7 @@ async function main(): Promise<void> {
       platform: `${process.platform}-${process.arch}`,
       cpus: cpus().length,
       runs: options.runs,
+      tracing: options.tracing,
       layerKB,
       results,
     };
