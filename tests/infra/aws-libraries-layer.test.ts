@@ -48,6 +48,8 @@ describe('AWS libraries layer', () => {
       expect(bundling?.externalModules, spec.name).toEqual(
         expect.arrayContaining(['/opt/jiahe-aws/*', '@aws-sdk/*', '@smithy/*', '@aws-crypto/*']),
       );
+      // This CDK version drops `bundling.charset`; only the flag keeps the region names UTF-8.
+      expect(bundling?.esbuildArgs?.['--charset'], spec.name).toBe('utf8');
       const aliases = (bundling?.esbuildArgs?.['--alias'] ?? []) as string[];
       expect(aliases, spec.name).toEqual(
         LAYER_MODULES.map((m) => `${m}=/opt/jiahe-aws/${layerEntryName(m)}.mjs`),
