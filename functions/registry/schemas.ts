@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
 import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
-import { regionExists } from '../../shared/domain/region-codes';
+import { regionExists } from '../../shared/domain/region-exists';
 import { CERTIFICATE_KINDS, normaliseVerificationCode } from './domain/certificate';
 
 /** A GB/T 2260 code that exists in the current list (not merely six digits). */

@@ -5,14 +5,8 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Charset, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../../shared/manifest';
+import { ESM_REQUIRE_BANNER, functionExternals, layerAliases } from './aws-libraries';
 import { REPO_ROOT } from './repo-root';
-
-/**
- * ESM bundles have no `require`; some dependencies still call it for Node built-ins.
- * This banner gives them one.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Code shipped in place of a bundle when bundling is skipped and the entry does not exist yet. */
 const PLACEHOLDER_CODE =
@@ -51,12 +45,18 @@ export function functionCode(scope: Construct, spec: FunctionSpec): CodeProps {
       banner: ESM_REQUIRE_BANNER,
       minify: true,
       // Region names are Chinese: UTF-8 output keeps them at 3 bytes a character instead
-      // of 6-byte \u escapes (about 32 KB less per function).
+      // of 6-byte \u escapes (about 32 KB less per function). This CDK version accepts
+      // `charset` but does not pass it to esbuild, hence also the flag below.
       charset: Charset.UTF8,
       sourceMap: true,
-      // Bundle the AWS SDK too: the functions then run the exact versions the lock file
-      // pins and the local cloud runs, not whatever the Lambda runtime ships.
-      externalModules: [],
+      // The AWS SDK and the tracer come from the AWS libraries layer (aws-libraries.ts),
+      // built from the lock file: functions run the versions it pins and the local cloud
+      // runs, not whatever the Lambda runtime ships, without a copy in every bundle.
+      externalModules: functionExternals(),
+      esbuildArgs: {
+        '--charset': 'utf8',
+        '--alias': Object.entries(layerAliases()).map(([module, path]) => `${module}=${path}`),
+      },
     },
   };
 }

@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DeploymentSettings, FunctionSpec } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
+import { awsLibrariesLayer } from './aws-libraries-layer';
 import { FunctionAlarms } from './function-alarms';
 import { functionCode } from './function-code';
 import { functionEnvironment } from './function-environment';
@@ -56,6 +57,7 @@ export class ManifestFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
+      layers: [awsLibrariesLayer(this)],
       environment: functionEnvironment(spec, props.province, data, props.settings),
     });
 

@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type {
   Context,
@@ -30,7 +29,7 @@ export interface BatchHandlerOptions<K extends keyof Source> {
  * order (a later change must not overtake an earlier one); queue records in parallel.
  */
 export function batchHandler<K extends keyof Source>(options: BatchHandlerOptions<K>) {
-  const { logger, metrics, tracer } = options.observability ?? observability(options.service);
+  const { logger, metrics, tracing } = options.observability ?? observability(options.service);
   const eventType = options.source === 'sqs' ? EventType.SQS : EventType.DynamoDBStreams;
   const recordHandler = async (record: Source[K][1]) => {
     try {
@@ -49,7 +48,7 @@ export function batchHandler<K extends keyof Source>(options: BatchHandlerOption
         processInParallel: options.source === 'sqs',
       }),
   )
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }

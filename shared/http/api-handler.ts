@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteSpec } from '../manifest';
@@ -40,12 +39,12 @@ function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
  * and dispatch to the route's handler.
  */
 export function apiHandler(options: ApiHandlerOptions) {
-  const { logger, metrics, tracer } = options.observability ?? observability(options.service);
+  const { logger, metrics, tracing } = options.observability ?? observability(options.service);
   const route = routeRequest(options.routes, options.handlers);
   const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
     toResult(await route(event)),
   )
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(correlationId(logger))

@@ -1,25 +1,28 @@
 /**
  * Bundles a handler the way the CDK app bundles it for Lambda (see
- * infra/constructs/function-code.ts), so benchmarks measure the code that deploys, and
- * reads esbuild's metafile to say which packages make a bundle big.
+ * infra/constructs/function-code.ts), builds the AWS libraries layer the way the CDK app
+ * builds it (infra/constructs/aws-libraries-layer.ts), so benchmarks measure the code that
+ * deploys, and reads esbuild's metafiles to say which packages make a bundle big and how
+ * much of the layer a function loads.
  *
- * The options are repeated here rather than imported because function-code.ts pulls in
- * aws-cdk-lib (about half a second to load); keep the two in step.
+ * The function options are repeated here rather than imported because function-code.ts
+ * pulls in aws-cdk-lib (about half a second to load); keep the two in step. The layer's
+ * modules, aliases and build options are shared (aws-libraries.ts has no CDK import).
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import {
+  ESM_REQUIRE_BANNER,
+  functionExternals,
+  layerAliases,
+  layerBuildOptions,
+  layerRoot,
+} from '../../infra/constructs/aws-libraries';
 
 /** The repository root, from this file's place in tests/bench. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/**
- * ESM bundles have no `require`; some dependencies still call it for Node built-ins.
- * Same text as ESM_REQUIRE_BANNER in infra/constructs/function-code.ts.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Label for bundle inputs that are not in node_modules (the repository's own code). */
 export const PROJECT = '(project)';
@@ -36,6 +39,11 @@ export interface BundleRequest {
    * baselines in a temp folder), which would otherwise find no node_modules above them.
    */
   readonly nodePaths?: readonly string[];
+  /**
+   * The folder standing in for Lambda's /opt, where buildLayer put the layer: the function
+   * imports the layer's modules from there. Absent: everything bundled (the bare baselines).
+   */
+  readonly layerMount?: string;
 }
 
 export interface LambdaBundle {
@@ -48,7 +56,7 @@ export interface LambdaBundle {
 
 /**
  * Bundles one entry as the CDK app does: Node 24, ESM with a `require` shim, minified,
- * nothing external (the AWS SDK included, so the pinned versions ship). Source maps are
+ * the AWS SDK and tracer imported from the layer mounted at `layerMount`. Source maps are
  * left out: the CDK app adds them as a separate file, which does not change the module
  * Node loads unless `--enable-source-maps` is on.
  */
@@ -66,7 +74,9 @@ export async function bundleForLambda(request: BundleRequest): Promise<LambdaBun
     charset: 'utf8',
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    external: [],
+    ...(request.layerMount
+      ? { alias: layerAliases(request.layerMount), external: functionExternals(request.layerMount) }
+      : { external: [] }),
     metafile: true,
     logLevel: 'silent',
     ...(request.nodePaths ? { nodePaths: [...request.nodePaths] } : {}),
@@ -109,4 +119,45 @@ export function contributors(bundle: LambdaBundle): Contributor[] {
   return [...byPackage]
     .map(([name, bytes]) => ({ name, bytes }))
     .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
+/** The AWS libraries layer as built into a folder standing in for /opt. */
+export interface LayerBuild {
+  readonly mount: string;
+  /** All files of the layer. */
+  readonly bytes: number;
+  readonly metafile: Metafile;
+}
+
+/** Builds the layer under `mount` with the CDK app's options (aws-libraries.ts). */
+export async function buildLayer(mount: string): Promise<LayerBuild> {
+  const result = await build({ ...layerBuildOptions(mount, REPO_ROOT), metafile: true });
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  return { mount, bytes, metafile: result.metafile };
+}
+
+/**
+ * Bytes of the layer a bundle loads when imported: the layer modules it imports statically
+ * and the chunks those import, each file once. Dynamic imports (the tracer, loaded only
+ * when tracing is on; credential providers Lambda does not use) are not counted.
+ */
+export function layerBytesLoaded(bundle: LambdaBundle, layer: LayerBuild): number {
+  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined);
+  // Metafile paths are relative to the working directory.
+  const outputs = new Map(
+    Object.entries(layer.metafile.outputs).map(([key, o]) => [resolve(REPO_ROOT, key), o]),
+  );
+  const files = new Set<string>();
+  const visit = (path: string): void => {
+    if (files.has(path)) return;
+    files.add(path);
+    for (const i of outputs.get(path)?.imports ?? []) {
+      if (i.kind === 'import-statement') visit(resolve(REPO_ROOT, i.path));
+    }
+  };
+  const root = layerRoot(layer.mount);
+  for (const i of output?.imports ?? []) {
+    if (i.kind === 'import-statement' && i.path.startsWith(root)) visit(i.path);
+  }
+  return [...files].reduce((sum, p) => sum + (outputs.get(p)?.bytes ?? 0), 0);
 }

@@ -1,10 +1,13 @@
 /**
- * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS --only fn1,fn2]`; for JSON on stdout,
+ * Cold-start benchmark: `npm run bench:cold [-- --runs N --timeout MS --only fn1,fn2 --tracing]`; for JSON on stdout,
  * `npm run -s bench:cold -- --json` (-s keeps npm's own banner out of it).
  *
  * Every function in the manifests is bundled as the CDK app bundles it for Lambda (see
  * bundle.ts), next to two baselines generated in the temp folder: an empty handler and a
- * bare DynamoDB handler. For each bundle, N fresh Node 24 processes (default 5) each import
+ * bare DynamoDB handler (the SDK bundled into it, nothing from a layer). The AWS libraries
+ * layer is built as the CDK app builds it into a temp folder standing in for /opt, and the
+ * functions import the SDK from there as they do from /opt in Lambda, so the cold time
+ * includes loading the layer's code; its size is reported beside each bundle's. For each bundle, N fresh Node 24 processes (default 5) each import
  * it and serve one event (events.ts); the child times `await import()` to the handler's
  * answer with performance.now(), the parent times the whole process. Medians are reported
  * with the bundle size and the five packages taking most bytes in it.
@@ -42,8 +45,18 @@ import {
   settingEnvName,
   tableEnvName,
 } from '../../shared/manifest';
-import { bundleForLambda, type Contributor, contributors, type LambdaBundle, REPO_ROOT } from './bundle';
+import {
+  buildLayer,
+  bundleForLambda,
+  type Contributor,
+  contributors,
+  type LambdaBundle,
+  type LayerBuild,
+  layerBytesLoaded,
+  REPO_ROOT,
+} from './bundle';
 import { type BenchEvent, benchEventFor, type HandlerOutcome, lambdaContextFields } from './events';
+import { startAwsStub } from './lib/aws-stub';
 
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'cold-start.json');
 const TOP_CONTRIBUTORS = 5;
@@ -66,6 +79,11 @@ interface Options {
   readonly runs: number;
   readonly json: boolean;
   readonly timeoutMs: number;
+  /**
+   * Run the children with X-Ray tracing on, as the CDK app deploys them (active tracing):
+   * the tracer and the X-Ray SDK are then loaded from the layer. Off by default, as before.
+   */
+  readonly tracing: boolean;
   /** Function names to measure (the baselines always run); all when absent. */
   readonly only?: readonly string[];
 }
@@ -79,6 +97,7 @@ function parseOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '15000' },
       only: { type: 'string' },
+      tracing: { type: 'boolean', default: false },
     },
   });
   const runs = Number(values.runs);
@@ -87,7 +106,13 @@ function parseOptions(argv: string[]): Options {
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new Error(`--timeout must be positive, got ${values.timeout}`);
-  return { runs, json: values.json, timeoutMs, ...(values.only ? { only: values.only.split(',') } : {}) };
+  return {
+    runs,
+    json: values.json,
+    timeoutMs,
+    tracing: values.tracing,
+    ...(values.only ? { only: values.only.split(',') } : {}),
+  };
 }
 
 /**
@@ -110,6 +135,8 @@ interface Target {
   readonly memoryMb: number;
   readonly bench: BenchEvent;
   readonly bundle: LambdaBundle;
+  /** Bytes of the layer the bundle imports statically (0 for the baselines). */
+  readonly layerBytes: number;
 }
 
 const EMPTY_SOURCE = `export const handler = async () => ({ statusCode: 200 });\n`;
@@ -212,7 +239,15 @@ interface Run {
 }
 
 /** A Lambda-like environment, built from scratch so nothing of this process leaks in. */
-function childEnv(target: Target, workdir: string): Record<string, string> {
+function childEnv(
+  target: Target,
+  workdir: string,
+  stubUrl: string,
+  tracing: boolean,
+): Record<string, string> {
+  // Scheduled functions cannot avoid AWS calls: they get the stub (lib/aws-stub.ts) instead
+  // of the closed port, so refused calls retried with back-off are not timed as start-up.
+  const endpoint = target.bench.trigger === 'schedule' ? stubUrl : CLOSED_ENDPOINT;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     TZ: 'UTC',
@@ -226,10 +261,10 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     // No ~/.aws of the person running the benchmark: Lambda has none either.
     AWS_CONFIG_FILE: join(workdir, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(workdir, 'no-aws-credentials'),
-    AWS_ENDPOINT_URL: CLOSED_ENDPOINT,
-    AWS_ENDPOINT_URL_DYNAMODB: CLOSED_ENDPOINT,
-    AWS_ENDPOINT_URL_SQS: CLOSED_ENDPOINT,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: CLOSED_ENDPOINT,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: target.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -237,13 +272,20 @@ function childEnv(target: Target, workdir: string): Record<string, string> {
     POWERTOOLS_SERVICE_NAME: target.name,
     POWERTOOLS_METRICS_NAMESPACE: 'jiahe',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    ...(tracing
+      ? {
+          // What Lambda sets with active tracing; segments go by UDP to a port nobody reads.
+          LAMBDA_TASK_ROOT: workdir,
+          _X_AMZN_TRACE_ID: 'Root=1-6740f000-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1',
+          AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+        }
+      : { POWERTOOLS_TRACE_ENABLED: 'false' }),
   };
   // Every queue any function sends to or reads from, as the CDK app grants them.
-  for (const queue of QUEUES) env[queueEnvName(queue)] = `${CLOSED_ENDPOINT}/000000000000/${queue}`;
+  for (const queue of QUEUES) env[queueEnvName(queue)] = `${endpoint}/000000000000/${queue}`;
   for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
-  for (const setting of SETTING_NAMES) env[settingEnvName(setting)] = CLOSED_ENDPOINT;
+  for (const setting of SETTING_NAMES) env[settingEnvName(setting)] = endpoint;
   // The exchange loads its signing keys as a key set, not as random bytes.
   env[localSecretEnvName('exchange-signing-keys')] = SIGNING_KEY_SET;
   for (const table of ['registry', 'payout', 'exchange', 'idempotency'] as const) {
@@ -268,6 +310,8 @@ function runChild(
   input: string,
   workdir: string,
   timeoutMs: number,
+  stubUrl: string,
+  tracing: boolean,
 ): Promise<Run> {
   return new Promise((resolve) => {
     const output: Buffer[] = [];
@@ -276,7 +320,7 @@ function runChild(
     let wallMs = 0;
     const started = performance.now();
     const child = spawn(process.execPath, [runner, target.bundle.outfile, input], {
-      env: childEnv(target, workdir),
+      env: childEnv(target, workdir, stubUrl, tracing),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => {
@@ -356,9 +400,10 @@ async function buildTargets(
   workdir: string,
   sources: { empty: string; dynamodb: string },
   only?: readonly string[],
-): Promise<Target[]> {
+): Promise<{ layer: LayerBuild; targets: Target[] }> {
   const outdir = join(workdir, 'out');
   const nodePaths = [join(REPO_ROOT, 'node_modules')];
+  const layer = await buildLayer(join(workdir, 'opt'));
   const baselines = [
     { name: EMPTY, entry: sources.empty, bench: baselineEvent('empty handler, no event fields') },
     {
@@ -373,6 +418,7 @@ async function buildTargets(
     memoryMb: 256,
     bench,
     bundle: await bundleForLambda({ name, entry, outdir, nodePaths }),
+    layerBytes: 0,
   }));
   const functions = manifests
     .flatMap((m) => m.functions)
@@ -383,9 +429,18 @@ async function buildTargets(
       entry: fn.entry,
       memoryMb: fn.memoryMb,
       bench: benchEventFor(fn),
-      bundle: await bundleForLambda({ name: fn.name, entry: join(REPO_ROOT, fn.entry), outdir }),
-    }));
-  return Promise.all([...baselines, ...functions]);
+      bundle: await bundleForLambda({
+        name: fn.name,
+        entry: join(REPO_ROOT, fn.entry),
+        outdir,
+        layerMount: layer.mount,
+      }),
+    }))
+    .map(async (target) => {
+      const t = await target;
+      return { ...t, layerBytes: layerBytesLoaded(t.bundle, layer) };
+    });
+  return { layer, targets: await Promise.all([...baselines, ...functions]) };
 }
 
 /** Writes each target's event and context for its children to read. */
@@ -420,9 +475,13 @@ interface Result {
   readonly event: string;
   readonly bytes: number;
   readonly sizeKB: number;
+  /** Bytes of the AWS libraries layer this function loads on import. */
+  readonly layerKB: number;
   readonly coldMs: number;
   readonly importMs: number;
   readonly firstEventMs: number;
+  /** HTTP requests the first event made (scheduled functions only; to the stub). */
+  readonly awsCalls: number;
   readonly bootMs: number;
   readonly wallMs: number;
   /** Process wall time (and, for reference, cold time) over each baseline's. */
@@ -450,9 +509,11 @@ function summarise(target: Target, runs: readonly Run[]): Result {
     event: target.bench.description,
     bytes: target.bundle.bytes,
     sizeKB: round(target.bundle.bytes / 1024),
+    layerKB: round(target.layerBytes / 1024),
     coldMs,
     importMs,
     firstEventMs: pick((r) => (r.coldMs ?? Number.NaN) - (r.importMs ?? Number.NaN)),
+    awsCalls: pick((r) => r.network.length),
     bootMs: pick((r) => r.bootMs),
     wallMs: round(median(measured.map((r) => r.wallMs))),
     ratios: { wall: NO_RATIOS, cold: NO_RATIOS },
@@ -482,12 +543,16 @@ async function measure(
   runner: string,
   workdir: string,
   options: Options,
+  stubUrl: string,
 ): Promise<Map<string, Run[]>> {
   const runs = new Map<string, Run[]>(targets.map((t) => [t.name, []]));
   // One untimed start first: the first process after bundling pays for loading the Node
   // binary from disk, which would otherwise land on whichever target comes first.
   const first = targets[0];
-  if (first) await runChild(first, runner, inputs.get(first.name) as string, workdir, options.timeoutMs);
+  if (first) {
+    const input = inputs.get(first.name) as string;
+    await runChild(first, runner, input, workdir, options.timeoutMs, stubUrl, options.tracing);
+  }
   for (let i = 1; i <= options.runs; i++) {
     process.stderr.write(`\rmeasuring: run ${i}/${options.runs}…`);
     for (const target of targets) {
@@ -497,6 +562,8 @@ async function measure(
         inputs.get(target.name) as string,
         workdir,
         options.timeoutMs,
+        stubUrl,
+        options.tracing,
       );
       runs.get(target.name)?.push(run);
     }
@@ -528,11 +595,12 @@ function addRatios(results: Result[]): void {
 const cell = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 /** The results as a text table, then the biggest contributors of each bundle. */
-function renderTable(results: readonly Result[], options: Options): string {
-  const header = ['function', 'size KB', 'cold ms', 'wall ms', '× empty', '× DynamoDB'];
+function renderTable(results: readonly Result[], options: Options, layerKB: number): string {
+  const header = ['function', 'size KB', 'layer KB', 'cold ms', 'wall ms', '× empty', '× DynamoDB'];
   const rows = results.map((r) => [
     r.problems.length > 0 ? `${r.name} (!)` : r.name,
     cell(r.sizeKB),
+    cell(r.layerKB),
     cell(r.coldMs),
     cell(r.wallMs),
     cell(r.ratios.wall.empty, 2),
@@ -544,9 +612,11 @@ function renderTable(results: readonly Result[], options: Options): string {
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
       .join('  ');
   const lines = [
-    `Cold start on Node ${process.versions.node}, ${cpus().length} CPU(s), median of ${options.runs} fresh processes`,
+    `Cold start on Node ${process.versions.node}, ${cpus().length} CPU(s), median of ${options.runs} fresh processes` +
+      `, tracing ${options.tracing ? 'on (as deployed)' : 'off'}`,
     'cold ms = await import() + first event (in the child); wall ms = whole process (in the parent);',
     "× empty, × DynamoDB = wall ms over that baseline's wall ms",
+    `layer KB = AWS libraries layer code the function loads on import (whole layer ${cell(layerKB)} KB)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
@@ -555,7 +625,8 @@ function renderTable(results: readonly Result[], options: Options): string {
   for (const r of results) {
     lines.push('', `${r.name}: ${r.event}`);
     lines.push(
-      `  boot ${cell(r.bootMs)} ms, import ${cell(r.importMs)} ms, first event ${cell(r.firstEventMs)} ms`,
+      `  boot ${cell(r.bootMs)} ms, import ${cell(r.importMs)} ms, first event ${cell(r.firstEventMs)} ms` +
+        (r.awsCalls > 0 ? ` (${r.awsCalls} AWS calls to the loopback stub)` : ''),
     );
     for (const c of r.topContributors) {
       lines.push(
@@ -580,9 +651,13 @@ async function main(): Promise<void> {
   try {
     const sources = await writeSources(workdir);
     process.stderr.write('bundling…\n');
-    const targets = await buildTargets(workdir, sources, options.only);
+    const { layer, targets } = await buildTargets(workdir, sources, options.only);
+    const layerKB = round(layer.bytes / 1024);
     const inputs = await writeInputs(targets, workdir, options.timeoutMs);
-    const runs = await measure(targets, inputs, sources.runner, workdir, options);
+    const stub = await startAwsStub();
+    const runs = await measure(targets, inputs, sources.runner, workdir, options, stub.url).finally(() =>
+      stub.close(),
+    );
     const results = targets.map((t) => summarise(t, runs.get(t.name) ?? []));
     addRatios(results);
     const report = {
@@ -591,11 +666,13 @@ async function main(): Promise<void> {
       platform: `${process.platform}-${process.arch}`,
       cpus: cpus().length,
       runs: options.runs,
+      tracing: options.tracing,
+      layerKB,
       results,
     };
     await mkdir(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(options.json ? JSON.stringify(report, null, 2) : renderTable(results, options));
+    console.log(options.json ? JSON.stringify(report, null, 2) : renderTable(results, options, layerKB));
     if (results.some((r) => r.problems.length > 0)) process.exitCode = 1;
   } finally {
     await cleanUp();

@@ -94,10 +94,10 @@ function cold(c: Json): string[] {
   const out = [
     '### Cold start (fresh Node 24 process: import + one event)',
     '',
-    'Median of the runs; "× bare DynamoDB" is process wall time over the bare DynamoDB-client bundle\'s; "SDK" is the part of the bundle that is AWS SDK (@aws-sdk, @smithy, @aws-crypto).',
+    `Median of the runs, tracing ${c.tracing ? 'on (as deployed)' : 'off'}; "× bare DynamoDB" is process wall time over the bare DynamoDB-client bundle's; "SDK" is the part of the bundle that is AWS SDK (@aws-sdk, @smithy, @aws-crypto); "Layer" is the code of the AWS libraries layer (${kb((c.layerKB ?? 0) * 1024)} in all) the function loads on import, included in its cold time.`,
     '',
-    '| Bundle | Minified | SDK | Cold (ms) | Wall (ms) | × bare DynamoDB | Largest contributors |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| Bundle | Minified | SDK | Layer | Cold (ms) | Wall (ms) | × bare DynamoDB | Largest contributors |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of c.results ?? []) {
     const top = (r.topContributors ?? [])
@@ -105,7 +105,7 @@ function cold(c: Json): string[] {
       .map((x: Json) => `${x.name} ${kb(x.bytes)}`)
       .join(', ');
     out.push(
-      `| ${r.name}${r.problems?.length ? ' (!)' : ''} | ${kb(r.bytes)} | ${kb(r.sdkBytes ?? 0)} | ${r.coldMs} | ${r.wallMs} | ${r.ratios?.wall?.dynamodb ?? '–'} | ${top} |`,
+      `| ${r.name}${r.problems?.length ? ' (!)' : ''} | ${kb(r.bytes)} | ${kb(r.sdkBytes ?? 0)} | ${kb((r.layerKB ?? 0) * 1024)} | ${r.coldMs} | ${r.wallMs} | ${r.ratios?.wall?.dynamodb ?? '–'} | ${top} |`,
     );
   }
   return out;

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyStructuredResultV2, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from '../../local/runtime/lambda-context';
 import type { Observability } from '../../shared/observability';
+import { tracing } from '../../shared/observability/tracing';
 
 /** A fresh Lambda context with a 10 s budget. */
 export const context = () => lambdaContext('test-function', 256, Date.now() + 10_000, '33');
@@ -12,7 +12,7 @@ export const context = () => lambdaContext('test-function', 256, Date.now() + 10
 export const quietObservability = (): Observability => ({
   logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
   metrics: new Metrics({ serviceName: 'test', namespace: 'test' }),
-  tracer: new Tracer({ serviceName: 'test', enabled: false }),
+  tracing: tracing('test', false),
 });
 
 /** A handler's answer with its JSON body parsed. */

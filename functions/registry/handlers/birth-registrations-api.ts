@@ -8,7 +8,7 @@ import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { regionExists } from '../../../shared/domain/region-codes';
+import { regionExists } from '../../../shared/domain/region-exists';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
