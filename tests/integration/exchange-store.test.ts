@@ -138,4 +138,32 @@ describe('exchange store', () => {
     expect(stored.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(verifyChain(stored, { head: (await log.head('55'))?.hash ?? '' })).toEqual({ ok: true });
   });
+
+  it('appends batches in order under concurrency: one chain, each outcome once', async () => {
+    const entry = (i: number) => ({
+      direction: 'outbound' as const,
+      messageId: newUlid(),
+      sha256: String(i % 10).repeat(64),
+      at: new Date().toISOString(),
+      verification: { ok: true as const, keyId: 'k1' },
+    });
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 8 }, (_, i) => entry(b * 8 + i)),
+    );
+    // A batch retried after a failure brings entries already logged, one of them twice.
+    const retried = [...(batches[0] ?? []).slice(0, 3), (batches[0] ?? [])[0], entry(99)].filter(
+      (e): e is ReturnType<typeof entry> => e !== undefined,
+    );
+    const answers = await Promise.all([...batches, retried].map((b) => log.appendAll('58', b)));
+    expect(answers.flat().filter((a) => a === 'appended')).toHaveLength(33);
+    const stored = await log.entries('58');
+    expect(stored.map((e) => e.position)).toEqual(Array.from({ length: 33 }, (_, i) => i + 1));
+    expect(new Set(stored.map((e) => e.messageId)).size).toBe(33);
+    expect(verifyChain(stored, { head: (await log.head('58'))?.hash ?? '' })).toEqual({ ok: true });
+    // Each batch's entries keep their order in the chain.
+    for (const batch of batches) {
+      const at = batch.map((e) => stored.findIndex((s) => s.messageId === e.messageId));
+      expect(at).toEqual([...at].sort((x, y) => x - y));
+    }
+  });
 });

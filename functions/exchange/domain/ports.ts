@@ -127,6 +127,8 @@ export interface StoredEntry extends ChainedEntry {
 export interface MessageLogRepository {
   /** Appends an entry to the partner's chain, once per (direction, message). */
   append(partner: string, entry: LogEntry): Promise<'appended' | 'already-logged'>;
+  /** Appends several entries to the partner's chain in the given order; one answer per entry. */
+  appendAll(partner: string, entries: readonly LogEntry[]): Promise<('appended' | 'already-logged')[]>;
   head(partner: string): Promise<{ position: number; hash: string } | undefined>;
   entries(partner: string): Promise<StoredEntry[]>;
 }
