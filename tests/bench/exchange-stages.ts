@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
+import { verifyChain } from '../../functions/exchange/domain/message-log';
 import { startLocalCloud } from '../../local/cloud';
 import { localClientConfig } from '../../local/services/clients';
 import { physicalName } from '../../local/services/provision';
@@ -190,6 +192,37 @@ try {
   for (const [name, used] of rows) {
     process.stdout.write(
       `| ${name} | ${used.toFixed(1)} | ${((used / seconds) * 100).toFixed(0)} % | ${((idle.get(name) ?? 0) * 100).toFixed(0)} % |\n`,
+    );
+  }
+  // What must hold after a burst: 22's stream to 23 numbered 1..n once each, both logs chained.
+  const numbered = await items(
+    FROM,
+    [...warm, ...ids].map((id) => ({ pk: `MSG#${id}`, sk: `OUT#${TO}` })),
+  );
+  const sequences = numbered.map((r) => r.sequence as number).sort((a, b) => a - b);
+  const gapless = sequences.every((n, i) => n === i + 1);
+  process.stdout.write(
+    `\nsequences to ${TO}: ${sequences.length} messages, ${gapless ? 'gapless 1..n, each once' : 'NOT GAPLESS'}\n`,
+  );
+  await new Promise((r) => setTimeout(r, 5_000));
+  for (const [province, partner] of [
+    [FROM, TO],
+    [TO, FROM],
+  ] as const) {
+    const log = dynamoMessageLogRepository(db, physicalName(province, 'exchange'));
+    // The routers may still be logging the answers: read the chain between two equal heads.
+    let entries: Awaited<ReturnType<typeof log.entries>> = [];
+    let check: ReturnType<typeof verifyChain> = { ok: false, brokenAt: 0 };
+    for (let tries = 0; tries < 30; tries++) {
+      const before = (await log.head(partner))?.hash ?? '';
+      entries = await log.entries(partner);
+      const after = (await log.head(partner))?.hash ?? '';
+      check = verifyChain(entries, { head: after });
+      if (before === after) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    process.stdout.write(
+      `log of ${province} for ${partner}: ${entries.length} entries, ${JSON.stringify(check)}\n`,
     );
   }
 } finally {
