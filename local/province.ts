@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import {
   type AreaManifest,
   type DeploymentSettings,
+  type FunctionSpec,
   NATIONAL_SECRETS,
   SECRET_NAMES,
   type SecretName,
@@ -33,7 +34,11 @@ export interface ProvinceOptions {
   readonly stateDir?: string;
   /** Values of the secrets every province shares (`NATIONAL_SECRETS`). */
   readonly nationalSecrets: Readonly<Partial<Record<SecretName, string>>>;
-  /** Instances per function (Lambda concurrency); small locally. */
+  /**
+   * A cap on instances per function (Lambda concurrency). Without it a queue consumer runs as
+   * many as its manifest's maximum concurrency, as in the cloud, and any other function
+   * `LOCAL_INSTANCES`.
+   */
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
   /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
@@ -52,6 +57,13 @@ interface ProvinceState {
   issuerKeys?: { privateJwk: JWK; publicJwk: JWK };
   checkpoints: Record<string, string>;
 }
+
+/** Instances of a function that the manifest leaves to Lambda's scaling (API and stream functions). */
+const LOCAL_INSTANCES = 2;
+
+/** A function's instances: its queue's maximum concurrency, as the event source mapping allows in the cloud. */
+const instancesOf = (spec: FunctionSpec, cap: number | undefined): number =>
+  Math.min(spec.queue?.maxConcurrency ?? LOCAL_INSTANCES, cap ?? Number.POSITIVE_INFINITY);
 
 /**
  * One province's deployment on the local cloud: its tables and queues, one runtime per
@@ -117,7 +129,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
             options.settings,
           ),
           repoRoot: options.repoRoot,
-          maxInstances: Math.min(spec.queue?.maxConcurrency ?? 2, options.maxInstances ?? 2),
+          maxInstances: instancesOf(spec, options.maxInstances),
           log: (line) => options.log(`${tag} ${spec.name}`, line),
         }),
       );
@@ -136,7 +148,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
           queueUrl: queue.url,
           queueArn: queue.arn,
           batchSize: spec.queue.batchSize,
-          concurrency: Math.min(spec.queue.maxConcurrency, options.maxInstances ?? 2),
+          concurrency: instancesOf(spec, options.maxInstances),
           runtime,
           log,
         }),

@@ -59,6 +59,62 @@ describe('exchange store', () => {
     });
   });
 
+  it('numbers concurrent batches and single messages to one partner 1..n, each id once', async () => {
+    const batches = Array.from({ length: 4 }, () => Array.from({ length: 10 }, () => newUlid()));
+    const singles = Array.from({ length: 5 }, () => newUlid());
+    // The second batch repeats two ids of the first: whichever is numbered first keeps them.
+    const repeated = batches[1] ?? [];
+    repeated.push(...(batches[0] ?? []).slice(0, 2));
+    const results = await Promise.all([
+      ...batches.map((ids) =>
+        messages.createOutbounds(
+          '56',
+          ids.map((id) => ({ messageId: id, build: record('56', id) })),
+          pickUp(),
+        ),
+      ),
+      ...singles.map((id) => messages.createOutbound('56', id, record('56', id), pickUp()).then((r) => [r])),
+    ]);
+    const created = results.flat().flatMap((r) => (r.created ? [r.record] : []));
+    expect(created.map((r) => r.sequence).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 45 }, (_, i) => i + 1),
+    );
+    expect(new Set(created.map((r) => r.messageId)).size).toBe(45);
+    for (const r of created)
+      expect((await messages.findOutbound('56', r.messageId))?.sequence).toBe(r.sequence);
+  });
+
+  it('in a batch, skips ids already numbered and requests that cannot be built, numbering the rest in order', async () => {
+    const known = newUlid();
+    await messages.createOutbound('57', known, record('57', known), pickUp());
+    const [a, b, c] = [newUlid(), newUlid(), newUlid()];
+    const refused = new Error('not a valid message');
+    const outcomes = await messages.createOutbounds(
+      '57',
+      [
+        { messageId: a, build: record('57', a) },
+        { messageId: known, build: record('57', known) },
+        {
+          messageId: b,
+          build: () => {
+            throw refused;
+          },
+        },
+        { messageId: a, build: record('57', a) },
+        { messageId: c, build: record('57', c) },
+      ],
+      pickUp(),
+    );
+    expect(outcomes).toEqual([
+      { created: true, record: expect.objectContaining({ messageId: a, sequence: 2 }) },
+      { created: false },
+      { created: false, error: refused },
+      { created: false },
+      { created: true, record: expect.objectContaining({ messageId: c, sequence: 3 }) },
+    ]);
+    expect(await messages.findOutbound('57', b)).toBeUndefined();
+  });
+
   it('claims each attempt once, however many requests for it arrive', async () => {
     const id = newUlid();
     await messages.createOutbound('54', id, record('54', id), pickUp());
@@ -81,5 +137,33 @@ describe('exchange store', () => {
     const stored = await log.entries('55');
     expect(stored.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(verifyChain(stored, { head: (await log.head('55'))?.hash ?? '' })).toEqual({ ok: true });
+  });
+
+  it('appends batches in order under concurrency: one chain, each outcome once', async () => {
+    const entry = (i: number) => ({
+      direction: 'outbound' as const,
+      messageId: newUlid(),
+      sha256: String(i % 10).repeat(64),
+      at: new Date().toISOString(),
+      verification: { ok: true as const, keyId: 'k1' },
+    });
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 8 }, (_, i) => entry(b * 8 + i)),
+    );
+    // A batch retried after a failure brings entries already logged, one of them twice.
+    const retried = [...(batches[0] ?? []).slice(0, 3), (batches[0] ?? [])[0], entry(99)].filter(
+      (e): e is ReturnType<typeof entry> => e !== undefined,
+    );
+    const answers = await Promise.all([...batches, retried].map((b) => log.appendAll('58', b)));
+    expect(answers.flat().filter((a) => a === 'appended')).toHaveLength(33);
+    const stored = await log.entries('58');
+    expect(stored.map((e) => e.position)).toEqual(Array.from({ length: 33 }, (_, i) => i + 1));
+    expect(new Set(stored.map((e) => e.messageId)).size).toBe(33);
+    expect(verifyChain(stored, { head: (await log.head('58'))?.hash ?? '' })).toEqual({ ok: true });
+    // Each batch's entries keep their order in the chain.
+    for (const batch of batches) {
+      const at = batch.map((e) => stored.findIndex((s) => s.messageId === e.messageId));
+      expect(at).toEqual([...at].sort((x, y) => x - y));
+    }
   });
 });

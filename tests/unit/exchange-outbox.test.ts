@@ -30,12 +30,20 @@ function setup(status: Partner['status'] = 'active') {
     find: async (code: string) => (code === '51' ? partner(status) : undefined),
   } as PartnerRepository;
   const messages = {
-    createOutbound: async (p: string, id: string, build: (n: number) => OutboundRecord) => {
-      if (created.has(`${p}#${id}`)) return { created: false };
-      const record = build(created.size + 1);
-      created.set(`${p}#${id}`, record);
-      return { created: true, record };
-    },
+    createOutbounds: async (
+      p: string,
+      entries: { messageId: string; build: (n: number) => OutboundRecord }[],
+    ) =>
+      entries.map(({ messageId, build }) => {
+        if (created.has(`${p}#${messageId}`)) return { created: false };
+        try {
+          const record = build(created.size + 1);
+          created.set(`${p}#${messageId}`, record);
+          return { created: true, record };
+        } catch (error) {
+          return { created: false, error };
+        }
+      }),
     markWaiting: async (_p: string, id: string) => {
       waiting.push(id);
     },

@@ -91,9 +91,9 @@ function fakes() {
     },
   } as unknown as MessageRepository;
   const log = {
-    append: async (_partner: string, entry: LogEntry) => {
-      logged.push(entry);
-      return 'appended' as const;
+    appendAll: async (_partner: string, entries: LogEntry[]) => {
+      logged.push(...entries);
+      return entries.map(() => 'appended' as const);
     },
   } as unknown as MessageLogRepository;
   const router = buildRouter({

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -7,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { MessageRepository } from '../domain/ports';
+import type { MessageRepository, OutboundCreationOutcome } from '../domain/ports';
 import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from '../domain/records';
 
 export type { MessageQuery, MessageRepository } from '../domain/ports';
@@ -25,6 +26,8 @@ export type { MessageQuery, MessageRepository } from '../domain/ports';
  */
 const outKey = (id: string, partner: string) => ({ pk: `MSG#${id}`, sk: `OUT#${partner}` });
 const inKey = (id: string, partner: string) => ({ pk: `MSG#${id}`, sk: `IN#${partner}` });
+/** A transaction holds at most 100 items: the counter and 99 messages. */
+const MAX_PER_TRANSACTION = 99;
 const seqKey = (partner: string) => ({ pk: `SEQ#${partner}`, sk: 'SEQ' });
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const listKey = (at: string, direction: string, partner: string, id: string) => ({
@@ -71,18 +74,85 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
     }
   };
 
-  return {
-    async createOutbound(partner, messageId, build, pickUpAt) {
-      for (let tries = 0; tries < 50; tries++) {
-        if (await get(outKey(messageId, partner))) return { created: false };
-        const counter = await get<{ last: number }>(seqKey(partner));
+  /** Which of these ids already have a message to the partner (consistent reads). */
+  const existingIds = async (partner: string, ids: readonly string[]): Promise<Set<string>> => {
+    const found = new Set<string>();
+    let keys: Record<string, string>[] = [...new Set(ids)].map((id) => outKey(id, partner));
+    while (keys.length > 0) {
+      const out = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'messageId' } },
+        }),
+      );
+      for (const item of out.Responses?.[table] ?? []) found.add(item.messageId as string);
+      keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
+    }
+    return found;
+  };
+
+  /*
+   * Numbering takes one read of the counter and one transaction for a whole batch (the
+   * counter and every new message), instead of one of each per message: the counter item,
+   * which serialises all numbering for a partner, is written once per batch. A transaction
+   * cancelled by another writer (the counter moved, or the same id was numbered meanwhile)
+   * is read again and redone; what was numbered meanwhile is then recognised as existing.
+   */
+  const createOutbounds: MessageRepository['createOutbounds'] = async (partner, entries, pickUpAt) => {
+    const outcomes = new Map<number, OutboundCreationOutcome>();
+    for (let from = 0; from < entries.length; from += MAX_PER_TRANSACTION) {
+      const chunk = entries
+        .slice(from, from + MAX_PER_TRANSACTION)
+        .map((entry, i) => ({ ...entry, index: from + i }));
+      for (let tries = 0; ; tries++) {
+        if (tries >= 50) {
+          // The queue retries the requests later; by then the contention has passed.
+          throw new Error(`could not number messages for partner ${partner}: too much contention`);
+        }
+        const open = chunk.filter((entry) => !outcomes.has(entry.index));
+        if (open.length === 0) break;
+        const [existing, counter] = await Promise.all([
+          existingIds(
+            partner,
+            open.map((entry) => entry.messageId),
+          ),
+          get<{ last: number }>(seqKey(partner)),
+        ]);
         const last = counter?.last ?? 0;
-        const record = build(last + 1);
+        const fresh: { index: number; messageId: string; record: OutboundRecord }[] = [];
+        const seen = new Set<string>();
+        for (const entry of open) {
+          // The same id twice in one batch is one message.
+          if (existing.has(entry.messageId) || seen.has(entry.messageId)) {
+            outcomes.set(entry.index, { created: false });
+            continue;
+          }
+          try {
+            const record = entry.build(last + fresh.length + 1);
+            fresh.push({ index: entry.index, messageId: entry.messageId, record });
+            seen.add(entry.messageId);
+          } catch (error) {
+            outcomes.set(entry.index, { created: false, error });
+          }
+        }
+        if (fresh.length === 0) break;
         try {
           await db.send(
             new TransactWriteCommand({
               TransactItems: [
                 {
+                  Update: {
+                    TableName: table,
+                    Key: seqKey(partner),
+                    UpdateExpression: 'SET #last = :next',
+                    ConditionExpression: counter ? '#last = :last' : 'attribute_not_exists(pk)',
+                    ExpressionAttributeNames: { '#last': 'last' },
+                    ExpressionAttributeValues: {
+                      ':next': last + fresh.length,
+                      ...(counter ? { ':last': last } : {}),
+                    },
+                  },
+                },
+                ...fresh.map(({ messageId, record }) => ({
                   Put: {
                     TableName: table,
                     Item: {
@@ -94,30 +164,32 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
                     },
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
-                },
-                {
-                  Update: {
-                    TableName: table,
-                    Key: seqKey(partner),
-                    UpdateExpression: 'SET #last = :next',
-                    ConditionExpression: counter ? '#last = :last' : 'attribute_not_exists(pk)',
-                    ExpressionAttributeNames: { '#last': 'last' },
-                    ExpressionAttributeValues: { ':next': last + 1, ...(counter ? { ':last': last } : {}) },
-                  },
-                },
+                })),
               ],
             }),
           );
-          return { created: true, record };
+          for (const { index, record } of fresh) outcomes.set(index, { created: true, record });
+          break;
         } catch (error) {
-          // Another writer took this number or this id first: read again and decide.
-          if (error instanceof TransactionCanceledException) continue;
-          throw error;
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          // Another writer took these numbers or one of these ids first: wait a little (less
+          // likely to meet it again), read again and decide.
+          for (const { index } of fresh) outcomes.delete(index);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(tries + 1, 5)));
         }
       }
-      // The queue retries the request later; by then the contention has passed.
-      throw new Error(`could not number a message for partner ${partner}: too much contention`);
+    }
+    return entries.map((_, i) => outcomes.get(i) ?? { created: false });
+  };
+
+  return {
+    async createOutbound(partner, messageId, build, pickUpAt) {
+      const [outcome] = await createOutbounds(partner, [{ messageId, build }], pickUpAt);
+      if (outcome && 'error' in outcome) throw outcome.error;
+      return outcome ?? { created: false };
     },
+
+    createOutbounds,
 
     findOutbound: (partner, messageId) => get<OutboundRecord>(outKey(messageId, partner)),
     findInbound: (partner, messageId) => get<InboundRecord>(inKey(messageId, partner)),

@@ -29,6 +29,11 @@ export interface MessageQuery {
   readonly startKey?: Record<string, string | number>;
 }
 
+/** What recording a new outbound message came to. */
+export type OutboundCreation = { created: true; record: OutboundRecord } | { created: false };
+/** The same, for one entry of several numbered together: or the error its record could not be built with. */
+export type OutboundCreationOutcome = OutboundCreation | { created: false; error: unknown };
+
 /** Messages in both directions, their delivery attempts and the partner streams' counters. */
 export interface MessageRepository {
   /**
@@ -41,7 +46,18 @@ export interface MessageRepository {
     messageId: string,
     build: (sequence: number) => OutboundRecord,
     pickUpAt: string,
-  ): Promise<{ created: true; record: OutboundRecord } | { created: false }>;
+  ): Promise<OutboundCreation>;
+  /**
+   * The same for several messages to one partner at once: numbered in the given order, the
+   * counter moved once for all of them, in one transaction. Answers one outcome per entry, in
+   * order: an id already numbered is `created: false`; an entry whose `build` throws takes no
+   * number and answers its error.
+   */
+  createOutbounds(
+    partner: string,
+    entries: readonly { messageId: string; build: (sequence: number) => OutboundRecord }[],
+    pickUpAt: string,
+  ): Promise<OutboundCreationOutcome[]>;
   findOutbound(partner: string, messageId: string): Promise<OutboundRecord | undefined>;
   findInbound(partner: string, messageId: string): Promise<InboundRecord | undefined>;
   /** Both directions of an id, with the attempts of the outbound ones. */
@@ -111,6 +127,8 @@ export interface StoredEntry extends ChainedEntry {
 export interface MessageLogRepository {
   /** Appends an entry to the partner's chain, once per (direction, message). */
   append(partner: string, entry: LogEntry): Promise<'appended' | 'already-logged'>;
+  /** Appends several entries to the partner's chain in the given order; one answer per entry. */
+  appendAll(partner: string, entries: readonly LogEntry[]): Promise<('appended' | 'already-logged')[]>;
   head(partner: string): Promise<{ position: number; hash: string } | undefined>;
   entries(partner: string): Promise<StoredEntry[]>;
 }

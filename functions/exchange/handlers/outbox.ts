@@ -1,4 +1,4 @@
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
 import { province, queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
@@ -11,6 +11,9 @@ import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapt
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { buildOutboundMessage, OutboundRequestError, recipientOf } from '../domain/outbound';
+import type { Partner } from '../domain/partner';
+import type { OutboundCreation } from '../domain/ports';
+import type { OutboundRecord } from '../domain/records';
 
 export interface OutboxDeps {
   readonly province: string;
@@ -21,58 +24,108 @@ export interface OutboxDeps {
   readonly observability?: Observability;
 }
 
+/** What the numbering step made of one request. */
+type Prepared =
+  | { readonly error: unknown }
+  | { readonly partner: Partner; readonly outcome: OutboundCreation; readonly messageId: string };
+
 /**
  * Turns the areas' requests on `exchange-outbound` into outbound messages: one per
  * (recipient, id), numbered in the partner's stream, then queued for delivery (or held
  * while the partner is paused). A request that cannot become a message (unknown partner,
  * type not allowed, invalid data, a resident ID) fails and rests in the DLQ for an operator.
+ *
+ * The requests of one batch to one partner are numbered together (one counter read and one
+ * transaction for all of them: the counter is what serialises a partner's stream); each
+ * request is then reported on its own, so one bad request never holds back the others.
  */
 export function buildOutbox(deps: OutboxDeps) {
   const clock = deps.clock ?? systemClock;
   const ownUrn = provinceUrn(deps.province);
-  return batchHandler({
+  /** Each record's outcome by SQS message id, while its invocation runs. */
+  const prepared = new Map<string, Prepared>();
+
+  const prepare = async (records: readonly SQSRecord[]): Promise<void> => {
+    const now = clock.now();
+    const pickUpAt = new Date(now.getTime() + SWEEPER_GRACE_MS).toISOString();
+    const byPartner = new Map<string, { record: SQSRecord; request: EventEnvelope }[]>();
+    for (const record of records) {
+      try {
+        const parsed = EventEnvelope.safeParse(JSON.parse(record.body));
+        if (!parsed.success) throw new OutboundRequestError('the request is not an event envelope');
+        const code = recipientOf(parsed.data);
+        byPartner.set(code, [...(byPartner.get(code) ?? []), { record, request: parsed.data }]);
+      } catch (error) {
+        prepared.set(record.messageId, { error });
+      }
+    }
+    await Promise.all(
+      [...byPartner].map(async ([code, requests]) => {
+        try {
+          const partner = await deps.partners.find(code);
+          if (!partner) throw new OutboundRequestError(`province ${code} is not a partner`);
+          const entries = requests.map(({ request }) => ({
+            messageId: request.id,
+            build: (sequence: number): OutboundRecord => {
+              const built = buildOutboundMessage({ request, partner, ownUrn, sequence });
+              return {
+                direction: 'outbound',
+                messageId: request.id,
+                partner: code,
+                type: request.type,
+                subject: request.subject,
+                ...(request.correlationid ? { correlationid: request.correlationid } : {}),
+                sequence,
+                body: built.body,
+                sha256: built.sha256,
+                status: 'pending',
+                attempts: 0,
+                createdAt: now.toISOString(),
+              };
+            },
+          }));
+          const outcomes = await deps.messages.createOutbounds(code, entries, pickUpAt);
+          requests.forEach(({ record, request }, i) => {
+            const outcome = outcomes[i] ?? { created: false };
+            prepared.set(
+              record.messageId,
+              'error' in outcome ? { error: outcome.error } : { partner, outcome, messageId: request.id },
+            );
+          });
+        } catch (error) {
+          for (const { record } of requests) prepared.set(record.messageId, { error });
+        }
+      }),
+    );
+  };
+
+  const report = batchHandler({
     service: 'exchange-outbox',
     source: 'sqs',
     observability: deps.observability,
     record: async (record: SQSRecord) => {
-      const parsed = EventEnvelope.safeParse(JSON.parse(record.body));
-      if (!parsed.success) throw new OutboundRequestError('the request is not an event envelope');
-      const request = parsed.data;
-      const code = recipientOf(request);
-      const partner = await deps.partners.find(code);
-      if (!partner) throw new OutboundRequestError(`province ${code} is not a partner`);
-      const now = clock.now();
-      const created = await deps.messages.createOutbound(
-        code,
-        request.id,
-        (sequence) => {
-          const built = buildOutboundMessage({ request, partner, ownUrn, sequence });
-          return {
-            direction: 'outbound',
-            messageId: request.id,
-            partner: code,
-            type: request.type,
-            subject: request.subject,
-            ...(request.correlationid ? { correlationid: request.correlationid } : {}),
-            sequence,
-            body: built.body,
-            sha256: built.sha256,
-            status: 'pending',
-            attempts: 0,
-            createdAt: now.toISOString(),
-          };
-        },
-        new Date(now.getTime() + SWEEPER_GRACE_MS).toISOString(),
-      );
+      const step = prepared.get(record.messageId);
+      if (!step) throw new Error('the request was not prepared');
+      if ('error' in step) throw step.error;
       // A repeated request: the message exists and is on its way already.
-      if (!created.created) return;
+      if (!step.outcome.created) return;
+      const { partner, messageId } = step;
       if (partner.status === 'paused') {
-        await deps.messages.markWaiting(code, request.id);
+        await deps.messages.markWaiting(partner.code, messageId);
         return;
       }
-      await deps.delivery.enqueue({ partner: code, messageId: request.id, attempt: 0 });
+      await deps.delivery.enqueue({ partner: partner.code, messageId, attempt: 0 });
     },
   });
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    try {
+      await prepare(event.Records);
+      return await report(event, context);
+    } finally {
+      for (const record of event.Records) prepared.delete(record.messageId);
+    }
+  };
 }
 
 export const handler = initOnce(() => {

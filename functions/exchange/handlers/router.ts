@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
 import { queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
@@ -15,6 +15,7 @@ import { type Observability, observability } from '../../../shared/observability
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { canonicalJson, sha256Hex } from '../domain/digest';
+import type { LogEntry } from '../domain/message-log';
 import { INBOUND_ROUTES } from '../domain/partner';
 import type { InboundRecord, OutboundRecord } from '../domain/records';
 import { checkSequence } from '../domain/sequence';
@@ -57,17 +58,8 @@ export function buildRouter(deps: RouterDeps) {
     return check === 'next' ? 'next' : 'late';
   };
 
+  /** After its log entry: the stream position noted, then the ack recorded or the message forwarded. */
   const inbound = async (message: InboundRecord) => {
-    await deps.log.append(message.partner, {
-      direction: 'inbound',
-      messageId: message.messageId,
-      type: message.type,
-      headers: message.headers,
-      sha256: message.sha256,
-      at: message.receivedAt,
-      verification: message.verification,
-      receiptSha256: sha256Hex(canonicalJson(message.receipt)),
-    });
     const position = await sequenceCheck(message);
     const body = JSON.parse(message.body) as Record<string, unknown>;
     if (message.type === ACK) {
@@ -100,42 +92,106 @@ export function buildRouter(deps: RouterDeps) {
     await deps.messages.markForwarded(message.partner, message.messageId, queues, position);
   };
 
-  const outbound = async (message: OutboundRecord) => {
-    await deps.log.append(message.partner, {
-      direction: 'outbound',
-      messageId: message.messageId,
-      type: message.type,
-      ...(message.headers ? { headers: message.headers } : {}),
-      sha256: message.sha256,
-      at: message.deliveredAt ?? message.failedAt ?? message.createdAt,
-      verification:
-        message.status === 'delivered'
-          ? { ok: true, keyId: message.receiptKeyId ?? '' }
-          : { ok: false, reason: message.lastError ?? 'failed' },
-      ...(message.receiptSha256 ? { receiptSha256: message.receiptSha256 } : {}),
-    });
+  /** Log entries that failed to append in this invocation, by stream record; their records fail. */
+  const notLogged = new Map<string, unknown>();
+
+  /**
+   * Appends the log entries of a whole stream batch first, those to one partner together and
+   * in stream order (one chain extension per partner instead of one per message).
+   */
+  const logBatch = async (records: readonly DynamoDBRecord[]) => {
+    const byPartner = new Map<string, { record: string; entry: LogEntry }[]>();
+    for (const record of records) {
+      const change = changeOf(record);
+      if (!change) continue;
+      const list = byPartner.get(change.message.partner) ?? [];
+      list.push({ record: record.eventID ?? '', entry: logEntryOf(change) });
+      byPartner.set(change.message.partner, list);
+    }
+    await Promise.all(
+      [...byPartner].map(async ([partner, items]) => {
+        try {
+          await deps.log.appendAll(
+            partner,
+            items.map(({ entry }) => entry),
+          );
+        } catch (error) {
+          for (const { record } of items) notLogged.set(record, error);
+        }
+      }),
+    );
   };
 
-  return batchHandler({
+  const report = batchHandler({
     service: 'exchange-router',
     source: 'stream',
     observability: obs,
     record: async (record: DynamoDBRecord) => {
-      const next = image(record.dynamodb?.NewImage);
-      if (!next) return;
-      if (next.entity === 'InboundMessage' && record.eventName === 'INSERT') {
-        await inbound(next as unknown as InboundRecord);
-        return;
-      }
-      if (next.entity === 'OutboundMessage') {
-        const before = image(record.dynamodb?.OldImage);
-        const status = next.status as string;
-        if ((status === 'delivered' || status === 'failed') && before?.status !== status) {
-          await outbound(next as unknown as OutboundRecord);
-        }
-      }
+      const change = changeOf(record);
+      if (!change) return;
+      if (notLogged.has(record.eventID ?? '')) throw notLogged.get(record.eventID ?? '');
+      if (change.kind === 'inbound') await inbound(change.message);
     },
   });
+
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    try {
+      await logBatch(event.Records);
+      return await report(event, context);
+    } finally {
+      notLogged.clear();
+    }
+  };
+}
+
+/** A stream record that the log records: an accepted inbound message, or an outbound one reaching its end. */
+type Change = { kind: 'inbound'; message: InboundRecord } | { kind: 'outbound'; message: OutboundRecord };
+
+function changeOf(record: DynamoDBRecord): Change | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (!next) return undefined;
+  if (next.entity === 'InboundMessage' && record.eventName === 'INSERT') {
+    return { kind: 'inbound', message: next as unknown as InboundRecord };
+  }
+  if (next.entity === 'OutboundMessage') {
+    const before = image(record.dynamodb?.OldImage);
+    const status = next.status as string;
+    if ((status === 'delivered' || status === 'failed') && before?.status !== status) {
+      return { kind: 'outbound', message: next as unknown as OutboundRecord };
+    }
+  }
+  return undefined;
+}
+
+/** The log entry of a change: the message's digest, headers, and its signature or receipt check. */
+function logEntryOf(change: Change): LogEntry {
+  if (change.kind === 'inbound') {
+    const message = change.message;
+    return {
+      direction: 'inbound',
+      messageId: message.messageId,
+      type: message.type,
+      headers: message.headers,
+      sha256: message.sha256,
+      at: message.receivedAt,
+      verification: message.verification,
+      receiptSha256: sha256Hex(canonicalJson(message.receipt)),
+    };
+  }
+  const message = change.message;
+  return {
+    direction: 'outbound',
+    messageId: message.messageId,
+    type: message.type,
+    ...(message.headers ? { headers: message.headers } : {}),
+    sha256: message.sha256,
+    at: message.deliveredAt ?? message.failedAt ?? message.createdAt,
+    verification:
+      message.status === 'delivered'
+        ? { ok: true, keyId: message.receiptKeyId ?? '' }
+        : { ok: false, reason: message.lastError ?? 'failed' },
+    ...(message.receiptSha256 ? { receiptSha256: message.receiptSha256 } : {}),
+  };
 }
 
 /** Forwarding through SQS, the envelope type as an attribute (as every area publisher does). */

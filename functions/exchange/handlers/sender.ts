@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { batchHandler } from '../../../shared/aws/batch-handler';
 import { queueUrl, tableName } from '../../../shared/aws/config';
@@ -12,9 +12,10 @@ import { type Observability, observability } from '../../../shared/observability
 import { sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { fetchInboxClient } from '../adapters/inbox-client';
 import { dynamoMessageRepository } from '../adapters/message-repository';
-import { dynamoPartnerRepository } from '../adapters/partner-repository';
+import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { loadSigningKeys } from '../adapters/signing-keys';
 import { attemptDelivery, type DeliveryServiceDeps } from '../domain/delivery-service';
+import type { Partner } from '../domain/partner';
 import type { Random } from '../domain/retry';
 
 const DeliveryRequestBody = z.object({
@@ -42,12 +43,35 @@ const METRICS = {
  */
 export function buildSender(deps: SenderDeps) {
   const obs = deps.observability ?? observability('exchange-sender');
+  /*
+   * A batch's records to one partner read the partner once (consistently, at the batch's
+   * start): a pause takes effect from the next batch, and a pause made by this batch at once.
+   */
+  const partnersOfBatch = new Map<string, Promise<Partner | undefined>>();
+  const partners: PartnerRepository = {
+    ...deps.partners,
+    find(code) {
+      let found = partnersOfBatch.get(code);
+      if (!found) {
+        found = deps.partners.find(code);
+        partnersOfBatch.set(code, found);
+        // A failed read is not kept: the next record reads again.
+        found.catch(() => partnersOfBatch.delete(code));
+      }
+      return found;
+    },
+    async setStatus(code, change) {
+      partnersOfBatch.delete(code);
+      await deps.partners.setStatus(code, change);
+    },
+  };
   const service: DeliveryServiceDeps = {
     ...deps,
+    partners,
     clock: deps.clock ?? systemClock,
     random: deps.random ?? Math.random,
   };
-  return batchHandler({
+  const report = batchHandler({
     service: 'exchange-sender',
     source: 'sqs',
     observability: obs,
@@ -63,6 +87,13 @@ export function buildSender(deps: SenderDeps) {
       }
     },
   });
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    try {
+      return await report(event, context);
+    } finally {
+      partnersOfBatch.clear();
+    }
+  };
 }
 
 export const handler = initOnce(async () => {
