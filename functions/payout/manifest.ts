@@ -151,7 +151,9 @@ export const payoutManifest: AreaManifest = {
       entry: 'functions/payout/handlers/disburser.ts',
       memoryMb: 512,
       timeoutSeconds: 240,
-      queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 2 },
+      // County batches disburse side by side: each batch's lines live in one partition, so
+      // parallel batches, not a faster loop, are what scale (docs/performance.md).
+      queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 50 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
       secrets: ['payout-encryption-key'],
