@@ -96,6 +96,12 @@ export interface LineMove {
   readonly openItem?: OpenItem;
 }
 
+/** A line to add, and the open item of an earlier batch it takes over. */
+export interface LineAddition {
+  readonly line: PaymentLine;
+  readonly closes?: OpenItem;
+}
+
 export interface Payment {
   readonly paymentKey: string;
   readonly batchId: string;
@@ -127,11 +133,21 @@ export interface BatchRepository {
    */
   addLine(line: PaymentLine, closes?: OpenItem): Promise<boolean>;
   /**
+   * Adds lines of one batch as `addLine` would, many to a transaction with one ledger
+   * update each; answers, per entry and in order, what `addLine` would have answered.
+   */
+  addLines(entries: readonly LineAddition[]): Promise<boolean[]>;
+  /**
    * Moves a line from one state to another with its ledger buckets, its payment record and
    * open item, all in one transaction; false when the line is no longer in `from` or the
    * payment key is taken (the caller reads why).
    */
   moveLine(move: LineMove): Promise<boolean>;
+  /**
+   * Moves lines of one batch as `moveLine` would, many to a transaction with one ledger
+   * update each; answers, per move and in order, what `moveLine` would have answered.
+   */
+  moveLines(moves: readonly LineMove[]): Promise<boolean[]>;
   lines(
     batchId: string,
     query: { cursor?: string; limit: number; state?: LineState },
