@@ -52,7 +52,7 @@ const eachLine = (
 const MOVE_BLOCK = 500;
 
 /** How many enrolments are read at once while building the payment file. */
-const READ_AHEAD = 25;
+const READ_BULK = 500;
 
 /** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
 const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
@@ -71,15 +71,16 @@ export async function paymentFileOf(
   });
   lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
   const transfers = [];
-  // The enrolments are read a group at a time (reads only); the file keeps line order.
+  // The enrolments are read in bulk, a group at a time; the file keeps line order.
   const enrollments: Enrollment[] = [];
-  for (let i = 0; i < lines.length; i += READ_AHEAD) {
-    const group = lines.slice(i, i + READ_AHEAD);
-    const found = await Promise.all(group.map((line) => ports.enrollments.find(line.enrollmentId)));
-    found.forEach((enrollment, j) => {
-      if (!enrollment) throw new Error(`enrolment of line ${(group[j] as PaymentLine).lineId} is missing`);
+  for (let i = 0; i < lines.length; i += READ_BULK) {
+    const group = lines.slice(i, i + READ_BULK);
+    const found = await ports.enrollments.findMany(group.map((line) => line.enrollmentId));
+    for (const line of group) {
+      const enrollment = found.get(line.enrollmentId);
+      if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
       enrollments.push(enrollment);
-    });
+    }
   }
   for (const [k, line] of lines.entries()) {
     const account = ports.accountOf(enrollments[k] as Enrollment);

@@ -1,7 +1,7 @@
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
-import { loadBeneficiaryFacts } from './beneficiary';
+import { loadBeneficiaryFacts, loadBeneficiaryFactsMany } from './beneficiary';
 import type { Enrollment } from './enrollment';
 import { decideLine, endToEndIdOf, linePaymentKey } from './planning';
 import type {
@@ -11,11 +11,14 @@ import type {
   OpenItem,
   ProjectionRepository,
 } from './ports';
-import { periodFor, ruleSetFor, type Scheme } from './schemes';
+import { type BeneficiaryFacts, periodFor, ruleSetFor, type Scheme } from './schemes';
 
-/** How many enrolments' facts are read at once while planning. */
+/** How many carried-forward lines are decided at once (each reads on its own). */
 const READ_AHEAD = 25;
-/** How many lines are handed to the repository at once (it fits them into transactions). */
+/**
+ * How many lines are decided (their facts read in bulk) and handed to the repository at
+ * once; it fits them into transactions.
+ */
 const WRITE_BLOCK = 100;
 
 export interface PlanningPorts {
@@ -111,14 +114,14 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     actions: [],
   });
 
-  const lineOf = async (
+  const lineFrom = (
     enrollment: Enrollment,
     forPeriod: string,
+    facts: BeneficiaryFacts | undefined,
     extra: Partial<PaymentLine> = {},
-  ): Promise<PaymentLine | undefined> => {
+  ): PaymentLine | undefined => {
     const p = periodFor(scheme, forPeriod);
     if (!p) return undefined;
-    const facts = await loadBeneficiaryFacts(ports.projection, enrollment.personId);
     const decision = decideLine(scheme, p, enrollment, facts);
     if (!decision.include) return undefined;
     const paymentKey = linePaymentKey(scheme, p, enrollment);
@@ -144,24 +147,34 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       ...extra,
     };
   };
+  const lineOf = async (enrollment: Enrollment, forPeriod: string, extra: Partial<PaymentLine> = {}) =>
+    lineFrom(enrollment, forPeriod, await loadBeneficiaryFacts(ports.projection, enrollment.personId), extra);
 
   // Held and failed lines of earlier batches come first: once payable they join this batch.
   const open = (await ports.batches.openItems(scheme.code, prefix)).filter((o) => o.batchId !== batchId);
   await inBlocks(
     open,
+    READ_AHEAD,
     async (group) => {
       const carried = await Promise.all(group.map((o) => carryForward(ports, o, lineOf)));
       return carried.filter((c): c is LineAddition => c !== undefined);
     },
     (additions) => ports.batches.addLines(additions),
   );
-  // Deciding a line only reads; lines are written a block at a time, each block with one
-  // ledger update, while the next block is being decided.
+  // Deciding a line only reads, the facts of a block at once; lines are written a block at
+  // a time, many to a transaction with one ledger update each, while the next block is read.
   const enrollments = await allEnrollments(ports, scheme.code, prefix);
   await inBlocks(
     enrollments,
+    WRITE_BLOCK,
     async (group) => {
-      const lines = await Promise.all(group.map((enrollment) => lineOf(enrollment, period.id)));
+      const facts = await loadBeneficiaryFactsMany(
+        ports.projection,
+        group.map((e) => e.personId),
+      );
+      const lines = group.map((enrollment) =>
+        lineFrom(enrollment, period.id, facts.get(enrollment.personId)),
+      );
       return lines.filter((l): l is PaymentLine => l !== undefined).map((line) => ({ line }));
     },
     (additions) => ports.batches.addLines(additions),
@@ -182,19 +195,20 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
 }
 
 /**
- * Decides `items` a block at a time (reading `READ_AHEAD` at once) and writes each block
+ * Decides `items` a block at a time (`readAhead` of them at once) and writes each block
  * while the next one is decided. Writes stay in order, one block after another.
  */
 async function inBlocks<T, A>(
   items: readonly T[],
+  readAhead: number,
   decide: (group: readonly T[]) => Promise<A[]>,
   write: (additions: A[]) => Promise<unknown>,
 ): Promise<void> {
   const decideBlock = async (start: number): Promise<A[]> => {
     const out: A[] = [];
     const end = Math.min(items.length, start + WRITE_BLOCK);
-    for (let i = start; i < end; i += READ_AHEAD)
-      out.push(...(await decide(items.slice(i, Math.min(end, i + READ_AHEAD)))));
+    for (let i = start; i < end; i += readAhead)
+      out.push(...(await decide(items.slice(i, Math.min(end, i + readAhead)))));
     return out;
   };
   let next: Promise<A[]> | undefined = items.length > 0 ? decideBlock(0) : undefined;
