@@ -5,7 +5,8 @@
  * local bank simulator and reconciled, with the domain code and DynamoDB adapters the
  * functions run, against DynamoDB Local. Each stage is timed; the ceiling is raw
  * conditional PutItem against the same DynamoDB Local at the pipeline's concurrency (one
- * line at a time: every line moves the batch's ledger in the same transaction).
+ * write at a time: the lines of a batch are written in order, many to a transaction, each
+ * transaction moving the batch's ledger).
  */
 import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
@@ -24,16 +25,19 @@ import {
   ruralParent,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
+import { batchWriteAll, recordingClient } from './lib/bulk-seed';
 import { conditionalPutCeiling, type Throughput } from './lib/ceilings';
 import type { BenchServices } from './lib/local-services';
-import { perSecond, pool, ratio, timed } from './lib/stats';
+import { perSecond, ratio, timed } from './lib/stats';
 
 const DEBTOR = {
   name: '浙江省奖励扶助资金专户',
   accountNumber: '1202000009000033001',
   bankCode: '999331000001',
 };
-const SEED_CONCURRENCY = 8;
+const SEED_CONCURRENCY = 4;
+/** Beneficiaries whose items are built before they are stored, to bound memory. */
+const SEED_SLICE = 2_000;
 
 export interface StageFigure {
   readonly stage: 'planned' | 'approved' | 'disbursed' | 'reconciled';
@@ -64,26 +68,35 @@ export interface PayoutResult {
   readonly growth: { readonly sizeRatio: number; readonly timeRatio: number };
 }
 
-/** Seeds `size` beneficiaries in their own county (so runs never see each other's people). */
+/**
+ * Seeds `size` beneficiaries in their own county (so runs never see each other's people):
+ * the repositories build the items, which are then stored a slice at a time in bulk.
+ */
 async function seed(
-  repos: ReturnType<typeof reposOf>,
+  services: BenchServices,
+  table: string,
   size: number,
   region: string,
   scheme: string,
 ): Promise<void> {
-  await pool(size, SEED_CONCURRENCY, async (i) => {
-    const personId = newUlid();
-    await repos.projection.saveIfNewer(
-      ruralParent(personId, { hukouRegion: region, residenceRegion: region }),
-    );
-    await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-    await repos.enrollments.create(
-      activeEnrollment({ personId, scheme, fromPeriod: '2026-01', account: accountFor(i), region }),
-    );
-  });
+  const recorder = recordingClient();
+  const repos = reposOf({ ...services, documents: recorder.client }, table);
+  for (let start = 0; start < size; start += SEED_SLICE) {
+    for (let i = start; i < Math.min(size, start + SEED_SLICE); i++) {
+      const personId = newUlid();
+      await repos.projection.saveIfNewer(
+        ruralParent(personId, { hukouRegion: region, residenceRegion: region }),
+      );
+      await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
+      await repos.enrollments.create(
+        activeEnrollment({ personId, scheme, fromPeriod: '2026-01', account: accountFor(i), region }),
+      );
+    }
+    await batchWriteAll(services.documents, recorder.take(), SEED_CONCURRENCY);
+  }
 }
 
-function reposOf(services: BenchServices, table: string) {
+function reposOf(services: Pick<BenchServices, 'documents'>, table: string) {
   return {
     projection: dynamoProjectionRepository(services.documents, table),
     enrollments: dynamoEnrollmentRepository(services.documents, table),
@@ -103,7 +116,7 @@ async function runOnce(
   const repos = reposOf(services, table);
   const scheme = getScheme('rural-reward');
   log(`payout ${size}: seeding ${size} beneficiaries in ${region}`);
-  const seeded = await timed(() => seed(repos, size, region, scheme.code));
+  const seeded = await timed(() => seed(services, table, size, region, scheme.code));
 
   let bankMs = 0;
   let bankAnsweredAt = 0;

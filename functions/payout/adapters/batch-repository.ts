@@ -6,12 +6,14 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { type Batch, bucketOf, type Ledger, type LedgerBucket, type PaymentLine } from '../domain/batch';
-import type { BatchRepository, OpenItem, Payment } from '../domain/ports';
+import type { BatchRepository, LineMove, OpenItem, Payment } from '../domain/ports';
+import { failedEntries, packChunks } from './transaction-chunks';
 
 const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: 'BATCH' });
 const lineKey = (batchId: string, lineId: string) => ({ pk: `BATCH#${batchId}`, sk: `LINE#${lineId}` });
@@ -63,22 +65,172 @@ function toLine(item: Record<string, unknown>): PaymentLine {
   return rest as unknown as PaymentLine;
 }
 
-/** ADD expressions moving `amount` fen and one line between ledger buckets. */
-function ledgerUpdate(changes: ReadonlyArray<[keyof Ledger, 1 | -1]>, amountFen: number) {
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type LedgerDelta = Partial<Record<keyof Ledger, { count: number; sumFen: number }>>;
+
+/** The items one line change writes, and what it adds to the batch's ledger. */
+interface LineWrite {
+  readonly items: TransactItem[];
+  readonly delta: LedgerDelta;
+}
+
+function addTo(delta: LedgerDelta, bucket: keyof Ledger, sign: 1 | -1, amountFen: number): void {
+  const tally = delta[bucket] ?? { count: 0, sumFen: 0 };
+  delta[bucket] = { count: tally.count + sign, sumFen: tally.sumFen + sign * amountFen };
+}
+
+/**
+ * The batch header's share of a transaction: one ADD of the summed ledger changes of all
+ * its lines, so the ledger moves atomically with them; none when they cancel out.
+ */
+function withHeader(table: string, batchId: string, writes: readonly LineWrite[]): TransactItem[] {
+  const sum: LedgerDelta = {};
+  for (const w of writes)
+    for (const [bucket, t] of Object.entries(w.delta) as [
+      keyof Ledger,
+      { count: number; sumFen: number },
+    ][]) {
+      const tally = sum[bucket] ?? { count: 0, sumFen: 0 };
+      sum[bucket] = { count: tally.count + t.count, sumFen: tally.sumFen + t.sumFen };
+    }
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
-  const parts = changes.map(([bucket, sign], i) => {
+  const parts: string[] = [];
+  for (const [bucket, t] of Object.entries(sum) as [keyof Ledger, { count: number; sumFen: number }][]) {
+    if (t.count === 0 && t.sumFen === 0) continue;
+    const i = parts.length;
     names[`#c${i}`] = `ledger_${bucket}_count`;
     names[`#s${i}`] = `ledger_${bucket}_sum`;
-    values[`:c${i}`] = sign;
-    values[`:s${i}`] = sign * amountFen;
-    return `#c${i} :c${i}, #s${i} :s${i}`;
-  });
-  return {
-    UpdateExpression: `ADD ${parts.join(', ')}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
+    values[`:c${i}`] = t.count;
+    values[`:s${i}`] = t.sumFen;
+    parts.push(`#c${i} :c${i}, #s${i} :s${i}`);
+  }
+  const items = writes.flatMap((w) => w.items);
+  if (parts.length === 0) return items;
+  return [
+    ...items,
+    {
+      Update: {
+        TableName: table,
+        Key: batchKey(batchId),
+        UpdateExpression: `ADD ${parts.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+}
+
+/** The item a transaction entry writes, as a string, to keep an item out of a transaction twice. */
+function itemKeyOf(item: TransactItem): string {
+  const key = (item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key) as
+    | Record<string, unknown>
+    | undefined;
+  return `${String(key?.pk)}\u0000${String(key?.sk)}`;
+}
+
+/**
+ * A new line (conditional on not existing), its open item when held, and, when it takes
+ * over an earlier line's open item, that item's removal and the earlier line's mark.
+ */
+function addLineWrite(table: string, line: PaymentLine, closes?: OpenItem): LineWrite {
+  const delta: LedgerDelta = {};
+  addTo(delta, 'planned', 1, line.amountFen);
+  addTo(delta, bucketOf(line.state), 1, line.amountFen);
+  const items: TransactItem[] = [
+    { Put: { TableName: table, Item: lineItem(line), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+  if (line.state === 'held')
+    items.push({ Put: { TableName: table, Item: openItem({ ...line, reason: 'held' }) } });
+  if (closes) {
+    items.push(
+      { Delete: { TableName: table, Key: openKey(closes) } },
+      {
+        Update: {
+          TableName: table,
+          Key: lineKey(closes.batchId, closes.lineId),
+          UpdateExpression: 'SET carriedTo = :to',
+          ExpressionAttributeValues: { ':to': line.batchId },
+        },
+      },
+    );
+  }
+  return { items, delta };
+}
+
+/**
+ * A line's state change (conditional on its current state), its payment record (reserved,
+ * or its outcome recorded) and open item; the ledger moves between the two buckets.
+ */
+function moveLineWrite(table: string, move: LineMove): LineWrite {
+  const from = bucketOf(move.from);
+  const to = bucketOf(move.to);
+  const delta: LedgerDelta = {};
+  if (from !== to) {
+    addTo(delta, from, -1, move.amountFen);
+    addTo(delta, to, 1, move.amountFen);
+  }
+  const names: Record<string, string> = { '#state': 'state' };
+  const values: Record<string, unknown> = { ':from': move.from, ':to': move.to };
+  const sets = ['#state = :to'];
+  for (const [k, v] of Object.entries(move.patch ?? {})) {
+    names[`#p_${k}`] = k;
+    values[`:p_${k}`] = v;
+    sets.push(`#p_${k} = :p_${k}`);
+  }
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: table,
+        Key: lineKey(move.batchId, move.lineId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#state = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+  if (move.reservePayment) {
+    const { paymentKey, attempt } = move.reservePayment;
+    // The one conditional write that makes a payment unique: the key is free, or its
+    // last attempt failed and this is a later attempt.
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...paymentKeyOf(paymentKey),
+          entity: 'Payment',
+          paymentKey,
+          batchId: move.batchId,
+          lineId: move.lineId,
+          attempt,
+          state: 'sent',
+          amountFen: move.amountFen,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :failed AND attempt < :attempt)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':attempt': attempt },
+      },
+    });
+  }
+  if (move.paymentState) {
+    items.push({
+      Update: {
+        TableName: table,
+        Key: paymentKeyOf(move.paymentState.paymentKey),
+        UpdateExpression: 'SET #state = :s',
+        ConditionExpression: 'batchId = :b AND lineId = :l',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':s': move.paymentState.state,
+          ':b': move.batchId,
+          ':l': move.lineId,
+        },
+      },
+    });
+  }
+  if (move.openItem) items.push({ Put: { TableName: table, Item: openItem(move.openItem) } });
+  return { items, delta };
 }
 
 function lineItem(line: PaymentLine) {
@@ -102,6 +254,83 @@ const conditionFailed = (error: unknown): boolean =>
  * ledger balances after every write, whatever crashes in between.
  */
 export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string): BatchRepository {
+  const addLine = async (line: PaymentLine, closes?: OpenItem): Promise<boolean> => {
+    const write = addLineWrite(table, line, closes);
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: withHeader(table, line.batchId, [write]) }));
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) {
+        // The line exists from an earlier run: the open item it took over may still be there.
+        if (closes) await db.send(new DeleteCommand({ TableName: table, Key: openKey(closes) }));
+        return false;
+      }
+      throw error;
+    }
+  };
+
+  const moveLine = async (move: LineMove): Promise<boolean> => {
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: withHeader(table, move.batchId, [moveLineWrite(table, move)]),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  };
+
+  /**
+   * Writes the lines of one batch many to a transaction, with one ledger update for each
+   * transaction, and answers per entry as the one-line operation would. A transaction
+   * cancelled by a failed condition is split: the entries whose condition failed take the
+   * one-line operation (which tells exactly why), the others are written again together.
+   */
+  const writeChunked = async (
+    entries: ReadonlyArray<{ readonly batchId: string; readonly write: LineWrite }>,
+    single: (index: number) => Promise<boolean>,
+  ): Promise<boolean[]> => {
+    const results: boolean[] = new Array(entries.length).fill(false);
+    const batchIds = new Set(entries.map((e) => e.batchId));
+    if (batchIds.size > 1) throw new Error('chunked line writes take the lines of one batch');
+    const [batchId] = batchIds;
+    const write = async (group: number[]): Promise<void> => {
+      if (group.length === 0) return;
+      if (group.length === 1) {
+        results[group[0] as number] = await single(group[0] as number);
+        return;
+      }
+      const writes = group.map((i) => (entries[i] as { write: LineWrite }).write);
+      try {
+        await db.send(
+          new TransactWriteCommand({ TransactItems: withHeader(table, batchId as string, writes) }),
+        );
+        for (const i of group) results[i] = true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const failed = failedEntries(
+          error.CancellationReasons,
+          writes.map((w) => w.items.length),
+        );
+        // Reasons that name no entry (a conflict, or none given): every entry on its own.
+        const alone = failed && failed.size > 0 ? group.filter((_, k) => failed.has(k)) : group;
+        for (const i of alone) results[i] = await single(i);
+        if (alone.length < group.length) await write(group.filter((i) => !alone.includes(i)));
+      }
+    };
+    const indexes = entries.map((_, i) => i);
+    for (const group of packChunks(
+      indexes,
+      (i) => (entries[i] as { write: LineWrite }).write.items.map(itemKeyOf),
+      1,
+    ))
+      await write(group);
+    return results;
+  };
+
   return {
     async claimKey(batch) {
       try {
@@ -200,147 +429,19 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         throw error;
       }
     },
-    async addLine(line, closes) {
-      const bucket = bucketOf(line.state);
-      const carry = closes
-        ? [
-            { Delete: { TableName: table, Key: openKey(closes) } },
-            {
-              Update: {
-                TableName: table,
-                Key: lineKey(closes.batchId, closes.lineId),
-                UpdateExpression: 'SET carriedTo = :to',
-                ExpressionAttributeValues: { ':to': line.batchId },
-              },
-            },
-          ]
-        : [];
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: lineItem(line),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Update: {
-                  TableName: table,
-                  Key: batchKey(line.batchId),
-                  ...ledgerUpdate(
-                    [
-                      ['planned', 1],
-                      [bucket, 1],
-                    ],
-                    line.amountFen,
-                  ),
-                },
-              },
-              ...(line.state === 'held'
-                ? [{ Put: { TableName: table, Item: openItem({ ...line, reason: 'held' }) } }]
-                : []),
-              ...carry,
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) {
-          // The line exists from an earlier run: the open item it took over may still be there.
-          if (closes) await db.send(new DeleteCommand({ TableName: table, Key: openKey(closes) }));
-          return false;
-        }
-        throw error;
-      }
+    addLine,
+    addLines(entries) {
+      return writeChunked(
+        entries.map((e) => ({ batchId: e.line.batchId, write: addLineWrite(table, e.line, e.closes) })),
+        (i) => addLine(entries[i]?.line as PaymentLine, entries[i]?.closes),
+      );
     },
-    async moveLine(move) {
-      const from = bucketOf(move.from);
-      const to = bucketOf(move.to);
-      const names: Record<string, string> = { '#state': 'state' };
-      const values: Record<string, unknown> = { ':from': move.from, ':to': move.to };
-      const sets = ['#state = :to'];
-      for (const [k, v] of Object.entries(move.patch ?? {})) {
-        names[`#p_${k}`] = k;
-        values[`:p_${k}`] = v;
-        sets.push(`#p_${k} = :p_${k}`);
-      }
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        {
-          Update: {
-            TableName: table,
-            Key: lineKey(move.batchId, move.lineId),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#state = :from',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        },
-      ];
-      if (from !== to) {
-        items.push({
-          Update: {
-            TableName: table,
-            Key: batchKey(move.batchId),
-            ...ledgerUpdate(
-              [
-                [from, -1],
-                [to, 1],
-              ],
-              move.amountFen,
-            ),
-          },
-        });
-      }
-      if (move.reservePayment) {
-        const { paymentKey, attempt } = move.reservePayment;
-        // The one conditional write that makes a payment unique: the key is free, or its
-        // last attempt failed and this is a later attempt.
-        items.push({
-          Put: {
-            TableName: table,
-            Item: {
-              ...paymentKeyOf(paymentKey),
-              entity: 'Payment',
-              paymentKey,
-              batchId: move.batchId,
-              lineId: move.lineId,
-              attempt,
-              state: 'sent',
-              amountFen: move.amountFen,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :failed AND attempt < :attempt)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':attempt': attempt },
-          },
-        });
-      }
-      if (move.paymentState) {
-        items.push({
-          Update: {
-            TableName: table,
-            Key: paymentKeyOf(move.paymentState.paymentKey),
-            UpdateExpression: 'SET #state = :s',
-            ConditionExpression: 'batchId = :b AND lineId = :l',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':s': move.paymentState.state,
-              ':b': move.batchId,
-              ':l': move.lineId,
-            },
-          },
-        });
-      }
-      if (move.openItem) items.push({ Put: { TableName: table, Item: openItem(move.openItem) } });
-      try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
-      }
+    moveLine,
+    moveLines(moves) {
+      return writeChunked(
+        moves.map((m) => ({ batchId: m.batchId, write: moveLineWrite(table, m) })),
+        (i) => moveLine(moves[i] as LineMove),
+      );
     },
     async lines(batchId, { cursor, limit, state }) {
       const start = decodeCursor(cursor);

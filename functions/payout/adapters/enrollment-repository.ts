@@ -10,6 +10,7 @@ import { ConflictError, StaleVersionError } from '../../../shared/domain/errors'
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
 import type { ConflictAnswer, EnrollmentRepository, OutboundMessage } from '../domain/ports';
+import { batchGetAll } from './batch-get';
 import { outboxPut } from './outbox';
 
 const key = (id: string) => ({ pk: `ENROLLMENT#${id}`, sk: 'ENROLLMENT' });
@@ -96,6 +97,15 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
         new GetCommand({ TableName: table, Key: key(enrollmentId), ConsistentRead: true }),
       );
       return Item ? fromItem(Item) : undefined;
+    },
+    async findMany(enrollmentIds) {
+      const items = await batchGetAll(db, table, enrollmentIds.map(key));
+      return new Map(
+        items.map((i) => {
+          const e = fromItem(i);
+          return [e.enrollmentId, e];
+        }),
+      );
     },
     async create(enrollment) {
       try {

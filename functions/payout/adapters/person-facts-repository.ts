@@ -2,8 +2,18 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonFacts } from '../domain/person-facts';
 import type { PersonFactsRepository } from '../domain/ports';
+import { batchGetAll } from './batch-get';
 
 const key = (personId: string) => ({ pk: `FACTS#${personId}`, sk: 'FACTS' });
+
+const factsOf = ({
+  pk: _pk,
+  sk: _sk,
+  entity: _e,
+  gsi1pk: _g,
+  gsi1sk: _gs,
+  ...facts
+}: Record<string, unknown>) => facts as unknown as PersonFacts;
 
 /** Person facts in the payout table, versioned by the registry's record version. */
 export function dynamoPersonFactsRepository(
@@ -15,9 +25,11 @@ export function dynamoPersonFactsRepository(
       const { Item } = await db.send(
         new GetCommand({ TableName: table, Key: key(personId), ConsistentRead: true }),
       );
-      if (!Item) return undefined;
-      const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _gs, ...facts } = Item;
-      return facts as PersonFacts;
+      return Item ? factsOf(Item) : undefined;
+    },
+    async findMany(personIds) {
+      const items = await batchGetAll(db, table, personIds.map(key));
+      return new Map(items.map((i) => [i.personId as string, factsOf(i)]));
     },
     async saveIfNewer(facts) {
       try {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
+import { batchGetAll } from './batch-get';
 import { dynamoPersonFactsRepository } from './person-facts-repository';
 
 const householdKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
@@ -80,6 +81,36 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
         );
       }
       return true;
+    },
+    async householdsOfMany(personIds) {
+      const memberships = await Promise.all(
+        personIds.map(async (personId) => {
+          const out = await db.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
+              ConsistentRead: true,
+            }),
+          );
+          return [personId, (out.Items ?? []).map((i) => i.householdId as string)] as const;
+        }),
+      );
+      const ids = memberships.flatMap(([, h]) => h);
+      const households = new Map(
+        (await batchGetAll(db, table, ids.map(householdKey))).map((i) => {
+          const h = strip(i) as unknown as HouseholdFacts;
+          return [h.householdId, h];
+        }),
+      );
+      return new Map(
+        memberships.map(([personId, hs]) => [
+          personId,
+          hs
+            .map((id) => households.get(id))
+            .filter((h): h is HouseholdFacts => h?.members.some((m) => m.personId === personId) ?? false),
+        ]),
+      );
     },
     async householdsOf(personId) {
       const out = await db.send(

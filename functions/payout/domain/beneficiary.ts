@@ -23,3 +23,45 @@ export async function loadBeneficiaryFacts(
     ...(child ? { childFacts: child } : {}),
   });
 }
+
+/**
+ * `loadBeneficiaryFacts` for many persons at once: persons, households and only children
+ * are read in bulk, certificates per household. Answers by person id; a person payout
+ * holds no facts about is absent.
+ */
+export async function loadBeneficiaryFactsMany(
+  projection: ProjectionRepository,
+  personIds: readonly string[],
+): Promise<Map<string, BeneficiaryFacts>> {
+  const persons = await projection.findMany(personIds);
+  const known = personIds.filter((id) => persons.has(id));
+  const householdsOf = await projection.householdsOfMany(known);
+  const households = new Map(
+    known.map((id) => [id, parentHousehold(id, householdsOf.get(id) ?? [])] as const),
+  );
+  const householdIds = [...new Set([...households.values()].flatMap((h) => (h ? [h.householdId] : [])))];
+  const certificates = new Map(
+    await Promise.all(householdIds.map(async (h) => [h, await projection.certificatesOf(h)] as const)),
+  );
+  const childIds = [...households.values()].flatMap((h) => {
+    const child = onlyChildOf(h);
+    return child ? [child] : [];
+  });
+  const children = childIds.length > 0 ? await projection.findMany(childIds) : new Map();
+  const out = new Map<string, BeneficiaryFacts>();
+  for (const id of known) {
+    const household = households.get(id);
+    const childId = onlyChildOf(household);
+    const child = childId ? children.get(childId) : undefined;
+    out.set(
+      id,
+      beneficiaryFacts({
+        person: persons.get(id) as NonNullable<ReturnType<typeof persons.get>>,
+        ...(household ? { household } : {}),
+        certificates: household ? (certificates.get(household.householdId) ?? []) : [],
+        ...(child ? { childFacts: child } : {}),
+      }),
+    );
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import type { BankRail } from './bank-rail';
 import type { Batch, PaymentLine } from './batch';
 import type { BankAccount, Enrollment } from './enrollment';
 import { buildPain001, type CreditTransferFile, type Debtor, parsePain002 } from './iso20022';
-import type { BatchRepository, EnrollmentRepository } from './ports';
+import type { BatchRepository, EnrollmentRepository, LineMove } from './ports';
 
 export interface DisbursePorts {
   readonly batches: BatchRepository;
@@ -20,11 +20,11 @@ export interface DisbursePorts {
   readonly leaseMs?: number;
 }
 
-async function eachLine(
+async function eachPage(
   batches: BatchRepository,
   batchId: string,
   state: PaymentLine['state'] | undefined,
-  visit: (line: PaymentLine) => Promise<void>,
+  visit: (lines: PaymentLine[]) => Promise<void>,
 ): Promise<void> {
   let cursor: string | undefined;
   do {
@@ -33,13 +33,26 @@ async function eachLine(
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
-    for (const line of page.items) await visit(line);
+    if (page.items.length > 0) await visit(page.items);
     cursor = page.cursor;
   } while (cursor);
 }
 
+const eachLine = (
+  batches: BatchRepository,
+  batchId: string,
+  state: PaymentLine['state'] | undefined,
+  visit: (line: PaymentLine) => Promise<void>,
+): Promise<void> =>
+  eachPage(batches, batchId, state, async (lines) => {
+    for (const line of lines) await visit(line);
+  });
+
+/** How many report outcomes are handed to the repository at once (it fits them into transactions). */
+const MOVE_BLOCK = 500;
+
 /** How many enrolments are read at once while building the payment file. */
-const READ_AHEAD = 25;
+const READ_BULK = 500;
 
 /** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
 const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
@@ -58,15 +71,16 @@ export async function paymentFileOf(
   });
   lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
   const transfers = [];
-  // The enrolments are read a group at a time (reads only); the file keeps line order.
+  // The enrolments are read in bulk, a group at a time; the file keeps line order.
   const enrollments: Enrollment[] = [];
-  for (let i = 0; i < lines.length; i += READ_AHEAD) {
-    const group = lines.slice(i, i + READ_AHEAD);
-    const found = await Promise.all(group.map((line) => ports.enrollments.find(line.enrollmentId)));
-    found.forEach((enrollment, j) => {
-      if (!enrollment) throw new Error(`enrolment of line ${(group[j] as PaymentLine).lineId} is missing`);
+  for (let i = 0; i < lines.length; i += READ_BULK) {
+    const group = lines.slice(i, i + READ_BULK);
+    const found = await ports.enrollments.findMany(group.map((line) => line.enrollmentId));
+    for (const line of group) {
+      const enrollment = found.get(line.enrollmentId);
+      if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
       enrollments.push(enrollment);
-    });
+    }
   }
   for (const [k, line] of lines.entries()) {
     const account = ports.accountOf(enrollments[k] as Enrollment);
@@ -118,6 +132,9 @@ export async function importStatusReport(
   });
   const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0, unknown: 0 };
   const at = ports.now().toISOString();
+  // Each outcome that changes a line is a move conditional on the line's state; a move that
+  // finds the line changed meanwhile (a second import, a repeated transaction) is unchanged.
+  const moves: { move: LineMove; counts: 'paid' | 'rejected' | 'returned' }[] = [];
   for (const tx of report.transactions) {
     const line = byE2e.get(tx.endToEndId);
     if (!line) {
@@ -125,38 +142,47 @@ export async function importStatusReport(
       continue;
     }
     const base = { batchId, lineId: line.lineId, amountFen: line.amountFen };
-    const open = {
-      scheme: line.scheme,
-      region: line.region,
-      period: line.period,
-      enrollmentId: line.enrollmentId,
-      batchId,
-      lineId: line.lineId,
-      reason: 'failed' as const,
-    };
-    let moved = false;
     if (tx.outcome === 'paid' && line.state === 'sent') {
-      moved = await ports.batches.moveLine({
-        ...base,
-        from: 'sent',
-        to: 'paid',
-        patch: { updatedAt: at },
-        paymentState: { paymentKey: line.paymentKey, state: 'paid' },
+      moves.push({
+        counts: 'paid',
+        move: {
+          ...base,
+          from: 'sent',
+          to: 'paid',
+          patch: { updatedAt: at },
+          paymentState: { paymentKey: line.paymentKey, state: 'paid' },
+        },
       });
-      if (moved) summary.paid++;
     } else if (tx.outcome === 'rejected' && (line.state === 'sent' || line.state === 'paid')) {
       const returned = line.state === 'paid';
-      moved = await ports.batches.moveLine({
-        ...base,
-        from: line.state,
-        to: 'failed',
-        patch: { updatedAt: at, failure: { code: tx.reasonCode ?? 'NARR', returned } },
-        paymentState: { paymentKey: line.paymentKey, state: 'failed' },
-        openItem: open,
+      moves.push({
+        counts: returned ? 'returned' : 'rejected',
+        move: {
+          ...base,
+          from: line.state,
+          to: 'failed',
+          patch: { updatedAt: at, failure: { code: tx.reasonCode ?? 'NARR', returned } },
+          paymentState: { paymentKey: line.paymentKey, state: 'failed' },
+          openItem: {
+            scheme: line.scheme,
+            region: line.region,
+            period: line.period,
+            enrollmentId: line.enrollmentId,
+            batchId,
+            lineId: line.lineId,
+            reason: 'failed',
+          },
+        },
       });
-      if (moved) summary[returned ? 'returned' : 'rejected']++;
-    }
-    if (!moved) summary.unchanged++;
+    } else summary.unchanged++;
+  }
+  for (let i = 0; i < moves.length; i += MOVE_BLOCK) {
+    const block = moves.slice(i, i + MOVE_BLOCK);
+    const moved = await ports.batches.moveLines(block.map((m) => m.move));
+    block.forEach((m, k) => {
+      if (moved[k]) summary[m.counts]++;
+      else summary.unchanged++;
+    });
   }
   await reconcileIfSettled(ports, batchId);
   return summary;
@@ -228,28 +254,35 @@ export async function disburseBatch(
   }
   if (batch.state !== 'disbursing') return batch;
 
-  await eachLine(ports.batches, batchId, 'pending', async (line) => {
-    const sent = await ports.batches.moveLine({
-      batchId,
-      lineId: line.lineId,
-      from: 'pending',
-      to: 'sent',
-      amountFen: line.amountFen,
-      patch: { updatedAt: ports.now().toISOString() },
-      reservePayment: { paymentKey: line.paymentKey, attempt: line.attempt },
-    });
-    if (sent) return;
-    const current = await ports.batches.findLine(batchId, line.lineId);
-    if (current?.state !== 'pending') return;
-    // Still pending, so the payment key was taken: another batch paid this period already.
-    await ports.batches.moveLine({
-      batchId,
-      lineId: line.lineId,
-      from: 'pending',
-      to: 'held',
-      amountFen: line.amountFen,
-      patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
-    });
+  // A page of pending lines at a time: each reserves its payment key and becomes sent, many
+  // to a transaction. A line the repository could not move is looked at on its own.
+  await eachPage(ports.batches, batchId, 'pending', async (lines) => {
+    const at = ports.now().toISOString();
+    const sent = await ports.batches.moveLines(
+      lines.map((line) => ({
+        batchId,
+        lineId: line.lineId,
+        from: 'pending' as const,
+        to: 'sent' as const,
+        amountFen: line.amountFen,
+        patch: { updatedAt: at },
+        reservePayment: { paymentKey: line.paymentKey, attempt: line.attempt },
+      })),
+    );
+    for (const [k, line] of lines.entries()) {
+      if (sent[k]) continue;
+      const current = await ports.batches.findLine(batchId, line.lineId);
+      if (current?.state !== 'pending') continue;
+      // Still pending, so the payment key was taken: another batch paid this period already.
+      await ports.batches.moveLine({
+        batchId,
+        lineId: line.lineId,
+        from: 'pending',
+        to: 'held',
+        amountFen: line.amountFen,
+        patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
+      });
+    }
   });
 
   const { xml, file } = await paymentFileOf(ports, batch);

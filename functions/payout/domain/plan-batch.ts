@@ -1,14 +1,25 @@
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
-import { loadBeneficiaryFacts } from './beneficiary';
+import { loadBeneficiaryFacts, loadBeneficiaryFactsMany } from './beneficiary';
 import type { Enrollment } from './enrollment';
 import { decideLine, endToEndIdOf, linePaymentKey } from './planning';
-import type { BatchRepository, EnrollmentRepository, OpenItem, ProjectionRepository } from './ports';
-import { periodFor, ruleSetFor, type Scheme } from './schemes';
+import type {
+  BatchRepository,
+  EnrollmentRepository,
+  LineAddition,
+  OpenItem,
+  ProjectionRepository,
+} from './ports';
+import { type BeneficiaryFacts, periodFor, ruleSetFor, type Scheme } from './schemes';
 
-/** How many enrolments' facts are read at once while planning. */
+/** How many carried-forward lines are decided at once (each reads on its own). */
 const READ_AHEAD = 25;
+/**
+ * How many lines are decided (their facts read in bulk) and handed to the repository at
+ * once; it fits them into transactions.
+ */
+const WRITE_BLOCK = 100;
 
 export interface PlanningPorts {
   readonly batches: BatchRepository;
@@ -103,14 +114,14 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     actions: [],
   });
 
-  const lineOf = async (
+  const lineFrom = (
     enrollment: Enrollment,
     forPeriod: string,
+    facts: BeneficiaryFacts | undefined,
     extra: Partial<PaymentLine> = {},
-  ): Promise<PaymentLine | undefined> => {
+  ): PaymentLine | undefined => {
     const p = periodFor(scheme, forPeriod);
     if (!p) return undefined;
-    const facts = await loadBeneficiaryFacts(ports.projection, enrollment.personId);
     const decision = decideLine(scheme, p, enrollment, facts);
     if (!decision.include) return undefined;
     const paymentKey = linePaymentKey(scheme, p, enrollment);
@@ -136,20 +147,38 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       ...extra,
     };
   };
+  const lineOf = async (enrollment: Enrollment, forPeriod: string, extra: Partial<PaymentLine> = {}) =>
+    lineFrom(enrollment, forPeriod, await loadBeneficiaryFacts(ports.projection, enrollment.personId), extra);
 
   // Held and failed lines of earlier batches come first: once payable they join this batch.
-  for (const open of await ports.batches.openItems(scheme.code, prefix)) {
-    if (open.batchId === batchId) continue;
-    await carryForward(ports, open, lineOf);
-  }
-  // Deciding a line only reads, so a group of them is decided at once; lines are still
-  // written one at a time, in order, since each moves the batch's ledger.
+  const open = (await ports.batches.openItems(scheme.code, prefix)).filter((o) => o.batchId !== batchId);
+  await inBlocks(
+    open,
+    READ_AHEAD,
+    async (group) => {
+      const carried = await Promise.all(group.map((o) => carryForward(ports, o, lineOf)));
+      return carried.filter((c): c is LineAddition => c !== undefined);
+    },
+    (additions) => ports.batches.addLines(additions),
+  );
+  // Deciding a line only reads, the facts of a block at once; lines are written a block at
+  // a time, many to a transaction with one ledger update each, while the next block is read.
   const enrollments = await allEnrollments(ports, scheme.code, prefix);
-  for (let i = 0; i < enrollments.length; i += READ_AHEAD) {
-    const group = enrollments.slice(i, i + READ_AHEAD);
-    const lines = await Promise.all(group.map((enrollment) => lineOf(enrollment, period.id)));
-    for (const line of lines) if (line) await ports.batches.addLine(line);
-  }
+  await inBlocks(
+    enrollments,
+    WRITE_BLOCK,
+    async (group) => {
+      const facts = await loadBeneficiaryFactsMany(
+        ports.projection,
+        group.map((e) => e.personId),
+      );
+      const lines = group.map((enrollment) =>
+        lineFrom(enrollment, period.id, facts.get(enrollment.personId)),
+      );
+      return lines.filter((l): l is PaymentLine => l !== undefined).map((line) => ({ line }));
+    },
+    (additions) => ports.batches.addLines(additions),
+  );
 
   const header = (await ports.batches.find(batchId)) as Batch;
   if (header.state !== 'planning') return header;
@@ -165,19 +194,46 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   return planned;
 }
 
+/**
+ * Decides `items` a block at a time (`readAhead` of them at once) and writes each block
+ * while the next one is decided. Writes stay in order, one block after another.
+ */
+async function inBlocks<T, A>(
+  items: readonly T[],
+  readAhead: number,
+  decide: (group: readonly T[]) => Promise<A[]>,
+  write: (additions: A[]) => Promise<unknown>,
+): Promise<void> {
+  const decideBlock = async (start: number): Promise<A[]> => {
+    const out: A[] = [];
+    const end = Math.min(items.length, start + WRITE_BLOCK);
+    for (let i = start; i < end; i += readAhead)
+      out.push(...(await decide(items.slice(i, Math.min(end, i + readAhead)))));
+    return out;
+  };
+  let next: Promise<A[]> | undefined = items.length > 0 ? decideBlock(0) : undefined;
+  for (let start = 0; next; start += WRITE_BLOCK) {
+    const block: A[] = await next;
+    next = start + WRITE_BLOCK < items.length ? decideBlock(start + WRITE_BLOCK) : undefined;
+    // A failed write ends planning; the block decided meanwhile is dropped, not left unhandled.
+    next?.catch(() => undefined);
+    if (block.length > 0) await write(block);
+  }
+}
+
 async function carryForward(
   ports: PlanningPorts,
   open: OpenItem,
   lineOf: (e: Enrollment, period: string, extra?: Partial<PaymentLine>) => Promise<PaymentLine | undefined>,
-): Promise<void> {
+): Promise<LineAddition | undefined> {
   const enrollment = await ports.enrollments.find(open.enrollmentId);
-  if (!enrollment) return;
+  if (!enrollment) return undefined;
   const earlier = await ports.batches.findLine(open.batchId, open.lineId);
-  if (!earlier) return;
+  if (!earlier) return undefined;
   // A failed payment is retried under its key with the next attempt number.
   const attempt = open.reason === 'failed' ? earlier.attempt + 1 : earlier.attempt;
   const line = await lineOf(enrollment, open.period, { attempt, carriedFrom: open.batchId });
   // Still held (or no longer due at all): it stays on the list for a later batch.
-  if (line?.state !== 'pending') return;
-  await ports.batches.addLine({ ...line, endToEndId: endToEndIdOf(line.paymentKey, attempt) }, open);
+  if (line?.state !== 'pending') return undefined;
+  return { line: { ...line, endToEndId: endToEndIdOf(line.paymentKey, attempt) }, closes: open };
 }

@@ -6,6 +6,8 @@ import type { CertificateHolding, HouseholdFacts } from './projection';
 
 export interface PersonFactsRepository {
   find(personId: string): Promise<PersonFacts | undefined>;
+  /** The facts of many persons at once, by person id; persons without facts are absent. */
+  findMany(personIds: readonly string[]): Promise<Map<string, PersonFacts>>;
   /**
    * Stores facts unless the table already holds the same or a newer version (a concurrent
    * consumer may have won); returns whether this write took effect.
@@ -19,6 +21,8 @@ export interface ProjectionRepository extends PersonFactsRepository {
   personIdsByRef(personRef: string): Promise<string[]>;
   saveHouseholdIfNewer(household: HouseholdFacts): Promise<boolean>;
   householdsOf(personId: string): Promise<HouseholdFacts[]>;
+  /** `householdsOf` for many persons at once, by person id. */
+  householdsOfMany(personIds: readonly string[]): Promise<Map<string, HouseholdFacts[]>>;
   /** Records a certificate; once revoked it stays revoked whatever arrives later. */
   recordCertificate(holding: CertificateHolding): Promise<void>;
   certificatesOf(householdId: string): Promise<CertificateHolding[]>;
@@ -52,6 +56,8 @@ export interface EnrollmentRepository {
   recordConflictAnswer(enrollmentId: string, answer: ConflictAnswer): Promise<void>;
   conflictAnswers(enrollmentId: string): Promise<ConflictAnswer[]>;
   find(enrollmentId: string): Promise<Enrollment | undefined>;
+  /** Many enrolments at once, by enrolment id; ids not found are absent. */
+  findMany(enrollmentIds: readonly string[]): Promise<Map<string, Enrollment>>;
   /** Creates an enrolment; ConflictError when the person already has an open one for the scheme. */
   create(enrollment: Enrollment): Promise<void>;
   /**
@@ -96,6 +102,12 @@ export interface LineMove {
   readonly openItem?: OpenItem;
 }
 
+/** A line to add, and the open item of an earlier batch it takes over. */
+export interface LineAddition {
+  readonly line: PaymentLine;
+  readonly closes?: OpenItem;
+}
+
 export interface Payment {
   readonly paymentKey: string;
   readonly batchId: string;
@@ -127,11 +139,21 @@ export interface BatchRepository {
    */
   addLine(line: PaymentLine, closes?: OpenItem): Promise<boolean>;
   /**
+   * Adds lines of one batch as `addLine` would, many to a transaction with one ledger
+   * update each; answers, per entry and in order, what `addLine` would have answered.
+   */
+  addLines(entries: readonly LineAddition[]): Promise<boolean[]>;
+  /**
    * Moves a line from one state to another with its ledger buckets, its payment record and
    * open item, all in one transaction; false when the line is no longer in `from` or the
    * payment key is taken (the caller reads why).
    */
   moveLine(move: LineMove): Promise<boolean>;
+  /**
+   * Moves lines of one batch as `moveLine` would, many to a transaction with one ledger
+   * update each; answers, per move and in order, what `moveLine` would have answered.
+   */
+  moveLines(moves: readonly LineMove[]): Promise<boolean[]>;
   lines(
     batchId: string,
     query: { cursor?: string; limit: number; state?: LineState },
