@@ -21,7 +21,7 @@ import { newUlid } from '../../shared/domain/ids';
 import { REPO_ROOT } from './bundle';
 import { benchExchange, FROM, TO } from './exchange';
 import { benchGateway } from './gateway';
-import { startBenchServices } from './lib/local-services';
+import { type BenchServices, startBenchServices } from './lib/local-services';
 import { benchPayout } from './payout';
 import { renderResults } from './report';
 
@@ -87,21 +87,31 @@ function runColdStart(runs: number): Promise<unknown> {
   });
 }
 
-// Payout and in-process API on DynamoDB Local started for them; stopped before the local
-// cloud starts its own, so the two never compete for the two cores.
-const services = only.has('payout') || only.has('api') ? await startBenchServices() : undefined;
-try {
-  if (services && only.has('payout')) {
-    results.payout = await benchPayout(services, { size, ceilingCount: quick ? 500 : 3_000, log });
-    await save();
+/**
+ * Runs one in-process part on a DynamoDB Local and SQS emulator of its own, stopped before
+ * the next part starts: a 100,000-beneficiary payout run leaves the emulator's memory so
+ * full that it would slow the API figures taken after it, and the local cloud below starts
+ * its own, so the two never compete for the two cores.
+ */
+async function withServices<T>(part: (services: BenchServices) => Promise<T>): Promise<T> {
+  const services = await startBenchServices();
+  try {
+    return await part(services);
+  } finally {
+    await services.stop();
   }
-  if (services && only.has('api')) {
-    const { benchApi } = await import('./api');
-    results.api = await benchApi(services, { requests: quick ? 300 : 2_000, log });
-    await save();
-  }
-} finally {
-  await services?.stop();
+}
+
+if (only.has('payout')) {
+  results.payout = await withServices((s) =>
+    benchPayout(s, { size, ceilingCount: quick ? 500 : 3_000, log }),
+  );
+  await save();
+}
+if (only.has('api')) {
+  const { benchApi } = await import('./api');
+  results.api = await withServices((s) => benchApi(s, { requests: quick ? 300 : 2_000, log }));
+  await save();
 }
 if (only.has('exchange') || only.has('api')) {
   // The whole local cloud, as `npm start` runs it, for two provinces; its own logs are dropped.

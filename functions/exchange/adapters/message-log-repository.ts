@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import { chainEntry, type LogEntry } from '../domain/message-log';
 import type { MessageLogRepository, StoredEntry } from '../domain/ports';
 
@@ -39,19 +39,14 @@ export function dynamoMessageLogRepository(db: DynamoDBDocumentClient, table: st
   };
   /** Marker keys (as `pk`) of these entries that are already logged (consistent reads). */
   const loggedMarkers = async (partner: string, entries: readonly LogEntry[]): Promise<Set<string>> => {
-    const found = new Set<string>();
     const pks = [...new Set(entries.map((entry) => markerKey(partner, entry).pk))];
-    let keys: Record<string, string>[] = pks.map((pk) => ({ pk, sk: 'LOGIDX' }));
-    while (keys.length > 0) {
-      const out = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } },
-        }),
-      );
-      for (const item of out.Responses?.[table] ?? []) found.add(item.pk as string);
-      keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
-    }
-    return found;
+    const found = await batchGetAll(
+      db,
+      table,
+      pks.map((pk) => ({ pk, sk: 'LOGIDX' })),
+      'pk',
+    );
+    return new Set(found.map((item) => item.pk as string));
   };
 
   /*

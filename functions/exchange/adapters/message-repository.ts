@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import type { MessageRepository, OutboundCreationOutcome } from '../domain/ports';
 import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from '../domain/records';
 
@@ -76,18 +76,13 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
 
   /** Which of these ids already have a message to the partner (consistent reads). */
   const existingIds = async (partner: string, ids: readonly string[]): Promise<Set<string>> => {
-    const found = new Set<string>();
-    let keys: Record<string, string>[] = [...new Set(ids)].map((id) => outKey(id, partner));
-    while (keys.length > 0) {
-      const out = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'messageId' } },
-        }),
-      );
-      for (const item of out.Responses?.[table] ?? []) found.add(item.messageId as string);
-      keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
-    }
-    return found;
+    const found = await batchGetAll(
+      db,
+      table,
+      [...new Set(ids)].map((id) => outKey(id, partner)),
+      'messageId',
+    );
+    return new Set(found.map((item) => item.messageId as string));
   };
 
   /*

@@ -6,11 +6,11 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
 import type { ConflictAnswer, EnrollmentRepository, OutboundMessage } from '../domain/ports';
-import { batchGetAll } from './batch-get';
 import { outboxPut } from './outbox';
 
 const key = (id: string) => ({ pk: `ENROLLMENT#${id}`, sk: 'ENROLLMENT' });

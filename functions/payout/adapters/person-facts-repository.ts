@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import type { PersonFacts } from '../domain/person-facts';
 import type { PersonFactsRepository } from '../domain/ports';
-import { batchGetAll } from './batch-get';
 
 const key = (personId: string) => ({ pk: `FACTS#${personId}`, sk: 'FACTS' });
 

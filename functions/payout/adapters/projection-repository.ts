@@ -1,14 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
-import { batchGetAll } from './batch-get';
 import { dynamoPersonFactsRepository } from './person-facts-repository';
 
 const householdKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
@@ -39,6 +33,37 @@ const ignoreConditionFailure = async (write: Promise<unknown>): Promise<boolean>
  */
 export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: string): ProjectionRepository {
   const persons = dynamoPersonFactsRepository(db, table);
+  const householdsOfMany: ProjectionRepository['householdsOfMany'] = async (personIds) => {
+    const memberships = await Promise.all(
+      personIds.map(async (personId) => {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
+            ConsistentRead: true,
+          }),
+        );
+        return [personId, (out.Items ?? []).map((i) => i.householdId as string)] as const;
+      }),
+    );
+    const ids = memberships.flatMap(([, h]) => h);
+    const households = new Map(
+      (await batchGetAll(db, table, ids.map(householdKey))).map((i) => {
+        const h = strip(i) as unknown as HouseholdFacts;
+        return [h.householdId, h];
+      }),
+    );
+    return new Map(
+      memberships.map(([personId, hs]) => [
+        personId,
+        hs
+          .map((id) => households.get(id))
+          .filter((h): h is HouseholdFacts => h?.members.some((m) => m.personId === personId) ?? false),
+      ]),
+    );
+  };
+
   return {
     ...persons,
     async personIdsByRef(personRef) {
@@ -82,55 +107,9 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       }
       return true;
     },
-    async householdsOfMany(personIds) {
-      const memberships = await Promise.all(
-        personIds.map(async (personId) => {
-          const out = await db.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
-              ConsistentRead: true,
-            }),
-          );
-          return [personId, (out.Items ?? []).map((i) => i.householdId as string)] as const;
-        }),
-      );
-      const ids = memberships.flatMap(([, h]) => h);
-      const households = new Map(
-        (await batchGetAll(db, table, ids.map(householdKey))).map((i) => {
-          const h = strip(i) as unknown as HouseholdFacts;
-          return [h.householdId, h];
-        }),
-      );
-      return new Map(
-        memberships.map(([personId, hs]) => [
-          personId,
-          hs
-            .map((id) => households.get(id))
-            .filter((h): h is HouseholdFacts => h?.members.some((m) => m.personId === personId) ?? false),
-        ]),
-      );
-    },
+    householdsOfMany,
     async householdsOf(personId) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
-          ConsistentRead: true,
-        }),
-      );
-      const ids = (out.Items ?? []).map((i) => i.householdId as string);
-      if (ids.length === 0) return [];
-      const got = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [table]: { Keys: ids.slice(0, 100).map(householdKey), ConsistentRead: true } },
-        }),
-      );
-      return (got.Responses?.[table] ?? [])
-        .map((i) => strip(i) as unknown as HouseholdFacts)
-        .filter((h) => h.members.some((m) => m.personId === personId));
+      return (await householdsOfMany([personId])).get(personId) ?? [];
     },
     async recordCertificate(holding) {
       const key = { pk: `HOUSEHOLD#${holding.householdId}`, sk: `CERT#${holding.certificateId}` };
