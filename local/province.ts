@@ -66,6 +66,13 @@ const instancesOf = (spec: FunctionSpec, cap: number | undefined): number =>
   Math.min(spec.queue?.maxConcurrency ?? LOCAL_INSTANCES, cap ?? Number.POSITIVE_INFINITY);
 
 /**
+ * Receive loops of one queue. Lambda starts a queue with five pollers and adds more only as
+ * messages wait; always running one long poll per allowed instance (50 for the disburser)
+ * would keep the local emulator busy with empty receives.
+ */
+const MAX_RECEIVE_LOOPS = 10;
+
+/**
  * One province's deployment on the local cloud: its tables and queues, one runtime per
  * function, the pollers and schedules that feed them, and its API gateway.
  */
@@ -148,7 +155,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
           queueUrl: queue.url,
           queueArn: queue.arn,
           batchSize: spec.queue.batchSize,
-          concurrency: instancesOf(spec, options.maxInstances),
+          concurrency: Math.min(instancesOf(spec, options.maxInstances), MAX_RECEIVE_LOOPS),
           runtime,
           log,
         }),
