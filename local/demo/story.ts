@@ -188,6 +188,25 @@ async function enrolWhenKnown(api: Api, province: string, token: string, body: u
   );
 }
 
+/** Waits until the other province has answered an enrolment's claim; answers the enrolment. */
+async function crossProvinceAnswer(
+  api: Api,
+  enrollmentId: string,
+  token: string | undefined,
+  label: string,
+  waitMs: number,
+) {
+  return waitFor(
+    label,
+    async () => {
+      const reply = await api('GET', `/v1/enrollments/${enrollmentId}`, { token });
+      const status = reply.body?.crossProvince?.status;
+      return status && status !== 'awaiting' ? reply.body : undefined;
+    },
+    waitMs,
+  );
+}
+
 export const steps: readonly Step[] = [
   {
     id: 'cast',
@@ -395,13 +414,11 @@ export const steps: readonly Step[] = [
       );
       say(`an officer approves → ${approved.body.status} from ${approved.body.fromPeriod}`);
       say('   hukou is in 51: 33 sends benefit.enrollment-claimed to 51 and waits for the answer …');
-      state.enrollment33 = await waitFor(
+      state.enrollment33 = await crossProvinceAnswer(
+        zhejiang,
+        id,
+        state.tokens.officer33,
         '51 to answer the claim',
-        async () => {
-          const reply = await zhejiang('GET', `/v1/enrollments/${id}`, { token: state.tokens.officer33 });
-          const status = reply.body?.crossProvince?.status;
-          return status && status !== 'awaiting' ? reply.body : undefined;
-        },
         waitMs,
       );
       say(`51 answers: ${state.enrollment33.crossProvince.status} (no enrolment of hers there)`);
@@ -515,13 +532,11 @@ export const steps: readonly Step[] = [
       say(
         `51 officer approves → ${approved.body.status}; 51 claims her in 33 (benefit.enrollment-claimed) …`,
       );
-      state.enrollment51 = await waitFor(
+      state.enrollment51 = await crossProvinceAnswer(
+        sichuan,
+        id,
+        state.tokens.officer51,
         '33 to answer 51’s claim',
-        async () => {
-          const reply = await sichuan('GET', `/v1/enrollments/${id}`, { token: state.tokens.officer51 });
-          const status = reply.body?.crossProvince?.status;
-          return status && status !== 'awaiting' ? reply.body : undefined;
-        },
         waitMs,
       );
       say(

@@ -28,3 +28,8 @@ export function decodeCursor(cursor: string | undefined): Key | undefined {
   }
   throw new HttpError(400, 'invalid-cursor', 'Invalid Cursor', 'The cursor is not one this API returned.');
 }
+
+/** A page of a list answer: its items, and `nextCursor` only when more follow. */
+export function pageBody<T>(items: readonly T[], nextCursor: string | undefined) {
+  return nextCursor === undefined ? { items } : { items, nextCursor };
+}

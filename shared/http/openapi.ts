@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AreaManifest, FunctionSpec, RouteSpec } from '../manifest';
 import type { ApiDescription, ResponseDescription, RouteDescription } from './api-description';
+import { PROBLEM_TITLES } from './problem-text';
 import { MAX_BODY_BYTES } from './request';
 
 type Json = Record<string, unknown>;
@@ -182,9 +183,10 @@ function problemResponse(description: string, kinds: string[], example: Json): J
   };
 }
 
-const problem = (kind: string, title: string, status: number, detail: string, extra: Json = {}) => ({
+/** An example problem answer, titled as the API titles it by default (Chinese). */
+const problem = (kind: string, status: number, detail: string, extra: Json = {}) => ({
   type: `urn:cn:gov:jiahe:problem:${kind}`,
-  title,
+  title: PROBLEM_TITLES[kind]?.zh ?? kind,
   status,
   detail,
   ...extra,
@@ -251,47 +253,43 @@ const components = {
     BadRequest: problemResponse(
       'The request could not be read.',
       ['malformed-json', 'invalid-idempotency-key', 'invalid-cursor'],
-      problem('malformed-json', '请求体不是有效的 JSON', 400, '请求体不是有效的 JSON。'),
+      problem('malformed-json', 400, '请求体不是有效的 JSON。'),
     ),
     Unauthorized: problemResponse(
       'No verified caller.',
       ['unauthorized'],
-      problem('unauthorized', '未认证', 401, '需要有效的 Bearer 令牌。'),
+      problem('unauthorized', 401, '需要有效的 Bearer 令牌。'),
     ),
     Forbidden: problemResponse(
       'The role does not admit this route, or the record lies outside the caller’s region.',
       ['forbidden', 'access-denied'],
-      problem('forbidden', '无权操作', 403, '您的角色不能执行此操作。'),
+      problem('forbidden', 403, '您的角色不能执行此操作。'),
     ),
-    NotFound: problemResponse(
-      'No such record.',
-      ['not-found'],
-      problem('not-found', '未找到', 404, 'No such person.'),
-    ),
+    NotFound: problemResponse('No such record.', ['not-found'], problem('not-found', 404, 'No such person.')),
     Conflict: problemResponse(
       'The request conflicts with the current state (a duplicate, a finished case) or its Idempotency-Key is still running.',
       ['conflict', 'idempotency-in-progress'],
-      problem('conflict', '与当前状态冲突', 409, 'A person with this resident ID is already recorded.'),
+      problem('conflict', 409, 'A person with this resident ID is already recorded.'),
     ),
     PreconditionFailed: problemResponse(
       'If-Match does not match the current version: read again and retry.',
       ['stale-version'],
-      problem('stale-version', '记录已被修改', 412, '记录在您读取后已被修改，请重新读取后重试。'),
+      problem('stale-version', 412, '记录在您读取后已被修改，请重新读取后重试。'),
     ),
     PayloadTooLarge: problemResponse(
       `The body exceeds ${MAX_BODY_BYTES} bytes.`,
       ['payload-too-large'],
-      problem('payload-too-large', '请求体过大', 413, `请求体超过 ${MAX_BODY_BYTES} 字节。`),
+      problem('payload-too-large', 413, `请求体超过 ${MAX_BODY_BYTES} 字节。`),
     ),
     UnsupportedMediaType: problemResponse(
       'The body is not JSON.',
       ['unsupported-media-type'],
-      problem('unsupported-media-type', '不支持的内容类型', 415, '请以 application/json 格式发送请求体。'),
+      problem('unsupported-media-type', 415, '请以 application/json 格式发送请求体。'),
     ),
     ValidationFailed: problemResponse(
       'Fields are invalid, each named in `errors`; nothing was changed. Also an Idempotency-Key reused with another body.',
       ['validation', 'idempotency-key-reused'],
-      problem('validation', '数据校验未通过', 422, '请求体中有 1 个字段无效。', {
+      problem('validation', 422, '请求体中有 1 个字段无效。', {
         errors: [{ field: 'body.hukouRegion', message: '不是现行的行政区划代码' }],
         instance: '/v1/persons',
       }),
@@ -299,12 +297,12 @@ const components = {
     PreconditionRequired: problemResponse(
       'If-Match is missing.',
       ['precondition-required'],
-      problem('precondition-required', '缺少 If-Match', 428, '请在 If-Match 中携带您上次读取到的 ETag。'),
+      problem('precondition-required', 428, '请在 If-Match 中携带您上次读取到的 ETag。'),
     ),
     InternalError: problemResponse(
       'Something unexpected; nothing internal is disclosed and the full detail is logged.',
       ['internal'],
-      problem('internal', '服务器内部错误', 500, '请求未能完成，已记录日志，请稍后重试。'),
+      problem('internal', 500, '请求未能完成，已记录日志，请稍后重试。'),
     ),
   },
 };

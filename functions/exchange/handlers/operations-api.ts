@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { provinceUrn } from '../../../shared/events/envelope';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
@@ -151,7 +151,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
           ...(startKey ? { startKey } : {}),
         });
         const next = encodeCursor(page.lastKey);
-        return json(200, { items: page.items.map(view), ...(next ? { nextCursor: next } : {}) });
+        return json(200, pageBody(page.items.map(view), next));
       },
 
       'GET /v1/exchange/messages/{messageId}': async ({ pathParameters }) => {

@@ -16,6 +16,7 @@ import { newUlid } from '../../../shared/domain/ids';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -127,10 +128,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           ...(q.state ? { state: q.state } : {}),
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
-        return json(200, {
-          items: page.items.map(lineView),
-          ...(page.cursor ? { nextCursor: page.cursor } : {}),
-        });
+        return json(200, pageBody(page.items.map(lineView), page.cursor));
       },
       'POST /v1/payout-batches/{batchId}/actions/{action}': async ({
         event,

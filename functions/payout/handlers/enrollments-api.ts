@@ -18,6 +18,7 @@ import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -174,10 +175,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           limit: q.limit,
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
-        return json(200, {
-          items: page.items.map(enrollmentView),
-          ...(page.cursor ? { nextCursor: page.cursor } : {}),
-        });
+        return json(200, pageBody(page.items.map(enrollmentView), page.cursor));
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
         event,

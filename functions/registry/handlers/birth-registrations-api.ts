@@ -11,7 +11,7 @@ import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-exists';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
-import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -131,7 +131,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       'GET /v1/me/birth-registrations': async ({ query, principal }) => {
         const { cursor, limit } = parseWith(MyListQuery, query, 'query');
         const page = await deps.registrations.listBySubmitter(principal.subject, limit, decodeCursor(cursor));
-        return json(200, { items: page.items.map(familyView), nextCursor: encodeCursor(page.next) });
+        return json(200, pageBody(page.items.map(familyView), encodeCursor(page.next)));
       },
       'GET /v1/birth-registrations': async ({ query, principal }) => {
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
@@ -142,10 +142,10 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         }
         if (status === 'registered-elsewhere') {
           const page = await deps.elsewhere.listByRegion(prefix, limit, decodeCursor(cursor));
-          return json(200, { items: page.items.map(elsewhereView), nextCursor: encodeCursor(page.next) });
+          return json(200, pageBody(page.items.map(elsewhereView), encodeCursor(page.next)));
         }
         const page = await deps.registrations.listByStatus(status, prefix, limit, decodeCursor(cursor));
-        return json(200, { items: page.items.map(registrationView), nextCursor: encodeCursor(page.next) });
+        return json(200, pageBody(page.items.map(registrationView), encodeCursor(page.next)));
       },
       'GET /v1/households': async ({ query, principal }) => {
         const { personId } = parseWith(HouseholdQuery, query, 'query');
