@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 /** Metrics and tracing have no CloudWatch or X-Ray daemon here. */
 /** Every project keeps a copy of its output for the privacy scan (tests/proof/summary-reporter.ts). */
-const setupFiles = ['tests/support/log-capture.ts'];
+const setupFiles = ['tests/support/log-capture.ts', 'tests/support/test-date.ts'];
 
 const env = {
   POWERTOOLS_METRICS_DISABLED: 'true',
@@ -19,6 +19,22 @@ const env = {
 const PROOF_FAULT_FILES = [
   'tests/integration/payout-worker-kill.test.ts',
   'tests/integration/exchange-delivery.test.ts',
+];
+
+/**
+ * The suites that work with calendars (periods, ages, deadlines, birth dates, statistics by
+ * month), run again as if today were a month end, a year end and 29 February, each given as
+ * the Beijing date it is (UTC+8): a test that reads the machine's clock where it should
+ * inject one fails here on some day of the year instead of on the day it happens.
+ */
+const CALENDAR_DAYS = {
+  'month-end': '2027-02-28T16:30:00Z',
+  'year-end': '2026-12-31T16:30:00Z',
+  'leap-day': '2028-02-29T12:00:00Z',
+};
+const CALENDAR_SUITES = [
+  'tests/unit/{payout-*,birth-registration,register-birth,expected-birth,logic-audit,statistics,certificate,person,schedule-expression}.test.ts',
+  'tests/integration/{payout-api,payout-cross-province,payout-schedule,birth-registrations}.test.ts',
 ];
 
 export default defineConfig({
@@ -80,6 +96,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...Object.entries(CALENDAR_DAYS).map(([day, instant]) => ({
+        test: {
+          name: `calendar-${day}`,
+          env: { ...env, JIAHE_TEST_DATE: instant },
+          include: CALENDAR_SUITES,
+          setupFiles,
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      })),
     ],
   },
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
+import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { personRefOf } from '../../shared/domain/person-ref';
 import { staffClaims } from '../support/api-event';
@@ -41,6 +42,8 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       province: '33',
       ...repos,
       cipher: TEST_CIPHER,
+      // The enrolment and the December 2026 batch happen early that month, whatever the date of the run.
+      clock: fixedClock('2026-12-03T02:00:00Z'),
       observability: quietObservability(),
       idempotency,
     };
