@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, inject, it } from 'vitest';
+import { localClientConfig } from '../../local/services/clients';
 import { eventually } from '../support/in-process-runtime';
+import { queueDrained } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 import { http, province, token } from './support';
 
@@ -91,7 +94,11 @@ describe('birth registration over HTTP on the local cloud', () => {
     expect(JSON.stringify(mine.body)).not.toContain(childId);
 
     // Every event the registration produced was consumed: nothing waits in a DLQ.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sqs = new SQSClient(localClientConfig(inject('e2eSqsEndpoint')));
+    for (const queue of ['p33-payout-inbound', 'p33-exchange-outbound', 'p51-registry-inbound']) {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+      await queueDrained(sqs, QueueUrl ?? '');
+    }
     const health = await http(zj(), 'GET', '/health');
     const dlqDepth = health.body.dependencies.sqs.dlqDepth as Record<string, number>;
     expect(dlqDepth).toMatchObject({ 'payout-inbound-dlq': 0, 'registry-stream-dlq': 0 });

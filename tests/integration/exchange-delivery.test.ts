@@ -327,10 +327,23 @@ describe('delivery between two provinces with the receiver down', () => {
       forwarded.push(...(await registryInbound()));
       return [failing, held].every((id) => forwarded.includes(id ?? '')) ? true : undefined;
     });
-    // A replay of a delivered message is a duplicate at the receiver: still forwarded once.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A replay of a delivered message is a duplicate at the receiver: once the replay's attempt
+    // on it is recorded, the receiver has answered it, and it is still forwarded once.
+    expect(replayed.body.messageIds).toContain(held);
+    await eventually(async () => {
+      const detail = await callApi(operations, 'GET', '/v1/exchange/messages/{messageId}', {
+        path: { messageId: held ?? '' },
+        claims: OPERATOR,
+      });
+      const attempts = detail.body.messages[0].attempts as { round: number; outcome: string }[];
+      return attempts.some((t) => t.round === 1 && t.outcome === 'delivered') ? true : undefined;
+    });
     forwarded.push(...(await registryInbound()));
     for (const id of [failing, held]) expect(forwarded.filter((f) => f === id)).toHaveLength(1);
+    const inbound = await Promise.all(
+      [failing, held].map((id) => repos(b.resources, b.aws).messages.findInbound(SENDER, id ?? '')),
+    );
+    expect(inbound.map((m) => m?.forwardCount)).toEqual([1, 1]);
     recordFigures('3-faults', [
       deliveryFigures(
         'partner down past the last retry; resumed and replayed',

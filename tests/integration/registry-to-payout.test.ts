@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
@@ -24,7 +24,7 @@ import { eventSource } from '../../shared/events/envelope';
 import { functionSpec } from '../../shared/manifest';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, quietObservability, sqsRecord } from '../support/lambda';
-import { provisionForTest } from '../support/local-aws';
+import { provisionForTest, queueDrained } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
 
 const newPerson = (birth: string, sequence: string) => {
@@ -170,14 +170,8 @@ describe('registry table stream → publisher → payout-inbound queue → consu
     });
     await send(personRecorded(personId, 2));
     await send(v1);
-    // Let the stale deliveries be consumed, then check they changed nothing.
-    await eventually(async () => {
-      const out = await aws.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl(), WaitTimeSeconds: 0, VisibilityTimeout: 0 }),
-      );
-      return (out.Messages ?? []).length === 0 ? true : undefined;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once the stale deliveries are consumed, they have changed nothing.
+    await queueDrained(aws.sqs, queueUrl());
     expect(first.version).toBe(1);
     expect(await facts().find(personId)).toEqual(third);
     expect(third.alive).toBe(false);

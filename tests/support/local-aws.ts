@@ -1,11 +1,12 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import { localClientConfig } from '../../local/services/clients';
 import { type ProvinceResources, provisionProvince } from '../../local/services/provision';
 import { documentClient } from '../../shared/aws/dynamodb';
+import { eventually } from './in-process-runtime';
 
 /** SDK clients for the DynamoDB Local and SQS emulator the integration run shares. */
 export function localAws() {
@@ -34,4 +35,23 @@ export async function provisionForTest(
 export async function countItems(client: DynamoDBClient, table: string): Promise<number> {
   const out = await client.send(new ScanCommand({ TableName: table, Select: 'COUNT', ConsistentRead: true }));
   return out.Count ?? 0;
+}
+
+/**
+ * Resolves once a queue holds no message, waiting or in flight: every message sent to it was
+ * handled and deleted by its consumer. For asserting that deliveries changed nothing, without
+ * guessing how long they take.
+ */
+export async function queueDrained(sqs: SQSClient, queueUrl: string): Promise<void> {
+  await eventually(async () => {
+    const { Attributes: counts = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const left =
+      Number(counts.ApproximateNumberOfMessages) + Number(counts.ApproximateNumberOfMessagesNotVisible);
+    return left === 0 ? true : undefined;
+  });
 }
