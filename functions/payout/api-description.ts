@@ -4,6 +4,7 @@ import {
   ActionRequest,
   BatchActionParams,
   BatchIdParams,
+  DeathNoticeReversalRequest,
   EnrollmentActionParams,
   EnrollmentIdParams,
   EnrollmentListQuery,
@@ -138,6 +139,22 @@ export const payoutApi: ApiDescription = {
     ifMatch: 'optional',
     responses: {
       200: { description: 'The enrolment after the action', schema: EnrollmentView, headers: ['etag'] },
+    },
+    problems: [409],
+  },
+  'POST /v1/enrollments/{enrollmentId}/death-notice-reversal': {
+    summary: 'Reverse a suspension another province’s death notice caused, with a reason',
+    description:
+      'Only a suspension caused by a death notice of another province (`suspensionReason` ' +
+      '`death-notice`) can be reversed: the enrolment is active again, the reversal and its reason ' +
+      'are in its history, and the same death notified again does not suspend it again. Lines stay ' +
+      'held while the registry records the person as deceased.',
+    params: EnrollmentIdParams,
+    body: DeathNoticeReversalRequest,
+    bodyExample: { reason: '本人到窗口核验，确认健在' },
+    ifMatch: 'optional',
+    responses: {
+      200: { description: 'The enrolment, active again', schema: EnrollmentView, headers: ['etag'] },
     },
     problems: [409],
   },

@@ -8,6 +8,12 @@ const enrollmentRoutes: RouteSpec[] = [
   { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
   { method: 'GET', path: '/v1/enrollments/{enrollmentId}', roles: [...READERS] },
   { method: 'POST', path: '/v1/enrollments/{enrollmentId}/actions/{action}', roles: [...STAFF] },
+  // An officer reverses a suspension another province's death notice caused, with a reason.
+  {
+    method: 'POST',
+    path: '/v1/enrollments/{enrollmentId}/death-notice-reversal',
+    roles: ['payout-officer'],
+  },
   { method: 'GET', path: '/v1/me/benefits', roles: ['citizen'] },
 ];
 

@@ -63,6 +63,10 @@ export type EnrollmentActionParams = z.infer<typeof EnrollmentActionParams>;
 export const ActionRequest = z.strictObject({ reason: Reason.optional() });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
+/** Reversing a suspension another province's death notice caused: why the notice was wrong. */
+export const DeathNoticeReversalRequest = z.strictObject({ reason: Reason });
+export type DeathNoticeReversalRequest = z.infer<typeof DeathNoticeReversalRequest>;
+
 export const EnrollmentListQuery = z.strictObject({
   scheme: SchemeCode,
   status: z.enum(['pending-review', 'active', 'suspended', 'ended', 'rejected']).default('active'),

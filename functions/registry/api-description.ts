@@ -7,6 +7,10 @@ import {
   CertificateListQuery,
   ChangeResidenceRequest,
   CorrectPersonRequest,
+  HeldDeathNoticeActionParams,
+  HeldDeathNoticeDecisionRequest,
+  HeldDeathNoticeListQuery,
+  HeldDeathNoticeView,
   HouseholdIdParams,
   HouseholdQuery,
   IssueCertificateRequest,
@@ -159,6 +163,27 @@ export const registryApi: ApiDescription = {
     bodyExample: { residenceRegion: '510104', since: '2026-10-01' },
     ifMatch: 'required',
     responses: { 200: { description: 'Recorded', schema: PersonView, headers: ['etag'] } },
+    problems: [409],
+  },
+  'GET /v1/held-death-notices': {
+    summary: 'List death notices held for confirmation in the caller’s region',
+    description:
+      'A death notified by a province that is neither the person’s residence nor hukou province ' +
+      '(as recorded here) is not applied: it waits here for a registrar of the person’s region.',
+    query: HeldDeathNoticeListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of held notices', schema: Page(HeldDeathNoticeView) } },
+  },
+  'POST /v1/held-death-notices/{noticeId}/actions/{action}': {
+    summary: 'Confirm a held death notice (the death is recorded) or reject it with a reason',
+    description:
+      '`confirm` records the death, which then reaches payout and the household like any recorded ' +
+      'death; `reject` needs a `reason` and changes no person. A notice is decided once (409 after). ' +
+      'A notice outside the caller’s region answers 404, as one that does not exist.',
+    params: HeldDeathNoticeActionParams,
+    body: HeldDeathNoticeDecisionRequest,
+    bodyExample: { reason: 'The family confirmed at the counter that the person is alive.' },
+    responses: { 200: { description: 'Decided', schema: HeldDeathNoticeView } },
     problems: [409],
   },
   'POST /v1/birth-registrations': {

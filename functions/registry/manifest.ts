@@ -31,6 +31,27 @@ export const registryManifest: AreaManifest = {
       secrets: ['resident-id-hash-key', 'person-ref-key'],
     },
     {
+      name: 'registry-death-notices-api',
+      description:
+        'Death notices held because the sending province was not competent: list, confirm or reject',
+      entry: 'functions/registry/handlers/death-notices-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/held-death-notices', roles: ['registrar', 'auditor'] },
+        {
+          method: 'POST',
+          path: '/v1/held-death-notices/{noticeId}/actions/{action}',
+          roles: ['registrar'],
+        },
+      ],
+      tables: [
+        { table: 'registry', access: 'readWrite' },
+        { table: 'idempotency', access: 'readWrite' },
+      ],
+      sends: [],
+    },
+    {
       name: 'registry-birth-registrations-api',
       description: 'Birth registration as a service to families: submit, audit, validate, register, correct',
       entry: 'functions/registry/handlers/birth-registrations-api.ts',

@@ -338,3 +338,42 @@ export const RemoteVerificationParams = z.object({
   requestId: z.string().regex(ULID_PATTERN, 'must be a request id (ULID)'),
 });
 export type RemoteVerificationParams = z.infer<typeof RemoteVerificationParams>;
+
+const NoticeId = z.string().regex(ULID_PATTERN, 'must be a notice id (ULID)');
+
+/** `GET /v1/held-death-notices`: death notices waiting for a registrar, in the caller's region. */
+export const HeldDeathNoticeListQuery = z.strictObject({
+  region: z
+    .string()
+    .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
+    .optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type HeldDeathNoticeListQuery = z.infer<typeof HeldDeathNoticeListQuery>;
+
+/** `POST /v1/held-death-notices/{noticeId}/actions/{action}` */
+export const HeldDeathNoticeActionParams = z.object({
+  noticeId: NoticeId,
+  action: z.enum(['confirm', 'reject']),
+});
+export type HeldDeathNoticeActionParams = z.infer<typeof HeldDeathNoticeActionParams>;
+
+/** A registrar's decision on a held death notice: a reason is required to reject. */
+export const HeldDeathNoticeDecisionRequest = z.strictObject({ reason: Reason.optional() });
+export type HeldDeathNoticeDecisionRequest = z.infer<typeof HeldDeathNoticeDecisionRequest>;
+
+/** A held death notice as registrars see it. */
+export const HeldDeathNoticeView = z.object({
+  noticeId: z.string(),
+  personId: z.string(),
+  senderProvince: z.string().describe('The province that sent the notice'),
+  deathDate: z.string(),
+  region: z.string().describe('The person’s region in this province'),
+  receivedAt: z.string(),
+  status: z.enum(['held', 'confirmed', 'rejected']),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type HeldDeathNoticeView = z.infer<typeof HeldDeathNoticeView>;

@@ -1,4 +1,9 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getScheme } from '../../functions/payout/config/schemes';
@@ -9,7 +14,7 @@ import { buildPayoutPublisher, sqsSender } from '../../functions/payout/handlers
 import { payoutManifest } from '../../functions/payout/manifest';
 import { type Poller, startSqsPoller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
-import type { Clock } from '../../shared/domain/clock';
+import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { PERSON_DECEASED } from '../../shared/events/catalog';
 import { type EventEnvelope, provinceUrn } from '../../shared/events/envelope';
@@ -29,12 +34,8 @@ import {
 } from '../support/payout-fixtures';
 
 const scheme = getScheme('rural-reward');
-/**
- * The provinces' clock: the story happens in November and December 2026 whatever the date of
- * the run. Each step sets the instant it happens at.
- */
-let today = new Date('2026-11-10T02:00:00Z');
-const clock: Clock = { now: () => today };
+/** The day the test runs in, whatever the machine's date: approvals, answers and plans use it. */
+const CLOCK = fixedClock('2026-11-20T02:00:00.000Z');
 /** The same person in both provinces' projections: hukou in Hangzhou, living in Chengdu. */
 const PERSON_REF = 'Qm9vZ3VzUmVmZXJlbmNlRm9yVGVzdHNPbmx5MDEyMzQ';
 
@@ -60,7 +61,7 @@ function wire(p: Province, streamArn: string, streamDlq: string): Poller[] {
     projection: p.repos.projection,
     enrollments: p.repos.enrollments,
     outbox: p.repos.outbox,
-    clock,
+    clock: CLOCK,
     observability: quietObservability(),
   });
   return [
@@ -112,16 +113,66 @@ async function outbound(p: Province, count: number): Promise<EventEnvelope[]> {
   return got;
 }
 
+/** The message the province sent towards the exchange in answer to `messageId` (others are set aside). */
+async function answerTo(p: Province, messageId: string): Promise<EventEnvelope | undefined> {
+  const seen: EventEnvelope[] = [];
+  return eventually(async () => {
+    seen.push(...(await outbound(p, 1)));
+    return seen.find((m) => m.correlationid === messageId);
+  });
+}
+
 /** The exchange's part: a message from one province arrives in the other's payout-inbound. */
-async function deliver(from: Province, to: Province, envelope: EventEnvelope): Promise<void> {
+async function deliver(from: Province | string, to: Province, envelope: EventEnvelope): Promise<void> {
   expect(envelope.recipient).toBe(provinceUrn(to.code));
+  const source = provinceUrn(typeof from === 'string' ? from : from.code);
   await to.aws.sqs.send(
     new SendMessageCommand({
       QueueUrl: to.queues['payout-inbound']?.url,
-      MessageBody: JSON.stringify({ ...envelope, source: provinceUrn(from.code) }),
+      MessageBody: JSON.stringify({ ...envelope, source }),
     }),
   );
 }
+
+/** Waits until the province's inbound queue holds nothing, waiting or in flight: all was handled. */
+async function drained(p: Province): Promise<void> {
+  await eventually(async () => {
+    const { Attributes } = await p.aws.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: p.queues['payout-inbound']?.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const left =
+      Number(Attributes?.ApproximateNumberOfMessages ?? 1) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 1);
+    return left === 0 ? true : undefined;
+  });
+}
+
+/** A death notice about the test person, as a province would send it. */
+const deathNotice = (from: string, deathDate: string): EventEnvelope => ({
+  specversion: '1.0',
+  id: newUlid(),
+  source: provinceUrn(from),
+  type: PERSON_DECEASED,
+  time: CLOCK.now().toISOString(),
+  subject: newUlid(),
+  datacontenttype: 'application/json',
+  recipient: provinceUrn('33'),
+  data: {
+    personId: newUlid(),
+    version: 3,
+    sex: 'female',
+    birthDate: '1958-03-01',
+    alive: false,
+    deathDate,
+    // What the sender claims; payout decides on the regions it has recorded itself.
+    hukouRegion: `${from}0106`,
+    residenceRegion: `${from}0104`,
+    personRef: PERSON_REF,
+  },
+});
 
 describe('payout across provinces: claims, conflicts and clears through payout-inbound and exchange-outbound', () => {
   const pollers: Poller[] = [];
@@ -174,7 +225,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           batches: sc.repos.batches,
           cipher: TEST_CIPHER,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
-          clock,
+          clock: CLOCK,
           observability: quietObservability(),
         });
         const officer = staffClaims('officer-sc', ['payout-officer'], '510100');
@@ -270,7 +321,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         period,
         region: `${p.code}0000`,
         by: 'officer',
-        at: clock.now(),
+        at: CLOCK.now(),
         newId: () => newUlid(),
       });
     const zjBatch = await plan(zj, '2026-11');
@@ -289,11 +340,9 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       batches: zj.repos.batches,
       cipher: TEST_CIPHER,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
-      clock,
+      clock: CLOCK,
       observability: quietObservability(),
     });
-    // December: Zhejiang's enrolment ends before Sichuan plans the month.
-    today = new Date('2026-12-01T02:00:00Z');
     const ended = await callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
       claims: staffClaims('officer-hz', ['payout-officer'], '330100'),
       path: { enrollmentId: hukouEnrollment, action: 'end' },
@@ -320,7 +369,42 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     expect(hukouEnrollment).toBeDefined();
   });
 
-  it('a death recorded in another province suspends the enrolment here from the month after', async () => {
+  it('refuses an answer to our claim from a province the claim was not sent to, with a fatal-error ack', async () => {
+    // The attack: partner 44 answers "conflict" to Sichuan's claim, which was asked of Zhejiang (33),
+    // to stop Sichuan paying. The answer is refused, and the enrolment stays as Zhejiang left it.
+    const before = await sc.repos.enrollments.find(residenceEnrollment);
+    expect(before?.crossProvince).toEqual({ province: '33', status: 'clear' });
+    const forged: EventEnvelope = {
+      specversion: '1.0',
+      id: newUlid(),
+      source: provinceUrn('44'),
+      type: 'cn.gov.jiahe.benefit.enrollment-conflict.v1',
+      time: CLOCK.now().toISOString(),
+      subject: residenceEnrollment,
+      datacontenttype: 'application/json',
+      recipient: provinceUrn('51'),
+      data: {
+        claimId: residenceEnrollment,
+        scheme: 'rural-reward',
+        activeSincePeriod: '2026-01',
+        region: '440106',
+      },
+    };
+    await deliver('44', sc, forged);
+    const ack = await answerTo(sc, forged.id);
+    expect(ack).toMatchObject({
+      type: 'cn.gov.jiahe.ack.v1',
+      recipient: 'urn:cn:gov:440000:jiahe',
+      correlationid: forged.id,
+      // The same answer as for a claim that does not exist: it tells 44 nothing about Sichuan's claims.
+      data: { outcome: 'fatal-error', reason: 'unknown-claim' },
+    });
+    const after = await sc.repos.enrollments.find(residenceEnrollment);
+    expect(after?.version).toBe(before?.version);
+    expect(after?.crossProvince).toEqual({ province: '33', status: 'clear' });
+  });
+
+  it('a death notice stops payments only from the hukou or residence province; an officer reverses it with a reason', async () => {
     // The enrolment of the first test has ended; the person enrols again.
     const again = activeEnrollment({
       personId: zjPersonId,
@@ -330,35 +414,27 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     });
     await zj.repos.enrollments.create(again);
     hukouEnrollment = again.enrollmentId;
-    // The notice of a death on 5 December arrives a few days later.
-    today = new Date('2026-12-09T02:00:00Z');
-    const deceased: EventEnvelope = {
-      specversion: '1.0',
-      id: newUlid(),
-      source: provinceUrn('51'),
-      type: PERSON_DECEASED,
-      time: clock.now().toISOString(),
-      subject: newUlid(),
-      datacontenttype: 'application/json',
-      recipient: provinceUrn('33'),
-      data: {
-        personId: newUlid(),
-        version: 3,
-        sex: 'female',
-        birthDate: '1958-03-01',
-        alive: false,
-        deathDate: '2026-12-05',
-        hukouRegion: '330106',
-        residenceRegion: '510104',
-        personRef: PERSON_REF,
-      },
-    };
+
+    // The attack: partner 44, neither hukou (33) nor residence (51) province, says the person died.
+    await deliver('44', zj, deathNotice('44', '2026-11-05'));
+    await drained(zj);
+    expect(await zj.repos.enrollments.find(hukouEnrollment)).toMatchObject({
+      status: 'active',
+      version: again.version,
+    });
+
+    // Sichuan, where the person lives, may say so: payments stop from the month after.
+    const deceased = deathNotice('51', '2026-12-05');
     await deliver(sc, zj, deceased);
     const suspended = await eventually(async () => {
       const e = await zj.repos.enrollments.find(hukouEnrollment);
       return e?.status === 'suspended' ? e : undefined;
     });
-    expect(suspended).toMatchObject({ suspensionReason: 'deceased', suspendedFromPeriod: '2027-01' });
+    expect(suspended).toMatchObject({
+      suspensionReason: 'death-notice',
+      suspendedFromPeriod: '2027-01',
+      deathNotice: { noticeId: deceased.id, province: '51', deathDate: '2026-12-05' },
+    });
     // The registry answers death notices; payout adds no second answer to the same message.
     const after = await zj.aws.sqs.send(
       new ReceiveMessageCommand({
@@ -369,5 +445,44 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     );
     const bodies = (after.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as EventEnvelope);
     expect(bodies.filter((m) => m.correlationid === deceased.id)).toEqual([]);
+
+    // The notice was wrong: an officer of the person's region reverses the suspension, with a reason.
+    const zjApi = buildEnrollmentsApi({
+      province: '33',
+      enrollments: zj.repos.enrollments,
+      projection: zj.repos.projection,
+      batches: zj.repos.batches,
+      cipher: TEST_CIPHER,
+      personRefKey: 'test-person-ref-key-0123456789abcdef0123',
+      clock: CLOCK,
+      observability: quietObservability(),
+    });
+    const reverse = (claims: ReturnType<typeof staffClaims>, body: unknown) =>
+      callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/death-notice-reversal', {
+        claims,
+        path: { enrollmentId: hukouEnrollment },
+        body,
+      });
+    const officer = staffClaims('officer-hz', ['payout-officer'], '330100');
+    expect((await reverse(officer, {})).status).toBe(422);
+    expect(
+      (await reverse(staffClaims('officer-cd', ['payout-officer'], '510100'), { reason: '核验' })).status,
+    ).toBe(403);
+    expect(
+      (await reverse(staffClaims('approver-hz', ['payout-approver'], '330100'), { reason: '核验' })).status,
+    ).toBe(403);
+    const reversed = await reverse(officer, { reason: '本人到窗口核验，确认健在' });
+    expect(reversed.status).toBe(200);
+    expect(reversed.body).toMatchObject({ status: 'active', reversedDeathDate: '2026-12-05' });
+    expect(reversed.body.actions.at(-1)).toMatchObject({
+      type: 'death-notice-reversed',
+      by: 'officer-hz',
+      reason: '本人到窗口核验，确认健在',
+    });
+    // Reversed once; the same notice delivered again does not suspend again.
+    expect((await reverse(officer, { reason: '再次' })).status).toBe(409);
+    await deliver(sc, zj, deceased);
+    await drained(zj);
+    expect(await zj.repos.enrollments.find(hukouEnrollment)).toMatchObject({ status: 'active' });
   });
 });

@@ -12,11 +12,13 @@ import {
   dynamoRemoteVerifications,
 } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
+import { dynamoHeldDeathNotices } from '../../functions/registry/adapters/held-death-notices';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
+import { buildDeathNoticesApi } from '../../functions/registry/handlers/death-notices-api';
 import { buildInboundConsumer } from '../../functions/registry/handlers/inbound-consumer';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
 import { buildPublisher } from '../../functions/registry/handlers/publisher';
@@ -25,6 +27,7 @@ import type { Poller } from '../../local/pollers/sqs-poller';
 import { startSqsPoller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
 import { sqsEventPublisher } from '../../shared/aws/event-publisher';
+import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import {
   ACK,
@@ -64,6 +67,7 @@ interface Province {
   readonly persons: Api;
   readonly births: Api;
   readonly certificates: Api;
+  readonly deathNotices: Api;
   readonly consumer: ReturnType<typeof buildInboundConsumer>;
   readonly registrar: Record<string, string>;
   /** Every request to exchange-outbound seen so far. */
@@ -122,6 +126,12 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
           households: dynamoCertificateHouseholds(db, table),
           remoteVerifications: verifications,
           province: code,
+          observability: quietObservability(),
+        }),
+        deathNotices: buildDeathNoticesApi({
+          notices: dynamoHeldDeathNotices(db, table),
+          persons,
+          clock: fixedClock('2026-06-01T02:00:00.000Z'),
           observability: quietObservability(),
         }),
         consumer,
@@ -308,6 +318,15 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
     };
     const home = await recordPerson(B, { ...person, residenceRegion: '820000' });
     const here = await recordPerson(A, person);
+    // 82 learns where the person lives first: 81 is then competent to notify the death.
+    const [residence] = await sentBy(
+      A,
+      (m) =>
+        m.type === PERSON_RESIDENCE_REGISTERED &&
+        (m.data as { personRef?: string }).personRef === testPersonRefOf(residentId),
+    );
+    const residenceDelivered = await deliver(A, residence as EventEnvelope);
+    expect((await ackFor(B, residenceDelivered.id)).data).toEqual({ outcome: 'ok' });
     await personAction(A, here.personId, 'record-death', 1, { deathDate: '2026-03-03' });
     const [death] = await sentBy(A, (m) => m.type === PERSON_DECEASED && m.data !== null);
     expect(death).toMatchObject({
@@ -566,5 +585,174 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
       'own-province',
     ]);
     expect((await ackFor(B, good.id)).data).toEqual({ outcome: 'fatal-error', reason: 'unknown-person' });
+  });
+
+  describe('competence of the sending province', () => {
+    /** A notice from `from` about a person known here by `residentId`. */
+    const deathNotice = (from: string, residentId: string, deathDate: string): EventEnvelope => ({
+      specversion: '1.0',
+      id: newUlid(),
+      source: provinceUrn(from),
+      type: PERSON_DECEASED,
+      time: '2026-05-01T00:00:00.000Z',
+      subject: newUlid(),
+      datacontenttype: 'application/json',
+      recipient: provinceUrn(A),
+      data: {
+        personId: newUlid(),
+        version: 2,
+        sex: 'female',
+        birthDate: '1950-01-01',
+        alive: false,
+        deathDate,
+        // The sender's claim of where the person belongs decides nothing.
+        hukouRegion: `${from}0106`,
+        residenceRegion: `${from}0106`,
+        personRef: testPersonRefOf(residentId),
+      },
+    });
+    const held = (claims: Record<string, string>, query: Record<string, string> = {}) =>
+      callApi(of(A).deathNotices, 'GET', '/v1/held-death-notices', { claims, query });
+    const decide = (claims: Record<string, string>, noticeId: string, action: string, body: unknown) =>
+      callApi(of(A).deathNotices, 'POST', '/v1/held-death-notices/{noticeId}/actions/{action}', {
+        claims,
+        path: { noticeId, action },
+        body,
+      });
+    const personOf = async (personId: string) =>
+      (
+        await callApi(of(A).persons, 'GET', '/v1/persons/{personId}', {
+          path: { personId },
+          claims: of(A).registrar,
+        })
+      ).body;
+    const outsider = staffClaims('registrar-82', ['registrar'], '820000');
+
+    it('holds a death notice from a province that is neither hukou nor residence province; a registrar rejects it with a reason', async () => {
+      const residentId = residentIdFor('810000', '1950-01-01', '022');
+      const person = await recordPerson(A, {
+        residentId,
+        name: '林婆',
+        sex: 'female',
+        birthDate: '1950-01-01',
+        hukouRegion: '810000',
+        residenceRegion: '810000',
+      });
+      // The attack: province 33, which has no say about this person, reports a death.
+      const delivered = await deliver('33', deathNotice('33', residentId, '2026-04-04'));
+      expect((await ackFor(A, delivered.id)).data).toEqual({
+        outcome: 'ok',
+        reason: 'held-for-confirmation',
+      });
+      expect(await personOf(person.personId)).toMatchObject({ alive: true, version: 1 });
+
+      const listed = await held(of(A).registrar);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toContainEqual({
+        noticeId: delivered.id,
+        personId: person.personId,
+        senderProvince: '33',
+        deathDate: '2026-04-04',
+        region: '810000',
+        receivedAt: expect.any(String),
+        status: 'held',
+      });
+      // Another region's registrar neither sees it nor can decide it: the same answer as for no notice.
+      expect((await held(outsider)).body.items).toEqual([]);
+      expect((await held(outsider, { region: '81' })).status).toBe(403);
+      const notHers = await decide(outsider, delivered.id, 'reject', { reason: 'x' });
+      const nobody = await decide(outsider, newUlid(), 'reject', { reason: 'x' });
+      expect([notHers.status, nobody.status]).toEqual([404, 404]);
+      expect(notHers.body.detail).toBe(nobody.body.detail);
+      expect(
+        (
+          await decide(staffClaims('auditor-81', ['auditor'], '810000'), delivered.id, 'reject', {
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(403);
+
+      expect((await decide(of(A).registrar, delivered.id, 'reject', {})).status).toBe(422);
+      const rejected = await decide(of(A).registrar, delivered.id, 'reject', { reason: '本人到窗口，健在' });
+      expect(rejected.status).toBe(200);
+      expect(rejected.body).toMatchObject({
+        status: 'rejected',
+        reason: '本人到窗口，健在',
+        decidedBy: 'registrar-81',
+      });
+      expect(await personOf(person.personId)).toMatchObject({ alive: true, version: 1 });
+      expect(
+        (await held(of(A).registrar)).body.items.map((n: { noticeId: string }) => n.noticeId),
+      ).not.toContain(delivered.id);
+      expect((await decide(of(A).registrar, delivered.id, 'confirm', {})).status).toBe(409);
+    });
+
+    it('records a held death once a registrar confirms it, with the sender as origin', async () => {
+      const residentId = residentIdFor('810000', '1950-01-01', '042');
+      const person = await recordPerson(A, {
+        residentId,
+        name: '陈婆',
+        sex: 'female',
+        birthDate: '1950-01-01',
+        hukouRegion: '810000',
+        residenceRegion: '810000',
+      });
+      const delivered = await deliver('33', deathNotice('33', residentId, '2026-04-05'));
+      await ackFor(A, delivered.id);
+      const confirmed = await decide(of(A).registrar, delivered.id, 'confirm', {
+        reason: '医院死亡证明核实',
+      });
+      expect(confirmed.status).toBe(200);
+      expect(await personOf(person.personId)).toMatchObject({
+        alive: false,
+        deathDate: '2026-04-05',
+        version: 2,
+      });
+      // (History is ordered by action id, whose time comes from the API's fixed clock.)
+      expect((await history(A, person.personId)).find((a) => a.type === 'deceased')).toMatchObject({
+        type: 'deceased',
+        origin: '33',
+        reason: 'notified by province 33, confirmed by a registrar: 医院死亡证明核实',
+      });
+    });
+
+    it('refuses residence notices from a province the residence does not lie in, with a fatal-error ack', async () => {
+      const residentId = residentIdFor('810000', '1980-01-01', '013');
+      const person = await recordPerson(A, {
+        residentId,
+        name: '周先生',
+        sex: 'male',
+        birthDate: '1980-01-01',
+        hukouRegion: '810000',
+        residenceRegion: '810000',
+      });
+      // The attack: province 33 says the person now lives in 82 (or has left it).
+      const tried = [PERSON_RESIDENCE_REGISTERED, PERSON_RESIDENCE_ENDED].map(
+        (type): EventEnvelope => ({
+          specversion: '1.0',
+          id: newUlid(),
+          source: provinceUrn('33'),
+          type,
+          time: '2026-05-01T00:00:00.000Z',
+          subject: newUlid(),
+          datacontenttype: 'application/json',
+          recipient: provinceUrn(A),
+          data: {
+            personRef: testPersonRefOf(residentId),
+            hukouRegion: '810000',
+            residenceRegion: '820000',
+            on: '2026-04-01',
+          },
+        }),
+      );
+      for (const message of tried) {
+        const delivered = await deliver('33', message);
+        expect((await ackFor(A, delivered.id)).data).toEqual({
+          outcome: 'fatal-error',
+          reason: 'out-of-competence',
+        });
+      }
+      expect(await personOf(person.personId)).toMatchObject({ residenceRegion: '810000', version: 1 });
+    });
   });
 });

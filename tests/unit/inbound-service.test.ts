@@ -129,7 +129,8 @@ describe('inboundService', () => {
   });
 
   it('records a notified death once; a notice that cannot be right is refused as invalid', async () => {
-    const person = stored();
+    // Province 51 is where the person lives, as recorded here: competent to notify the death.
+    const person = stored({ residenceRegion: '510104' });
     const { service, commits } = setup({ findPersonByRef: async () => person });
     const facts = {
       personId: newUlid(),
@@ -234,5 +235,98 @@ describe('inboundService', () => {
       UnhandledInboundError,
     );
     expect(commits).toEqual([]);
+  });
+
+  describe('competence of the sender', () => {
+    const ack = (commit: InboundCommit | undefined) => commit?.outbox.find((m) => m.type === ACK)?.data;
+
+    it('refuses a residence notice from a province the residence does not lie in, without a lookup', async () => {
+      let looked = false;
+      const { service, commits } = setup({
+        findPersonByRef: async () => {
+          looked = true;
+          return stored();
+        },
+      });
+      // The attack: province 44 tells of a residence in Sichuan (51) it has no say over.
+      for (const type of [PERSON_RESIDENCE_REGISTERED, PERSON_RESIDENCE_ENDED]) {
+        const out = await service.handle(message(type, residence, '44'));
+        expect(out).toEqual({ outcome: 'fatal-error', reason: 'out-of-competence' });
+      }
+      expect(looked).toBe(false);
+      expect(commits.map((c) => c.effects)).toEqual([[], []]);
+      expect(commits.map(ack)).toEqual([
+        { outcome: 'fatal-error', reason: 'out-of-competence' },
+        { outcome: 'fatal-error', reason: 'out-of-competence' },
+      ]);
+      expect(commits[0]?.outbox.map((m) => m.recipient)).toEqual(['44']);
+    });
+
+    it('refuses a residence notice about a person whose hukou is not here, as about an unknown person', async () => {
+      // Recorded here (lives in Hangzhou) but registered in Guangdong: not this registry's to move.
+      const migrant = stored({ hukouRegion: '440106', residenceRegion: '330106' });
+      const { service, commits } = setup({ findPersonByRef: async () => migrant });
+      const out = await service.handle(
+        message(PERSON_RESIDENCE_REGISTERED, { ...residence, hukouRegion: '330106' }, '51'),
+      );
+      expect(out).toEqual({ outcome: 'fatal-error', reason: 'unknown-person' });
+      expect(commits[0]?.effects).toEqual([]);
+    });
+
+    it('holds a death notice from a province that is neither residence nor hukou province here', async () => {
+      // The attack: partner 44 says a Zhejiang resident living in Sichuan has died.
+      const person = stored({ residenceRegion: '510104' });
+      const { service, commits } = setup({ findPersonByRef: async () => person });
+      const notice = message(
+        PERSON_DECEASED,
+        {
+          personId: newUlid(),
+          version: 1,
+          sex: 'male',
+          birthDate: '1990-02-02',
+          alive: false,
+          deathDate: '2026-05-05',
+          // What the message claims is not what decides: the records here do.
+          hukouRegion: '440106',
+          residenceRegion: '440106',
+          personRef: REF,
+        },
+        '44',
+      );
+      expect(await service.handle(notice)).toEqual({ outcome: 'ok', reason: 'held-for-confirmation' });
+      expect(commits[0]?.effects).toEqual([
+        {
+          kind: 'held-death-notice',
+          notice: {
+            noticeId: notice.id,
+            personId: person.person.personId,
+            senderProvince: '44',
+            deathDate: '2026-05-05',
+            region: '330106',
+            receivedAt: '2026-06-01T02:00:00.000Z',
+            status: 'held',
+          },
+        },
+      ]);
+      expect(ack(commits[0])).toEqual({ outcome: 'ok', reason: 'held-for-confirmation' });
+    });
+
+    it('records a death notified by the hukou province of a person living here', async () => {
+      const person = stored({ hukouRegion: '510104', residenceRegion: '330106' });
+      const { service, commits } = setup({ findPersonByRef: async () => person });
+      const notice = message(PERSON_DECEASED, {
+        personId: newUlid(),
+        version: 1,
+        sex: 'male',
+        birthDate: '1990-02-02',
+        alive: false,
+        deathDate: '2026-05-05',
+        hukouRegion: '510104',
+        residenceRegion: '330106',
+        personRef: REF,
+      });
+      expect(await service.handle(notice)).toEqual({ outcome: 'ok' });
+      expect(commits[0]?.effects[0]).toMatchObject({ kind: 'person', next: { alive: false } });
+    });
   });
 });

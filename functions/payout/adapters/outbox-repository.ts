@@ -1,12 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboundMessage } from '../domain/ports';
+import type { OutboxRepository } from '../domain/ports';
 import { outboxPut } from './outbox';
 
-export interface OutboxRepository {
-  /** Stores each message once per key; a repeat (a retried inbound message) changes nothing. */
-  put(messages: readonly OutboundMessage[]): Promise<void>;
-}
+export type { OutboxRepository } from '../domain/ports';
 
 export function dynamoOutboxRepository(db: DynamoDBDocumentClient, table: string): OutboxRepository {
   return {

@@ -18,6 +18,8 @@ export type EnrollmentActionType =
   | 'resumed'
   | 'ended'
   | 'deceased'
+  | 'death-notice'
+  | 'death-notice-reversed'
   | 'claim-conflict'
   | 'claim-clear';
 
@@ -45,6 +47,13 @@ export interface BankAccount {
   readonly bankCode: string;
 }
 
+/** The death notice of another province that suspended an enrolment. */
+export interface DeathNoticeCause {
+  readonly noticeId: string;
+  readonly province: string;
+  readonly deathDate: string;
+}
+
 export interface Enrollment {
   readonly enrollmentId: string;
   readonly scheme: string;
@@ -59,7 +68,11 @@ export interface Enrollment {
   readonly fromPeriod?: string;
   /** Periods from this one on are held (death: the month after). */
   readonly suspendedFromPeriod?: string;
-  readonly suspensionReason?: 'deceased' | 'staff';
+  readonly suspensionReason?: 'deceased' | 'death-notice' | 'staff';
+  /** While suspended by another province's death notice: which notice (see death-notice.ts). */
+  readonly deathNotice?: DeathNoticeCause;
+  /** A death date an officer found wrong in a notice: that death does not suspend again. */
+  readonly reversedDeathDate?: string;
   /** Set when hukou and residence lie in different provinces. */
   readonly crossProvince?: { readonly province: string; readonly status: CrossProvinceStatus };
   readonly bankAccount: StoredBankAccount;
@@ -154,6 +167,11 @@ export function applyStaffAction(
       zh: `状态为 ${enrollment.status} 的申领不能执行“${action}”。`,
     });
   }
+  if (action === 'resume' && enrollment.suspensionReason === 'death-notice') {
+    throw new ConflictError(
+      'The enrolment was suspended by another province’s death notice; reverse that suspension with a reason instead.',
+    );
+  }
   if (action === 'resume' && enrollment.suspensionReason === 'deceased') {
     throw new ConflictError('The beneficiary is recorded as deceased; the enrolment cannot be resumed.');
   }
@@ -182,11 +200,15 @@ export function applyStaffAction(
 /**
  * A recorded death suspends the enrolment from the month after the death: that month is
  * still paid, later ones are held. Returns undefined when nothing changes (a replayed
- * event, or an enrolment already over).
+ * event, an enrolment already over or already suspended by a death notice, or the death
+ * an officer reversed).
  */
 export function applyDeath(enrollment: Enrollment, deathDate: string, at: Date): Enrollment | undefined {
   if (enrollment.status === 'ended' || enrollment.status === 'rejected') return undefined;
-  if (enrollment.suspensionReason === 'deceased') return undefined;
+  if (enrollment.suspensionReason === 'deceased' || enrollment.suspensionReason === 'death-notice') {
+    return undefined;
+  }
+  if (enrollment.reversedDeathDate === deathDate) return undefined;
   const iso = at.toISOString();
   return {
     ...enrollment,

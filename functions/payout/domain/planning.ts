@@ -55,7 +55,9 @@ export function decideLine(
   });
   if (enrollment.status === 'suspended' && enrollment.suspendedFromPeriod) {
     if (periodOnOrAfter(period, enrollment.suspendedFromPeriod)) {
-      return held(enrollment.suspensionReason === 'deceased' ? 'deceased' : 'suspended');
+      const death =
+        enrollment.suspensionReason === 'deceased' || enrollment.suspensionReason === 'death-notice';
+      return held(death ? 'deceased' : 'suspended');
     }
   } else if (enrollment.status === 'suspended') {
     return held('suspended');

@@ -38,6 +38,12 @@ export interface OutboundMessage {
   readonly envelope: EventEnvelope;
 }
 
+/** Messages leaving the area on their own (answers to other provinces' messages). */
+export interface OutboxRepository {
+  /** Stores each message once per key; a repeat (a retried inbound message) changes nothing. */
+  put(messages: readonly OutboundMessage[]): Promise<void>;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly cursor?: string;

@@ -29,6 +29,7 @@ import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
 import { claimMessage, releaseMessage } from '../domain/claims';
+import { reverseDeathNoticeSuspension } from '../domain/death-notice';
 import { applyForBenefit } from '../domain/enroll';
 import {
   applyStaffAction,
@@ -46,6 +47,7 @@ import type {
 import { payoutManifest } from '../manifest';
 import {
   ActionRequest,
+  DeathNoticeReversalRequest,
   EnrollmentActionParams,
   EnrollmentIdParams,
   EnrollmentListQuery,
@@ -212,6 +214,24 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           }
         }
         await deps.enrollments.save(next, outbound);
+        return json(200, enrollmentView(next), { etag: etagOf(next.version) });
+      },
+      'POST /v1/enrollments/{enrollmentId}/death-notice-reversal': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
+        const { reason } = parseJsonBody(event, DeathNoticeReversalRequest);
+        const enrollment = await load(principal, enrollmentId);
+        if (headers['if-match']) requireIfMatch(headers, enrollment.version);
+        const next = reverseDeathNoticeSuspension(enrollment, {
+          by: principal.subject,
+          at: clock.now(),
+          reason,
+        });
+        await deps.enrollments.save(next);
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });
       },
       'GET /v1/me/benefits': async ({ principal }) => {

@@ -4,28 +4,15 @@ import { province as provinceOfDeployment, tableName } from '../../../shared/aws
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  BENEFIT_ENROLLMENT_CLAIMED,
-  BENEFIT_ENROLLMENT_CLEAR,
-  BENEFIT_ENROLLMENT_CONFLICT,
-  CERTIFICATE_ISSUED,
-  CERTIFICATE_REVOKED,
-  type DomainEvent,
-  HOUSEHOLD_CHANGED,
-  isPersonEvent,
-  PERSON_DECEASED,
-  parseDomainEvent,
-} from '../../../shared/events/catalog';
-import { provinceOfUrn } from '../../../shared/events/envelope';
-import type { Observability } from '../../../shared/observability';
+import { parseDomainEvent } from '../../../shared/events/catalog';
+import { type Observability, observability } from '../../../shared/observability';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
-import { dynamoOutboxRepository, type OutboxRepository } from '../adapters/outbox-repository';
+import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
-import { ackMessage, claimAnswers } from '../domain/claims';
-import { applyClaimAnswer, applyDeath } from '../domain/enrollment';
-import { applyPersonRecorded } from '../domain/person-facts';
-import type { EnrollmentRepository, ProjectionRepository } from '../domain/ports';
-import { certificateKindOf } from '../domain/projection';
+import { payoutInboundService } from '../domain/inbound-service';
+import type { EnrollmentRepository, OutboxRepository, ProjectionRepository } from '../domain/ports';
+
+const SERVICE = 'payout-inbound-consumer';
 
 export interface InboundConsumerDeps {
   readonly province: string;
@@ -37,115 +24,36 @@ export interface InboundConsumerDeps {
 }
 
 /**
- * Applies events from the registry and from other provinces to payout's own state:
- * - person events, households and certificates keep the projection eligibility reads;
- * - a death (ours, or another province's matched by person reference) suspends the
- *   person's enrolments from the month after;
- * - another province's claim is answered conflict or clear, then acknowledged (a death
- *   notice is answered by the registry, which receives it too);
- * - answers to our claims release or hold the enrolment.
- * Every step is idempotent: a redelivered message changes nothing and sends nothing new.
- * A message that is not a known, well-formed event fails and, after the queue's retries,
+ * Takes registry events and other provinces' messages (payout-inbound) and hands each to
+ * the payout inbound service (domain/inbound-service.ts), which holds every rule. A
+ * message that is not a known, well-formed event fails and, after the queue's retries,
  * rests in the DLQ for an operator: nothing is silently dropped.
  */
 export function buildInboundConsumer(deps: InboundConsumerDeps) {
-  const clock = deps.clock ?? systemClock;
-
-  const suspendForDeath = async (personId: string, deathDate: string) => {
-    for (const enrollment of await deps.enrollments.byPerson(personId)) {
-      const next = applyDeath(enrollment, deathDate, clock.now());
-      if (next) await deps.enrollments.save(next);
-    }
-  };
-
-  const fromOtherProvince = (event: DomainEvent) => provinceOfUrn(event.source) !== deps.province;
-
-  const handle = async (event: DomainEvent) => {
-    if (isPersonEvent(event) && !fromOtherProvince(event)) {
-      const current = await deps.projection.find(event.data.personId);
-      const next = applyPersonRecorded(current, event.data, event.id, clock.now());
-      if (next) await deps.projection.saveIfNewer(next);
-      if (!event.data.alive) await suspendForDeath(event.data.personId, event.data.deathDate ?? '0000-01-01');
-      return;
-    }
-    if (event.type === PERSON_DECEASED) {
-      // Another province recorded the death: the person is matched by reference only. The
-      // exchange gives this notice to the registry too, and the registry, which keeps the
-      // person, answers it: one message, one business answer.
-      const ref = event.data.personRef;
-      if (ref && event.data.deathDate) {
-        for (const personId of await deps.projection.personIdsByRef(ref)) {
-          await suspendForDeath(personId, event.data.deathDate);
-        }
-      }
-      return;
-    }
-    switch (event.type) {
-      case HOUSEHOLD_CHANGED:
-        await deps.projection.saveHouseholdIfNewer({ ...event.data, sourceEventId: event.id });
-        return;
-      case CERTIFICATE_ISSUED:
-      case CERTIFICATE_REVOKED:
-        await deps.projection.recordCertificate({
-          certificateId: event.data.certificateId,
-          householdId: event.data.householdId,
-          kind: certificateKindOf(event.data.kind),
-          revoked: event.type === CERTIFICATE_REVOKED,
-        });
-        return;
-      case BENEFIT_ENROLLMENT_CLAIMED: {
-        const personIds = await deps.projection.personIdsByRef(event.data.personRef);
-        let active: Awaited<ReturnType<EnrollmentRepository['byPerson']>>[number] | undefined;
-        for (const personId of personIds) {
-          active ??= (await deps.enrollments.byPerson(personId)).find(
-            (e) => e.scheme === event.data.scheme && e.status === 'active',
-          );
-        }
-        const answers = claimAnswers(deps.province, event, active, clock.now());
-        // Remembered before the answer leaves, so ending our enrolment can release the claim.
-        if (active) {
-          const recipient = answers[0]?.envelope.recipient ?? '';
-          await deps.enrollments.recordConflictAnswer(active.enrollmentId, {
-            claimId: event.data.claimId,
-            scheme: event.data.scheme,
-            recipient,
-          });
-        }
-        await deps.outbox.put(answers);
-        return;
-      }
-      case BENEFIT_ENROLLMENT_CONFLICT:
-      case BENEFIT_ENROLLMENT_CLEAR: {
-        const enrollment = await deps.enrollments.find(event.data.claimId);
-        const answer = event.type === BENEFIT_ENROLLMENT_CONFLICT ? 'conflict' : 'clear';
-        const next = enrollment ? applyClaimAnswer(enrollment, answer, clock.now()) : undefined;
-        if (next) await deps.enrollments.save(next);
-        await deps.outbox.put([
-          {
-            key: `ack#${event.id}`,
-            envelope: ackMessage(
-              deps.province,
-              event,
-              'ok',
-              clock.now(),
-              enrollment ? undefined : 'unknown-claim',
-            ),
-          },
-        ]);
-        return;
-      }
-      default:
-        // Other catalogued events (birth.registered…) carry nothing payout decides on.
-        return;
-    }
-  };
-
+  const obs = deps.observability ?? observability(SERVICE);
+  const service = payoutInboundService({
+    province: deps.province,
+    projection: deps.projection,
+    enrollments: deps.enrollments,
+    outbox: deps.outbox,
+    clock: deps.clock ?? systemClock,
+  });
   return batchHandler({
-    service: 'payout-inbound-consumer',
+    service: SERVICE,
     source: 'sqs',
-    ...(deps.observability ? { observability: deps.observability } : {}),
+    observability: obs,
     record: async (record: SQSRecord) => {
-      await handle(parseDomainEvent(record.body));
+      const event = parseDomainEvent(record.body);
+      const result = await service.handle(event);
+      // Ids, types and outcome codes only: the data names people.
+      if (result.outcome === 'refused') {
+        obs.logger.warn('message refused', {
+          messageId: event.id,
+          type: event.type,
+          source: event.source,
+          reason: result.reason,
+        });
+      }
     },
   });
 }

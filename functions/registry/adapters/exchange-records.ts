@@ -12,6 +12,7 @@ import type { BirthsElsewhereReader } from '../domain/birth-registration-ports';
 import type { InboundEffect, InboundStore } from '../domain/inbound-ports';
 import type { OutboxMessage } from '../domain/outbox';
 import type { RemoteVerification, RemoteVerificationStore } from '../domain/remote-verification';
+import { heldDeathNoticeItem } from './held-death-notices';
 import { outboxItem } from './outbox-item';
 import { personActionItem, personItem } from './person-item';
 
@@ -23,6 +24,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  *   BREGX#<id> / REGION#<region>              a birth registered elsewhere, one copy per hukou
  *                                             region here (gsi1 lists it under that region)
  *   RVERIFY#<requestId> / RVERIFY             a remote certificate verification and its answer
+ *   HELDDEATH#<noticeId> / HELDDEATH          a death notice held for a registrar (held-death-notices.ts)
  *   OUTBOX#<messageId>#<recipient> / OUTBOX   a message for another province (outbox-item.ts)
  */
 const inboxKey = (messageId: string) => ({ pk: `INBOX#${messageId}`, sk: 'INBOX' });
@@ -74,6 +76,16 @@ function effectItems(table: string, effect: InboundEffect): TransactItem[] {
       return elsewhereItems(effect.record).map((Item) => ({
         Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       }));
+    case 'held-death-notice':
+      return [
+        {
+          Put: {
+            TableName: table,
+            Item: heldDeathNoticeItem(effect.notice),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ];
     case 'verification':
       return [
         {

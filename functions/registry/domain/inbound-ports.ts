@@ -1,5 +1,6 @@
 import type { BirthRegistrationElsewhere } from './birth-elsewhere';
 import type { Certificate } from './certificate';
+import type { HeldDeathNotice } from './held-death-notice';
 import type { OutboxMessage } from './outbox';
 import type { Person, PersonAction } from './person';
 import type { StoredPerson } from './ports';
@@ -22,7 +23,9 @@ export type InboundEffect =
       readonly action: PersonAction;
     }
   | { readonly kind: 'birth-elsewhere'; readonly record: BirthRegistrationElsewhere }
-  | { readonly kind: 'verification'; readonly next: RemoteVerification };
+  | { readonly kind: 'verification'; readonly next: RemoteVerification }
+  /** A death notice from a province not competent to give it, kept for a registrar. */
+  | { readonly kind: 'held-death-notice'; readonly notice: HeldDeathNotice };
 
 /** Everything handling one message writes: its marker, its effects and its answers. */
 export interface InboundCommit {
@@ -51,4 +54,29 @@ export interface InboundLookups {
   findPersonByRef(personRef: string): Promise<StoredPerson | undefined>;
   findCertificateByCode(code: string): Promise<Certificate | undefined>;
   findVerification(requestId: string): Promise<RemoteVerification | undefined>;
+}
+
+/** Death notices held for a registrar's confirmation, listed by the person's region here. */
+export interface HeldDeathNotices {
+  find(noticeId: string): Promise<HeldDeathNotice | undefined>;
+  /** Notices still held in a region (prefix), oldest first within each region. */
+  listHeld(
+    regionPrefix: string,
+    limit: number,
+    start?: Record<string, string | number>,
+  ): Promise<{ items: HeldDeathNotice[]; next?: Record<string, unknown> }>;
+  /**
+   * Records a decision, with the recorded death when there is one, in one transaction:
+   * ConflictError when the notice was decided meanwhile, StaleVersionError when the
+   * person changed under it.
+   */
+  decide(
+    notice: HeldDeathNotice,
+    death?: {
+      readonly next: Person;
+      readonly expectedVersion: number;
+      readonly residentIdHash: string;
+      readonly action: PersonAction;
+    },
+  ): Promise<void>;
 }

@@ -12,6 +12,8 @@ import {
 } from '../../../shared/events/catalog';
 import { provinceOfUrn } from '../../../shared/events/envelope';
 import { birthElsewhereOf } from './birth-elsewhere';
+import { hasHukouHere, isResidenceProvince, mayNotifyDeath } from './competence';
+import { holdDeathNotice } from './held-death-notice';
 import type { InboundEffect, InboundLookups, InboundOutcome, InboundStore } from './inbound-ports';
 import type { OutboxMessage } from './outbox';
 import { changePerson, type PersonChange } from './person-changes';
@@ -42,12 +44,18 @@ interface Decision {
 
 const OK: InboundOutcome = { outcome: 'ok' };
 const fatal = (reason: string): InboundOutcome => ({ outcome: 'fatal-error', reason });
+/** The sender is not the province entitled to say this: refused, nothing changes. */
+const OUT_OF_COMPETENCE = fatal('out-of-competence');
 
 /**
  * Handles a message from another province (registry-inbound): records what it tells (a
  * birth registered there, a residence begun or ended there, a death), answers certificate
  * verification, and answers every message with an ack of its business outcome. Changes
  * made because province NN said so carry origin NN, so they are never sent back to it.
+ * Every message is held to its sender's competence (docs/exchange-protocol.md): residence
+ * notices come from the residence's province about a person whose hukou is here; a death
+ * notice from a province that is neither the person's residence nor hukou province, as
+ * recorded here, is held for a registrar instead of being applied.
  * Idempotent by message id: a redelivered message changes nothing and is not answered twice.
  */
 export function inboundService(deps: InboundServiceDeps) {
@@ -80,6 +88,15 @@ export function inboundService(deps: InboundServiceDeps) {
     }
   };
 
+  /**
+   * The person a residence notice may concern: one whose hukou is here. Anyone else is
+   * answered as unknown, so the answer does not tell whether this registry holds them.
+   */
+  const residentHere = async (personRef: string): Promise<StoredPerson | undefined> => {
+    const stored = await lookups.findPersonByRef(personRef);
+    return stored && hasHukouHere(stored.person, deps.province) ? stored : undefined;
+  };
+
   const decide = async (event: DomainEvent, source: string): Promise<Decision> => {
     const reason = `notified by province ${source}`;
     switch (event.type) {
@@ -101,7 +118,8 @@ export function inboundService(deps: InboundServiceDeps) {
         return { outcome: OK, effects: [{ kind: 'birth-elsewhere', record }] };
       }
       case PERSON_RESIDENCE_REGISTERED: {
-        const stored = await lookups.findPersonByRef(event.data.personRef);
+        if (!isResidenceProvince(source, event.data.residenceRegion)) return { outcome: OUT_OF_COMPETENCE };
+        const stored = await residentHere(event.data.personRef);
         if (!stored) return { outcome: fatal('unknown-person') };
         if (!stored.person.alive) return { outcome: fatal('person-deceased') };
         if (stored.person.residenceRegion === event.data.residenceRegion) return { outcome: OK };
@@ -117,7 +135,8 @@ export function inboundService(deps: InboundServiceDeps) {
         );
       }
       case PERSON_RESIDENCE_ENDED: {
-        const stored = await lookups.findPersonByRef(event.data.personRef);
+        if (!isResidenceProvince(source, event.data.residenceRegion)) return { outcome: OUT_OF_COMPETENCE };
+        const stored = await residentHere(event.data.personRef);
         if (!stored) return { outcome: fatal('unknown-person') };
         // Already recorded elsewhere (a later move was notified first), or back home: nothing to end.
         const { person } = stored;
@@ -142,6 +161,20 @@ export function inboundService(deps: InboundServiceDeps) {
         if (!stored) return { outcome: fatal('unknown-person') };
         if (alive || !deathDate) return { outcome: fatal('invalid-notice') };
         if (!stored.person.alive) return { outcome: OK };
+        if (!mayNotifyDeath(source, stored.person)) {
+          const notice = holdDeathNotice({
+            noticeId: event.id,
+            person: stored.person,
+            senderProvince: source,
+            deathDate,
+            province: deps.province,
+            receivedAt: clock.now().toISOString(),
+          });
+          return {
+            outcome: { outcome: 'ok', reason: 'held-for-confirmation' },
+            effects: [{ kind: 'held-death-notice', notice }],
+          };
+        }
         return personChange(stored, { type: 'record-death', deathDate, reason }, source);
       }
       case CERTIFICATE_VERIFY_REQUESTED: {

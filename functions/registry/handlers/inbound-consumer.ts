@@ -47,10 +47,13 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
     record: async (record: SQSRecord) => {
       const event = parseDomainEvent(record.body);
       const result = await service.handle(event);
-      // Ids, types and outcome codes only: the data names people.
-      obs.logger.info('message handled', {
+      // Ids, types and outcome codes only: the data names people. A refusal (fatal-error,
+      // e.g. out-of-competence) is a warning: a partner said what it may not say.
+      const refused = result !== 'duplicate' && result.outcome === 'fatal-error';
+      obs.logger[refused ? 'warn' : 'info'](refused ? 'message refused' : 'message handled', {
         messageId: event.id,
         type: event.type,
+        ...(refused ? { source: event.source } : {}),
         outcome: result === 'duplicate' ? 'duplicate' : result.outcome,
         ...(result !== 'duplicate' && result.reason ? { reason: result.reason } : {}),
       });

@@ -1,0 +1,130 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { tableName } from '../../../shared/aws/config';
+import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
+import { idempotencyStore } from '../../../shared/aws/idempotency-store';
+import { initOnce } from '../../../shared/aws/lazy-handler';
+import { type Clock, systemClock } from '../../../shared/domain/clock';
+import { AccessDeniedError, NotFoundError } from '../../../shared/domain/errors';
+import { newUlid } from '../../../shared/domain/ids';
+import { isWithinScope } from '../../../shared/domain/region-code';
+import { apiHandler } from '../../../shared/http/api-handler';
+import type { Principal } from '../../../shared/http/auth';
+import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
+import { idempotentPosts } from '../../../shared/http/idempotency';
+import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
+import { functionSpec } from '../../../shared/manifest';
+import type { Observability } from '../../../shared/observability';
+import { dynamoHeldDeathNotices } from '../adapters/held-death-notices';
+import { dynamoPersonRepository } from '../adapters/person-repository';
+import { decideHeldDeathNotice, type HeldDeathNotice } from '../domain/held-death-notice';
+import type { HeldDeathNotices } from '../domain/inbound-ports';
+import { regionsOf } from '../domain/person';
+import type { PersonRepository, StoredPerson } from '../domain/ports';
+import { registryManifest } from '../manifest';
+import {
+  HeldDeathNoticeActionParams,
+  HeldDeathNoticeDecisionRequest,
+  HeldDeathNoticeListQuery,
+  type HeldDeathNoticeView,
+} from '../schemas';
+
+const FUNCTION = 'registry-death-notices-api';
+
+export interface DeathNoticesApiDeps {
+  readonly notices: HeldDeathNotices;
+  readonly persons: PersonRepository;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly idempotency?: BasePersistenceLayer;
+  readonly observability?: Observability;
+}
+
+const view = (notice: HeldDeathNotice): HeldDeathNoticeView => notice;
+
+/** Within scope when the caller covers one of the person's regions. */
+const covers = (principal: Principal, regions: readonly string[]) =>
+  principal.scopePrefix !== undefined &&
+  regions.some((region) => isWithinScope(region, principal.scopePrefix as string));
+
+/**
+ * Death notices held because the sending province was not competent to give them
+ * (neither the person's residence nor hukou province): registrars of the person's region
+ * list them, confirm them (the death is recorded) or reject them with a reason.
+ */
+export function buildDeathNoticesApi(deps: DeathNoticesApiDeps) {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
+
+  /**
+   * The notice and its person, if the caller's region covers the person. Outside the
+   * region the answer is the same as for no notice at all: it tells nothing.
+   */
+  const getForDecision = async (
+    noticeId: string,
+    principal: Principal,
+  ): Promise<{ notice: HeldDeathNotice; stored: StoredPerson }> => {
+    const notice = await deps.notices.find(noticeId);
+    const stored = notice ? await deps.persons.find(notice.personId) : undefined;
+    if (!notice || !stored || !covers(principal, regionsOf(stored.person))) {
+      throw new NotFoundError('No held death notice with this id in your region.');
+    }
+    return { notice, stored };
+  };
+
+  return apiHandler({
+    service: FUNCTION,
+    routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
+    ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    observability: deps.observability,
+    handlers: {
+      'GET /v1/held-death-notices': async ({ query, principal }) => {
+        const { region, cursor, limit } = parseWith(HeldDeathNoticeListQuery, query, 'query');
+        const prefix = region ?? principal.scopePrefix ?? '';
+        // A region filter may narrow the caller's scope, never widen it.
+        if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
+          throw new AccessDeniedError('This region lies outside your region.');
+        }
+        const page = await deps.notices.listHeld(prefix, limit, decodeCursor(cursor));
+        return json(200, pageBody(page.items.map(view), encodeCursor(page.next)));
+      },
+      'POST /v1/held-death-notices/{noticeId}/actions/{action}': async ({
+        event,
+        pathParameters,
+        principal,
+      }) => {
+        const { noticeId, action } = parseWith(HeldDeathNoticeActionParams, pathParameters, 'path');
+        const { reason } = parseJsonBody(event, HeldDeathNoticeDecisionRequest);
+        const { notice, stored } = await getForDecision(noticeId, principal);
+        const decided = decideHeldDeathNotice(notice, stored.person, action, {
+          actor: principal.subject,
+          clock,
+          newId,
+          ...(reason ? { reason } : {}),
+        });
+        await deps.notices.decide(
+          decided.notice,
+          decided.change
+            ? {
+                next: decided.change.person,
+                expectedVersion: stored.person.version,
+                residentIdHash: stored.residentIdHash,
+                action: decided.change.action,
+              }
+            : undefined,
+        );
+        return json(200, view(decided.notice));
+      },
+    },
+  });
+}
+
+export const handler = initOnce(() => {
+  const client = dynamoDbClient();
+  const db = documentClient(client);
+  const table = tableName('registry');
+  return buildDeathNoticesApi({
+    notices: dynamoHeldDeathNotices(db, table),
+    persons: dynamoPersonRepository(db, table),
+    idempotency: idempotencyStore(client),
+  });
+});
