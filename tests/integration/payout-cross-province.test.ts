@@ -24,6 +24,7 @@ import {
   payoutRepos,
   ruralParent,
   TEST_CIPHER,
+  TEST_FINGERPRINT_KEY,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 
@@ -165,6 +166,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           projection: sc.repos.projection,
           batches: sc.repos.batches,
           cipher: TEST_CIPHER,
+          fingerprintKey: TEST_FINGERPRINT_KEY,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
           observability: quietObservability(),
         });
@@ -183,8 +185,9 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         });
         expect(created.status).toBe(201);
         residenceEnrollment = created.body.enrollmentId;
+        // A second person, with the checker's role, approves the counter enrolment.
         const approved = await callApi(api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
-          claims: officer,
+          claims: staffClaims('approver-sc', ['payout-approver'], '510100'),
           path: { enrollmentId: residenceEnrollment, action: 'approve' },
           body: {},
         });
@@ -279,6 +282,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       projection: zj.repos.projection,
       batches: zj.repos.batches,
       cipher: TEST_CIPHER,
+      fingerprintKey: TEST_FINGERPRINT_KEY,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       observability: quietObservability(),
     });
