@@ -50,7 +50,11 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       observability: quietObservability(),
       idempotency,
     };
-    enrollments = buildEnrollmentsApi({ ...common, fingerprintKey: TEST_FINGERPRINT_KEY, personRefKey: REF_KEY });
+    enrollments = buildEnrollmentsApi({
+      ...common,
+      fingerprintKey: TEST_FINGERPRINT_KEY,
+      personRefKey: REF_KEY,
+    });
     batches = buildBatchesApi({
       ...common,
       debtor: {

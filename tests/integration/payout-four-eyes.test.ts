@@ -29,10 +29,12 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
   let changedId = '';
 
   const read = async (enrollmentId: string) =>
-    (await callApi(api.enrollments, 'GET', '/v1/enrollments/{enrollmentId}', {
-      claims: officer,
-      path: { enrollmentId },
-    })).body;
+    (
+      await callApi(api.enrollments, 'GET', '/v1/enrollments/{enrollmentId}', {
+        claims: officer,
+        path: { enrollmentId },
+      })
+    ).body;
 
   const planSubmitApprove = async (period: string) => {
     const planned = await callApi(api.batches, 'POST', '/v1/payout-batches', {
@@ -181,29 +183,47 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
     changedId = changed.enrollmentId;
 
     const november = await planSubmitApprove('2026-11');
-    const refused = await api.requestChange(officer, changedId, { bankAccount: accountFor(5), reason: '换卡' });
+    const refused = await api.requestChange(officer, changedId, {
+      bankAccount: accountFor(5),
+      reason: '换卡',
+    });
     expect(refused.status).toBe(409);
     expect(refused.headers['content-type']).toBe('application/problem+json');
     expect(refused.body.type).toBe(`${PROBLEM}payment-in-flight`);
     expect(await read(changedId)).toMatchObject({ version: 1 });
     expect((await disburse(november))?.state).toBe('reconciled');
 
-    const requested = await api.requestChange(officer, changedId, { bankAccount: accountFor(5), reason: '换卡' });
+    const requested = await api.requestChange(officer, changedId, {
+      bankAccount: accountFor(5),
+      reason: '换卡',
+    });
     expect(requested.status).toBe(202);
-    const confirmed = await api.decide(approver, changedId, requested.body.pendingAccountChange.changeId, 'confirm');
+    const confirmed = await api.decide(
+      approver,
+      changedId,
+      requested.body.pendingAccountChange.changeId,
+      'confirm',
+    );
     // November is planned (and paid): the new account starts in December.
-    expect(confirmed.body).toMatchObject({ accountFromPeriod: '2026-12', bankAccount: { accountMasked: '****0005' } });
+    expect(confirmed.body).toMatchObject({
+      accountFromPeriod: '2026-12',
+      bankAccount: { accountMasked: '****0005' },
+    });
 
     now = '2026-12-01T02:00:00.000Z';
     const december = await planSubmitApprove('2026-12');
-    const flags = Object.fromEntries((await linesOf(december)).map((l) => [l.enrollmentId, l.accountChanged]));
+    const flags = Object.fromEntries(
+      (await linesOf(december)).map((l) => [l.enrollmentId, l.accountChanged]),
+    );
     // Changed since the last paid period for one; the counter enrolment's change came before its first payment.
     expect(flags).toEqual({ [changedId]: true, [untouchedId]: false, [counterId]: false });
     const raw = JSON.stringify(await linesOf(december));
     expect(raw).not.toContain('accountFingerprint');
     await disburse(december);
     const paidTo = (period: string, id: string) =>
-      bank.settlements.find((s) => s.endToEndId.length > 0 && s.messageId === period && s.account.endsWith(id));
+      bank.settlements.find(
+        (s) => s.endToEndId.length > 0 && s.messageId === period && s.account.endsWith(id),
+      );
     expect(paidTo(november, accountFor(4).accountNumber)).toBeDefined();
     expect(paidTo(december, accountFor(5).accountNumber)).toBeDefined();
     expect(paidTo(december, accountFor(4).accountNumber)).toBeUndefined();
@@ -265,7 +285,10 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
     expect(done.status).toBe(200);
     // December is planned (without this enrolment, which came later): its own next period is December.
     expect(done.body.account).toEqual({ accountMasked: '****0007', fromPeriod: '2026-12' });
-    const history = await callApi(api.enrollments, 'GET', path, { claims: citizen, path: { enrollmentId: id } });
+    const history = await callApi(api.enrollments, 'GET', path, {
+      claims: citizen,
+      path: { enrollmentId: id },
+    });
     expect(history.body.history).toEqual([
       expect.objectContaining({ type: 'account-change-requested', channel: 'app', byYou: true }),
       expect.objectContaining({
@@ -278,10 +301,12 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
         effectiveFromPeriod: '2026-12',
       }),
     ]);
-    expect((await callApi(api.enrollments, 'GET', path, { claims: stranger, path: { enrollmentId: id } })).status).toBe(
-      404,
-    );
-    expect((await read(id)).actions.slice(-2).map((a: { type: string; by: string }) => [a.type, a.by])).toEqual([
+    expect(
+      (await callApi(api.enrollments, 'GET', path, { claims: stranger, path: { enrollmentId: id } })).status,
+    ).toBe(404);
+    expect(
+      (await read(id)).actions.slice(-2).map((a: { type: string; by: string }) => [a.type, a.by]),
+    ).toEqual([
       ['account-change-requested', 'citizen-b'],
       ['account-changed', 'citizen-b'],
     ]);

@@ -30,7 +30,8 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
   let sequence = 100;
 
   const counterEnrolment = async (claims: Record<string, string>) => {
-    const { personId } = await api.beneficiary(String((sequence += 2)).padStart(3, '0'));
+    sequence += 2;
+    const { personId } = await api.beneficiary(String(sequence).padStart(3, '0'));
     const created = await callApi(api.enrollments, 'POST', '/v1/enrollments', {
       claims,
       body: { scheme: 'rural-reward', personId, bankAccount: accountFor(sequence) },
@@ -42,7 +43,10 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
   /** An enrolment by a colleague whose account `officer-1` then asked to change. */
   const changedBy = async (claims: Record<string, string>, confirm: boolean) => {
     const id = await counterEnrolment(staffClaims('officer-3', ['payout-officer'], region));
-    const asked = await api.requestChange(claims, id, { bankAccount: accountFor(sequence + 1), reason: '换卡' });
+    const asked = await api.requestChange(claims, id, {
+      bankAccount: accountFor(sequence + 1),
+      reason: '换卡',
+    });
     expect(asked.status).toBe(202);
     if (confirm) {
       const changeId = asked.body.pendingAccountChange.changeId as string;
@@ -59,8 +63,16 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
   it('refuses every self-approval, changing nothing', async () => {
     const attempts: Attempt[] = [
       { name: 'applicant with both roles', prepare: () => counterEnrolment(asBoth), claims: asBoth },
-      { name: 'applicant, approver-only login', prepare: () => counterEnrolment(asOfficer), claims: asApprover },
-      { name: 'applicant, officer-only login', prepare: () => counterEnrolment(asOfficer), claims: asOfficer },
+      {
+        name: 'applicant, approver-only login',
+        prepare: () => counterEnrolment(asOfficer),
+        claims: asApprover,
+      },
+      {
+        name: 'applicant, officer-only login',
+        prepare: () => counterEnrolment(asOfficer),
+        claims: asOfficer,
+      },
       { name: 'applicant, county-scoped login', prepare: () => counterEnrolment(asBoth), claims: asCounty },
       {
         name: 'applicant with If-Match of the current version',
@@ -80,7 +92,11 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
         claims: asBoth,
         headers: () => ({ 'idempotency-key': 'self-approve-1' }),
       },
-      { name: 'requester of a pending account change', prepare: () => changedBy(asBoth, false), claims: asBoth },
+      {
+        name: 'requester of a pending account change',
+        prepare: () => changedBy(asBoth, false),
+        claims: asBoth,
+      },
       {
         name: 'requester of a confirmed account change',
         prepare: () => changedBy(asBoth, true),
@@ -126,7 +142,10 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
     for (const claims of [asBoth, asApprover, asCounty]) {
       const id = await counterEnrolment(staffClaims('officer-3', ['payout-officer'], region));
       await api.act(colleague, id, 'approve');
-      const asked = await api.requestChange(asBoth, id, { bankAccount: accountFor(sequence + 1), reason: '换卡' });
+      const asked = await api.requestChange(asBoth, id, {
+        bankAccount: accountFor(sequence + 1),
+        reason: '换卡',
+      });
       const changeId = asked.body.pendingAccountChange.changeId as string;
       const before = await api.repos.enrollments.find(id);
       const answers = await Promise.all(

@@ -7,7 +7,13 @@ import { personRefOf } from '../../shared/domain/person-ref';
 import { callApi } from './call-api';
 import { quietObservability } from './lambda';
 import type { localAws } from './local-aws';
-import { payoutRepos, ruralParent, TEST_CIPHER, TEST_FINGERPRINT_KEY, twoDaughterHousehold } from './payout-fixtures';
+import {
+  payoutRepos,
+  ruralParent,
+  TEST_CIPHER,
+  TEST_FINGERPRINT_KEY,
+  twoDaughterHousehold,
+} from './payout-fixtures';
 import { residentIdFor } from './resident-ids';
 
 /** The national person reference key in tests. */
@@ -36,7 +42,10 @@ export function payoutApis(
     cipher: TEST_CIPHER,
     clock,
     observability: quietObservability(),
-    idempotency: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: aws.dynamodb }),
+    idempotency: new DynamoDBPersistenceLayer({
+      tableName: tables.idempotency,
+      awsSdkV3Client: aws.dynamodb,
+    }),
   };
   const enrollments = buildEnrollmentsApi({
     ...common,

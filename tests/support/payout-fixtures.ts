@@ -66,7 +66,10 @@ export function activeEnrollment(input: {
     residenceRegion: input.region ?? '330106',
     status: 'active',
     fromPeriod: input.fromPeriod,
-    bankAccount: sealBankAccount({ cipher: TEST_CIPHER, fingerprintKey: TEST_FINGERPRINT_KEY }, input.account),
+    bankAccount: sealBankAccount(
+      { cipher: TEST_CIPHER, fingerprintKey: TEST_FINGERPRINT_KEY },
+      input.account,
+    ),
     channel: 'counter',
     ...(input.applicantSubject ? { applicantSubject: input.applicantSubject } : {}),
     eligibility: { reasons: [] },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getScheme } from '../../functions/payout/config/schemes';
 import {
-  accountHistoryOf,
   APP_CONFIRMATION_WINDOW_MS,
+  accountHistoryOf,
   confirmAccountChange,
   confirmOwnAccountChange,
   inFlight,
@@ -268,7 +268,11 @@ describe('a citizen changes their own account in the app', () => {
       retyped: retyped(accountFor(2).accountNumber),
     });
     expect(changed.bankAccount.fingerprint).toBe(accountFingerprint(TEST_FINGERPRINT_KEY, accountFor(2)));
-    expect(changed.actions.at(-1)).toMatchObject({ type: 'account-changed', channel: 'app', by: 'citizen-1' });
+    expect(changed.actions.at(-1)).toMatchObject({
+      type: 'account-changed',
+      channel: 'app',
+      by: 'citizen-1',
+    });
   });
 
   it('the family sees the history masked, staff named only as staff', () => {

@@ -95,9 +95,16 @@ export function requestAccountChange(enrollment: Enrollment, request: AccountCha
   };
   const withdrawn = enrollment.pendingAccountChange
     ? [
-        accountAction('account-change-withdrawn', enrollment.pendingAccountChange, enrollment, request.by, at, {
-          reason: 'superseded by a newer request',
-        }),
+        accountAction(
+          'account-change-withdrawn',
+          enrollment.pendingAccountChange,
+          enrollment,
+          request.by,
+          at,
+          {
+            reason: 'superseded by a newer request',
+          },
+        ),
       ]
     : [];
   return {
@@ -220,7 +227,10 @@ export function confirmOwnAccountChange(
   }
   if (pending.account.fingerprint !== input.retyped(pending.account)) {
     throw new ValidationError(
-      { en: 'The account number does not match the one given in the request.', zh: '账号与申请时填写的不一致。' },
+      {
+        en: 'The account number does not match the one given in the request.',
+        zh: '账号与申请时填写的不一致。',
+      },
       [{ field: 'body.accountNumber', message: 'does not match the requested account' }],
     );
   }
@@ -264,16 +274,28 @@ export function periodAfter(scheme: Scheme, period: string): string {
  * The first period no batch has planned for the enrolment yet, and not before the current
  * one: where a new account can start without changing a line already planned.
  */
-export function nextUnplannedPeriod(scheme: Scheme, today: string, plannedPeriods: readonly string[]): string {
+export function nextUnplannedPeriod(
+  scheme: Scheme,
+  today: string,
+  plannedPeriods: readonly string[],
+): string {
   const current = periodContaining(scheme, today);
-  const latest = plannedPeriods.reduce<string | undefined>((a, p) => (a === undefined || p > a ? p : a), undefined);
+  const latest = plannedPeriods.reduce<string | undefined>(
+    (a, p) => (a === undefined || p > a ? p : a),
+    undefined,
+  );
   return latest !== undefined && latest >= current ? periodAfter(scheme, latest) : current;
 }
 
 /** Whether a line of the enrolment is on its way to the bank: unsettled in a submitted, approved or disbursing batch. */
-export function inFlight(lines: readonly PaymentLine[], batchStates: ReadonlyMap<string, BatchState>): boolean {
+export function inFlight(
+  lines: readonly PaymentLine[],
+  batchStates: ReadonlyMap<string, BatchState>,
+): boolean {
   return lines.some(
-    (l) => (l.state === 'pending' || l.state === 'sent') && IN_FLIGHT_BATCH.has(batchStates.get(l.batchId) as BatchState),
+    (l) =>
+      (l.state === 'pending' || l.state === 'sent') &&
+      IN_FLIGHT_BATCH.has(batchStates.get(l.batchId) as BatchState),
   );
 }
 
@@ -315,7 +337,8 @@ export interface CitizenCaller {
  * where the registry's relations are known.
  */
 export function isOwnEnrollment(enrollment: Enrollment, caller: CitizenCaller): boolean {
-  if (enrollment.applicantSubject !== undefined && enrollment.applicantSubject === caller.subject) return true;
+  if (enrollment.applicantSubject !== undefined && enrollment.applicantSubject === caller.subject)
+    return true;
   return caller.personRef !== undefined && enrollment.personRef === caller.personRef;
 }
 
@@ -335,7 +358,10 @@ export function accountHistoryOf(enrollment: Enrollment, caller: CitizenCaller) 
   const pending = enrollment.pendingAccountChange;
   return {
     enrollmentId: enrollment.enrollmentId,
-    account: { accountMasked: enrollment.bankAccount.accountMasked, ...(enrollment.accountFromPeriod ? { fromPeriod: enrollment.accountFromPeriod } : {}) },
+    account: {
+      accountMasked: enrollment.bankAccount.accountMasked,
+      ...(enrollment.accountFromPeriod ? { fromPeriod: enrollment.accountFromPeriod } : {}),
+    },
     ...(pending
       ? {
           pending: {

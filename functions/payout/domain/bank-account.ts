@@ -17,7 +17,10 @@ import {
  * itself reveals nothing of the account to anyone without the key. The holder name is left
  * out: the bank pays by account, and a new spelling of a name is not a new account.
  */
-export function accountFingerprint(key: string, account: Pick<BankAccount, 'bankCode' | 'accountNumber'>): string {
+export function accountFingerprint(
+  key: string,
+  account: Pick<BankAccount, 'bankCode' | 'accountNumber'>,
+): string {
   if (key.length < 32) throw new Error('account fingerprint key is too short');
   return createHmac('sha256', key).update(`${account.bankCode}:${account.accountNumber}`).digest('base64url');
 }
@@ -45,7 +48,11 @@ const StoredAccountBank = z.looseObject({ bankCode: z.string() });
  * The fingerprint of an account number typed again, at the bank of a stored account: how a
  * citizen re-confirms a new account without the bank being asked twice.
  */
-export function retypedFingerprint(sealer: AccountSealer, stored: StoredBankAccount, accountNumber: string): string {
+export function retypedFingerprint(
+  sealer: AccountSealer,
+  stored: StoredBankAccount,
+  accountNumber: string,
+): string {
   const { bankCode } = StoredAccountBank.parse(JSON.parse(sealer.cipher.decrypt(stored.encrypted)));
   return accountFingerprint(sealer.fingerprintKey, { bankCode, accountNumber });
 }

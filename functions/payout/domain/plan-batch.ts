@@ -227,9 +227,14 @@ async function lastPaidAccounts(
     changed.map(async (e) => {
       const paid = (await batches.linesOfEnrollment(e.enrollmentId))
         .filter((l) => l.state === 'paid' && l.batchId !== batchId)
-        .sort((a, b) => (a.period === b.period ? (a.updatedAt < b.updatedAt ? -1 : 1) : a.period < b.period ? -1 : 1))
+        .sort((a, b) =>
+          a.period === b.period ? (a.updatedAt < b.updatedAt ? -1 : 1) : a.period < b.period ? -1 : 1,
+        )
         .at(-1);
-      return [e.enrollmentId, paid ? { ...(paid.accountFingerprint ? { fingerprint: paid.accountFingerprint } : {}) } : undefined] as const;
+      return [
+        e.enrollmentId,
+        paid ? { ...(paid.accountFingerprint ? { fingerprint: paid.accountFingerprint } : {}) } : undefined,
+      ] as const;
     }),
   );
   return new Map(found);

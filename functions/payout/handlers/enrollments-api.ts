@@ -80,7 +80,10 @@ export interface EnrollmentsApiDeps {
   readonly observability?: Observability;
 }
 
-const masked = (a: Enrollment['bankAccount']) => ({ accountMasked: a.accountMasked, holderMasked: a.holderMasked });
+const masked = (a: Enrollment['bankAccount']) => ({
+  accountMasked: a.accountMasked,
+  holderMasked: a.holderMasked,
+});
 
 /** An enrolment as staff see it: accounts masked, no ciphertext or fingerprint, no person reference. */
 export function enrollmentView(e: Enrollment) {
@@ -281,11 +284,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         principal,
         headers,
       }) => {
-        const { enrollmentId, changeId, decision } = parseWith(
-          AccountChangeDecisionParams,
-          pathParameters,
-          'path',
-        );
+        const path = parseWith(AccountChangeDecisionParams, pathParameters, 'path');
+        const { enrollmentId, changeId, decision } = path;
         const body = parseJsonBody(event, ActionRequest);
         if (decision === 'confirm') requireRole(principal, ['payout-approver']);
         const enrollment = await load(principal, enrollmentId);
@@ -313,7 +313,11 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const enrollment = await loadOwn(principal, enrollmentId);
         return json(200, accountHistoryOf(enrollment, citizenOf(principal)));
       },
-      'POST /v1/me/enrollments/{enrollmentId}/account-changes': async ({ event, pathParameters, principal }) => {
+      'POST /v1/me/enrollments/{enrollmentId}/account-changes': async ({
+        event,
+        pathParameters,
+        principal,
+      }) => {
         const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
         const body = parseJsonBody(event, AccountChangeRequest);
         const enrollment = await loadOwn(principal, enrollmentId);
