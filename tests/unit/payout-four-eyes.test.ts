@@ -167,6 +167,19 @@ describe('staff account changes need a second person', () => {
     expect(accountInForce(changed, '2027-03').accountMasked).toBe('****0002');
   });
 
+  it('a change still waiting when the enrolment ends can no longer be confirmed', () => {
+    const pending = request(active, 'officer-1');
+    const ended = applyStaffAction(pending, 'end', { by: 'officer-1', at, scheme, reason: '户籍迁出' });
+    expect(() =>
+      confirmAccountChange(ended, {
+        changeId: pending.pendingAccountChange?.changeId ?? '',
+        by: 'approver-2',
+        at,
+        effectiveFromPeriod: '2026-12',
+      }),
+    ).toThrow(ConflictError);
+  });
+
   it('a rejection needs a reason and leaves the account as it was', () => {
     const pending = request(active, 'officer-1');
     const changeId = pending.pendingAccountChange?.changeId ?? '';

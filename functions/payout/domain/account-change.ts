@@ -61,13 +61,17 @@ const accountAction = (
  * withdraws one still waiting. Staff give a reason; the account must differ from the
  * current one.
  */
-export function requestAccountChange(enrollment: Enrollment, request: AccountChangeRequest): Enrollment {
+function requireChangeable(enrollment: Enrollment): void {
   if (!CHANGEABLE.has(enrollment.status)) {
     throw new ConflictError({
       en: `The account of an enrolment that is ${enrollment.status} cannot be changed.`,
       zh: `状态为 ${enrollment.status} 的申领不能变更收款账户。`,
     });
   }
+}
+
+export function requestAccountChange(enrollment: Enrollment, request: AccountChangeRequest): Enrollment {
+  requireChangeable(enrollment);
   if (request.channel === 'counter' && !request.reason?.trim()) {
     throw new ValidationError(
       { en: 'A reason is required to change an account.', zh: '变更收款账户需要填写原因。' },
@@ -141,6 +145,8 @@ function applyChange(
   at: Date,
   effectiveFromPeriod: string,
 ): Enrollment {
+  // A change still waiting when the enrolment ended or was rejected has nothing left to pay.
+  requireChangeable(enrollment);
   const iso = at.toISOString();
   // An earlier account whose first period the new one reaches would never pay: it is dropped.
   const earlier = [
