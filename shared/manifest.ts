@@ -92,19 +92,23 @@ export interface QueueAccess {
  *   province (issued nationally; see shared/domain/person-ref.ts).
  * - `exchange-signing-keys`: this province's Ed25519 signing keys for the exchange.
  * - `payout-encryption-key`: AES-256-GCM key for bank accounts in payout records.
+ * - `payout-fingerprint-key`: HMAC key of bank account fingerprints (is this the account
+ *   paid last time?), kept apart from the encryption key so neither serves two purposes.
  */
 export type SecretName =
   | 'resident-id-hash-key'
   | 'resident-id-encryption-key'
   | 'person-ref-key'
   | 'exchange-signing-keys'
-  | 'payout-encryption-key';
+  | 'payout-encryption-key'
+  | 'payout-fingerprint-key';
 export const SECRET_NAMES: readonly SecretName[] = [
   'resident-id-hash-key',
   'resident-id-encryption-key',
   'person-ref-key',
   'exchange-signing-keys',
   'payout-encryption-key',
+  'payout-fingerprint-key',
 ];
 
 /** Secrets whose value is the same in every province, so the local cloud shares one value. */

@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import type { ApiDescription } from '../../shared/http/api-description';
 import {
+  AccountChangeConfirmation,
+  AccountChangeDecisionParams,
+  AccountChangeParams,
+  AccountChangeRequest,
   ActionRequest,
   BatchActionParams,
   BatchIdParams,
@@ -39,6 +43,41 @@ const EnrollmentView = z.looseObject({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+/** The account history a family sees: masked accounts, staff named only as staff. */
+const AccountHistory = z.object({
+  enrollmentId: z.string(),
+  account: z.object({
+    accountMasked: z.string(),
+    fromPeriod: z.string().optional().describe('The first period the current account pays'),
+  }),
+  pending: z
+    .object({
+      changeId: z.string(),
+      channel: z.enum(['app', 'counter']),
+      accountMasked: z.string(),
+      requestedAt: z.string(),
+      byYou: z.boolean(),
+      expiresAt: z.string().optional().describe('An app request lapses unless re-confirmed by then'),
+    })
+    .optional(),
+  history: z.array(
+    z.object({
+      type: z.enum([
+        'account-change-requested',
+        'account-change-withdrawn',
+        'account-change-rejected',
+        'account-changed',
+      ]),
+      at: z.string(),
+      channel: z.enum(['app', 'counter']),
+      byYou: z.boolean(),
+      reason: z.string().optional(),
+      accountMasked: z.string().optional(),
+      previousAccountMasked: z.string().optional(),
+      effectiveFromPeriod: z.string().optional(),
+    }),
+  ),
+});
 const BatchView = z.looseObject({
   batchId: z.string(),
   scheme: z.string(),
@@ -58,6 +97,11 @@ const PaymentLineView = z.looseObject({
   amountFen: Fen,
   state: z.enum(['pending', 'sent', 'held', 'paid', 'failed']),
   endToEndId: z.string(),
+  accountChanged: z
+    .boolean()
+    .describe(
+      'True when the account this line pays differs from the one the enrolment’s last paid line went to: look twice before approving',
+    ),
 });
 const CursorPage = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -133,6 +177,9 @@ export const payoutApi: ApiDescription = {
   },
   'POST /v1/enrollments/{enrollmentId}/actions/{action}': {
     summary: 'Approve, reject, suspend, resume or end an enrolment',
+    description:
+      'Approving needs the payout-approver role and a second person: whoever applied for the enrolment at the ' +
+      'counter, or asked for its current or pending account change, is refused with 403 `separation-of-duties`.',
     params: EnrollmentActionParams,
     body: ActionRequest,
     bodyExample: { reason: '材料齐全' },
@@ -158,6 +205,75 @@ export const payoutApi: ApiDescription = {
     },
     problems: [409],
   },
+  'POST /v1/enrollments/{enrollmentId}/account-changes': {
+    summary: 'Ask to pay an enrolment to another account (staff, with a reason)',
+    description:
+      'Recorded as pending; the account changes only when a different person with the payout-approver role ' +
+      'confirms it. Refused with 409 `payment-in-flight` while a line of the enrolment is in a submitted, ' +
+      'approved or disbursing batch. A newer request withdraws one still pending.',
+    params: EnrollmentIdParams,
+    body: AccountChangeRequest,
+    bodyExample: {
+      bankAccount: { accountNumber: '6228480000330106025', holderName: '李芳', bankCode: '103331000018' },
+      reason: '原账户已销户',
+    },
+    ifMatch: 'optional',
+    responses: {
+      202: {
+        description: 'The enrolment with its pending change',
+        schema: EnrollmentView,
+        headers: ['etag'],
+      },
+    },
+    problems: [404, 409],
+  },
+  'POST /v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}': {
+    summary: 'Confirm (a second person, payout-approver) or reject (with a reason) a pending account change',
+    description:
+      'Confirming takes effect from the next period no batch has planned for the enrolment; the periods ' +
+      'already planned keep the account they were planned on. The requester confirming is refused with 403 ' +
+      '`separation-of-duties`; a change asked for in the app is confirmed by the citizen, not by staff.',
+    params: AccountChangeDecisionParams,
+    body: ActionRequest,
+    bodyExample: { reason: '户名与证件不符' },
+    ifMatch: 'optional',
+    responses: {
+      200: { description: 'The enrolment after the decision', schema: EnrollmentView, headers: ['etag'] },
+    },
+    problems: [404, 409],
+  },
+  'GET /v1/me/enrollments/{enrollmentId}/account-changes': {
+    summary: 'The account of one of the citizen’s own enrolments, and its change history',
+    params: EnrollmentIdParams,
+    responses: { 200: { description: 'The account and its history', schema: AccountHistory } },
+    problems: [404],
+  },
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes': {
+    summary: 'Step 1 of a self-service account change: name the new account',
+    description:
+      'Answers the pending change with its `changeId` and `expiresAt` (15 minutes). Nothing changes until ' +
+      'step 2 re-confirms it. Refused with 409 `payment-in-flight` while a payment of the enrolment is on its ' +
+      'way to the bank. Someone else’s enrolment answers 404, as a missing one does.',
+    params: EnrollmentIdParams,
+    body: AccountChangeRequest,
+    bodyExample: {
+      bankAccount: { accountNumber: '6228480000330106025', holderName: '李芳', bankCode: '103331000018' },
+    },
+    responses: { 202: { description: 'The pending change and the history', schema: AccountHistory } },
+    problems: [404, 409],
+  },
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': {
+    summary: 'Step 2 of a self-service account change: type the new account number again',
+    description:
+      'The same login confirms within the window by re-entering the account number (the app shows a second ' +
+      'screen for it). A different number answers 422 and leaves the change pending; a lapsed one 409. The new ' +
+      'account pays from the next period no batch has planned for the enrolment.',
+    params: AccountChangeParams,
+    body: AccountChangeConfirmation,
+    bodyExample: { accountNumber: '6228480000330106025' },
+    responses: { 200: { description: 'The account now in force and the history', schema: AccountHistory } },
+    problems: [404, 409],
+  },
   'GET /v1/me/benefits': {
     summary: 'The signed-in citizen’s benefits and payments',
     responses: { 200: { description: 'Benefits', schema: z.object({ items: z.array(Benefit) }) } },
@@ -176,6 +292,9 @@ export const payoutApi: ApiDescription = {
   },
   'GET /v1/payout-batches/{batchId}/payments': {
     summary: 'The payment lines of a batch',
+    description:
+      'Each line says whether its account changed since the enrolment’s last paid period (`accountChanged`), ' +
+      'so the approver can look twice; accounts themselves are never shown.',
     params: BatchIdParams,
     query: PaymentsQuery,
     paginated: true,

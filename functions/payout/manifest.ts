@@ -7,6 +7,7 @@ const enrollmentRoutes: RouteSpec[] = [
   { method: 'POST', path: '/v1/enrollments', roles: ['citizen', 'payout-officer'] },
   { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
   { method: 'GET', path: '/v1/enrollments/{enrollmentId}', roles: [...READERS] },
+  // Approval needs payout-approver and a second person (the handler and domain check both).
   { method: 'POST', path: '/v1/enrollments/{enrollmentId}/actions/{action}', roles: [...STAFF] },
   // An officer reverses a suspension another province's death notice caused, with a reason.
   {
@@ -14,7 +15,21 @@ const enrollmentRoutes: RouteSpec[] = [
     path: '/v1/enrollments/{enrollmentId}/death-notice-reversal',
     roles: ['payout-officer'],
   },
+  { method: 'POST', path: '/v1/enrollments/{enrollmentId}/account-changes', roles: [...STAFF] },
+  // Confirming needs payout-approver and someone other than the requester; either role may reject.
+  {
+    method: 'POST',
+    path: '/v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}',
+    roles: [...STAFF],
+  },
   { method: 'GET', path: '/v1/me/benefits', roles: ['citizen'] },
+  { method: 'GET', path: '/v1/me/enrollments/{enrollmentId}/account-changes', roles: ['citizen'] },
+  { method: 'POST', path: '/v1/me/enrollments/{enrollmentId}/account-changes', roles: ['citizen'] },
+  {
+    method: 'POST',
+    path: '/v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm',
+    roles: ['citizen'],
+  },
 ];
 
 const batchRoutes: RouteSpec[] = [
@@ -83,7 +98,7 @@ export const payoutManifest: AreaManifest = {
     {
       name: 'payout-enrollments-api',
       description:
-        'Enrolment in benefit schemes: application, review, suspension, and the citizen benefits view',
+        'Enrolment in benefit schemes: application, four-eyes review, account changes, suspension, and the citizen benefits view',
       entry: 'functions/payout/handlers/enrollments-api.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
@@ -93,7 +108,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key', 'person-ref-key'],
+      secrets: ['payout-encryption-key', 'payout-fingerprint-key', 'person-ref-key'],
     },
     {
       name: 'payout-batches-api',

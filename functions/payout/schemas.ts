@@ -67,6 +67,28 @@ export type ActionRequest = z.infer<typeof ActionRequest>;
 export const DeathNoticeReversalRequest = z.strictObject({ reason: Reason });
 export type DeathNoticeReversalRequest = z.infer<typeof DeathNoticeReversalRequest>;
 
+/** A new payout account: staff say why (the reason is required for them), citizens may. */
+export const AccountChangeRequest = z.strictObject({
+  bankAccount: BankAccountInput,
+  reason: Reason.optional(),
+});
+export type AccountChangeRequest = z.infer<typeof AccountChangeRequest>;
+
+export const AccountChangeParams = EnrollmentIdParams.extend({ changeId: Ulid('an account change id') });
+export type AccountChangeParams = z.infer<typeof AccountChangeParams>;
+
+/** A second staff member confirms a requested account change, or anyone in scope rejects it. */
+export const AccountChangeDecisionParams = AccountChangeParams.extend({
+  decision: z.enum(['confirm', 'reject']),
+});
+export type AccountChangeDecisionParams = z.infer<typeof AccountChangeDecisionParams>;
+
+/** The citizen's re-confirmation: the new account number typed a second time. */
+export const AccountChangeConfirmation = z.strictObject({
+  accountNumber: z.string().regex(/^\d{10,30}$/, 'must be 10 to 30 digits'),
+});
+export type AccountChangeConfirmation = z.infer<typeof AccountChangeConfirmation>;
+
 export const EnrollmentListQuery = z.strictObject({
   scheme: SchemeCode,
   status: z.enum(['pending-review', 'active', 'suspended', 'ended', 'rejected']).default('active'),

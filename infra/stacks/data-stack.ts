@@ -64,6 +64,13 @@ const SECRETS: Readonly<
       'Field-encryption key: every stored bank account is encrypted under it, so a new key means ' +
       're-encrypting those fields. Rotation is a planned operation in the operations runbook.',
   },
+  'payout-fingerprint-key': {
+    description: 'HMAC key of bank account fingerprints on payout enrolments and payment lines',
+    noRotationReason:
+      'Keyed-hash key: payment lines compare the fingerprint of their account with the last paid one, so a ' +
+      'new key means re-fingerprinting enrolments while the old lines age out. Rotation is a planned ' +
+      'operation in the operations runbook, not an automatic schedule.',
+  },
 };
 
 /**

@@ -223,6 +223,7 @@ export const steps: readonly Step[] = [
         operator33: await issue(zhejiang, `demo-operator-33-${run}`, ['exchange-operator']),
         registrar51: await issue(sichuan, `demo-registrar-51-${run}`, ['registrar'], '510000'),
         officer51: await issue(sichuan, `demo-officer-51-${run}`, ['payout-officer'], '510000'),
+        approver51: await issue(sichuan, `demo-approver-51-${run}`, ['payout-approver'], '510000'),
         operator51: await issue(sichuan, `demo-operator-51-${run}`, ['exchange-operator']),
       };
       state.residence = await freeCounty(
@@ -408,11 +409,11 @@ export const steps: readonly Step[] = [
       const approved = ok(
         'approve enrolment',
         await zhejiang('POST', `/v1/enrollments/${id}/actions/approve`, {
-          token: state.tokens.officer33,
+          token: state.tokens.approver33,
           body: {},
         }),
       );
-      say(`an officer approves → ${approved.body.status} from ${approved.body.fromPeriod}`);
+      say(`an approver approves → ${approved.body.status} from ${approved.body.fromPeriod}`);
       say('   hukou is in 51: 33 sends benefit.enrollment-claimed to 51 and waits for the answer …');
       state.enrollment33 = await crossProvinceAnswer(
         zhejiang,
@@ -524,13 +525,14 @@ export const steps: readonly Step[] = [
       say(`51 POST /v1/enrollments (officer, counter) → 201, ${applied.body.status}`);
       const approved = ok(
         'approve enrolment (51)',
+        // Four eyes: the officer who enrolled her at the counter may not approve it.
         await sichuan('POST', `/v1/enrollments/${id}/actions/approve`, {
-          token: state.tokens.officer51,
+          token: state.tokens.approver51,
           body: {},
         }),
       );
       say(
-        `51 officer approves → ${approved.body.status}; 51 claims her in 33 (benefit.enrollment-claimed) …`,
+        `51 approver (a second person) approves → ${approved.body.status}; 51 claims her in 33 (benefit.enrollment-claimed) …`,
       );
       state.enrollment51 = await crossProvinceAnswer(
         sichuan,

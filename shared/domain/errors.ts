@@ -50,7 +50,15 @@ export class NotFoundError extends DomainError {
 
 /** The request conflicts with the current state (a duplicate, a finished case). */
 export class ConflictError extends DomainError {
-  readonly kind = 'conflict';
+  readonly kind: string = 'conflict';
+}
+
+/**
+ * A change refused because money is on its way: a line of the record sits in a batch that
+ * was submitted, approved or is disbursing. It may be tried again once that batch is settled.
+ */
+export class PaymentInFlightError extends ConflictError {
+  override readonly kind: string = 'payment-in-flight';
 }
 
 /** The caller edited an old version of the record (If-Match mismatch). */
@@ -60,5 +68,13 @@ export class StaleVersionError extends DomainError {
 
 /** The caller's role or region does not cover this record. */
 export class AccessDeniedError extends DomainError {
-  readonly kind = 'access-denied';
+  readonly kind: string = 'access-denied';
+}
+
+/**
+ * Four eyes on money: the caller did the first half of a two-person step (applied for an
+ * enrolment, changed its account, submitted a batch) and may not do the second.
+ */
+export class SeparationOfDutiesError extends AccessDeniedError {
+  override readonly kind: string = 'separation-of-duties';
 }

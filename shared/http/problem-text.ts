@@ -10,6 +10,8 @@ export const PROBLEM_TITLES: Readonly<Record<string, Bilingual>> = {
   unauthorized: { zh: '未认证', en: 'Unauthorized' },
   forbidden: { zh: '无权操作', en: 'Forbidden' },
   'access-denied': { zh: '超出管辖范围', en: 'Forbidden' },
+  'separation-of-duties': { zh: '须由另一人复核', en: 'Separation of Duties' },
+  'payment-in-flight': { zh: '有款项正在发放', en: 'Payment In Flight' },
   'not-found': { zh: '未找到', en: 'Not Found' },
   'method-not-allowed': { zh: '不支持该请求方法', en: 'Method Not Allowed' },
   conflict: { zh: '与当前状态冲突', en: 'Conflict' },

@@ -82,7 +82,7 @@ describe('payout over HTTP on the local cloud', () => {
     const enrollmentId = applied.body.enrollmentId;
 
     const approved = await http(zj(), 'POST', `/v1/enrollments/${enrollmentId}/actions/approve`, {
-      token: officer,
+      token: approver,
       body: {},
     });
     expect(approved.status).toBe(200);

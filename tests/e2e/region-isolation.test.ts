@@ -131,6 +131,19 @@ const payoutRequests = (f: Family): Record<string, Request> => {
       body: { reason: 'x' },
       expect: 'forbidden',
     },
+    'POST /v1/enrollments/{enrollmentId}/account-changes': {
+      path: `/v1/enrollments/${f.enrollmentId}/account-changes`,
+      body: {
+        bankAccount: { accountNumber: '6228480000330200084', holderName: '蒋红', bankCode: '999331000002' },
+        reason: 'x',
+      },
+      expect: 'forbidden',
+    },
+    'POST /v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}': {
+      path: `/v1/enrollments/${f.enrollmentId}/account-changes/01J00000000000000000000000/confirm`,
+      body: {},
+      expect: 'forbidden',
+    },
     'POST /v1/payout-batches': {
       path: '/v1/payout-batches',
       body: { scheme: 'rural-reward', period: '2026-10', region: '330100' },

@@ -35,6 +35,7 @@ describe('planManifests', () => {
     expect([...plan.secrets].sort()).toEqual([
       'exchange-signing-keys',
       'payout-encryption-key',
+      'payout-fingerprint-key',
       'person-ref-key',
       'resident-id-encryption-key',
       'resident-id-hash-key',

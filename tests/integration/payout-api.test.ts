@@ -11,7 +11,13 @@ import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { countItems, type localAws, provisionForTest } from '../support/local-aws';
-import { payoutRepos, ruralParent, TEST_CIPHER, twoDaughterHousehold } from '../support/payout-fixtures';
+import {
+  payoutRepos,
+  ruralParent,
+  TEST_CIPHER,
+  TEST_FINGERPRINT_KEY,
+  twoDaughterHousehold,
+} from '../support/payout-fixtures';
 import { residentIdFor } from '../support/resident-ids';
 
 const REF_KEY = 'test-person-ref-key-0123456789abcdef0123';
@@ -47,7 +53,11 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       observability: quietObservability(),
       idempotency,
     };
-    enrollments = buildEnrollmentsApi({ ...common, personRefKey: REF_KEY });
+    enrollments = buildEnrollmentsApi({
+      ...common,
+      fingerprintKey: TEST_FINGERPRINT_KEY,
+      personRefKey: REF_KEY,
+    });
     batches = buildBatchesApi({
       ...common,
       debtor: {
@@ -159,7 +169,9 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       status: 'active',
       fromPeriod: expect.stringMatching(/^\d{4}-\d{2}$/),
     });
-    expect((await act(id, 'approve', officer)).status).toBe(409);
+    // Approving is the checker's: an officer is refused by role before the status is looked at.
+    expect((await act(id, 'approve', officer)).status).toBe(403);
+    expect((await act(id, 'approve', approver)).status).toBe(409);
     expect((await act(id, 'suspend', officer, { reason: '核查' })).body.status).toBe('suspended');
     expect((await act(id, 'resume', officer)).body.status).toBe('active');
 

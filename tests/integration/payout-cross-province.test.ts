@@ -30,6 +30,7 @@ import {
   payoutRepos,
   ruralParent,
   TEST_CIPHER,
+  TEST_FINGERPRINT_KEY,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 
@@ -224,6 +225,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           projection: sc.repos.projection,
           batches: sc.repos.batches,
           cipher: TEST_CIPHER,
+          fingerprintKey: TEST_FINGERPRINT_KEY,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
           clock: CLOCK,
           observability: quietObservability(),
@@ -243,8 +245,9 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         });
         expect(created.status).toBe(201);
         residenceEnrollment = created.body.enrollmentId;
+        // A second person, with the checker's role, approves the counter enrolment.
         const approved = await callApi(api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
-          claims: officer,
+          claims: staffClaims('approver-sc', ['payout-approver'], '510100'),
           path: { enrollmentId: residenceEnrollment, action: 'approve' },
           body: {},
         });
@@ -339,6 +342,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       projection: zj.repos.projection,
       batches: zj.repos.batches,
       cipher: TEST_CIPHER,
+      fingerprintKey: TEST_FINGERPRINT_KEY,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       clock: CLOCK,
       observability: quietObservability(),
@@ -453,6 +457,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       projection: zj.repos.projection,
       batches: zj.repos.batches,
       cipher: TEST_CIPHER,
+      fingerprintKey: TEST_FINGERPRINT_KEY,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       clock: CLOCK,
       observability: quietObservability(),

@@ -60,9 +60,18 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'POST /v1/enrollments': { roles: ['citizen', 'payout-officer'], scope: 'region' },
   'GET /v1/enrollments': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/enrollments/{enrollmentId}': staff('payout-officer', 'payout-approver', 'auditor'),
+  // Approving an enrolment or confirming an account change also needs payout-approver and a second person.
   'POST /v1/enrollments/{enrollmentId}/actions/{action}': staff('payout-officer', 'payout-approver'),
   'POST /v1/enrollments/{enrollmentId}/death-notice-reversal': staff('payout-officer'),
+  'POST /v1/enrollments/{enrollmentId}/account-changes': staff('payout-officer', 'payout-approver'),
+  'POST /v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}': staff(
+    'payout-officer',
+    'payout-approver',
+  ),
   'GET /v1/me/benefits': citizen,
+  'GET /v1/me/enrollments/{enrollmentId}/account-changes': citizen,
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes': citizen,
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': citizen,
   'POST /v1/payout-batches': staff('payout-officer'),
   'GET /v1/payout-batches/{batchId}': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/payout-batches/{batchId}/payments': staff('payout-officer', 'payout-approver', 'auditor'),

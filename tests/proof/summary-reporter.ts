@@ -9,7 +9,7 @@ const WORKER_LOGS = '.local/logs';
 const CLOUD_LOG = '.local/e2e.log';
 
 /**
- * Prints the proof figures (authorization, fuzzing, faults, attacks, privacy) after every
+ * Prints the proof figures (authorization, fuzzing, faults, attacks, four eyes, privacy) after every
  * test of the run, whichever projects ran, and scans every log line of the run (workers'
  * output, console output, the local cloud's log) for resident IDs, bank account numbers
  * and tokens; a leak fails the run.

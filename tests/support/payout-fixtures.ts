@@ -2,8 +2,8 @@ import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-rep
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../../functions/payout/adapters/projection-repository';
+import { sealBankAccount } from '../../functions/payout/domain/bank-account';
 import type { BankAccount, Enrollment } from '../../functions/payout/domain/enrollment';
-import { maskAccount, maskName } from '../../functions/payout/domain/enrollment';
 import type { PersonFacts } from '../../functions/payout/domain/person-facts';
 import { aesGcmFieldCipher } from '../../shared/crypto/field-cipher';
 import { newUlid } from '../../shared/domain/ids';
@@ -11,6 +11,9 @@ import type { localAws } from './local-aws';
 
 /** A key for the payout cipher in tests (the `payout-encryption-key` secret in a deployment). */
 export const TEST_CIPHER = aesGcmFieldCipher('test-payout-encryption-key-0123456789abcdef');
+
+/** A key for account fingerprints in tests (the `payout-fingerprint-key` secret in a deployment). */
+export const TEST_FINGERPRINT_KEY = 'test-payout-fingerprint-key-0123456789abcdef';
 
 /** The payout repositories over one province's table. */
 export function payoutRepos(aws: ReturnType<typeof localAws>, table: string) {
@@ -63,11 +66,10 @@ export function activeEnrollment(input: {
     residenceRegion: input.region ?? '330106',
     status: 'active',
     fromPeriod: input.fromPeriod,
-    bankAccount: {
-      encrypted: TEST_CIPHER.encrypt(JSON.stringify(input.account)),
-      accountMasked: maskAccount(input.account.accountNumber),
-      holderMasked: maskName(input.account.holderName),
-    },
+    bankAccount: sealBankAccount(
+      { cipher: TEST_CIPHER, fingerprintKey: TEST_FINGERPRINT_KEY },
+      input.account,
+    ),
     channel: 'counter',
     ...(input.applicantSubject ? { applicantSubject: input.applicantSubject } : {}),
     eligibility: { reasons: [] },

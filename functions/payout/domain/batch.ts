@@ -1,4 +1,4 @@
-import { AccessDeniedError, ConflictError } from '../../../shared/domain/errors';
+import { ConflictError, SeparationOfDutiesError } from '../../../shared/domain/errors';
 
 export type BatchState =
   | 'planning'
@@ -88,7 +88,7 @@ const FROM: Record<BatchCommand, readonly BatchState[]> = {
 /**
  * Maker-checker: an officer submits a planned batch, an approver who is not the submitter
  * approves it; either may cancel before disbursing starts. Throws ConflictError when the
- * command does not apply, AccessDeniedError when the approver submitted it.
+ * command does not apply, SeparationOfDutiesError when the approver submitted it.
  */
 export function applyBatchCommand(
   batch: Batch,
@@ -102,7 +102,7 @@ export function applyBatchCommand(
     });
   }
   if (command === 'approve' && batch.submittedBy === input.by) {
-    throw new AccessDeniedError('The person who submitted a batch cannot approve it.');
+    throw new SeparationOfDutiesError('The person who submitted a batch cannot approve it.');
   }
   const at = input.at.toISOString();
   const next: Record<BatchCommand, Partial<Batch>> = {
@@ -157,6 +157,13 @@ export interface PaymentLine {
   /** ISO 20022 EndToEndId of this attempt (≤ 35 characters). */
   readonly endToEndId: string;
   readonly failure?: { readonly code: string; readonly returned: boolean };
+  /** Fingerprint of the account this line pays (domain/bank-account.ts), never the account itself. */
+  readonly accountFingerprint?: string;
+  /**
+   * Whether the account differs from the one the enrolment's last paid line went to: the
+   * batch approver's cue to look twice. False when nothing was paid before.
+   */
+  readonly accountChanged?: boolean;
   /** The facts eligibility was decided on (no resident ID, no account). */
   readonly facts?: unknown;
   readonly reasons: readonly string[];

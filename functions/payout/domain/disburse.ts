@@ -1,4 +1,5 @@
 import { StaleVersionError } from '../../../shared/domain/errors';
+import { accountInForce } from './bank-account';
 import type { BankRail } from './bank-rail';
 import type { Batch, PaymentLine } from './batch';
 import type { BankAccount, Enrollment } from './enrollment';
@@ -83,7 +84,9 @@ export async function paymentFileOf(
     }
   }
   for (const [k, line] of lines.entries()) {
-    const account = ports.accountOf(enrollments[k] as Enrollment);
+    // The account in force for the batch's period: a change made after planning starts later.
+    const enrollment = enrollments[k] as Enrollment;
+    const account = ports.accountOf({ ...enrollment, bankAccount: accountInForce(enrollment, batch.period) });
     transfers.push({
       endToEndId: line.endToEndId,
       amountFen: line.amountFen,

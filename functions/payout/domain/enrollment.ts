@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '../../../shared/domain/errors';
+import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/domain/errors';
 import { provinceOf } from '../../../shared/domain/region-code';
 import type { Period, Scheme } from './schemes';
 
@@ -21,7 +21,11 @@ export type EnrollmentActionType =
   | 'death-notice'
   | 'death-notice-reversed'
   | 'claim-conflict'
-  | 'claim-clear';
+  | 'claim-clear'
+  | 'account-change-requested'
+  | 'account-change-withdrawn'
+  | 'account-change-rejected'
+  | 'account-changed';
 
 export interface EnrollmentAction {
   readonly type: EnrollmentActionType;
@@ -29,6 +33,30 @@ export interface EnrollmentAction {
   readonly by: string;
   readonly at: string;
   readonly reason?: string;
+  /** Account changes: which request, through which channel, and the accounts masked. */
+  readonly changeId?: string;
+  readonly channel?: 'app' | 'counter';
+  /** Account changes: who asked for the change the action confirms (`by` confirmed it). */
+  readonly requestedBy?: string;
+  readonly accountMasked?: string;
+  readonly previousAccountMasked?: string;
+  /** Account changes: the first period the new account pays. */
+  readonly effectiveFromPeriod?: string;
+}
+
+/**
+ * A new account waiting for its second step: a different staff member's confirmation when
+ * staff asked for it, the citizen's re-entry of the account number when they asked in the app.
+ */
+export interface PendingAccountChange {
+  readonly changeId: string;
+  readonly account: StoredBankAccount;
+  readonly channel: 'app' | 'counter';
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly reason?: string;
+  /** App requests lapse unless re-confirmed by then. */
+  readonly expiresAt?: string;
 }
 
 /** The bank account a benefit is paid to: encrypted whole, shown masked. */
@@ -37,6 +65,8 @@ export interface StoredBankAccount {
   readonly encrypted: string;
   readonly accountMasked: string;
   readonly holderMasked: string;
+  /** Keyed hash of bank code and account number (domain/bank-account.ts): compares accounts unseen. */
+  readonly fingerprint?: string;
 }
 
 /** What the bank file needs of an account; only ever held decrypted in memory. */
@@ -75,7 +105,12 @@ export interface Enrollment {
   readonly reversedDeathDate?: string;
   /** Set when hukou and residence lie in different provinces. */
   readonly crossProvince?: { readonly province: string; readonly status: CrossProvinceStatus };
+  /** The account paid from `accountFromPeriod` on (every period when that is unset). */
   readonly bankAccount: StoredBankAccount;
+  readonly accountFromPeriod?: string;
+  /** Accounts that still pay the periods before `accountFromPeriod`, oldest first. */
+  readonly earlierAccounts?: readonly { readonly account: StoredBankAccount; readonly fromPeriod?: string }[];
+  readonly pendingAccountChange?: PendingAccountChange;
   readonly channel: 'app' | 'counter';
   /** Token subject of the citizen who applied in the app: their benefits view. */
   readonly applicantSubject?: string;
@@ -151,9 +186,38 @@ const ACTION_TYPE: Record<StaffAction, EnrollmentActionType> = {
 };
 
 /**
- * Applies a staff action to an enrolment. Approval fixes the first period paid; a death
- * suspension cannot be resumed (the registry would have to correct the death first).
- * Throws ConflictError when the action does not apply in the current status.
+ * Who supplied the enrolment's money details and so may not approve it: whoever applied
+ * (at the counter or in the app), whoever asked for the account change now in force, and
+ * whoever asked for the change awaiting confirmation.
+ */
+export function makersOf(enrollment: Enrollment): Set<string> {
+  const makers = new Set<string>();
+  const applied = enrollment.actions.find((a) => a.type === 'applied');
+  if (applied) makers.add(applied.by);
+  const lastChange = enrollment.actions.findLast((a) => a.type === 'account-changed');
+  if (lastChange) makers.add(lastChange.requestedBy ?? lastChange.by);
+  if (enrollment.pendingAccountChange) makers.add(enrollment.pendingAccountChange.requestedBy);
+  return makers;
+}
+
+/**
+ * Four eyes on enrolment: the approver is not whoever applied for it or last changed its
+ * account. Throws SeparationOfDutiesError otherwise.
+ */
+export function requireSecondPerson(enrollment: Enrollment, approver: string): void {
+  if (makersOf(enrollment).has(approver)) {
+    throw new SeparationOfDutiesError({
+      en: 'Whoever applied for an enrolment or changed its account cannot approve it; a second person must.',
+      zh: '申领的经办人或变更其收款账户的人不能审批该申领，须由另一人审批。',
+    });
+  }
+}
+
+/**
+ * Applies a staff action to an enrolment. Approval fixes the first period paid and needs a
+ * second person (requireSecondPerson); a death suspension cannot be resumed (the registry
+ * would have to correct the death first). Throws ConflictError when the action does not
+ * apply in the current status.
  */
 export function applyStaffAction(
   enrollment: Enrollment,
@@ -172,6 +236,7 @@ export function applyStaffAction(
       'The enrolment was suspended by another province’s death notice; reverse that suspension with a reason instead.',
     );
   }
+  if (action === 'approve') requireSecondPerson(enrollment, input.by);
   if (action === 'resume' && enrollment.suspensionReason === 'deceased') {
     throw new ConflictError('The beneficiary is recorded as deceased; the enrolment cannot be resumed.');
   }

@@ -1,5 +1,6 @@
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
+import { accountEverChanged, accountInForce } from './bank-account';
 import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
 import { loadBeneficiaryFacts, loadBeneficiaryFactsMany } from './beneficiary';
 import type { Enrollment } from './enrollment';
@@ -118,6 +119,7 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     enrollment: Enrollment,
     forPeriod: string,
     facts: BeneficiaryFacts | undefined,
+    lastPaid: LastPaid,
     extra: Partial<PaymentLine> = {},
   ): PaymentLine | undefined => {
     const p = periodFor(scheme, forPeriod);
@@ -126,6 +128,8 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     if (!decision.include) return undefined;
     const paymentKey = linePaymentKey(scheme, p, enrollment);
     const attempt = extra.attempt ?? 1;
+    // The account this batch pays (a carried line too): the one in force for the batch's period.
+    const fingerprint = accountInForce(enrollment, period.id).fingerprint;
     return {
       batchId,
       lineId: `${enrollment.enrollmentId}#${p.id}`,
@@ -141,6 +145,8 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       paymentKey,
       attempt,
       endToEndId: endToEndIdOf(paymentKey, attempt),
+      ...(fingerprint ? { accountFingerprint: fingerprint } : {}),
+      accountChanged: lastPaid !== undefined && lastPaid.fingerprint !== fingerprint,
       ...(facts ? { facts } : {}),
       reasons: decision.reasons,
       updatedAt: at,
@@ -148,7 +154,13 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     };
   };
   const lineOf = async (enrollment: Enrollment, forPeriod: string, extra: Partial<PaymentLine> = {}) =>
-    lineFrom(enrollment, forPeriod, await loadBeneficiaryFacts(ports.projection, enrollment.personId), extra);
+    lineFrom(
+      enrollment,
+      forPeriod,
+      await loadBeneficiaryFacts(ports.projection, enrollment.personId),
+      (await lastPaidAccounts(ports.batches, [enrollment], batchId)).get(enrollment.enrollmentId),
+      extra,
+    );
 
   // Held and failed lines of earlier batches come first: once payable they join this batch.
   const open = (await ports.batches.openItems(scheme.code, prefix)).filter((o) => o.batchId !== batchId);
@@ -168,12 +180,15 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     enrollments,
     WRITE_BLOCK,
     async (group) => {
-      const facts = await loadBeneficiaryFactsMany(
-        ports.projection,
-        group.map((e) => e.personId),
-      );
+      const [facts, paid] = await Promise.all([
+        loadBeneficiaryFactsMany(
+          ports.projection,
+          group.map((e) => e.personId),
+        ),
+        lastPaidAccounts(ports.batches, group, batchId),
+      ]);
       const lines = group.map((enrollment) =>
-        lineFrom(enrollment, period.id, facts.get(enrollment.personId)),
+        lineFrom(enrollment, period.id, facts.get(enrollment.personId), paid.get(enrollment.enrollmentId)),
       );
       return lines.filter((l): l is PaymentLine => l !== undefined).map((line) => ({ line }));
     },
@@ -192,6 +207,37 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   };
   await ports.batches.saveState(planned, 'planning');
   return planned;
+}
+
+/** The account of an enrolment's last paid line; absent when nothing was paid (or not looked up). */
+type LastPaid = { readonly fingerprint?: string } | undefined;
+
+/**
+ * The account fingerprint of each enrolment's last paid line outside this batch, for the
+ * enrolments whose account was ever changed: for the others every line pays the same
+ * account, so no read is needed and the flag stays false.
+ */
+async function lastPaidAccounts(
+  batches: BatchRepository,
+  enrollments: readonly Enrollment[],
+  batchId: string,
+): Promise<Map<string, LastPaid>> {
+  const changed = enrollments.filter(accountEverChanged);
+  const found = await Promise.all(
+    changed.map(async (e) => {
+      const paid = (await batches.linesOfEnrollment(e.enrollmentId))
+        .filter((l) => l.state === 'paid' && l.batchId !== batchId)
+        .sort((a, b) =>
+          a.period === b.period ? (a.updatedAt < b.updatedAt ? -1 : 1) : a.period < b.period ? -1 : 1,
+        )
+        .at(-1);
+      return [
+        e.enrollmentId,
+        paid ? { ...(paid.accountFingerprint ? { fingerprint: paid.accountFingerprint } : {}) } : undefined,
+      ] as const;
+    }),
+  );
+  return new Map(found);
 }
 
 /**

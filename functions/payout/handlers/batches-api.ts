@@ -59,8 +59,14 @@ export interface BatchesApiDeps {
   readonly observability?: Observability;
 }
 
-/** A line as staff see it, with the facts and rule version it was decided on. */
-const lineView = (line: PaymentLine) => line;
+/**
+ * A line as staff see it, with the facts and rule version it was decided on, and whether its
+ * account changed since the last paid period (the fingerprint itself stays inside).
+ */
+const lineView = ({ accountFingerprint: _fingerprint, ...line }: PaymentLine) => ({
+  ...line,
+  accountChanged: line.accountChanged ?? false,
+});
 
 const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, sumFen: a.sumFen + b.sumFen });
 

@@ -27,17 +27,22 @@ import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
+import {
+  accountChangeStart,
+  accountHistoryOf,
+  type CitizenCaller,
+  confirmAccountChange,
+  confirmOwnAccountChange,
+  isOwnEnrollment,
+  rejectAccountChange,
+  requestAccountChange,
+} from '../domain/account-change';
+import { retypedFingerprint, sealBankAccount } from '../domain/bank-account';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
 import { claimMessage, releaseMessage } from '../domain/claims';
 import { reverseDeathNoticeSuspension } from '../domain/death-notice';
 import { applyForBenefit } from '../domain/enroll';
-import {
-  applyStaffAction,
-  type Enrollment,
-  maskAccount,
-  maskName,
-  otherProvince,
-} from '../domain/enrollment';
+import { applyStaffAction, type Enrollment, otherProvince } from '../domain/enrollment';
 import type {
   BatchRepository,
   EnrollmentRepository,
@@ -46,6 +51,10 @@ import type {
 } from '../domain/ports';
 import { payoutManifest } from '../manifest';
 import {
+  AccountChangeConfirmation,
+  AccountChangeDecisionParams,
+  AccountChangeParams,
+  AccountChangeRequest,
   ActionRequest,
   DeathNoticeReversalRequest,
   EnrollmentActionParams,
@@ -63,6 +72,8 @@ export interface EnrollmentsApiDeps {
   readonly batches: BatchRepository;
   /** Encrypts bank accounts (the `payout-encryption-key` secret). */
   readonly cipher: FieldCipher;
+  /** Fingerprints bank accounts (the `payout-fingerprint-key` secret). */
+  readonly fingerprintKey: string;
   /** The national `person-ref-key`, to find a person a citizen names by resident ID. */
   readonly personRefKey: string;
   readonly clock?: Clock;
@@ -71,14 +82,34 @@ export interface EnrollmentsApiDeps {
   readonly observability?: Observability;
 }
 
-/** An enrolment as staff see it: the account masked, no ciphertext, no person reference. */
+const masked = (a: Enrollment['bankAccount']) => ({
+  accountMasked: a.accountMasked,
+  holderMasked: a.holderMasked,
+});
+
+/** An enrolment as staff see it: accounts masked, no ciphertext or fingerprint, no person reference. */
 export function enrollmentView(e: Enrollment) {
-  const { bankAccount, personRef: _ref, applicantSubject: _subject, ...rest } = e;
+  const {
+    bankAccount,
+    earlierAccounts: _earlier,
+    pendingAccountChange: pending,
+    personRef: _ref,
+    applicantSubject: _subject,
+    ...rest
+  } = e;
   return {
     ...rest,
-    bankAccount: { accountMasked: bankAccount.accountMasked, holderMasked: bankAccount.holderMasked },
+    bankAccount: masked(bankAccount),
+    ...(pending ? { pendingAccountChange: { ...pending, account: masked(pending.account) } } : {}),
   };
 }
+
+/**
+ * The citizen as an enrolment's own check sees them (domain/account-change.ts
+ * `isOwnEnrollment`): their login, and their person reference once tokens carry a
+ * verified resident ID.
+ */
+const citizenOf = (principal: Principal): CitizenCaller => ({ subject: principal.subject });
 
 const isStaff = (p: Principal) => p.roles.some((r) => r === 'payout-officer' || r === 'payout-approver');
 
@@ -120,6 +151,19 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     return enrollment;
   };
 
+  /** A citizen's own enrolment; another's answers exactly as a missing one. */
+  const loadOwn = async (principal: Principal, enrollmentId: string): Promise<Enrollment> => {
+    const enrollment = await deps.enrollments.find(enrollmentId);
+    if (!enrollment || !isOwnEnrollment(enrollment, citizenOf(principal))) {
+      throw new NotFoundError('No such enrolment.');
+    }
+    return enrollment;
+  };
+
+  /** An account change takes effect now, from the next unplanned period, unless money is in flight. */
+  const startOfChange = (enrollment: Enrollment) =>
+    accountChangeStart(deps.batches, enrollment, getScheme(enrollment.scheme), clock.now());
+
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
@@ -136,18 +180,13 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           throw new NotFoundError('The payout service holds no facts about this person yet.');
         const staff = isStaff(principal);
         if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
-        const { accountNumber, holderName, bankCode } = body.bankAccount;
         const enrollment = applyForBenefit({
           enrollmentId: newId(),
           scheme,
           person,
           facts,
           province: deps.province,
-          bankAccount: {
-            encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
-            accountMasked: maskAccount(accountNumber),
-            holderMasked: maskName(holderName),
-          },
+          bankAccount: sealBankAccount(deps, body.bankAccount),
           channel: staff ? 'counter' : 'app',
           by: principal.subject,
           ...(staff ? {} : { applicantSubject: principal.subject }),
@@ -187,6 +226,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
       }) => {
         const { enrollmentId, action } = parseWith(EnrollmentActionParams, pathParameters, 'path');
         const body = parseJsonBody(event, ActionRequest);
+        // The checker's role, as for batches; the domain refuses the applicant and account changer.
+        if (action === 'approve') requireRole(principal, ['payout-approver']);
         const enrollment = await load(principal, enrollmentId);
         if (headers['if-match']) requireIfMatch(headers, enrollment.version);
         const scheme = getScheme(enrollment.scheme);
@@ -234,6 +275,102 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         await deps.enrollments.save(next);
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });
       },
+      'POST /v1/enrollments/{enrollmentId}/account-changes': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
+        const body = parseJsonBody(event, AccountChangeRequest);
+        const enrollment = await load(principal, enrollmentId);
+        if (headers['if-match']) requireIfMatch(headers, enrollment.version);
+        // Refused up front while money is in flight, so nobody confirms a change that cannot apply.
+        await startOfChange(enrollment);
+        const next = requestAccountChange(enrollment, {
+          changeId: newId(),
+          account: sealBankAccount(deps, body.bankAccount),
+          by: principal.subject,
+          channel: 'counter',
+          at: clock.now(),
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
+        await deps.enrollments.save(next);
+        return json(202, enrollmentView(next), { etag: etagOf(next.version) });
+      },
+      'POST /v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}': async ({
+        event,
+        pathParameters,
+        principal,
+        headers,
+      }) => {
+        const path = parseWith(AccountChangeDecisionParams, pathParameters, 'path');
+        const { enrollmentId, changeId, decision } = path;
+        const body = parseJsonBody(event, ActionRequest);
+        if (decision === 'confirm') requireRole(principal, ['payout-approver']);
+        const enrollment = await load(principal, enrollmentId);
+        if (headers['if-match']) requireIfMatch(headers, enrollment.version);
+        const at = clock.now();
+        const next =
+          decision === 'confirm'
+            ? confirmAccountChange(enrollment, {
+                changeId,
+                by: principal.subject,
+                at,
+                effectiveFromPeriod: await startOfChange(enrollment),
+              })
+            : rejectAccountChange(enrollment, {
+                changeId,
+                by: principal.subject,
+                at,
+                ...(body.reason ? { reason: body.reason } : {}),
+              });
+        await deps.enrollments.save(next);
+        return json(200, enrollmentView(next), { etag: etagOf(next.version) });
+      },
+      'GET /v1/me/enrollments/{enrollmentId}/account-changes': async ({ pathParameters, principal }) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
+        const enrollment = await loadOwn(principal, enrollmentId);
+        return json(200, accountHistoryOf(enrollment, citizenOf(principal)));
+      },
+      'POST /v1/me/enrollments/{enrollmentId}/account-changes': async ({
+        event,
+        pathParameters,
+        principal,
+      }) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
+        const body = parseJsonBody(event, AccountChangeRequest);
+        const enrollment = await loadOwn(principal, enrollmentId);
+        await startOfChange(enrollment);
+        const next = requestAccountChange(enrollment, {
+          changeId: newId(),
+          account: sealBankAccount(deps, body.bankAccount),
+          by: principal.subject,
+          channel: 'app',
+          at: clock.now(),
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
+        await deps.enrollments.save(next);
+        return json(202, accountHistoryOf(next, citizenOf(principal)));
+      },
+      'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': async ({
+        event,
+        pathParameters,
+        principal,
+      }) => {
+        const { enrollmentId, changeId } = parseWith(AccountChangeParams, pathParameters, 'path');
+        const body = parseJsonBody(event, AccountChangeConfirmation);
+        const enrollment = await loadOwn(principal, enrollmentId);
+        const next = confirmOwnAccountChange(enrollment, {
+          changeId,
+          by: principal.subject,
+          at: clock.now(),
+          retyped: (requested) => retypedFingerprint(deps, requested, body.accountNumber),
+          effectiveFromPeriod: await startOfChange(enrollment),
+        });
+        await deps.enrollments.save(next);
+        return json(200, accountHistoryOf(next, citizenOf(principal)));
+      },
       'GET /v1/me/benefits': async ({ principal }) => {
         requireRole(principal, ['citizen']);
         const mine = await deps.enrollments.byApplicant(principal.subject);
@@ -267,8 +404,9 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [encryptionKey, personRefKey] = await Promise.all([
+  const [encryptionKey, fingerprintKey, personRefKey] = await Promise.all([
     loadSecret('payout-encryption-key'),
+    loadSecret('payout-fingerprint-key'),
     loadSecret('person-ref-key'),
   ]);
   return buildEnrollmentsApi({
@@ -277,6 +415,7 @@ export const handler = initOnce(async () => {
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
     cipher: aesGcmFieldCipher(encryptionKey),
+    fingerprintKey,
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),
   });

@@ -1,0 +1,76 @@
+import { createHmac } from 'node:crypto';
+import * as z from 'zod';
+import type { FieldCipher } from '../../../shared/crypto/field-cipher';
+import {
+  type BankAccount,
+  type Enrollment,
+  maskAccount,
+  maskName,
+  periodOnOrAfter,
+  type StoredBankAccount,
+} from './enrollment';
+
+/**
+ * The fingerprint of an account: HMAC-SHA256 of bank code and account number under the
+ * `payout-fingerprint-key`, base64url. Equal accounts give equal fingerprints, so a batch
+ * can tell whether a line pays the account the last payment went to, while the fingerprint
+ * itself reveals nothing of the account to anyone without the key. The holder name is left
+ * out: the bank pays by account, and a new spelling of a name is not a new account.
+ */
+export function accountFingerprint(
+  key: string,
+  account: Pick<BankAccount, 'bankCode' | 'accountNumber'>,
+): string {
+  if (key.length < 32) throw new Error('account fingerprint key is too short');
+  return createHmac('sha256', key).update(`${account.bankCode}:${account.accountNumber}`).digest('base64url');
+}
+
+/** What the enrolments API needs to store an account: the cipher and the fingerprint key. */
+export interface AccountSealer {
+  readonly cipher: FieldCipher;
+  readonly fingerprintKey: string;
+}
+
+/** An account as it is stored: encrypted whole, masked for display, fingerprinted for comparison. */
+export function sealBankAccount(sealer: AccountSealer, account: BankAccount): StoredBankAccount {
+  const { accountNumber, holderName, bankCode } = account;
+  return {
+    encrypted: sealer.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
+    accountMasked: maskAccount(accountNumber),
+    holderMasked: maskName(holderName),
+    fingerprint: accountFingerprint(sealer.fingerprintKey, account),
+  };
+}
+
+const StoredAccountBank = z.looseObject({ bankCode: z.string() });
+
+/**
+ * The fingerprint of an account number typed again, at the bank of a stored account: how a
+ * citizen re-confirms a new account without the bank being asked twice.
+ */
+export function retypedFingerprint(
+  sealer: AccountSealer,
+  stored: StoredBankAccount,
+  accountNumber: string,
+): string {
+  const { bankCode } = StoredAccountBank.parse(JSON.parse(sealer.cipher.decrypt(stored.encrypted)));
+  return accountFingerprint(sealer.fingerprintKey, { bankCode, accountNumber });
+}
+
+/**
+ * The account that pays a period of an enrolment: the current one from its first period
+ * on, otherwise the latest earlier account whose first period the period reaches. A change
+ * made while a period was planned leaves that period with the account it was planned on.
+ */
+export function accountInForce(enrollment: Enrollment, period: string): StoredBankAccount {
+  if (!enrollment.accountFromPeriod || periodOnOrAfter(period, enrollment.accountFromPeriod)) {
+    return enrollment.bankAccount;
+  }
+  const earlier = [...(enrollment.earlierAccounts ?? [])].reverse();
+  const match = earlier.find((e) => !e.fromPeriod || periodOnOrAfter(period, e.fromPeriod));
+  return match?.account ?? earlier.at(-1)?.account ?? enrollment.bankAccount;
+}
+
+/** Whether an enrolment's account has ever been changed (only then can a line's account differ from the last paid). */
+export const accountEverChanged = (enrollment: Enrollment): boolean =>
+  enrollment.actions.some((a) => a.type === 'account-changed');
