@@ -107,6 +107,23 @@ export const SECRET_NAMES: readonly SecretName[] = [
   'payout-encryption-key',
 ];
 
+/**
+ * A field sealed under the field keys (envelope encryption, shared/crypto/field-envelope.ts),
+ * named `<table>/<field>`: each sealed value's encryption context binds it to that table
+ * and field, and IAM lets a function use the keys for no other.
+ */
+export type EncryptedField = 'payout/bank-account';
+export const ENCRYPTED_FIELDS: readonly EncryptedField[] = ['payout/bank-account'];
+
+/**
+ * What a function may do with the field keys for one field: `seal` new values (a data key
+ * from the current key), `open` stored ones (under the current or a retiring key), or both.
+ */
+export interface FieldKeyAccess {
+  readonly field: EncryptedField;
+  readonly use: 'seal' | 'open' | 'seal-and-open';
+}
+
 /** Secrets whose value is the same in every province, so the local cloud shares one value. */
 export const NATIONAL_SECRETS: readonly SecretName[] = ['person-ref-key'];
 
@@ -153,6 +170,8 @@ export interface FunctionSpec {
   readonly tables: readonly TableAccess[];
   readonly sends: readonly QueueAccess[];
   readonly secrets?: readonly SecretName[];
+  /** Sealed fields the function seals or opens with the field keys (KMS in the cloud). */
+  readonly fieldKeys?: readonly FieldKeyAccess[];
   readonly alarms?: readonly MetricAlarmSpec[];
   readonly settings?: readonly SettingName[];
 }

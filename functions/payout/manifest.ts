@@ -87,7 +87,8 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key', 'person-ref-key'],
+      secrets: ['person-ref-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'seal' }],
     },
     {
       name: 'payout-batches-api',
@@ -102,7 +103,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
     },
     {
       name: 'payout-planner',
@@ -156,7 +157,7 @@ export const payoutManifest: AreaManifest = {
       queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 50 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
       settings: ['payout-bank-url'],
     },
     {
@@ -176,6 +177,21 @@ export const payoutManifest: AreaManifest = {
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
       settings: ['payout-bank-url'],
+    },
+    {
+      name: 'payout-field-rekeyer',
+      description:
+        'Re-seals bank accounts under the current field key (key rotation, and accounts still under the ' +
+        'former secret-derived key); run by an operator, resumable, idempotent',
+      entry: 'functions/payout/handlers/field-rekeyer.ts',
+      memoryMb: 512,
+      timeoutSeconds: 900,
+      // No trigger: an operator invokes it (docs/operations.md, key rotation) until it reports done.
+      tables: [{ table: 'payout', access: 'readWrite' }],
+      sends: [],
+      // The former key only opens accounts sealed before envelope encryption, to re-seal them.
+      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'seal-and-open' }],
     },
   ],
 };

@@ -47,12 +47,7 @@ export function isSensitiveKey(key: string): boolean {
  * still cannot leak a resident ID, an account number or a name.
  */
 export function redactingReplacer(key: string, value: unknown): unknown {
-  if (
-    isSensitiveKey(key) &&
-    value !== null &&
-    value !== undefined &&
-    typeof value !== 'boolean'
-  ) {
+  if (isSensitiveKey(key) && value !== null && value !== undefined && typeof value !== 'boolean') {
     return REDACTED;
   }
   if (typeof value === 'string') return redactText(value);

@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
@@ -10,7 +11,7 @@ import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { countItems, type localAws, provisionForTest } from '../support/local-aws';
-import { payoutRepos, ruralParent, TEST_CIPHER, twoDaughterHousehold } from '../support/payout-fixtures';
+import { payoutRepos, ruralParent, TEST_ACCOUNTS, twoDaughterHousehold } from '../support/payout-fixtures';
 import { residentIdFor } from '../support/resident-ids';
 
 const REF_KEY = 'test-person-ref-key-0123456789abcdef0123';
@@ -40,7 +41,8 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     const common = {
       province: '33',
       ...repos,
-      cipher: TEST_CIPHER,
+      accounts: TEST_ACCOUNTS,
+      reads: dynamoDecryptedReadLog(aws.documents, table),
       observability: quietObservability(),
       idempotency,
     };

@@ -23,7 +23,7 @@ import {
   activeEnrollment,
   payoutRepos,
   ruralParent,
-  TEST_CIPHER,
+  TEST_ACCOUNTS,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 
@@ -150,7 +150,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       await p.repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
       if (p === zj) {
         zjPersonId = personId;
-        const active = activeEnrollment({
+        const active = await activeEnrollment({
           personId,
           scheme: scheme.code,
           fromPeriod: '2026-01',
@@ -164,7 +164,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           enrollments: sc.repos.enrollments,
           projection: sc.repos.projection,
           batches: sc.repos.batches,
-          cipher: TEST_CIPHER,
+          accounts: TEST_ACCOUNTS,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
           observability: quietObservability(),
         });
@@ -278,7 +278,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,
       batches: zj.repos.batches,
-      cipher: TEST_CIPHER,
+      accounts: TEST_ACCOUNTS,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       observability: quietObservability(),
     });
@@ -310,7 +310,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
 
   it('a death recorded in another province suspends the enrolment here from the month after', async () => {
     // The enrolment of the first test has ended; the person enrols again.
-    const again = activeEnrollment({
+    const again = await activeEnrollment({
       personId: zjPersonId,
       scheme: scheme.code,
       fromPeriod: '2026-12',

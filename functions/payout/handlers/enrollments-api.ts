@@ -4,7 +4,8 @@ import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
-import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
+import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
+import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import {
   AccessDeniedError,
@@ -23,6 +24,7 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
@@ -38,6 +40,7 @@ import {
   otherProvince,
 } from '../domain/enrollment';
 import type {
+  BankAccountVault,
   BatchRepository,
   EnrollmentRepository,
   OutboundMessage,
@@ -59,8 +62,8 @@ export interface EnrollmentsApiDeps {
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
-  /** Encrypts bank accounts (the `payout-encryption-key` secret). */
-  readonly cipher: FieldCipher;
+  /** Seals bank accounts under the field keys, each bound to its enrolment. */
+  readonly accounts: Pick<BankAccountVault, 'seal'>;
   /** The national `person-ref-key`, to find a person a citizen names by resident ID. */
   readonly personRefKey: string;
   readonly clock?: Clock;
@@ -135,14 +138,15 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const staff = isStaff(principal);
         if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
         const { accountNumber, holderName, bankCode } = body.bankAccount;
+        const enrollmentId = newId();
         const enrollment = applyForBenefit({
-          enrollmentId: newId(),
+          enrollmentId,
           scheme,
           person,
           facts,
           province: deps.province,
           bankAccount: {
-            encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
+            encrypted: await deps.accounts.seal({ accountNumber, holderName, bankCode }, enrollmentId),
             accountMasked: maskAccount(accountNumber),
             holderMasked: maskName(holderName),
           },
@@ -247,16 +251,13 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [encryptionKey, personRefKey] = await Promise.all([
-    loadSecret('payout-encryption-key'),
-    loadSecret('person-ref-key'),
-  ]);
+  const personRefKey = await loadSecret('person-ref-key');
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
     enrollments: dynamoEnrollmentRepository(db, table),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
-    cipher: aesGcmFieldCipher(encryptionKey),
+    accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),
   });
