@@ -1,3 +1,4 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../../shared/manifest';
@@ -47,5 +48,42 @@ export function grantManifestAccess(
   }
   for (const secret of spec.secrets ?? []) {
     data.secret(secret).grantRead(scope, `${pascal(secret)}Secret`, fn);
+  }
+  grantFieldKeys(fn, spec, data);
+}
+
+/**
+ * The field keys, for the fields the manifest names only: sealing may ask the current key
+ * for data keys (kms:GenerateDataKey), opening may unwrap them under the current or a
+ * retiring key (kms:Decrypt), each only with the encryption context of that field. A role
+ * that may open bank accounts cannot use the keys for anything else, nor seal.
+ */
+function grantFieldKeys(fn: IFunction, spec: FunctionSpec, data: DataStack): void {
+  for (const { field, use } of spec.fieldKeys ?? []) {
+    const keys = data.requireFieldKeys();
+    const [table, name] = field.split('/');
+    const conditions = {
+      StringEquals: { 'kms:EncryptionContext:table': table, 'kms:EncryptionContext:field': name },
+    };
+    if (use !== 'open') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kms:GenerateDataKey'],
+          resources: [keys.current.keyArn],
+          conditions,
+        }),
+      );
+    }
+    if (use !== 'seal') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kms:Decrypt'],
+          resources: [keys.current.keyArn, ...keys.retiring.map((k) => k.keyArn)],
+          conditions,
+        }),
+      );
+    }
   }
 }
