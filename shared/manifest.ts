@@ -181,6 +181,18 @@ export interface TableSpec {
   readonly stream: boolean;
   /** Global secondary indexes, each keyed `<name>pk` / `<name>sk` (strings). */
   readonly indexes: readonly string[];
+  /**
+   * Append-only records in the table, by partition-key prefix: no function may update or
+   * delete their items, and only the `writers` may add them (IAM denies the rest).
+   */
+  readonly appendOnly?: readonly AppendOnlyRecord[];
+}
+
+export interface AppendOnlyRecord {
+  /** Partition keys starting with this, e.g. `DECRYPTED-READS#`. */
+  readonly prefix: string;
+  /** Functions that may add items. */
+  readonly writers: readonly string[];
 }
 
 export interface AreaManifest {

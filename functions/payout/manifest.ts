@@ -24,7 +24,12 @@ const batchRoutes: RouteSpec[] = [
 /** Payout: schemes, enrolments, payout batches; keeps its own projection of registry facts. */
 export const payoutManifest: AreaManifest = {
   area: 'payout',
-  table: { stream: true, indexes: ['gsi1', 'gsi2', 'gsi3'] },
+  table: {
+    stream: true,
+    indexes: ['gsi1', 'gsi2', 'gsi3'],
+    // Reads of decrypted accounts (functions/payout/domain/decrypted-reads.ts): an audit record.
+    appendOnly: [{ prefix: 'DECRYPTED-READS#', writers: ['payout-batches-api'] }],
+  },
   queues: [
     { name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
     // One message per approved batch; a worker that dies mid-batch leaves it to be redelivered.

@@ -1,7 +1,7 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../../shared/manifest';
+import type { AppendOnlyRecord, FunctionSpec } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
 import { type Acknowledgements, wildcardActionFinding, wildcardResourceFinding } from './nag';
 import { pascal } from './names';
@@ -30,6 +30,7 @@ export function grantManifestAccess(
       ref.grantReadData(fn);
     } else {
       ref.grantReadWriteData(fn);
+      denyChangingAppendOnly(fn, spec, ref.tableArn, data.appendOnly.get(table) ?? []);
       findings.add(wildcardActionFinding('kms:GenerateDataKey*'), KMS_WILDCARD_REASON);
       findings.add(wildcardActionFinding('kms:ReEncrypt*'), KMS_WILDCARD_REASON);
     }
@@ -50,6 +51,32 @@ export function grantManifestAccess(
     data.secret(secret).grantRead(scope, `${pascal(secret)}Secret`, fn);
   }
   grantFieldKeys(fn, spec, data);
+}
+
+/**
+ * Append-only records stay so whatever the code does: a writer of the table may not
+ * update or delete their items (nor delete through a batch write), and only their named
+ * writers may put any. A put cannot be limited to new items by IAM; the writer's code puts
+ * on condition that the item does not exist.
+ */
+function denyChangingAppendOnly(
+  fn: IFunction,
+  spec: FunctionSpec,
+  tableArn: string,
+  records: readonly AppendOnlyRecord[],
+): void {
+  for (const { prefix, writers } of records) {
+    const actions = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    if (!writers.includes(spec.name)) actions.push('dynamodb:PutItem');
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions,
+        resources: [tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
+  }
 }
 
 /**

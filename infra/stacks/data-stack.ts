@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { AreaManifest, AreaName, SecretName, TableName } from '../../shared/manifest';
+import type { AppendOnlyRecord, AreaManifest, AreaName, SecretName, TableName } from '../../shared/manifest';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { FieldKeys } from '../constructs/field-keys';
 import { GeneratedSecret } from '../constructs/generated-secret';
@@ -79,6 +79,8 @@ const SECRETS: Readonly<
  */
 export class DataStack extends Stack {
   readonly tables: ReadonlyMap<TableName, ProtectedTable>;
+  /** Append-only records per table, as the manifests declare them. */
+  readonly appendOnly: ReadonlyMap<TableName, readonly AppendOnlyRecord[]>;
   readonly queues: ReadonlyMap<string, WorkQueue>;
   readonly streamDeadLetters: ReadonlyMap<AreaName, DeadLetterQueue>;
   readonly secrets: ReadonlyMap<SecretName, GeneratedSecret>;
@@ -121,6 +123,7 @@ export class DataStack extends Stack {
       }),
     );
     this.tables = tables;
+    this.appendOnly = new Map(manifests.map((m) => [m.area, m.table.appendOnly ?? []]));
 
     this.messagingKey = new Key(this, 'MessagingKey', {
       alias: keyAlias(province, 'messaging'),

@@ -107,6 +107,31 @@ describe('field keys (province 33 in cn-north-1, rotating from generation 1 to 2
     }
   });
 
+  it('keeps the reads of decrypted accounts append-only: no role updates or deletes them, one role adds them', () => {
+    for (const spec of specs.filter((f) =>
+      f.tables.some((t) => t.table === 'payout' && t.access === 'readWrite'),
+    )) {
+      const roleId = (functionOf(spec.name).Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const denies = resourcesOf(synth, 'AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap(
+          ([, p]) =>
+            (p.Properties.PolicyDocument as { Statement: (Statement & { Effect: string })[] }).Statement,
+        )
+        .filter((s) => s.Effect === 'Deny');
+      expect(denies, spec.name).toHaveLength(1);
+      const [deny] = denies;
+      expect(deny?.Condition).toEqual({
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['DECRYPTED-READS#*'] },
+      });
+      const actions = [deny?.Action].flat();
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
+      );
+      expect(actions.includes('dynamodb:PutItem'), spec.name).toBe(spec.name !== 'payout-batches-api');
+    }
+  });
+
   it('synthesizes for the China partition with no hard-coded ARN and no cdk-nag finding', () => {
     for (const stack of synth.all) {
       expect(JSON.stringify(synth.template(stack).toJSON())).not.toContain('arn:aws:');
