@@ -1,5 +1,6 @@
 import { App, type Environment } from 'aws-cdk-lib';
 import { SETTING_NAMES } from '../shared/manifest';
+import { parseFieldKeyGenerations } from './constructs/field-keys';
 import { buildApp } from './jiahe-app';
 import { parseProvince } from './province';
 
@@ -34,7 +35,8 @@ const settings = Object.fromEntries(
 );
 
 try {
-  buildApp(app, province, { env, settings });
+  const fieldKeyGenerations = parseFieldKeyGenerations(app.node.tryGetContext('field-keys'));
+  buildApp(app, province, { env, settings, fieldKeyGenerations });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

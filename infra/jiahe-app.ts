@@ -22,6 +22,8 @@ export interface BuildAppOptions {
   readonly env?: Environment;
   /** Deployment settings the manifests' functions need (CDK context `-c <name>=…`). */
   readonly settings?: DeploymentSettings;
+  /** Field-key generations in use, ascending, the last current (CDK context `field-keys`); default [1]. */
+  readonly fieldKeyGenerations?: readonly number[];
 }
 
 /** What each setting is, for the error that asks for it. */
@@ -69,6 +71,7 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
     province: code,
     manifests,
     plan,
+    ...(options.fieldKeyGenerations ? { fieldKeyGenerations: options.fieldKeyGenerations } : {}),
     description: `jiahe province ${code}: tables, queues, secrets and their keys (stateful)`,
   });
   const platform = new PlatformStack(app, stackName(code, 'Platform'), {

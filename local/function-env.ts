@@ -1,3 +1,4 @@
+import { LOCAL_FIELD_KEYS_ENV, type LocalFieldKeys } from '../shared/crypto/field-keys';
 import {
   type AreaManifest,
   type DeploymentSettings,
@@ -24,7 +25,8 @@ export interface ProvinceNames {
 /**
  * The complete environment of one function's process: what the CDK app would set for it
  * (tables, queues and secrets its manifest grants, nothing else), plus the emulator
- * endpoints and dummy credentials that stand in for the cloud.
+ * endpoints and dummy credentials that stand in for the cloud. A function that uses the
+ * field keys gets the local wrapping keys that stand in for KMS (`LOCAL_FIELD_KEYS`).
  */
 export function functionEnv(
   area: AreaManifest,
@@ -34,6 +36,7 @@ export function functionEnv(
   names: ProvinceNames,
   secrets: Readonly<Record<SecretName, string>>,
   settings: DeploymentSettings = {},
+  fieldKeys?: LocalFieldKeys,
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -68,6 +71,10 @@ export function functionEnv(
   for (const name of spec.settings ?? []) {
     const value = settings[name];
     if (value) env[settingEnvName(name)] = value;
+  }
+  if ((spec.fieldKeys ?? []).length > 0) {
+    if (!fieldKeys) throw new Error(`${area.area}/${spec.name} uses the field keys, and none were given`);
+    env[LOCAL_FIELD_KEYS_ENV] = JSON.stringify(fieldKeys);
   }
   return env;
 }

@@ -4,6 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
+import type { LocalFieldKeys } from '../shared/crypto/field-keys';
 import {
   type AreaManifest,
   type DeploymentSettings,
@@ -54,6 +55,11 @@ export interface RunningProvince {
 
 interface ProvinceState {
   secrets: Record<SecretName, string>;
+  /**
+   * The stand-in for the KMS field keys: AES wrapping keys by name, one current. Rotating
+   * locally means adding a key here and making it current (docs/operations.md).
+   */
+  fieldKeys?: LocalFieldKeys;
   issuerKeys?: { privateJwk: JWK; publicJwk: JWK };
   checkpoints: Record<string, string>;
 }
@@ -109,6 +115,11 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       });
     }
   }
+  if (!state.get().fieldKeys) {
+    state.update((s) => {
+      s.fieldKeys = { current: 'local-1', keys: { 'local-1': randomBytes(32).toString('base64') } };
+    });
+  }
   // Each province has its own user pool in the cloud, so its own issuer here: a token
   // from one province's gateway is refused by the other's.
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:${tag}`, state.get().issuerKeys);
@@ -134,6 +145,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
             resources,
             state.get().secrets,
             options.settings,
+            state.get().fieldKeys,
           ),
           repoRoot: options.repoRoot,
           maxInstances: instancesOf(spec, options.maxInstances),

@@ -111,6 +111,23 @@ export const SECRET_NAMES: readonly SecretName[] = [
   'payout-fingerprint-key',
 ];
 
+/**
+ * A field sealed under the field keys (envelope encryption, shared/crypto/field-envelope.ts),
+ * named `<table>/<field>`: each sealed value's encryption context binds it to that table
+ * and field, and IAM lets a function use the keys for no other.
+ */
+export type EncryptedField = 'payout/bank-account';
+export const ENCRYPTED_FIELDS: readonly EncryptedField[] = ['payout/bank-account'];
+
+/**
+ * What a function may do with the field keys for one field: `seal` new values (a data key
+ * from the current key), `open` stored ones (under the current or a retiring key), or both.
+ */
+export interface FieldKeyAccess {
+  readonly field: EncryptedField;
+  readonly use: 'seal' | 'open' | 'seal-and-open';
+}
+
 /** Secrets whose value is the same in every province, so the local cloud shares one value. */
 export const NATIONAL_SECRETS: readonly SecretName[] = ['person-ref-key'];
 
@@ -157,6 +174,8 @@ export interface FunctionSpec {
   readonly tables: readonly TableAccess[];
   readonly sends: readonly QueueAccess[];
   readonly secrets?: readonly SecretName[];
+  /** Sealed fields the function seals or opens with the field keys (KMS in the cloud). */
+  readonly fieldKeys?: readonly FieldKeyAccess[];
   readonly alarms?: readonly MetricAlarmSpec[];
   readonly settings?: readonly SettingName[];
 }
@@ -166,6 +185,18 @@ export interface TableSpec {
   readonly stream: boolean;
   /** Global secondary indexes, each keyed `<name>pk` / `<name>sk` (strings). */
   readonly indexes: readonly string[];
+  /**
+   * Append-only records in the table, by partition-key prefix: no function may update or
+   * delete their items, and only the `writers` may add them (IAM denies the rest).
+   */
+  readonly appendOnly?: readonly AppendOnlyRecord[];
+}
+
+export interface AppendOnlyRecord {
+  /** Partition keys starting with this, e.g. `DECRYPTED-READS#`. */
+  readonly prefix: string;
+  /** Functions that may add items. */
+  readonly writers: readonly string[];
 }
 
 export interface AreaManifest {

@@ -13,6 +13,7 @@ import {
   EnrollmentIdParams,
   EnrollmentListQuery,
   EnrollmentRequest,
+  PaymentFileQuery,
   PaymentsQuery,
   PayoutReportQuery,
   PersonFactsView,
@@ -310,8 +311,11 @@ export const payoutApi: ApiDescription = {
     problems: [409],
   },
   'GET /v1/payout-batches/{batchId}/payment-file': {
-    summary: 'The ISO 20022 pain.001 payment file of a batch being disbursed',
+    summary:
+      'The ISO 20022 pain.001 payment file of a batch being disbursed, with decrypted accounts: ' +
+      'each read is recorded (who, role, region, batch, persons, when, purpose) before the answer',
     params: BatchIdParams,
+    query: PaymentFileQuery,
     responses: {
       200: {
         description: 'The file, as XML text inside JSON',

@@ -45,7 +45,12 @@ const batchRoutes: RouteSpec[] = [
 /** Payout: schemes, enrolments, payout batches; keeps its own projection of registry facts. */
 export const payoutManifest: AreaManifest = {
   area: 'payout',
-  table: { stream: true, indexes: ['gsi1', 'gsi2', 'gsi3'] },
+  table: {
+    stream: true,
+    indexes: ['gsi1', 'gsi2', 'gsi3'],
+    // Reads of decrypted accounts (functions/payout/domain/decrypted-reads.ts): an audit record.
+    appendOnly: [{ prefix: 'DECRYPTED-READS#', writers: ['payout-batches-api'] }],
+  },
   queues: [
     { name: 'payout-inbound', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, retentionDays: 14 },
     // One message per approved batch; a worker that dies mid-batch leaves it to be redelivered.
@@ -108,7 +113,8 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key', 'payout-fingerprint-key', 'person-ref-key'],
+      secrets: ['payout-fingerprint-key', 'person-ref-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'seal-and-open' }],
     },
     {
       name: 'payout-batches-api',
@@ -123,7 +129,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
     },
     {
       name: 'payout-planner',
@@ -177,7 +183,7 @@ export const payoutManifest: AreaManifest = {
       queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 50 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
       settings: ['payout-bank-url'],
     },
     {
@@ -197,6 +203,21 @@ export const payoutManifest: AreaManifest = {
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
       settings: ['payout-bank-url'],
+    },
+    {
+      name: 'payout-field-rekeyer',
+      description:
+        'Re-seals bank accounts under the current field key (key rotation, and accounts still under the ' +
+        'former secret-derived key); run by an operator, resumable, idempotent',
+      entry: 'functions/payout/handlers/field-rekeyer.ts',
+      memoryMb: 512,
+      timeoutSeconds: 900,
+      // No trigger: an operator invokes it (docs/operations.md, key rotation) until it reports done.
+      tables: [{ table: 'payout', access: 'readWrite' }],
+      sends: [],
+      // The former key only opens accounts sealed before envelope encryption, to re-seal them.
+      secrets: ['payout-encryption-key'],
+      fieldKeys: [{ field: 'payout/bank-account', use: 'seal-and-open' }],
     },
   ],
 };

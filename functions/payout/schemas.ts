@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
+import { READ_PURPOSES } from './domain/decrypted-reads';
 
 export const PersonIdParams = z.object({
   personId: z.string().regex(ULID_PATTERN, 'must be a person id (ULID)'),
@@ -117,6 +118,12 @@ export const PaymentsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 export type PaymentsQuery = z.infer<typeof PaymentsQuery>;
+
+/** Why the caller reads the decrypted accounts of the payment file; recorded with the read. */
+export const PaymentFileQuery = z.strictObject({
+  purpose: z.enum(READ_PURPOSES).default('bank-file'),
+});
+export type PaymentFileQuery = z.infer<typeof PaymentFileQuery>;
 
 /** A pain.002.001.10 status report, as XML text inside JSON. */
 export const StatusReportRequest = z.strictObject({ document: z.string().min(1).max(60_000) });

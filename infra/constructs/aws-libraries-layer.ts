@@ -6,21 +6,22 @@ import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
-import { LAYER_MODULES, layerBuildOptions } from './aws-libraries';
+import { LAYER_ENTRY_FILES, LAYER_MODULES, layerBuildOptions } from './aws-libraries';
 import { REPO_ROOT } from './repo-root';
 
 const ID = 'AwsLibrariesLayer';
 
 /**
  * The asset changes exactly when what goes into it does: the lock file (the versions), the
- * module list and the build options.
+ * module list, the entry files and the build options.
  */
 function layerHash(): string {
-  return createHash('sha256')
+  const hash = createHash('sha256')
     .update(readFileSync(join(REPO_ROOT, 'package-lock.json')))
     .update(JSON.stringify(LAYER_MODULES))
-    .update(JSON.stringify(layerBuildOptions('', '')))
-    .digest('hex');
+    .update(JSON.stringify(layerBuildOptions('', '')));
+  for (const file of Object.values(LAYER_ENTRY_FILES)) hash.update(readFileSync(join(REPO_ROOT, file)));
+  return hash.digest('hex');
 }
 
 /**

@@ -26,9 +26,20 @@ export const LAYER_MODULES = [
   '@aws-sdk/util-dynamodb',
   '@aws-sdk/client-sqs',
   '@aws-sdk/client-secrets-manager',
+  // The AWS Encryption SDK (field envelope encryption) and its message-header reader.
+  '@aws-crypto/client-node',
+  '@aws-crypto/serialize',
   '@aws-lambda-powertools/tracer',
   '@aws-lambda-powertools/tracer/middleware',
 ] as const;
+
+/**
+ * Layer modules built from an entry file of their own instead of the package itself:
+ * CommonJS-only packages, whose exports an ESM bundle names only through such a file.
+ */
+export const LAYER_ENTRY_FILES: Readonly<Partial<Record<(typeof LAYER_MODULES)[number], string>>> = {
+  '@aws-crypto/client-node': 'infra/constructs/layer-entries/aws-crypto-client-node.ts',
+};
 
 /** Packages that must never be bundled into a function: they come from the layer. */
 export const LAYER_SCOPES = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'] as const;
@@ -72,7 +83,10 @@ export function functionExternals(mount: string = LAYER_MOUNT): string[] {
  */
 export function layerBuildOptions(outputDir: string, repoRoot: string): BuildOptions {
   return {
-    entryPoints: LAYER_MODULES.map((module) => ({ in: module, out: layerEntryName(module) })),
+    entryPoints: LAYER_MODULES.map((module) => ({
+      in: LAYER_ENTRY_FILES[module] ?? module,
+      out: layerEntryName(module),
+    })),
     absWorkingDir: repoRoot,
     outdir: `${outputDir}/${LAYER_FOLDER}`,
     bundle: true,

@@ -1,3 +1,4 @@
+import { FIELD_KEY_ARN_ENV, RETIRING_FIELD_KEY_ARNS_ENV } from '../../shared/crypto/field-keys';
 import {
   type DeploymentSettings,
   type FunctionSpec,
@@ -46,6 +47,12 @@ export function functionEnvironment(
   for (const queue of queuesOf(spec)) env[queueEnvName(queue)] = data.queue(queue).queue.queueUrl;
   for (const secret of spec.secrets ?? [])
     env[secretArnEnvName(secret)] = data.secret(secret).secret.secretArn;
+  if ((spec.fieldKeys ?? []).length > 0) {
+    const keys = data.requireFieldKeys();
+    env[FIELD_KEY_ARN_ENV] = keys.current.keyArn;
+    if (keys.retiring.length > 0)
+      env[RETIRING_FIELD_KEY_ARNS_ENV] = keys.retiring.map((k) => k.keyArn).join(',');
+  }
   for (const name of spec.settings ?? []) {
     const value = settings[name];
     // buildApp checks every setting up front; this guards direct use.

@@ -1,6 +1,7 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../../shared/manifest';
+import type { AppendOnlyRecord, FunctionSpec } from '../../shared/manifest';
 import type { DataStack } from '../stacks/data-stack';
 import { type Acknowledgements, wildcardActionFinding, wildcardResourceFinding } from './nag';
 import { pascal } from './names';
@@ -29,6 +30,7 @@ export function grantManifestAccess(
       ref.grantReadData(fn);
     } else {
       ref.grantReadWriteData(fn);
+      denyChangingAppendOnly(fn, spec, ref.tableArn, data.appendOnly.get(table) ?? []);
       findings.add(wildcardActionFinding('kms:GenerateDataKey*'), KMS_WILDCARD_REASON);
       findings.add(wildcardActionFinding('kms:ReEncrypt*'), KMS_WILDCARD_REASON);
     }
@@ -47,5 +49,68 @@ export function grantManifestAccess(
   }
   for (const secret of spec.secrets ?? []) {
     data.secret(secret).grantRead(scope, `${pascal(secret)}Secret`, fn);
+  }
+  grantFieldKeys(fn, spec, data);
+}
+
+/**
+ * Append-only records stay so whatever the code does: a writer of the table may not
+ * update or delete their items (nor delete through a batch write), and only their named
+ * writers may put any. A put cannot be limited to new items by IAM; the writer's code puts
+ * on condition that the item does not exist.
+ */
+function denyChangingAppendOnly(
+  fn: IFunction,
+  spec: FunctionSpec,
+  tableArn: string,
+  records: readonly AppendOnlyRecord[],
+): void {
+  for (const { prefix, writers } of records) {
+    const actions = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    if (!writers.includes(spec.name)) actions.push('dynamodb:PutItem');
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions,
+        resources: [tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
+  }
+}
+
+/**
+ * The field keys, for the fields the manifest names only: sealing may ask the current key
+ * for data keys (kms:GenerateDataKey), opening may unwrap them under the current or a
+ * retiring key (kms:Decrypt), each only with the encryption context of that field. A role
+ * that may open bank accounts cannot use the keys for anything else, nor seal.
+ */
+function grantFieldKeys(fn: IFunction, spec: FunctionSpec, data: DataStack): void {
+  for (const { field, use } of spec.fieldKeys ?? []) {
+    const keys = data.requireFieldKeys();
+    const [table, name] = field.split('/');
+    const conditions = {
+      StringEquals: { 'kms:EncryptionContext:table': table, 'kms:EncryptionContext:field': name },
+    };
+    if (use !== 'open') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kms:GenerateDataKey'],
+          resources: [keys.current.keyArn],
+          conditions,
+        }),
+      );
+    }
+    if (use !== 'seal') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kms:Decrypt'],
+          resources: [keys.current.keyArn, ...keys.retiring.map((k) => k.keyArn)],
+          conditions,
+        }),
+      );
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { AreaManifest, AreaName, SecretName, TableName } from '../../shared/manifest';
+import type { AppendOnlyRecord, AreaManifest, AreaName, SecretName, TableName } from '../../shared/manifest';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
+import { FieldKeys } from '../constructs/field-keys';
 import { GeneratedSecret } from '../constructs/generated-secret';
 import { mustGet } from '../constructs/lookup';
 import type { ManifestPlan } from '../constructs/manifest-plan';
@@ -21,6 +22,8 @@ export interface DataStackProps extends StackProps {
   readonly province: string;
   readonly manifests: readonly AreaManifest[];
   readonly plan: ManifestPlan;
+  /** Field-key generations in use, ascending, the last current (CDK context `field-keys`). */
+  readonly fieldKeyGenerations?: readonly number[];
 }
 
 /** What each secret the manifests may name is, and why it is not rotated automatically. */
@@ -59,10 +62,12 @@ const SECRETS: Readonly<
     operatorSuppliedPlaceholder: '{"keys":[]}',
   },
   'payout-encryption-key': {
-    description: 'AES-256-GCM key material for bank account numbers stored inside payout records',
+    description:
+      'Former AES-256-GCM key material of bank accounts, before envelope encryption under the KMS field ' +
+      'keys; read only by the re-sealing function, to move accounts still sealed under it onto a field key',
     noRotationReason:
-      'Field-encryption key: every stored bank account is encrypted under it, so a new key means ' +
-      're-encrypting those fields. Rotation is a planned operation in the operations runbook.',
+      'Retired field-encryption key: nothing new is sealed under it, and the re-sealing function moves ' +
+      'what remains onto the KMS field keys (docs/operations.md, key rotation); then it is deleted.',
   },
   'payout-fingerprint-key': {
     description: 'HMAC key of bank account fingerprints on payout enrolments and payment lines',
@@ -81,9 +86,13 @@ const SECRETS: Readonly<
  */
 export class DataStack extends Stack {
   readonly tables: ReadonlyMap<TableName, ProtectedTable>;
+  /** Append-only records per table, as the manifests declare them. */
+  readonly appendOnly: ReadonlyMap<TableName, readonly AppendOnlyRecord[]>;
   readonly queues: ReadonlyMap<string, WorkQueue>;
   readonly streamDeadLetters: ReadonlyMap<AreaName, DeadLetterQueue>;
   readonly secrets: ReadonlyMap<SecretName, GeneratedSecret>;
+  /** The KMS keys of sealed fields; absent when no function seals or opens any. */
+  readonly fieldKeys?: FieldKeys;
   /** Encrypts every queue and dead-letter queue. */
   readonly messagingKey: Key;
 
@@ -121,6 +130,7 @@ export class DataStack extends Stack {
       }),
     );
     this.tables = tables;
+    this.appendOnly = new Map(manifests.map((m) => [m.area, m.table.appendOnly ?? []]));
 
     this.messagingKey = new Key(this, 'MessagingKey', {
       alias: keyAlias(province, 'messaging'),
@@ -181,6 +191,19 @@ export class DataStack extends Stack {
       }
     }
     this.secrets = secrets;
+
+    if (manifests.some((m) => m.functions.some((fn) => (fn.fieldKeys ?? []).length > 0))) {
+      this.fieldKeys = new FieldKeys(this, 'FieldKeys', {
+        province,
+        generations: props.fieldKeyGenerations ?? [1],
+      });
+    }
+  }
+
+  /** The field keys; throws when no manifest function uses them. */
+  requireFieldKeys(): FieldKeys {
+    if (!this.fieldKeys) throw new Error('no function uses the field keys, so the data stack has none');
+    return this.fieldKeys;
   }
 
   /** The table a manifest names; throws for names no manifest declared. */

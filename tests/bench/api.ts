@@ -20,6 +20,7 @@ import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
 import { lambdaContext } from '../../local/runtime/lambda-context';
 import { LOCAL_REGION } from '../../local/services/clients';
+import { LOCAL_FIELD_KEYS_ENV } from '../../shared/crypto/field-keys';
 import { personRefOf } from '../../shared/domain/person-ref';
 import {
   localSecretEnvName,
@@ -154,6 +155,10 @@ function setEnvironment(services: BenchServices, resources: Awaited<ReturnType<B
   for (const [queue, address] of Object.entries(resources.queues))
     process.env[queueEnvName(queue)] = address.url;
   for (const secret of SECRET_NAMES) process.env[localSecretEnvName(secret)] = 'be'.repeat(32);
+  process.env[LOCAL_FIELD_KEYS_ENV] = JSON.stringify({
+    current: 'bench',
+    keys: { bench: Buffer.alloc(32, 7).toString('base64') },
+  });
 }
 
 /** The `handler` export of the function serving a route, as the manifests say. */

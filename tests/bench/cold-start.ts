@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifests } from '../../functions/manifests';
 import { localSigningKeySet } from '../../local/exchange-keys';
+import { LOCAL_FIELD_KEYS_ENV } from '../../shared/crypto/field-keys';
 import {
   localSecretEnvName,
   queueEnvName,
@@ -285,6 +286,10 @@ function childEnv(
   // Every queue any function sends to or reads from, as the CDK app grants them.
   for (const queue of QUEUES) env[queueEnvName(queue)] = `${endpoint}/000000000000/${queue}`;
   for (const secret of SECRET_NAMES) env[localSecretEnvName(secret)] = 'ab'.repeat(32);
+  env[LOCAL_FIELD_KEYS_ENV] = JSON.stringify({
+    current: 'bench',
+    keys: { bench: Buffer.alloc(32, 7).toString('base64') },
+  });
   for (const setting of SETTING_NAMES) env[settingEnvName(setting)] = endpoint;
   // The exchange loads its signing keys as a key set, not as random bytes.
   env[localSecretEnvName('exchange-signing-keys')] = SIGNING_KEY_SET;

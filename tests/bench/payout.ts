@@ -20,9 +20,9 @@ import { startBankSimulator } from '../../local/bank/simulator';
 import { newUlid } from '../../shared/domain/ids';
 import {
   accountFor,
-  accountOf,
   activeEnrollment,
   ruralParent,
+  TEST_ACCOUNTS,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 import { batchWriteAll, recordingClient } from './lib/bulk-seed';
@@ -89,7 +89,7 @@ async function seed(
       );
       await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
       await repos.enrollments.create(
-        activeEnrollment({ personId, scheme, fromPeriod: '2026-01', account: accountFor(i), region }),
+        await activeEnrollment({ personId, scheme, fromPeriod: '2026-01', account: accountFor(i), region }),
       );
     }
     await batchWriteAll(services.documents, recorder.take(), SEED_CONCURRENCY);
@@ -153,7 +153,7 @@ async function runOnce(
     {
       batches: repos.batches,
       enrollments: repos.enrollments,
-      accountOf,
+      accounts: TEST_ACCOUNTS,
       rail,
       debtor: DEBTOR,
       now: () => new Date(),

@@ -30,6 +30,7 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
     ...(spec.settings ?? []).map(settingEnvName),
+    ...((spec.fieldKeys ?? []).length > 0 ? ['FIELD_KEY_ARN'] : []),
   ].sort();
 }
 

@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
@@ -14,7 +15,7 @@ import { countItems, type localAws, provisionForTest } from '../support/local-aw
 import {
   payoutRepos,
   ruralParent,
-  TEST_CIPHER,
+  TEST_ACCOUNTS,
   TEST_FINGERPRINT_KEY,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
@@ -47,9 +48,10 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     const common = {
       province: '33',
       ...repos,
-      cipher: TEST_CIPHER,
+      accounts: TEST_ACCOUNTS,
       // The enrolment and the December 2026 batch happen early that month, whatever the date of the run.
       clock: fixedClock('2026-12-03T02:00:00Z'),
+      reads: dynamoDecryptedReadLog(aws.documents, table),
       observability: quietObservability(),
       idempotency,
     };

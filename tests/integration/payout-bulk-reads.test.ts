@@ -28,7 +28,7 @@ describe('payout bulk reads', () => {
       people.push(personId);
       await repos.projection.saveIfNewer(ruralParent(personId, { birthDate: `19${50 + (i % 10)}-03-01` }));
       await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-      const e = activeEnrollment({
+      const e = await activeEnrollment({
         personId,
         scheme: 'rural-reward',
         fromPeriod: '2026-01',

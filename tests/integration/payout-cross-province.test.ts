@@ -29,7 +29,7 @@ import {
   activeEnrollment,
   payoutRepos,
   ruralParent,
-  TEST_CIPHER,
+  TEST_ACCOUNTS,
   TEST_FINGERPRINT_KEY,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
@@ -210,7 +210,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       await p.repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
       if (p === zj) {
         zjPersonId = personId;
-        const active = activeEnrollment({
+        const active = await activeEnrollment({
           personId,
           scheme: scheme.code,
           fromPeriod: '2026-01',
@@ -224,7 +224,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           enrollments: sc.repos.enrollments,
           projection: sc.repos.projection,
           batches: sc.repos.batches,
-          cipher: TEST_CIPHER,
+          accounts: TEST_ACCOUNTS,
           fingerprintKey: TEST_FINGERPRINT_KEY,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
           clock: CLOCK,
@@ -341,7 +341,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,
       batches: zj.repos.batches,
-      cipher: TEST_CIPHER,
+      accounts: TEST_ACCOUNTS,
       fingerprintKey: TEST_FINGERPRINT_KEY,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       clock: CLOCK,
@@ -410,7 +410,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
 
   it('a death notice stops payments only from the hukou or residence province; an officer reverses it with a reason', async () => {
     // The enrolment of the first test has ended; the person enrols again.
-    const again = activeEnrollment({
+    const again = await activeEnrollment({
       personId: zjPersonId,
       scheme: scheme.code,
       fromPeriod: '2026-12',
@@ -456,7 +456,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,
       batches: zj.repos.batches,
-      cipher: TEST_CIPHER,
+      accounts: TEST_ACCOUNTS,
       fingerprintKey: TEST_FINGERPRINT_KEY,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
       clock: CLOCK,

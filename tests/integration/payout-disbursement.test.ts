@@ -13,10 +13,10 @@ import { newUlid } from '../../shared/domain/ids';
 import { provisionForTest } from '../support/local-aws';
 import {
   accountFor,
-  accountOf,
   activeEnrollment,
   payoutRepos,
   ruralParent,
+  TEST_ACCOUNTS,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 
@@ -80,7 +80,7 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
   const ports = (batches: BatchRepository, bankRail: BankRail): DisbursePorts => ({
     batches,
     enrollments: repos.enrollments,
-    accountOf,
+    accounts: TEST_ACCOUNTS,
     rail: bankRail,
     debtor: DEBTOR,
     now: () => new Date(),
@@ -106,7 +106,7 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
       people.push(personId);
       await repos.projection.saveIfNewer(ruralParent(personId));
       await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-      const enrollment = activeEnrollment({
+      const enrollment = await activeEnrollment({
         personId,
         scheme: scheme.code,
         fromPeriod: '2026-01',

@@ -8,7 +8,7 @@ import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { provisionForTest } from '../support/local-aws';
 import { payoutApis, TEST_DEBTOR } from '../support/payout-apis';
-import { accountFor, accountOf, activeEnrollment } from '../support/payout-fixtures';
+import { accountFor, activeEnrollment, TEST_ACCOUNTS } from '../support/payout-fixtures';
 
 const PROBLEM = 'urn:cn:gov:jiahe:problem:';
 /** An officer who also holds the approver role: the one person four eyes must keep from both halves. */
@@ -62,7 +62,7 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
       {
         batches: api.repos.batches,
         enrollments: api.repos.enrollments,
-        accountOf,
+        accounts: TEST_ACCOUNTS,
         rail: httpBankRail(bank.url),
         debtor: TEST_DEBTOR,
         now: () => clock.now(),
@@ -165,13 +165,13 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
   it('refuses a change while a payment is in flight; afterwards the new account pays the next unplanned period and the approver sees the flag', async () => {
     const { personId: untouchedPerson } = await api.beneficiary('044');
     const { personId: changedPerson } = await api.beneficiary('066');
-    const untouched = activeEnrollment({
+    const untouched = await activeEnrollment({
       personId: untouchedPerson,
       scheme: 'rural-reward',
       fromPeriod: '2026-01',
       account: accountFor(3),
     });
-    const changed = activeEnrollment({
+    const changed = await activeEnrollment({
       personId: changedPerson,
       scheme: 'rural-reward',
       fromPeriod: '2026-01',
@@ -234,13 +234,13 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
     now = '2026-12-05T02:00:00.000Z';
     const { personId } = await api.beneficiary('088');
     const own = {
-      ...activeEnrollment({
+      ...(await activeEnrollment({
         personId,
         scheme: 'rural-reward',
         fromPeriod: '2026-12',
         account: accountFor(6),
         applicantSubject: 'citizen-b',
-      }),
+      })),
       channel: 'app' as const,
     };
     await api.repos.enrollments.create(own);

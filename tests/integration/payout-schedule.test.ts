@@ -35,7 +35,7 @@ describe('the scheduled planner: one batch per county with beneficiaries', () =>
       ruralParent(personId, { hukouRegion: region, residenceRegion: region }),
     );
     await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-    const enrollment = activeEnrollment({
+    const enrollment = await activeEnrollment({
       personId,
       scheme: SCHEME,
       fromPeriod: '2026-01',
@@ -76,7 +76,7 @@ describe('the scheduled planner: one batch per county with beneficiaries', () =>
     // Another province's beneficiary in the same table is never asked for.
     await enrol('510104', 7);
     // An ended enrolment whose held line still waits for a later batch: its county is asked for.
-    const waiting = activeEnrollment({
+    const waiting = await activeEnrollment({
       personId: newUlid(),
       scheme: SCHEME,
       fromPeriod: '2026-01',

@@ -34,7 +34,12 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
       await repos.projection.saveIfNewer(ruralParent(personId));
       await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
       await repos.enrollments.create(
-        activeEnrollment({ personId, scheme: scheme.code, fromPeriod: '2026-01', account: accountFor(i) }),
+        await activeEnrollment({
+          personId,
+          scheme: scheme.code,
+          fromPeriod: '2026-01',
+          account: accountFor(i),
+        }),
       );
     }
   });

@@ -154,12 +154,12 @@ describe('partner provinces out of competence', () => {
     });
     await repos.projection.saveIfNewer(facts);
     const enrollment = {
-      ...activeEnrollment({
+      ...(await activeEnrollment({
         personId: personIds.resident ?? '',
         scheme: 'rural-reward',
         fromPeriod: '2026-01',
         account: accountFor(7),
-      }),
+      })),
       personRef: testPersonRefOf(RESIDENT),
       residenceRegion: '510104',
       crossProvince: { province: '51', status: 'awaiting' as const },

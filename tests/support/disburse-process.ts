@@ -9,7 +9,7 @@ import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enro
 import { disburseBatch } from '../../functions/payout/domain/disburse';
 import { localClientConfig } from '../../local/services/clients';
 import { documentClient } from '../../shared/aws/dynamodb';
-import { accountOf } from './payout-fixtures';
+import { TEST_ACCOUNTS } from './payout-fixtures';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -24,7 +24,7 @@ await disburseBatch(
   {
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
-    accountOf,
+    accounts: TEST_ACCOUNTS,
     rail: {
       async submit(_id, xml) {
         const response = await fetch(`${bank}/pain001`, { method: 'POST', body: xml });

@@ -1,4 +1,5 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import type { Clock } from '../../shared/domain/clock';
@@ -10,7 +11,7 @@ import type { localAws } from './local-aws';
 import {
   payoutRepos,
   ruralParent,
-  TEST_CIPHER,
+  TEST_ACCOUNTS,
   TEST_FINGERPRINT_KEY,
   twoDaughterHousehold,
 } from './payout-fixtures';
@@ -39,7 +40,7 @@ export function payoutApis(
   const common = {
     province: '33',
     ...repos,
-    cipher: TEST_CIPHER,
+    accounts: TEST_ACCOUNTS,
     clock,
     observability: quietObservability(),
     idempotency: new DynamoDBPersistenceLayer({
@@ -52,7 +53,11 @@ export function payoutApis(
     fingerprintKey: TEST_FINGERPRINT_KEY,
     personRefKey: TEST_REF_KEY,
   });
-  const batches = buildBatchesApi({ ...common, debtor: TEST_DEBTOR });
+  const batches = buildBatchesApi({
+    ...common,
+    debtor: TEST_DEBTOR,
+    reads: dynamoDecryptedReadLog(aws.documents, tables.payout),
+  });
   /** Records a beneficiary's facts; answers the person id and their person reference. */
   const beneficiary = async (sequence: string) => {
     const personId = newUlid();

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { sealedBankAccounts } from '../../functions/payout/adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
@@ -5,12 +7,26 @@ import { dynamoProjectionRepository } from '../../functions/payout/adapters/proj
 import { sealBankAccount } from '../../functions/payout/domain/bank-account';
 import type { BankAccount, Enrollment } from '../../functions/payout/domain/enrollment';
 import type { PersonFacts } from '../../functions/payout/domain/person-facts';
-import { aesGcmFieldCipher } from '../../shared/crypto/field-cipher';
+import { fieldEnvelope } from '../../shared/crypto/field-envelope';
+import { type LocalFieldKeys, localFieldKeyrings } from '../../shared/crypto/field-keys';
 import { newUlid } from '../../shared/domain/ids';
 import type { localAws } from './local-aws';
 
-/** A key for the payout cipher in tests (the `payout-encryption-key` secret in a deployment). */
-export const TEST_CIPHER = aesGcmFieldCipher('test-payout-encryption-key-0123456789abcdef');
+/**
+ * A wrapping key for tests, derived from its name so a worker process of its own (the
+ * worker-kill test) holds the same one. A KMS key stands here in a deployment.
+ */
+export const testWrappingKey = (name: string): string =>
+  createHash('sha256').update(`jiahe test field key ${name}`).digest('base64');
+
+/** The field keys of tests: one current wrapping key, standing in for KMS. */
+export const TEST_FIELD_KEYS: LocalFieldKeys = {
+  current: 'test-a',
+  keys: { 'test-a': testWrappingKey('test-a') },
+};
+
+/** Seals and opens bank accounts under the test field keys. */
+export const TEST_ACCOUNTS = sealedBankAccounts(fieldEnvelope(localFieldKeyrings(TEST_FIELD_KEYS)));
 
 /** A key for account fingerprints in tests (the `payout-fingerprint-key` secret in a deployment). */
 export const TEST_FINGERPRINT_KEY = 'test-payout-fingerprint-key-0123456789abcdef';
@@ -47,18 +63,19 @@ export const accountFor = (i: number): BankAccount => ({
   bankCode: '999331000002',
 });
 
-/** An approved enrolment paying from `fromPeriod`, its account encrypted with the test key. */
-export function activeEnrollment(input: {
+/** An approved enrolment paying from `fromPeriod`, its account sealed under the test field key. */
+export async function activeEnrollment(input: {
   personId: string;
   scheme: string;
   fromPeriod: string;
   account: BankAccount;
   region?: string;
   applicantSubject?: string;
-}): Enrollment {
+}): Promise<Enrollment> {
   const at = '2026-01-01T00:00:00.000Z';
+  const enrollmentId = newUlid();
   return {
-    enrollmentId: newUlid(),
+    enrollmentId,
     scheme: input.scheme,
     personId: input.personId,
     region: input.region ?? '330106',
@@ -66,9 +83,10 @@ export function activeEnrollment(input: {
     residenceRegion: input.region ?? '330106',
     status: 'active',
     fromPeriod: input.fromPeriod,
-    bankAccount: sealBankAccount(
-      { cipher: TEST_CIPHER, fingerprintKey: TEST_FINGERPRINT_KEY },
+    bankAccount: await sealBankAccount(
+      { accounts: TEST_ACCOUNTS, fingerprintKey: TEST_FINGERPRINT_KEY },
       input.account,
+      enrollmentId,
     ),
     channel: 'counter',
     ...(input.applicantSubject ? { applicantSubject: input.applicantSubject } : {}),
@@ -93,5 +111,5 @@ export const twoDaughterHousehold = (motherId: string, version = 1) => ({
   sourceEventId: newUlid(),
 });
 
-export const accountOf = (e: Enrollment): BankAccount =>
-  JSON.parse(TEST_CIPHER.decrypt(e.bankAccount.encrypted)) as BankAccount;
+/** Opens an enrolment's account under the test field key. */
+export const accountOf = (e: Enrollment): Promise<BankAccount> => TEST_ACCOUNTS.open(e);

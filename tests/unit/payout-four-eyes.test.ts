@@ -25,17 +25,23 @@ import {
   SeparationOfDutiesError,
   ValidationError,
 } from '../../shared/domain/errors';
-import { accountFor, TEST_CIPHER, TEST_FINGERPRINT_KEY } from '../support/payout-fixtures';
+import { accountFor, TEST_ACCOUNTS, TEST_FINGERPRINT_KEY } from '../support/payout-fixtures';
 
 const scheme = getScheme('rural-reward');
-const sealer = { cipher: TEST_CIPHER, fingerprintKey: TEST_FINGERPRINT_KEY };
+const sealer = { accounts: TEST_ACCOUNTS, fingerprintKey: TEST_FINGERPRINT_KEY };
+const ENROLLMENT_ID = '01JD0000000000000000000001';
+/** Accounts 1 to 9, sealed for the enrolment of these tests. */
+const SEALED = await Promise.all(
+  Array.from({ length: 10 }, (_, i) => sealBankAccount(sealer, accountFor(i), ENROLLMENT_ID)),
+);
+const storedAccount = (i: number): Enrollment['bankAccount'] => SEALED[i] as Enrollment['bankAccount'];
 const at = new Date('2026-11-22T09:00:00.000Z');
 const later = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
 
 /** A counter enrolment by `officer-1`, pending review, paid to account 1. */
 function counterEnrollment(overrides: Partial<Enrollment> = {}): Enrollment {
   return {
-    enrollmentId: '01JD0000000000000000000001',
+    enrollmentId: ENROLLMENT_ID,
     scheme: scheme.code,
     personId: '01JD0000000000000000000002',
     personRef: 'ref-of-the-beneficiary',
@@ -43,7 +49,7 @@ function counterEnrollment(overrides: Partial<Enrollment> = {}): Enrollment {
     hukouRegion: '330106',
     residenceRegion: '330106',
     status: 'pending-review',
-    bankAccount: sealBankAccount(sealer, accountFor(1)),
+    bankAccount: storedAccount(1),
     channel: 'counter',
     eligibility: { reasons: [] },
     version: 1,
@@ -57,7 +63,7 @@ function counterEnrollment(overrides: Partial<Enrollment> = {}): Enrollment {
 const request = (e: Enrollment, by: string, channel: 'app' | 'counter' = 'counter', i = 2) =>
   requestAccountChange(e, {
     changeId: `01JD00000000000000000000C${i}`,
-    account: sealBankAccount(sealer, accountFor(i)),
+    account: storedAccount(i),
     by,
     channel,
     at,
@@ -120,7 +126,7 @@ describe('staff account changes need a second person', () => {
     expect(() =>
       requestAccountChange(active, {
         changeId: '01JD00000000000000000000C2',
-        account: sealBankAccount(sealer, accountFor(2)),
+        account: storedAccount(2),
         by: 'officer-1',
         channel: 'counter',
         at,
@@ -239,7 +245,8 @@ describe('a citizen changes their own account in the app', () => {
     applicantSubject: 'citizen-1',
     actions: [{ type: 'applied', by: 'citizen-1', at: at.toISOString() }],
   });
-  const retyped = (n: string) => (stored: Enrollment['bankAccount']) => retypedFingerprint(sealer, stored, n);
+  const retyped = (n: string) => (stored: Enrollment['bankAccount']) =>
+    retypedFingerprint(sealer, { enrollmentId: ENROLLMENT_ID, bankAccount: stored }, n);
 
   it('is theirs when they applied for it or it pays them', () => {
     expect(isOwnEnrollment(own, { subject: 'citizen-1' })).toBe(true);
@@ -248,35 +255,35 @@ describe('a citizen changes their own account in the app', () => {
     expect(isOwnEnrollment(counterEnrollment(), { subject: 'officer-1' })).toBe(false);
   });
 
-  it('takes effect only when the account number is typed again, by the same login, in time', () => {
+  it('takes effect only when the account number is typed again, by the same login, in time', async () => {
     const pending = request(own, 'citizen-1', 'app');
     const changeId = pending.pendingAccountChange?.changeId ?? '';
     expect(pending.pendingAccountChange?.expiresAt).toBe(
       new Date(at.getTime() + APP_CONFIRMATION_WINDOW_MS).toISOString(),
     );
     const input = { changeId, by: 'citizen-1', at: later(5), effectiveFromPeriod: '2026-12' };
-    expect(() =>
+    await expect(
       confirmOwnAccountChange(pending, { ...input, retyped: retyped(accountFor(9).accountNumber) }),
-    ).toThrow(ValidationError);
-    expect(() =>
+    ).rejects.toThrow(ValidationError);
+    await expect(
       confirmOwnAccountChange(pending, {
         ...input,
         by: 'citizen-2',
         retyped: retyped(accountFor(2).accountNumber),
       }),
-    ).toThrow(NotFoundError);
-    expect(() =>
+    ).rejects.toThrow(NotFoundError);
+    await expect(
       confirmOwnAccountChange(pending, {
         ...input,
         at: later(16),
         retyped: retyped(accountFor(2).accountNumber),
       }),
-    ).toThrow(ConflictError);
+    ).rejects.toThrow(ConflictError);
     // Staff cannot confirm a citizen's request in their place.
     expect(() =>
       confirmAccountChange(pending, { changeId, by: 'approver-2', at, effectiveFromPeriod: '2026-12' }),
     ).toThrow(ConflictError);
-    const changed = confirmOwnAccountChange(pending, {
+    const changed = await confirmOwnAccountChange(pending, {
       ...input,
       retyped: retyped(accountFor(2).accountNumber),
     });

@@ -54,6 +54,47 @@ describe('redactText', () => {
     expect(out).not.toContain('1111');
   });
 
+  it.each([
+    ['10 digits', '6222000011'],
+    ['12 digits', '622200001111'],
+    ['21 digits, a settlement account', '330106010400001234567'],
+    ['30 digits', '622200001111222233334444555566'],
+    ['grouped in fours, 22 digits', '3301 0601 0400 0012 3456 78'],
+  ])('redacts an account number (%s)', (_, account) => {
+    const out = redactText(`开户账号 ${account}。`);
+    expect(out).toBe(`开户账号 ${REDACTED}。`);
+  });
+
+  it('redacts any account number of 10 to 30 digits, grouped or not', () => {
+    const digits = fc
+      .integer({ min: 10, max: 30 })
+      .chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }));
+    fc.assert(
+      fc.property(
+        digits,
+        fc.constantFrom('', ' ', '-'),
+        fc.integer({ min: 3, max: 6 }),
+        fc.constantFrom(' ', '：', ':', '，', '(', '"', '\n', '账号'),
+        fc.constantFrom(' ', '。', ',', ')', '"', '\n', '已入账'),
+        (ds, sep, group, open, close) => {
+          const plain = ds.join('');
+          const grouped = ds.map((d, k) => (k > 0 && k % group === 0 ? sep : '') + d).join('');
+          const out = redactText(`paid${open}${grouped}${close}thanks`);
+          expect(out).not.toContain(grouped);
+          expect(out.replace(/\D/g, '')).not.toContain(plain);
+        },
+      ),
+    );
+  });
+
+  it('keeps numbers shorter than an account (amounts, counts, dates, phone extensions)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999_999 }), (n) => {
+        expect(redactText(`sum ${n} fen`)).toBe(`sum ${n} fen`);
+      }),
+    );
+  });
+
   it('redacts a bearer token', () => {
     const out = redactText('Authorization: Bearer abc.DEF-123_xyz~+/==');
     expect(out).toBe(`Authorization: Bearer ${REDACTED}`);
@@ -140,6 +181,82 @@ describe('redactingReplacer', () => {
     expect(out).not.toContain('ICBC');
     expect(out).not.toContain('dXNlcjpwYXNz');
     expect(out).not.toContain('hunter2');
+  });
+
+  it('redacts person references and names by key', () => {
+    const out = log({
+      personRef: 'pr1-9a8b7c',
+      person_ref: 'x',
+      name: '王芳',
+      names: ['王芳', '李强'],
+      holderName: '王芳',
+      creditorName: '王芳',
+      motherName: '王芳',
+      fullName: '王芳',
+      surname: '王',
+      tableName: 'jiahe-33-payout',
+      serviceName: 'payout-disburser',
+      issuingRegionName: '西湖区',
+    });
+    expect(JSON.parse(out)).toEqual({
+      personRef: REDACTED,
+      person_ref: REDACTED,
+      name: REDACTED,
+      names: REDACTED,
+      holderName: REDACTED,
+      creditorName: REDACTED,
+      motherName: REDACTED,
+      fullName: REDACTED,
+      surname: REDACTED,
+      tableName: 'jiahe-33-payout',
+      serviceName: 'payout-disburser',
+      issuingRegionName: '西湖区',
+    });
+    expect(out).not.toContain('王芳');
+  });
+
+  it('never lets a value under a sensitive key through, at any depth and in any case', () => {
+    const sensitiveKey = fc.constantFrom(
+      'residentId',
+      'resident_id',
+      'idCard',
+      'personRef',
+      'bankAccount',
+      'accountNumber',
+      'holderName',
+      'creditorName',
+      'name',
+      'fullName',
+      'accessToken',
+      'authorization',
+      'password',
+      'clientSecret',
+    );
+    const secret = fc.string({ minLength: 4, maxLength: 20 }).map((s) => `S3CR3T${s}`);
+    const casing = fc.constantFrom(
+      (k: string) => k,
+      (k: string) => k.toUpperCase(),
+      (k: string) => k[0]?.toUpperCase() + k.slice(1),
+    );
+    const payload = fc.oneof(
+      secret,
+      secret.map((s) => [s]),
+      secret.map((s) => ({ value: s })),
+      secret.map((s) => ({ deep: { deeper: [s] } })),
+    );
+    fc.assert(
+      fc.property(
+        sensitiveKey,
+        casing,
+        payload,
+        fc.array(fc.constantFrom('body', 'detail', 'items', 'record'), { maxLength: 4 }),
+        (key, cased, value, path) => {
+          const nested = path.reduceRight<unknown>((inner, k) => ({ [k]: inner }), { [cased(key)]: value });
+          const out = log(nested);
+          expect(out).not.toContain('S3CR3T');
+        },
+      ),
+    );
   });
 
   it('redacts sensitive keys at any depth', () => {

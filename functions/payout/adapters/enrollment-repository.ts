@@ -1,10 +1,12 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
@@ -192,6 +194,45 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
       );
       const next = encodeCursor(out.LastEvaluatedKey);
       return { items: (out.Items ?? []).map(fromItem), ...(next ? { cursor: next } : {}) };
+    },
+    async scanAll({ cursor, limit }) {
+      // A full scan, for rare operator work (key rotation); `limit` counts items read, not kept.
+      const start = decodeCursor(cursor);
+      const out = await db.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: 'entity = :entity',
+          ExpressionAttributeValues: { ':entity': 'Enrollment' },
+          Limit: limit,
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const next = encodeCursor(out.LastEvaluatedKey);
+      return { items: (out.Items ?? []).map(fromItem), ...(next ? { cursor: next } : {}) };
+    },
+    async resealAccount({ enrollmentId, version, from, to }) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(enrollmentId),
+            // A new version, so a writer holding the old one fails instead of writing the old seal back.
+            UpdateExpression: 'SET bankAccount.encrypted = :to, version = :next',
+            ConditionExpression: 'version = :version AND bankAccount.encrypted = :from',
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':from': from,
+              ':version': version,
+              ':next': version + 1,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
   };
 }

@@ -207,17 +207,17 @@ export function confirmAccountChange(
  * within the window. Throws NotFoundError for an unknown change or another login's,
  * ConflictError when the window has passed, ValidationError when the number differs.
  */
-export function confirmOwnAccountChange(
+export async function confirmOwnAccountChange(
   enrollment: Enrollment,
   input: {
     changeId: string;
     by: string;
     at: Date;
     /** The fingerprint of the re-typed number at the requested account's bank. */
-    retyped: (requested: StoredBankAccount) => string;
+    retyped: (requested: StoredBankAccount) => Promise<string>;
     effectiveFromPeriod: string;
   },
-): Enrollment {
+): Promise<Enrollment> {
   const pending = pendingChange(enrollment, input.changeId);
   if (pending.channel !== 'app' || pending.requestedBy !== input.by) {
     throw new NotFoundError({
@@ -231,7 +231,7 @@ export function confirmOwnAccountChange(
       zh: '确认该账户变更的时限已过，请重新申请。',
     });
   }
-  if (pending.account.fingerprint !== input.retyped(pending.account)) {
+  if (pending.account.fingerprint !== (await input.retyped(pending.account))) {
     throw new ValidationError(
       {
         en: 'The account number does not match the one given in the request.',

@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
-import type { FieldCipher } from '../../../shared/crypto/field-cipher';
 import {
   type BankAccount,
   type Enrollment,
@@ -9,6 +7,7 @@ import {
   periodOnOrAfter,
   type StoredBankAccount,
 } from './enrollment';
+import type { BankAccountVault } from './ports';
 
 /**
  * The fingerprint of an account: HMAC-SHA256 of bank code and account number under the
@@ -25,35 +24,39 @@ export function accountFingerprint(
   return createHmac('sha256', key).update(`${account.bankCode}:${account.accountNumber}`).digest('base64url');
 }
 
-/** What the enrolments API needs to store an account: the cipher and the fingerprint key. */
+/** What the enrolments API needs to store an account: the field-key vault and the fingerprint key. */
 export interface AccountSealer {
-  readonly cipher: FieldCipher;
+  readonly accounts: Pick<BankAccountVault, 'seal' | 'open'>;
   readonly fingerprintKey: string;
 }
 
-/** An account as it is stored: encrypted whole, masked for display, fingerprinted for comparison. */
-export function sealBankAccount(sealer: AccountSealer, account: BankAccount): StoredBankAccount {
-  const { accountNumber, holderName, bankCode } = account;
+/**
+ * An account as it is stored: sealed whole and bound to its enrolment, masked for display,
+ * fingerprinted for comparison.
+ */
+export async function sealBankAccount(
+  sealer: AccountSealer,
+  account: BankAccount,
+  enrollmentId: string,
+): Promise<StoredBankAccount> {
   return {
-    encrypted: sealer.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
-    accountMasked: maskAccount(accountNumber),
-    holderMasked: maskName(holderName),
+    encrypted: await sealer.accounts.seal(account, enrollmentId),
+    accountMasked: maskAccount(account.accountNumber),
+    holderMasked: maskName(account.holderName),
     fingerprint: accountFingerprint(sealer.fingerprintKey, account),
   };
 }
-
-const StoredAccountBank = z.looseObject({ bankCode: z.string() });
 
 /**
  * The fingerprint of an account number typed again, at the bank of a stored account: how a
  * citizen re-confirms a new account without the bank being asked twice.
  */
-export function retypedFingerprint(
+export async function retypedFingerprint(
   sealer: AccountSealer,
-  stored: StoredBankAccount,
+  stored: { readonly enrollmentId: string; readonly bankAccount: StoredBankAccount },
   accountNumber: string,
-): string {
-  const { bankCode } = StoredAccountBank.parse(JSON.parse(sealer.cipher.decrypt(stored.encrypted)));
+): Promise<string> {
+  const { bankCode } = await sealer.accounts.open(stored);
   return accountFingerprint(sealer.fingerprintKey, { bankCode, accountNumber });
 }
 

@@ -2,15 +2,15 @@ import { StaleVersionError } from '../../../shared/domain/errors';
 import { accountInForce } from './bank-account';
 import type { BankRail } from './bank-rail';
 import type { Batch, PaymentLine } from './batch';
-import type { BankAccount, Enrollment } from './enrollment';
+import type { Enrollment } from './enrollment';
 import { buildPain001, type CreditTransferFile, type Debtor, parsePain002 } from './iso20022';
-import type { BatchRepository, EnrollmentRepository, LineMove } from './ports';
+import type { BankAccountVault, BatchRepository, EnrollmentRepository, LineMove } from './ports';
 
 export interface DisbursePorts {
   readonly batches: BatchRepository;
   readonly enrollments: EnrollmentRepository;
-  /** Decrypts an enrolment's bank account, in memory only. */
-  readonly accountOf: (enrollment: Enrollment) => BankAccount;
+  /** Opens enrolments' sealed bank accounts, in memory only. */
+  readonly accounts: Pick<BankAccountVault, 'openMany'>;
   readonly rail: BankRail;
   readonly debtor: Debtor;
   readonly now: () => Date;
@@ -60,12 +60,13 @@ const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 
 /**
  * The batch's payment file: every line sent in this batch, in line order, with the
- * approval time as creation time, so building it again gives the same bytes.
+ * approval time as creation time, so building it again gives the same bytes. Also the
+ * lines it holds, whose accounts it decrypted.
  */
 export async function paymentFileOf(
   ports: Omit<DisbursePorts, 'rail' | 'now'>,
   batch: Batch,
-): Promise<{ xml: string; file: CreditTransferFile }> {
+): Promise<{ xml: string; file: CreditTransferFile; lines: readonly PaymentLine[] }> {
   const lines: PaymentLine[] = [];
   await eachLine(ports.batches, batch.batchId, undefined, async (line) => {
     if (IN_FILE.has(line.state)) lines.push(line);
@@ -83,10 +84,13 @@ export async function paymentFileOf(
       enrollments.push(enrollment);
     }
   }
+  // Each line pays the account in force for the batch's period: a change made after planning starts later.
+  const accounts = await ports.accounts.openMany(
+    enrollments.map((e) => ({ enrollmentId: e.enrollmentId, bankAccount: accountInForce(e, batch.period) })),
+  );
   for (const [k, line] of lines.entries()) {
-    // The account in force for the batch's period: a change made after planning starts later.
-    const enrollment = enrollments[k] as Enrollment;
-    const account = ports.accountOf({ ...enrollment, bankAccount: accountInForce(enrollment, batch.period) });
+    const account = accounts[k];
+    if (!account) throw new Error(`the account of line ${line.lineId} did not open`);
     transfers.push({
       endToEndId: line.endToEndId,
       amountFen: line.amountFen,
@@ -104,7 +108,7 @@ export async function paymentFileOf(
     debtor: ports.debtor,
     transfers,
   };
-  return { xml: buildPain001(file), file };
+  return { xml: buildPain001(file), file, lines };
 }
 
 export interface ImportSummary {

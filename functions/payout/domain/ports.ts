@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
-import type { Enrollment, EnrollmentStatus } from './enrollment';
+import type { BankAccount, Enrollment, EnrollmentStatus } from './enrollment';
 import type { PersonFacts } from './person-facts';
 import type { CertificateHolding, HouseholdFacts } from './projection';
 
@@ -74,6 +74,18 @@ export interface EnrollmentRepository {
   save(enrollment: Enrollment, outbound?: readonly OutboundMessage[]): Promise<void>;
   byPerson(personId: string): Promise<Enrollment[]>;
   byApplicant(subject: string): Promise<Enrollment[]>;
+  /** Every enrolment, a page at a time (operator work such as key rotation; a full scan). */
+  scanAll(query: { cursor?: string; limit: number }): Promise<Page<Enrollment>>;
+  /**
+   * Replaces the sealed account of an enrolment, on condition that it still holds `from` at
+   * `version`, and moves it to the next version; false when it changed meanwhile.
+   */
+  resealAccount(change: {
+    enrollmentId: string;
+    version: number;
+    from: string;
+    to: string;
+  }): Promise<boolean>;
   list(query: {
     status: EnrollmentStatus;
     scheme: string;
@@ -191,3 +203,23 @@ export interface PlanningQueue {
 }
 
 export type { LedgerBucket };
+
+/** The enrolment fields a sealed account is read from: it opens only for its own enrolment. */
+export type SealedAccountOf = Pick<Enrollment, 'enrollmentId'> & {
+  readonly bankAccount: Pick<Enrollment['bankAccount'], 'encrypted'>;
+};
+
+/**
+ * Bank accounts sealed under the field keys (envelope encryption; KMS in the cloud), each
+ * bound to its enrolment. Decrypted accounts exist in memory only.
+ */
+export interface BankAccountVault {
+  /** The key new accounts are sealed under. */
+  readonly currentKeyId: string;
+  seal(account: BankAccount, enrollmentId: string): Promise<string>;
+  open(enrollment: SealedAccountOf): Promise<BankAccount>;
+  /** Opens many accounts, in order, a few at a time. */
+  openMany(enrollments: readonly SealedAccountOf[]): Promise<BankAccount[]>;
+  /** The key an enrolment's account is sealed under, read from the sealed value itself. */
+  keyIdOf(enrollment: SealedAccountOf): string;
+}

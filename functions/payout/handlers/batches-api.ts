@@ -3,8 +3,8 @@ import { province as provinceOfDeployment, tableName } from '../../../shared/aws
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
-import { loadSecret } from '../../../shared/aws/secrets';
-import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
+import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
+import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import {
   AccessDeniedError,
@@ -21,23 +21,32 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { dynamoDecryptedReadLog } from '../adapters/decrypted-read-log';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { debtorOf } from '../config/bank.example';
 import { getScheme } from '../config/schemes';
 import { applyBatchCommand, type Batch, EMPTY_TALLY, type PaymentLine, type Tally } from '../domain/batch';
+import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
-import type { BankAccount } from '../domain/enrollment';
 import type { Debtor } from '../domain/iso20022';
 import { controlSumFen } from '../domain/iso20022';
 import { planBatch } from '../domain/plan-batch';
-import type { BatchRepository, EnrollmentRepository, OpenItem, ProjectionRepository } from '../domain/ports';
+import type {
+  BankAccountVault,
+  BatchRepository,
+  EnrollmentRepository,
+  OpenItem,
+  ProjectionRepository,
+} from '../domain/ports';
 import { payoutManifest } from '../manifest';
 import {
   ActionRequest,
   BatchActionParams,
   BatchIdParams,
+  PaymentFileQuery,
   PaymentsQuery,
   PayoutReportQuery,
   PlanBatchRequest,
@@ -51,7 +60,10 @@ export interface BatchesApiDeps {
   readonly batches: BatchRepository;
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
-  readonly cipher: FieldCipher;
+  /** Opens the sealed bank accounts of the payment file. */
+  readonly accounts: Pick<BankAccountVault, 'openMany'>;
+  /** Where every read of decrypted accounts is recorded before they are handed out. */
+  readonly reads: DecryptedReadLog;
   readonly debtor: Debtor;
   readonly clock?: Clock;
   readonly newId?: () => string;
@@ -92,9 +104,6 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
       throw new AccessDeniedError('That region lies outside your region.');
     }
   };
-
-  const accountOf = (e: { bankAccount: { encrypted: string } }): BankAccount =>
-    JSON.parse(deps.cipher.decrypt(e.bankAccount.encrypted)) as BankAccount;
 
   return apiHandler({
     service: FUNCTION,
@@ -162,13 +171,26 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         }
         return json(200, next, { etag: etagOf(next.version) });
       },
-      'GET /v1/payout-batches/{batchId}/payment-file': async ({ pathParameters, principal }) => {
+      'GET /v1/payout-batches/{batchId}/payment-file': async ({ pathParameters, principal, query }) => {
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
+        const { purpose } = parseWith(PaymentFileQuery, query, 'query');
         const batch = await load(principal, batchId);
         if (!['disbursing', 'reconciled'].includes(batch.state)) {
           throw new ConflictError('A batch has a payment file once disbursing has started.');
         }
-        const { xml, file } = await paymentFileOf({ ...deps, accountOf }, batch);
+        const { xml, file, lines } = await paymentFileOf(deps, batch);
+        // Recorded before the answer: a read that cannot be recorded is not handed out.
+        await deps.reads.recordDecryptedRead({
+          readId: newId(),
+          at: clock.now().toISOString(),
+          by: principal.subject,
+          roles: principal.roles,
+          scopePrefix: principal.scopePrefix ?? '',
+          route: 'GET /v1/payout-batches/{batchId}/payment-file',
+          purpose,
+          batchId,
+          subjects: lines.map(({ lineId, enrollmentId, personId }) => ({ lineId, enrollmentId, personId })),
+        });
         return json(200, {
           messageId: file.messageId,
           numberOfTransactions: file.transfers.length,
@@ -292,7 +314,8 @@ export const handler = initOnce(async () => {
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
     projection: dynamoProjectionRepository(db, table),
-    cipher: aesGcmFieldCipher(await loadSecret('payout-encryption-key')),
+    accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
+    reads: dynamoDecryptedReadLog(db, table),
     debtor: debtorOf(province),
     idempotency: idempotencyStore(dynamoDbClient()),
   });

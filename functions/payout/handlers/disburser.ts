@@ -3,16 +3,16 @@ import { batchHandler } from '../../../shared/aws/batch-handler';
 import { province as provinceOfDeployment, setting, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
-import { loadSecret } from '../../../shared/aws/secrets';
-import { aesGcmFieldCipher } from '../../../shared/crypto/field-cipher';
+import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
+import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { systemClock } from '../../../shared/domain/clock';
 import type { Observability } from '../../../shared/observability';
+import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { httpBankRail } from '../adapters/http-bank-rail';
 import { debtorOf } from '../config/bank.example';
 import { type DisbursePorts, disburseBatch } from '../domain/disburse';
-import type { BankAccount } from '../domain/enrollment';
 import { DisburseCommand } from '../schemas';
 
 /**
@@ -34,11 +34,10 @@ export function buildDisburser(deps: DisbursePorts & { observability?: Observabi
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const cipher = aesGcmFieldCipher(await loadSecret('payout-encryption-key'));
   return buildDisburser({
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
-    accountOf: (e) => JSON.parse(cipher.decrypt(e.bankAccount.encrypted)) as BankAccount,
+    accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     rail: httpBankRail(setting('payout-bank-url')),
     debtor: debtorOf(provinceOfDeployment()),
     now: () => systemClock.now(),

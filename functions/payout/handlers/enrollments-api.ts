@@ -4,7 +4,8 @@ import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
-import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
+import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
+import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import {
   AccessDeniedError,
@@ -23,6 +24,7 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
@@ -44,6 +46,7 @@ import { reverseDeathNoticeSuspension } from '../domain/death-notice';
 import { applyForBenefit } from '../domain/enroll';
 import { applyStaffAction, type Enrollment, otherProvince } from '../domain/enrollment';
 import type {
+  BankAccountVault,
   BatchRepository,
   EnrollmentRepository,
   OutboundMessage,
@@ -70,8 +73,8 @@ export interface EnrollmentsApiDeps {
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
-  /** Encrypts bank accounts (the `payout-encryption-key` secret). */
-  readonly cipher: FieldCipher;
+  /** Seals and opens bank accounts under the field keys, each bound to its enrolment. */
+  readonly accounts: Pick<BankAccountVault, 'seal' | 'open'>;
   /** Fingerprints bank accounts (the `payout-fingerprint-key` secret). */
   readonly fingerprintKey: string;
   /** The national `person-ref-key`, to find a person a citizen names by resident ID. */
@@ -180,13 +183,14 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           throw new NotFoundError('The payout service holds no facts about this person yet.');
         const staff = isStaff(principal);
         if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
+        const enrollmentId = newId();
         const enrollment = applyForBenefit({
-          enrollmentId: newId(),
+          enrollmentId,
           scheme,
           person,
           facts,
           province: deps.province,
-          bankAccount: sealBankAccount(deps, body.bankAccount),
+          bankAccount: await sealBankAccount(deps, body.bankAccount, enrollmentId),
           channel: staff ? 'counter' : 'app',
           by: principal.subject,
           ...(staff ? {} : { applicantSubject: principal.subject }),
@@ -289,7 +293,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         await startOfChange(enrollment);
         const next = requestAccountChange(enrollment, {
           changeId: newId(),
-          account: sealBankAccount(deps, body.bankAccount),
+          account: await sealBankAccount(deps, body.bankAccount, enrollment.enrollmentId),
           by: principal.subject,
           channel: 'counter',
           at: clock.now(),
@@ -344,7 +348,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         await startOfChange(enrollment);
         const next = requestAccountChange(enrollment, {
           changeId: newId(),
-          account: sealBankAccount(deps, body.bankAccount),
+          account: await sealBankAccount(deps, body.bankAccount, enrollment.enrollmentId),
           by: principal.subject,
           channel: 'app',
           at: clock.now(),
@@ -361,11 +365,12 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const { enrollmentId, changeId } = parseWith(AccountChangeParams, pathParameters, 'path');
         const body = parseJsonBody(event, AccountChangeConfirmation);
         const enrollment = await loadOwn(principal, enrollmentId);
-        const next = confirmOwnAccountChange(enrollment, {
+        const next = await confirmOwnAccountChange(enrollment, {
           changeId,
           by: principal.subject,
           at: clock.now(),
-          retyped: (requested) => retypedFingerprint(deps, requested, body.accountNumber),
+          retyped: (requested) =>
+            retypedFingerprint(deps, { enrollmentId, bankAccount: requested }, body.accountNumber),
           effectiveFromPeriod: await startOfChange(enrollment),
         });
         await deps.enrollments.save(next);
@@ -404,8 +409,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [encryptionKey, fingerprintKey, personRefKey] = await Promise.all([
-    loadSecret('payout-encryption-key'),
+  const [fingerprintKey, personRefKey] = await Promise.all([
     loadSecret('payout-fingerprint-key'),
     loadSecret('person-ref-key'),
   ]);
@@ -414,7 +418,7 @@ export const handler = initOnce(async () => {
     enrollments: dynamoEnrollmentRepository(db, table),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
-    cipher: aesGcmFieldCipher(encryptionKey),
+    accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     fingerprintKey,
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),

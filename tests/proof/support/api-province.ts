@@ -6,6 +6,7 @@ import { localSigningKeySet } from '../../../local/exchange-keys';
 import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
+import { LOCAL_FIELD_KEYS_ENV } from '../../../shared/crypto/field-keys';
 import {
   localSecretEnvName,
   queueEnvName,
@@ -48,6 +49,11 @@ export async function startApiProvince(isolation: string, province = '33') {
   for (const [queue, address] of Object.entries(resources.queues))
     process.env[queueEnvName(queue)] = address.url;
   for (const name of SECRET_NAMES) process.env[localSecretEnvName(name)] = secrets[name];
+  // The local stand-in for the KMS field keys.
+  process.env[LOCAL_FIELD_KEYS_ENV] = JSON.stringify({
+    current: 'local-1',
+    keys: { 'local-1': randomBytes(32).toString('base64') },
+  });
 
   const runtimes = new Map<string, FunctionRuntime>();
   const handlers = new Map<string, Handler>();
