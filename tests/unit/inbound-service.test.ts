@@ -311,6 +311,28 @@ describe('inboundService', () => {
       expect(ack(commits[0])).toEqual({ outcome: 'ok', reason: 'held-for-confirmation' });
     });
 
+    it('refuses an impossible death notice as invalid, whoever sent it, rather than holding it', async () => {
+      const person = stored({ residenceRegion: '510104' });
+      const { service, commits } = setup({ findPersonByRef: async () => person });
+      const notice = message(
+        PERSON_DECEASED,
+        {
+          personId: newUlid(),
+          version: 1,
+          sex: 'male',
+          birthDate: '1990-02-02',
+          alive: false,
+          deathDate: '1980-01-01',
+          hukouRegion: '440106',
+          residenceRegion: '440106',
+          personRef: REF,
+        },
+        '44',
+      );
+      expect(await service.handle(notice)).toEqual({ outcome: 'fatal-error', reason: 'invalid-notice' });
+      expect(commits[0]?.effects).toEqual([]);
+    });
+
     it('records a death notified by the hukou province of a person living here', async () => {
       const person = stored({ hukouRegion: '510104', residenceRegion: '330106' });
       const { service, commits } = setup({ findPersonByRef: async () => person });

@@ -161,21 +161,22 @@ export function inboundService(deps: InboundServiceDeps) {
         if (!stored) return { outcome: fatal('unknown-person') };
         if (alive || !deathDate) return { outcome: fatal('invalid-notice') };
         if (!stored.person.alive) return { outcome: OK };
-        if (!mayNotifyDeath(source, stored.person)) {
-          const notice = holdDeathNotice({
-            noticeId: event.id,
-            person: stored.person,
-            senderProvince: source,
-            deathDate,
-            province: deps.province,
-            receivedAt: clock.now().toISOString(),
-          });
-          return {
-            outcome: { outcome: 'ok', reason: 'held-for-confirmation' },
-            effects: [{ kind: 'held-death-notice', notice }],
-          };
-        }
-        return personChange(stored, { type: 'record-death', deathDate, reason }, source);
+        const recorded = personChange(stored, { type: 'record-death', deathDate, reason }, source);
+        // An impossible notice is refused as such, whoever sent it; a possible one from a
+        // province without competence waits for a registrar.
+        if (recorded.outcome.outcome !== 'ok' || mayNotifyDeath(source, stored.person)) return recorded;
+        const notice = holdDeathNotice({
+          noticeId: event.id,
+          person: stored.person,
+          senderProvince: source,
+          deathDate,
+          province: deps.province,
+          receivedAt: clock.now().toISOString(),
+        });
+        return {
+          outcome: { outcome: 'ok', reason: 'held-for-confirmation' },
+          effects: [{ kind: 'held-death-notice', notice }],
+        };
       }
       case CERTIFICATE_VERIFY_REQUESTED: {
         const certificate = await lookups.findCertificateByCode(event.data.verificationCode);
