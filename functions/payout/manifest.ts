@@ -73,6 +73,7 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [],
       sends: [],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-enrollments-api',
@@ -88,6 +89,7 @@ export const payoutManifest: AreaManifest = {
       ],
       sends: [],
       secrets: ['payout-encryption-key', 'person-ref-key'],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-batches-api',
@@ -102,7 +104,17 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      secrets: ['payout-encryption-key', 'payout-bank-ca'],
+      settings: ['payout-configuration'],
+      alarms: [
+        {
+          metric: 'BankReportRefused',
+          threshold: 1,
+          description:
+            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
+            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
+        },
+      ],
     },
     {
       name: 'payout-planner',
@@ -120,6 +132,7 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [{ table: 'payout', access: 'read' }],
       sends: [{ queue: 'payout-planning', access: 'send' }],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-region-planner',
@@ -130,6 +143,7 @@ export const payoutManifest: AreaManifest = {
       queue: { queue: 'payout-planning', batchSize: 1, maxConcurrency: 20 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-publisher',
@@ -156,8 +170,8 @@ export const payoutManifest: AreaManifest = {
       queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 50 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
-      secrets: ['payout-encryption-key'],
-      settings: ['payout-bank-url'],
+      secrets: ['payout-encryption-key', 'payout-bank-client', 'payout-bank-ca'],
+      settings: ['payout-bank-url', 'payout-configuration'],
     },
     {
       name: 'payout-bank-reports',
@@ -175,7 +189,17 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
+      secrets: ['payout-bank-client', 'payout-bank-ca'],
       settings: ['payout-bank-url'],
+      alarms: [
+        {
+          metric: 'BankReportRefused',
+          threshold: 1,
+          description:
+            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
+            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
+        },
+      ],
     },
   ],
 };

@@ -1,4 +1,5 @@
 import {
+  BUNDLED_SETTINGS,
   type DeploymentSettings,
   type FunctionSpec,
   queueEnvName,
@@ -47,6 +48,8 @@ export function functionEnvironment(
   for (const secret of spec.secrets ?? [])
     env[secretArnEnvName(secret)] = data.secret(secret).secret.secretArn;
   for (const name of spec.settings ?? []) {
+    // Compiled into the bundle instead (function-code.ts): too large for the environment.
+    if (BUNDLED_SETTINGS.includes(name)) continue;
     const value = settings[name];
     // buildApp checks every setting up front; this guards direct use.
     if (!value) throw new Error(`${spec.name} needs the setting ${name}`);

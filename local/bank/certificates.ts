@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+x509.cryptoProvider.set(globalThis.crypto);
 
 /** A certificate and its private key, both PEM. */
 export interface IssuedCertificate {
@@ -89,12 +92,19 @@ export async function createLocalBankPki(): Promise<LocalBankPki> {
       { type: 'dns', value: 'localhost' },
     ]),
   ]);
-  const reportSigner = await issue(issuer, 'CN=jiahe local bank reports, O=jiahe local bank', DOCUMENT_SIGNING);
+  const reportSigner = await issue(
+    issuer,
+    'CN=jiahe local bank reports, O=jiahe local bank',
+    DOCUMENT_SIGNING,
+  );
   return { ca, server, reportSigner };
 }
 
 /** A client certificate for one customer of the bank (a province), issued by `ca`. */
-export async function issueClientCertificate(ca: IssuedCertificate, customer: string): Promise<IssuedCertificate> {
+export async function issueClientCertificate(
+  ca: IssuedCertificate,
+  customer: string,
+): Promise<IssuedCertificate> {
   return issue(await issuerOf(ca), `CN=${customer}, O=jiahe`, CLIENT_AUTH);
 }
 
@@ -106,8 +116,7 @@ export async function selfIssuedCertificate(subject: string): Promise<IssuedCert
 
 /** Whether a persisted value is a complete PKI (older local data has none). */
 export function isLocalBankPki(value: unknown): value is LocalBankPki {
-  const ok = (c: unknown) =>
-    typeof c === 'object' && c !== null && 'certificate' in c && 'privateKey' in c;
+  const ok = (c: unknown) => typeof c === 'object' && c !== null && 'certificate' in c && 'privateKey' in c;
   const v = value as Partial<LocalBankPki> | undefined;
   return !!v && ok(v.ca) && ok(v.server) && ok(v.reportSigner);
 }

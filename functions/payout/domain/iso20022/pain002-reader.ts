@@ -70,7 +70,12 @@ export function statusReportReader() {
       const { endToEndId, status, reasonCode } = tx;
       if (!endToEndId || !status) failure ??= new Error('transaction status lacks OrgnlEndToEndId or TxSts');
       else
-        transactions.push({ endToEndId, status, outcome: outcomeOf(status), ...(reasonCode ? { reasonCode } : {}) });
+        transactions.push({
+          endToEndId,
+          status,
+          outcome: outcomeOf(status),
+          ...(reasonCode ? { reasonCode } : {}),
+        });
       tx = undefined;
     }
     path.pop();
