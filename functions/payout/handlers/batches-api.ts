@@ -6,11 +6,7 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  NotFoundError,
-} from '../../../shared/domain/errors';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { apiHandler } from '../../../shared/http/api-handler';
