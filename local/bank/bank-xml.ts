@@ -26,7 +26,8 @@ export class FileRefused extends Error {}
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
-  removeNSPrefix: true,
+  // Keeps the xmlns attribute, which names the message; jiahe writes the default namespace, unprefixed.
+  removeNSPrefix: false,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,

@@ -85,6 +85,7 @@ function spread(rate: number, phase: number): () => boolean {
 const isoNow = () => new Date().toISOString().slice(0, 19);
 const BANK_CODE = '999000000001';
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 /**
  * A bank on loopback for the local cloud and tests, reached only over mutual TLS: it
@@ -194,8 +195,10 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const socket = req.socket as TLSSocket;
     const peer = socket.getPeerCertificate();
-    // The handshake already refused clients without a certificate of this CA; the customer is its CN.
-    const customer = socket.authorized && peer?.subject ? String(peer.subject.CN) : '';
+    // The handshake already refused clients without a certificate of this CA; a certificate of
+    // this CA for another purpose (its own server's) is refused here. The customer is its CN.
+    const forClients = (peer?.ext_key_usage ?? []).includes(CLIENT_AUTH);
+    const customer = socket.authorized && forClients && peer?.subject ? String(peer.subject.CN) : '';
     if (!customer) {
       refused++;
       reply(res, 401, 'text/plain', 'client certificate required');

@@ -119,7 +119,10 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
     await bank.stop();
   });
 
-  it('killed at random points and run again, disbursement pays each beneficiary exactly once and the ledger balances', async () => {
+  // Eight batches, each disbursed through hundreds of crashes against a schema-checking bank: slow on a busy machine.
+  it('killed at random points and run again, disbursement pays each beneficiary exactly once and the ledger balances', {
+    timeout: 180_000,
+  }, async () => {
     // Each period is a fresh batch; crashes hit every repository call and the bank call.
     const periods = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08'];
     for (const [n, period] of periods.entries()) {
