@@ -15,12 +15,16 @@ import {
 } from '../../functions/payout/domain/disburse';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
+import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { writeStatusReport } from '../../local/bank/bank-xml';
 import { createLocalBankPki, selfIssuedCertificate } from '../../local/bank/certificates';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import { newUlid } from '../../shared/domain/ids';
 import { tracing } from '../../shared/observability/tracing';
+import { staffClaims } from '../support/api-event';
 import { type BankCustomer, bankCustomer } from '../support/bank';
+import { callApi } from '../support/call-api';
+import { quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
 import {
   accountFor,
@@ -28,6 +32,7 @@ import {
   activeEnrollment,
   payoutRepos,
   ruralParent,
+  TEST_CIPHER,
   twoDaughterHousehold,
 } from '../support/payout-fixtures';
 import { recordFigures } from './support/figures';
@@ -184,13 +189,28 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
     },
   });
 
-  it('refuses forged and unmatched reports, changing nothing', async () => {
+  it('refuses forged and unmatched reports at the import route, alerts, changes nothing', async () => {
+    const metrics = new Metrics({ serviceName: 'test', namespace: 'test' });
+    const alerts = vi.spyOn(metrics, 'addMetric');
+    const api = buildBatchesApi({
+      province: '33',
+      batches: repos.batches,
+      enrollments: repos.enrollments,
+      projection: repos.projection,
+      cipher: TEST_CIPHER,
+      debtor: DEBTOR,
+      trust: customer.trust,
+      observability: { ...quietObservability(), metrics },
+    });
+    const officer = staffClaims('officer-9', ['payout-officer'], '330000');
     const ids = await lineIds(sent);
     const returned = reportOf(sent.batchId, ids.slice(0, 1));
     const other = await createLocalBankPki();
-    const tampered = { document: returned.replace('AC06', 'AC04'), signature: bank.signReport(returned) };
-    const forgeries: { name: string; report: SignedReport; expected?: string }[] = [
-      { name: 'unsigned', report: { document: returned } },
+    const forgeries: { name: string; report: SignedReport }[] = [
+      {
+        name: 'a signature that is no signature',
+        report: { document: returned, signature: { signature: 'AAAA', certificate: 'AAAA' } },
+      },
       {
         name: 'signed by another CA',
         report: signedBy(returned, other.reportSigner.privateKey, other.reportSigner.certificate),
@@ -199,7 +219,10 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
         name: "signed with the bank's TLS key (not a report-signing certificate)",
         report: signedBy(returned, bank.pki.server.privateKey, bank.pki.server.certificate),
       },
-      { name: 'altered after signing', report: tampered },
+      {
+        name: 'altered after signing',
+        report: { document: returned.replace('AC06', 'AC04'), signature: bank.signReport(returned) },
+      },
       {
         name: 'a signature of another document',
         report: { document: returned, signature: bank.signReport(reportOf(sent.batchId, ids.slice(1, 2))) },
@@ -211,7 +234,6 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
         name: 'a repeated transaction',
         report: bankSigned(reportOf(sent.batchId, [ids[0] as string, ids[0] as string])),
       },
-      { name: 'another batch than the one named', report: bankSigned(returned), expected: notSent.batchId },
       { name: 'malformed XML', report: bankSigned(returned.slice(0, -40)) },
       {
         name: 'a DOCTYPE with an entity',
@@ -220,16 +242,33 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
         ),
       },
     ];
+    const details = new Set<string>();
     for (const forgery of forgeries) {
       const before = await snapshot();
+      const raised = alerts.mock.calls.length;
       reports.tried++;
-      const error = await importStatusReport(ports(), forgery.report, forgery.expected).catch(
-        (e: unknown) => e,
-      );
-      if (!(error instanceof BankReportRefusedError)) reports.accepted++;
+      const reply = await callApi(api, 'POST', '/v1/payout-batches/{batchId}/status-reports', {
+        path: { batchId: sent.batchId },
+        body: { document: forgery.report.document, signature: forgery.report.signature },
+        claims: officer,
+      });
+      if (reply.status < 400) reports.accepted++;
       if ((await snapshot()) !== before) reports.changed++;
-      expect(error, forgery.name).toBeInstanceOf(BankReportRefusedError);
+      if (alerts.mock.calls.length === raised) reports.unalerted++;
+      expect(reply.status, forgery.name).toBe(422);
+      details.add(JSON.stringify(reply.body));
     }
+    // The same answer whatever was wrong: the caller learns nothing about other files.
+    expect(details.size).toBe(1);
+  });
+
+  it('refuses a report naming another batch than the one it is imported into', async () => {
+    const report = bankSigned(reportOf(sent.batchId, (await lineIds(sent)).slice(0, 1)));
+    const before = await snapshot();
+    const error = await importStatusReport(ports(), report, notSent.batchId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BankReportRefusedError);
+    expect((error as BankReportRefusedError).reason).toBe('another-file');
+    expect(await snapshot()).toBe(before);
   });
 
   const bankSigned = (document: string): SignedReport => ({ document, signature: bank.signReport(document) });
@@ -247,7 +286,12 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
       rail: customer.rail,
       trust: customer.trust,
       batches: repos.batches,
-      cursor: { get: async () => cursor, set: async (seq) => void (cursor = seq) },
+      cursor: {
+        get: async () => cursor,
+        set: async (seq) => {
+          cursor = seq;
+        },
+      },
       now: () => new Date(),
       observability: obs,
     });
