@@ -50,7 +50,8 @@ export function buildBankReports(deps: BankReportsDeps) {
         await deps.cursor.set(seq);
       }
     } finally {
-      obs.metrics.publishStoredMetrics();
+      // Only a refusal is a metric here (the alarm's); nothing to publish otherwise.
+      if (refused > 0) obs.metrics.publishStoredMetrics();
     }
     return { imported, refused };
   };
