@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { examplePayoutConfigurationText } from './local/examples/payout-configuration';
 
 /**
  * Four projects, one per kind of test. `npm test` runs them all; each can run alone with
@@ -13,6 +14,8 @@ const env = {
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_REGION: 'us-east-1',
+  // The example schemes and account, as the local cloud uses them; tests only.
+  PAYOUT_CONFIGURATION: examplePayoutConfigurationText('33'),
 };
 
 /** Fault scenarios that live with the integration tests they grew from. */

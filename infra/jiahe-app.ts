@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { manifests as allManifests } from '../functions/manifests';
+import { parsePayoutConfiguration } from '../functions/payout/config/deployment';
 import {
   type AreaManifest,
   type AreaName,
@@ -29,7 +31,44 @@ export interface BuildAppOptions {
 /** What each setting is, for the error that asks for it. */
 const SETTING_HELP: Readonly<Record<SettingName, string>> = {
   'payout-bank-url': "the bank's https host-to-host endpoint for pain.001 files and pain.002 reports",
+  'payout-configuration':
+    'a JSON file with the debtor account and benefit schemes this province pays (docs/deployment.md)',
 };
+
+/**
+ * Checks the settings' values: the bank URL is https, and the payout configuration file
+ * exists and is a valid configuration for this province. Answers the settings as the
+ * functions receive them (the configuration as its validated JSON, not the file name).
+ */
+function validateSettings(province: string, settings: DeploymentSettings): DeploymentSettings {
+  const url = settings['payout-bank-url'];
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'https:')
+      throw new Error(
+        `Context "payout-bank-url" must be an https URL of the bank's host-to-host endpoint, got ${url}`,
+      );
+  }
+  const file = settings['payout-configuration'];
+  if (file === undefined) return settings;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`Context "payout-configuration": cannot read the file ${file}`);
+  }
+  try {
+    const config = parsePayoutConfiguration(text, province);
+    return { ...settings, 'payout-configuration': JSON.stringify(config) };
+  } catch (error) {
+    throw new Error(`Context "payout-configuration" (${file}): ${(error as Error).message}`);
+  }
+}
 
 /** Throws, naming each one, unless every setting some function needs has a value. */
 function requireSettings(manifests: readonly AreaManifest[], settings: DeploymentSettings): void {
@@ -63,8 +102,8 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
   const manifests = options.manifests ?? allManifests;
   const plan = planManifests(manifests);
   const env = options.env;
-  const settings = options.settings ?? {};
-  requireSettings(manifests, settings);
+  requireSettings(manifests, options.settings ?? {});
+  const settings = validateSettings(code, options.settings ?? {});
 
   const data = new DataStack(app, stackName(code, 'Data'), {
     env,

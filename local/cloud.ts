@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { manifests } from '../functions/manifests';
 import { NATIONAL_SECRETS, type SecretName } from '../shared/manifest';
 import { startLocalBank } from './bank/wiring';
+import { examplePayoutConfigurationText } from './examples/payout-configuration';
 import { registerExchangePartners } from './exchange-partners';
 import { PersistedState } from './persisted-state';
 import { type RunningProvince, startProvince } from './province';
@@ -52,7 +53,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => sqs.stop());
     const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint };
     // The default bank rail of the payout area: a simulator on loopback.
-    const bank = await startLocalBank();
+    const bank = await startLocalBank(dataDir);
     stops.push(() => bank.stop());
     // Issued nationally in the cloud; here generated once and given to every province.
     const national = new PersistedState<Partial<Record<SecretName, string>>>(
@@ -68,7 +69,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         manifests,
         nationalSecrets: national.get(),
         repoRoot: REPO_ROOT,
-        settings: { 'payout-bank-url': bank.url },
+        settings: {
+          'payout-bank-url': bank.simulator.url,
+          // The example schemes and a fictitious account: local cloud and tests only.
+          'payout-configuration': examplePayoutConfigurationText(province),
+        },
+        issuedSecrets: await bank.channelSecrets(province),
         ...(dataDir ? { stateDir: dataDir } : {}),
         log,
       });

@@ -42,6 +42,8 @@ export interface ProvinceOptions {
    */
   readonly maxInstances?: number;
   readonly log: (source: string, line: string) => void;
+  /** Secrets issued by someone else (the bank's channel certificates), put in as an operator would. */
+  readonly issuedSecrets?: Readonly<Partial<Record<SecretName, string>>>;
   /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
   readonly settings?: DeploymentSettings;
 }
@@ -98,9 +100,10 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   // Generated once per province, kept with --persist; a secret added later is generated then.
   for (const name of SECRET_NAMES) {
     const national = NATIONAL_SECRETS.includes(name) ? options.nationalSecrets[name] : undefined;
-    if (national) {
+    const given = national ?? options.issuedSecrets?.[name];
+    if (given) {
       state.update((s) => {
-        s.secrets[name] = national;
+        s.secrets[name] = given;
       });
     } else if (name === 'exchange-signing-keys') {
       // A key set, not random bytes: the exchange signs with it and publishes its public half.

@@ -101,7 +101,9 @@ export type SecretName =
   | 'person-ref-key'
   | 'exchange-signing-keys'
   | 'payout-encryption-key'
-  | 'payout-fingerprint-key';
+  | 'payout-fingerprint-key'
+  | 'payout-bank-client'
+  | 'payout-bank-ca';
 export const SECRET_NAMES: readonly SecretName[] = [
   'resident-id-hash-key',
   'resident-id-encryption-key',
@@ -109,6 +111,8 @@ export const SECRET_NAMES: readonly SecretName[] = [
   'exchange-signing-keys',
   'payout-encryption-key',
   'payout-fingerprint-key',
+  'payout-bank-client',
+  'payout-bank-ca',
 ];
 
 /**
@@ -148,9 +152,18 @@ export interface MetricAlarmSpec {
  * context in the cloud (`-c payout-bank-url=…`), filled in by the local cloud here.
  * - `payout-bank-url`: the bank's host-to-host endpoint that takes pain.001 files and
  *   answers pain.002 status reports.
+ * - `payout-configuration`: the debtor account and benefit schemes of the province's payout
+ *   (a JSON file at synth, validated, then bundled: functions/payout/config/deployment.ts).
  */
-export type SettingName = 'payout-bank-url';
-export const SETTING_NAMES: readonly SettingName[] = ['payout-bank-url'];
+export type SettingName = 'payout-bank-url' | 'payout-configuration';
+export const SETTING_NAMES: readonly SettingName[] = ['payout-bank-url', 'payout-configuration'];
+
+/**
+ * Settings compiled into the function bundle instead of its environment (Lambda allows 4 KB
+ * of environment in all): the code reads `process.env.<NAME>` and esbuild replaces it with
+ * the value at synth; the local cloud passes them in the environment as usual.
+ */
+export const BUNDLED_SETTINGS: readonly SettingName[] = ['payout-configuration'];
 
 /** Values of the deployment settings, by name. */
 export type DeploymentSettings = Readonly<Partial<Record<SettingName, string>>>;

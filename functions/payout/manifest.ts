@@ -99,6 +99,7 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [],
       sends: [],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-enrollments-api',
@@ -115,6 +116,7 @@ export const payoutManifest: AreaManifest = {
       sends: [],
       secrets: ['payout-fingerprint-key', 'person-ref-key'],
       fieldKeys: [{ field: 'payout/bank-account', use: 'seal-and-open' }],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-batches-api',
@@ -130,6 +132,17 @@ export const payoutManifest: AreaManifest = {
       ],
       sends: [],
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
+      secrets: ['payout-bank-ca'],
+      settings: ['payout-configuration'],
+      alarms: [
+        {
+          metric: 'BankReportRefused',
+          threshold: 1,
+          description:
+            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
+            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
+        },
+      ],
     },
     {
       name: 'payout-planner',
@@ -147,6 +160,7 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [{ table: 'payout', access: 'read' }],
       sends: [{ queue: 'payout-planning', access: 'send' }],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-region-planner',
@@ -157,6 +171,7 @@ export const payoutManifest: AreaManifest = {
       queue: { queue: 'payout-planning', batchSize: 1, maxConcurrency: 20 },
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
+      settings: ['payout-configuration'],
     },
     {
       name: 'payout-publisher',
@@ -184,7 +199,8 @@ export const payoutManifest: AreaManifest = {
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
-      settings: ['payout-bank-url'],
+      secrets: ['payout-bank-client', 'payout-bank-ca'],
+      settings: ['payout-bank-url', 'payout-configuration'],
     },
     {
       name: 'payout-bank-reports',
@@ -202,7 +218,17 @@ export const payoutManifest: AreaManifest = {
       ],
       tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
+      secrets: ['payout-bank-client', 'payout-bank-ca'],
       settings: ['payout-bank-url'],
+      alarms: [
+        {
+          metric: 'BankReportRefused',
+          threshold: 1,
+          description:
+            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
+            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
+        },
+      ],
     },
     {
       name: 'payout-field-rekeyer',

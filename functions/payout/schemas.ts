@@ -125,8 +125,23 @@ export const PaymentFileQuery = z.strictObject({
 });
 export type PaymentFileQuery = z.infer<typeof PaymentFileQuery>;
 
-/** A pain.002.001.10 status report, as XML text inside JSON. */
-export const StatusReportRequest = z.strictObject({ document: z.string().min(1).max(60_000) });
+/**
+ * A pain.002.001.10 status report as the bank delivered it: the XML text and the bank's
+ * detached signature over its exact UTF-8 bytes with the signing certificate (both base64).
+ * Up to 5,000,000 characters, about 35,000 transactions, fit a synchronous Lambda request;
+ * larger reports arrive over the bank channel, streamed (handlers/bank-reports.ts).
+ */
+export const StatusReportRequest = z.strictObject({
+  document: z.string().min(1).max(5_000_000),
+  signature: z.strictObject({
+    signature: z
+      .string()
+      .min(1)
+      .max(1_024)
+      .regex(/^[A-Za-z0-9+/=]+$/, 'base64'),
+    certificate: z.string().min(1).max(16_384),
+  }),
+});
 export type StatusReportRequest = z.infer<typeof StatusReportRequest>;
 
 export const PayoutReportQuery = z.strictObject({

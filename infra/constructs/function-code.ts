@@ -4,7 +4,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Charset, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../../shared/manifest';
+import {
+  BUNDLED_SETTINGS,
+  type DeploymentSettings,
+  type FunctionSpec,
+  settingEnvName,
+} from '../../shared/manifest';
 import { ESM_REQUIRE_BANNER, functionExternals, layerAliases } from './aws-libraries';
 import { REPO_ROOT } from './repo-root';
 
@@ -23,7 +28,21 @@ type CodeProps = Pick<
  * only then (tests, `aws:cdk:bundling-stacks` empty) may a missing entry fall back to a
  * placeholder, so a real synth still fails loudly on a wrong path.
  */
-export function functionCode(scope: Construct, spec: FunctionSpec): CodeProps {
+export function functionCode(
+  scope: Construct,
+  spec: FunctionSpec,
+  settings: DeploymentSettings = {},
+): CodeProps {
+  // Bundled settings replace `process.env.<NAME>` in the code with their (validated) value.
+  const define = Object.fromEntries(
+    (spec.settings ?? [])
+      .filter((name) => BUNDLED_SETTINGS.includes(name))
+      .map((name) => {
+        const value = settings[name];
+        if (!value) throw new Error(`${spec.name} needs the setting ${name}`);
+        return [`process.env.${settingEnvName(name)}`, JSON.stringify(value)];
+      }),
+  );
   const entry = join(REPO_ROOT, spec.entry);
   if (!existsSync(entry)) {
     if (Stack.of(scope).bundlingRequired) {
@@ -44,6 +63,7 @@ export function functionCode(scope: Construct, spec: FunctionSpec): CodeProps {
       mainFields: ['module', 'main'],
       banner: ESM_REQUIRE_BANNER,
       minify: true,
+      ...(Object.keys(define).length > 0 ? { define } : {}),
       // Region names are Chinese: UTF-8 output keeps them at 3 bytes a character instead
       // of 6-byte \u escapes (about 32 KB less per function). This CDK version accepts
       // `charset` but does not pass it to esbuild, hence also the flag below.

@@ -1,5 +1,6 @@
 import { FIELD_KEY_ARN_ENV, RETIRING_FIELD_KEY_ARNS_ENV } from '../../shared/crypto/field-keys';
 import {
+  BUNDLED_SETTINGS,
   type DeploymentSettings,
   type FunctionSpec,
   queueEnvName,
@@ -54,6 +55,8 @@ export function functionEnvironment(
       env[RETIRING_FIELD_KEY_ARNS_ENV] = keys.retiring.map((k) => k.keyArn).join(',');
   }
   for (const name of spec.settings ?? []) {
+    // Compiled into the bundle instead (function-code.ts): too large for the environment.
+    if (BUNDLED_SETTINGS.includes(name)) continue;
     const value = settings[name];
     // buildApp checks every setting up front; this guards direct use.
     if (!value) throw new Error(`${spec.name} needs the setting ${name}`);

@@ -48,7 +48,7 @@ export class ManifestFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      ...functionCode(this, spec),
+      ...functionCode(this, spec, props.settings),
       description: spec.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,

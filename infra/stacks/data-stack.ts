@@ -76,6 +76,23 @@ const SECRETS: Readonly<
       'new key means re-fingerprinting enrolments while the old lines age out. Rotation is a planned ' +
       'operation in the operations runbook, not an automatic schedule.',
   },
+  'payout-bank-client': {
+    description:
+      "This province's client certificate and private key (JSON, PEM) for the bank's mutual-TLS host-to-host channel",
+    noRotationReason:
+      'Issued by the bank, not generated here: a new certificate is requested from the bank and put in by ' +
+      'an operator before the old one expires (certificate rotation in docs/operations.md).',
+    // Issued by the bank (docs/deployment.md): created with a placeholder, put in by an operator.
+    operatorSuppliedPlaceholder: '{}',
+  },
+  'payout-bank-ca': {
+    description:
+      "The bank's CA certificates (PEM): its TLS server certificate and report-signing certificate must chain to one",
+    noRotationReason:
+      'Public certificates published by the bank; they change when the bank rotates its CA, and an operator ' +
+      'lists old and new side by side during the overlap (docs/operations.md).',
+    operatorSuppliedPlaceholder: '-----NO CERTIFICATE YET-----',
+  },
 };
 
 /**

@@ -41,6 +41,7 @@ export interface Options {
   readonly limit?: number;
   readonly out?: string;
   readonly file?: string;
+  readonly signature?: string;
   readonly persons?: number;
   readonly concurrency: number;
   readonly wait: boolean;
@@ -58,7 +59,11 @@ export const COMMANDS: Record<string, { readonly args: readonly string[]; readon
   },
   'batch cancel': { args: ['batchId'], summary: 'cancel before disbursing' },
   'batch export': { args: ['batchId'], summary: 'the pain.001 payment file (--out <file>, else stdout)' },
-  'batch import': { args: ['batchId'], summary: 'import a pain.002 status report (--file <report.xml>)' },
+  'batch import': {
+    args: ['batchId'],
+    summary:
+      'import a bank-signed pain.002 status report (--file <report.xml> --signature <report.sig.json>)',
+  },
   'exchange list': {
     args: [],
     summary: 'messages (--partner --direction --status --from --to --limit)',
@@ -128,6 +133,7 @@ export function parseInvocation(
       limit: positiveInt('limit', values.limit),
       out: values.out,
       file: values.file,
+      signature: values.signature,
       persons: positiveInt('persons', values.persons),
     }),
   };
@@ -171,6 +177,7 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       out: { type: 'string' },
       file: { type: 'string' },
+      signature: { type: 'string' },
       persons: { type: 'string' },
       concurrency: { type: 'string' },
       wait: { type: 'boolean' },

@@ -131,12 +131,16 @@ export const handlers: Record<string, (run: Run) => Promise<void>> = {
   'batch import': async (run) => {
     const file = need(run.invocation.options.file, 'file');
     const document = await readFile(file, 'utf8');
+    // The bank's detached signature as it delivers it: JSON {signature, certificate}.
+    const signature: unknown = JSON.parse(
+      await readFile(need(run.invocation.options.signature, 'signature'), 'utf8'),
+    );
     const token = await run.token('payout-officer');
     const reply = ok(
       'import status report',
       await run.api('POST', `/v1/payout-batches/${run.invocation.args[0]}/status-reports`, {
         token,
-        body: { document },
+        body: { document, signature },
       }),
     );
     print(run, reply.body, () =>

@@ -11,13 +11,14 @@
 import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../../functions/payout/adapters/projection-repository';
-import { getScheme } from '../../functions/payout/config/schemes';
+import { EXAMPLE_SCHEMES } from '../../functions/payout/config/schemes.example';
 import type { BankRail } from '../../functions/payout/domain/bank-rail';
 import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
 import { disburseBatch } from '../../functions/payout/domain/disburse';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { startBankSimulator } from '../../local/bank/simulator';
 import { newUlid } from '../../shared/domain/ids';
+import { type BankCustomer, bankCustomer } from '../support/bank';
 import {
   accountFor,
   activeEnrollment,
@@ -110,28 +111,25 @@ async function runOnce(
   size: number,
   region: string,
   ceiling: number,
-  bankUrl: string,
+  bank: BankCustomer,
   log: (line: string) => void,
 ): Promise<PayoutRun> {
   const repos = reposOf(services, table);
-  const scheme = getScheme('rural-reward');
+  // The bench runs outside vitest, without a deployment's configuration: the example scheme.
+  const scheme = EXAMPLE_SCHEMES.find((s) => s.code === 'rural-reward') as (typeof EXAMPLE_SCHEMES)[number];
   log(`payout ${size}: seeding ${size} beneficiaries in ${region}`);
   const seeded = await timed(() => seed(services, table, size, region, scheme.code));
 
   let bankMs = 0;
   let bankAnsweredAt = 0;
   const rail: BankRail = {
-    async submit(_id, xml) {
+    ...bank.rail,
+    async submit(id, xml) {
       const started = performance.now();
-      const response = await fetch(`${bankUrl}/pain001`, { method: 'POST', body: xml });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`bank: ${response.status} ${text.slice(0, 200)}`);
+      const answer = await bank.rail.submit(id, xml);
       bankAnsweredAt = performance.now();
       bankMs = bankAnsweredAt - started;
-      return text;
-    },
-    async laterReports() {
-      return [];
+      return answer;
     },
   };
 
@@ -156,6 +154,7 @@ async function runOnce(
       accounts: TEST_ACCOUNTS,
       rail,
       debtor: DEBTOR,
+      trust: bank.trust,
       now: () => new Date(),
     },
     approved.value.batchId,
@@ -198,7 +197,8 @@ export async function benchPayout(
   const resources = await services.provision('21');
   const table = resources.tables.payout;
   // Schema validation is the bank's cost, not jiahe's: the simulator skips it here.
-  const bank = await startBankSimulator({ validate: false });
+  const simulator = await startBankSimulator({ validate: false });
+  const bank = await bankCustomer(simulator);
   try {
     options.log('payout: conditional PutItem ceiling');
     const ceiling = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 1);
@@ -206,8 +206,8 @@ export async function benchPayout(
     const small = Math.max(10, Math.round(options.size / 10));
     // Counties of Hangzhou: a region each, so each run's batch holds only its own people.
     const runs = [
-      await runOnce(services, table, small, '330102', ceiling.perSecond, bank.url, options.log),
-      await runOnce(services, table, options.size, '330105', ceiling.perSecond, bank.url, options.log),
+      await runOnce(services, table, small, '330102', ceiling.perSecond, bank, options.log),
+      await runOnce(services, table, options.size, '330105', ceiling.perSecond, bank, options.log),
     ];
     const [a, b] = runs as [PayoutRun, PayoutRun];
     return {
@@ -217,6 +217,6 @@ export async function benchPayout(
       growth: { sizeRatio: ratio(b.size, a.size), timeRatio: ratio(b.totalMs, a.totalMs) },
     };
   } finally {
-    await bank.stop();
+    await simulator.stop();
   }
 }

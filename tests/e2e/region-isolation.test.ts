@@ -159,7 +159,7 @@ const payoutRequests = (f: Family): Record<string, Request> => {
     'GET /v1/payout-batches/{batchId}/payment-file': { path: `${batch}/payment-file`, expect: 'forbidden' },
     'POST /v1/payout-batches/{batchId}/status-reports': {
       path: `${batch}/status-reports`,
-      body: { document: '<Document/>' },
+      body: { document: '<Document/>', signature: { signature: 'AAAA', certificate: 'AAAA' } },
       expect: 'forbidden',
     },
     'GET /v1/reports/payouts': { path: '/v1/reports/payouts?region=330100', expect: 'forbidden' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import {
+  BUNDLED_SETTINGS,
   type FunctionSpec,
   queueEnvName,
   routesOf,
@@ -9,7 +10,7 @@ import {
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize, TEST_SETTINGS } from './support';
+import { type CfnResource, resourcesOf, type Synthesized, synthesize, testSettings } from './support';
 
 const specs = manifests.flatMap((m) => m.functions);
 
@@ -29,7 +30,8 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     ...[...tables].map(tableEnvName),
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
-    ...(spec.settings ?? []).map(settingEnvName),
+    // Bundled settings are compiled into the code, not set in the environment.
+    ...(spec.settings ?? []).filter((name) => !BUNDLED_SETTINGS.includes(name)).map(settingEnvName),
     ...((spec.fieldKeys ?? []).length > 0 ? ['FIELD_KEY_ARN'] : []),
   ].sort();
 }
@@ -106,7 +108,9 @@ describe('area stacks (province 33)', () => {
       for (const { table } of spec.tables) expect(env[tableEnvName(table)]).toBe(`jiahe-p33-${table}`);
       for (const { queue } of spec.sends)
         expect(JSON.stringify(env[queueEnvName(queue)])).toContain('ImportValue');
-      for (const name of spec.settings ?? []) expect(env[settingEnvName(name)]).toBe(TEST_SETTINGS[name]);
+      for (const name of spec.settings ?? [])
+        if (!BUNDLED_SETTINGS.includes(name))
+          expect(env[settingEnvName(name)]).toBe(testSettings('33')[name]);
     }
   });
 

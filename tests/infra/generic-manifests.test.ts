@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -187,8 +187,54 @@ describe('stacks built from other manifests', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
     try {
       expect(() => buildApp(new App({ outdir }), '33')).toThrow(
-        /Missing context "payout-bank-url" \(the bank's/,
+        /Missing context .*"payout-bank-url" \(the bank's/,
       );
+      expect(() =>
+        buildApp(new App({ outdir }), '33', { settings: { 'payout-bank-url': 'https://bank.example/h2h' } }),
+      ).toThrow(/Missing context "payout-configuration" \(a JSON file with the debtor account/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('validates the bank URL and the payout configuration at synth, naming each problem', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
+    const example = JSON.parse(
+      readFileSync(new URL('../../docs/examples/payout-configuration.33.json', import.meta.url), 'utf8'),
+    ) as { debtor: Record<string, string>; schemes: { code: string; payMonth?: number }[] };
+    const write = (name: string, value: unknown) => {
+      const file = join(outdir, name);
+      writeFileSync(file, JSON.stringify(value));
+      return file;
+    };
+    const build = (settings: Record<string, string>) => () =>
+      buildApp(new App({ outdir: join(outdir, 'out') }), '33', {
+        settings: { 'payout-bank-url': 'https://bank.example/h2h', ...settings },
+      });
+    try {
+      const good = write('good.json', example);
+      expect(build({ 'payout-bank-url': 'http://bank.example/h2h', 'payout-configuration': good })).toThrow(
+        /"payout-bank-url" must be an https URL/,
+      );
+      expect(build({ 'payout-configuration': join(outdir, 'missing.json') })).toThrow(/cannot read the file/);
+      const badAccount = write('bad-account.json', {
+        ...example,
+        debtor: { ...example.debtor, accountNumber: '12-34' },
+      });
+      expect(build({ 'payout-configuration': badAccount })).toThrow(
+        /debtor\.accountNumber: account number of 10 to 30 digits/,
+      );
+      const twice = write('twice.json', { ...example, schemes: [...example.schemes, example.schemes[0]] });
+      expect(build({ 'payout-configuration': twice })).toThrow(/code rural-reward appears twice/);
+      const noPayMonth = write('no-pay-month.json', {
+        ...example,
+        schemes: example.schemes.map((s) =>
+          s.code === 'only-child-reward' ? { ...s, payMonth: undefined } : s,
+        ),
+      });
+      expect(build({ 'payout-configuration': noPayMonth })).toThrow(/annual scheme needs payMonth/);
+      const otherProvince = write('51.json', { ...example, province: '51' });
+      expect(build({ 'payout-configuration': otherProvince })).toThrow(/is for 51, this deployment is 33/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -34,6 +34,8 @@ describe('planManifests', () => {
     );
     expect([...plan.secrets].sort()).toEqual([
       'exchange-signing-keys',
+      'payout-bank-ca',
+      'payout-bank-client',
       'payout-encryption-key',
       'payout-fingerprint-key',
       'person-ref-key',

@@ -1,12 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type JiaheStacks } from '../../infra/jiahe-app';
 
 /** Settings every test synthesis passes, as an operator would with `-c name=value`. */
-export const TEST_SETTINGS = { 'payout-bank-url': 'https://h2h.bank.example/jiahe' } as const;
+export const testSettings = (province: string) =>
+  ({
+    'payout-bank-url': 'https://h2h.bank.example/jiahe',
+    'payout-configuration': fileURLToPath(
+      new URL(`../../docs/examples/payout-configuration.${province}.json`, import.meta.url),
+    ),
+  }) as const;
 
 /** One violation in CDK's validation report (cdk-nag's plugin is `AwsSolutions`). */
 export interface Violation {
@@ -36,7 +43,7 @@ export function synthesize(province: string, options: BuildAppOptions = {}): Syn
   const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   try {
-    const stacks = buildApp(app, province, { settings: TEST_SETTINGS, ...options });
+    const stacks = buildApp(app, province, { settings: testSettings(province), ...options });
     const assembly = app.synth();
     const all: Stack[] = [stacks.data, stacks.platform, ...stacks.areas.values()];
     const templates = new Map(

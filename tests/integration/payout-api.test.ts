@@ -67,6 +67,8 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
         accountNumber: '1202000009000033001',
         bankCode: '999331000001',
       },
+      // No bank here: every imported report is refused (tests/integration/bank-rail.test.ts has a bank).
+      trust: { bankCa: [] },
     });
     await repos.projection.saveIfNewer(
       ruralParent(personId, { personRef: personRefOf(REF_KEY, residentId) }),

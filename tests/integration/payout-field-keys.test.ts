@@ -18,6 +18,7 @@ import { type LocalFieldKeys, localFieldKeyrings } from '../../shared/crypto/fie
 import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { staffClaims } from '../support/api-event';
+import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { type localAws, provisionForTest } from '../support/local-aws';
@@ -73,6 +74,7 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
   let table: string;
   let repos: ReturnType<typeof payoutRepos>;
   let bank: BankSimulator;
+  let customer: BankCustomer;
   let batch: Batch;
   const accounts = vault('key-a', ['key-a']);
   const people = new Map<string, BankAccount>();
@@ -84,12 +86,13 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
       accounts,
       reads,
       debtor: DEBTOR,
+      trust: customer.trust,
       clock: fixedClock(AT.toISOString()),
       observability: quietObservability(),
     });
 
   beforeAll(async () => {
-    const provisioned = await provisionForTest('87');
+    const provisioned = await provisionForTest('91');
     aws = provisioned.aws;
     table = provisioned.resources.tables.payout;
     repos = payoutRepos(aws, table);
@@ -117,17 +120,11 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
     await repos.batches.saveState(submitted, 'planned');
     const approved = applyBatchCommand(submitted, 'approve', { by: 'approver-hz', at: AT });
     await repos.batches.saveState(approved, 'submitted');
-    const rail = {
-      async submit(_id: string, xml: string) {
-        const response = await fetch(`${bank.url}/pain001`, { method: 'POST', body: xml });
-        if (!response.ok) throw new Error(`bank answered ${response.status}`);
-        return response.text();
-      },
-      async laterReports() {
-        return [];
-      },
-    };
-    await disburseBatch({ ...repos, accounts, rail, debtor: DEBTOR, now: () => AT }, approved.batchId);
+    customer = await bankCustomer(bank);
+    await disburseBatch(
+      { ...repos, accounts, rail: customer.rail, trust: customer.trust, debtor: DEBTOR, now: () => AT },
+      approved.batchId,
+    );
     batch = (await repos.batches.find(approved.batchId)) as Batch;
   });
 
@@ -259,7 +256,7 @@ describe('field key rotation: re-sealing from key A to key B on DynamoDB Local',
     );
 
   beforeAll(async () => {
-    const provisioned = await provisionForTest('88');
+    const provisioned = await provisionForTest('92');
     aws = provisioned.aws;
     table = provisioned.resources.tables.payout;
     repos = payoutRepos(aws, table);

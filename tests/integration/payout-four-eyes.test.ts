@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpBankRail } from '../../functions/payout/adapters/http-bank-rail';
 import { disburseBatch } from '../../functions/payout/domain/disburse';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import type { Clock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { staffClaims } from '../support/api-event';
+import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { provisionForTest } from '../support/local-aws';
 import { payoutApis, TEST_DEBTOR } from '../support/payout-apis';
@@ -21,6 +21,7 @@ const stranger = staffClaims('citizen-x', ['citizen']);
 describe('four eyes on money: enrolment approval, account changes, the batch approver’s flag', () => {
   let api: ReturnType<typeof payoutApis>;
   let bank: BankSimulator;
+  let customer: BankCustomer;
   let now = '2026-11-10T02:00:00.000Z';
   /** The injected clock, moved on by the test (never the machine's). */
   const clock: Clock = { now: () => new Date(now) };
@@ -63,7 +64,8 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
         batches: api.repos.batches,
         enrollments: api.repos.enrollments,
         accounts: TEST_ACCOUNTS,
-        rail: httpBankRail(bank.url),
+        rail: customer.rail,
+        trust: customer.trust,
         debtor: TEST_DEBTOR,
         now: () => clock.now(),
       },
@@ -82,6 +84,7 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
     const { aws, resources } = await provisionForTest('87');
     api = payoutApis(aws, resources.tables, clock);
     bank = await startBankSimulator();
+    customer = await bankCustomer(bank);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sqsPlanningQueue } from '../../functions/payout/adapters/planning-queue';
 import { dynamoPlanningScope } from '../../functions/payout/adapters/planning-scope';
-import { SCHEMES } from '../../functions/payout/config/schemes';
+import { configuredSchemes } from '../../functions/payout/config/schemes';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { buildPlanner } from '../../functions/payout/handlers/planner';
 import { buildRegionPlanner } from '../../functions/payout/handlers/region-planner';
@@ -19,7 +19,7 @@ import {
 } from '../support/payout-fixtures';
 
 const SCHEME = 'rural-reward';
-const scheme = SCHEMES.find((s) => s.code === SCHEME);
+const scheme = configuredSchemes().find((s) => s.code === SCHEME);
 if (!scheme) throw new Error(`${SCHEME} is not configured`);
 
 describe('the scheduled planner: one batch per county with beneficiaries', () => {

@@ -23,12 +23,14 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
   let repos: ReturnType<typeof payoutRepos>;
   let table: string;
   let bank: BankSimulator;
+  let channel: string;
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('46');
     table = resources.tables.payout;
     repos = payoutRepos(aws, table);
     bank = await startBankSimulator({ validate: false });
+    channel = JSON.stringify(await bank.issueClient('jiahe-46'));
     for (let i = 0; i < PEOPLE; i++) {
       const personId = newUlid();
       await repos.projection.saveIfNewer(ruralParent(personId));
@@ -58,6 +60,7 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
           TEST_DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
           TEST_PAYOUT_TABLE: table,
           TEST_BANK_URL: bank.url,
+          TEST_BANK_CHANNEL: channel,
           TEST_BATCH_ID: batchId,
         },
         stdio: 'ignore',

@@ -1,5 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
+import type { BankTrust } from '../../functions/payout/domain/bank-trust';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import type { Clock } from '../../shared/domain/clock';
@@ -35,6 +36,8 @@ export function payoutApis(
   aws: ReturnType<typeof localAws>,
   tables: { payout: string; idempotency: string },
   clock: Clock,
+  /** Whose status reports the batches API accepts; by default none (these tests import no report). */
+  trust: BankTrust = { bankCa: [] },
 ) {
   const repos = payoutRepos(aws, tables.payout);
   const common = {
@@ -56,6 +59,7 @@ export function payoutApis(
   const batches = buildBatchesApi({
     ...common,
     debtor: TEST_DEBTOR,
+    trust,
     reads: dynamoDecryptedReadLog(aws.documents, tables.payout),
   });
   /** Records a beneficiary's facts; answers the person id and their person reference. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMES } from '../../functions/payout/config/schemes';
+import { configuredSchemes } from '../../functions/payout/config/schemes';
 import { duePeriods, paysOn, planningRegions } from '../../functions/payout/domain/schedule';
 
 const due = (day: string, filter = {}) =>
-  duePeriods(SCHEMES, day, filter).map(({ scheme, period }) => `${scheme.code} ${period}`);
+  duePeriods(configuredSchemes(), day, filter).map(({ scheme, period }) => `${scheme.code} ${period}`);
 
 describe('the payout schedule', () => {
   it('plans monthly schemes every month, the annual one in its pay month, one-time rewards in January', () => {
@@ -18,7 +18,7 @@ describe('the payout schedule', () => {
       'special-assistance 2027-01',
       'one-time-reward 2027',
     ]);
-    const annual = SCHEMES.find((s) => s.code === 'only-child-reward');
+    const annual = configuredSchemes().find((s) => s.code === 'only-child-reward');
     expect(annual && paysOn(annual, '2026-11-30')).toBe(false);
   });
 

@@ -1,11 +1,12 @@
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Scheme } from '../domain/schemes';
-import { EXAMPLE_SCHEMES } from './schemes.example';
+import { payoutConfiguration } from './deployment';
 
-/** The schemes this deployment pays: the example configuration until a province loads its own. */
-export const SCHEMES: readonly Scheme[] = EXAMPLE_SCHEMES;
+/** The schemes this deployment pays, from its payout configuration (config/deployment.ts). */
+export const configuredSchemes = (): readonly Scheme[] => payoutConfiguration().schemes;
 
-export const findScheme = (code: string): Scheme | undefined => SCHEMES.find((s) => s.code === code);
+export const findScheme = (code: string): Scheme | undefined =>
+  configuredSchemes().find((s) => s.code === code);
 
 /** A scheme by code; NotFoundError when none is configured. */
 export function getScheme(code: string): Scheme {

@@ -1,9 +1,16 @@
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { accountInForce } from './bank-account';
-import type { BankRail } from './bank-rail';
+import type { BankRail, SignedReport, StreamedReport } from './bank-rail';
+import { BankReportRefusedError, type BankTrust, reportSignatureCheck } from './bank-trust';
 import type { Batch, PaymentLine } from './batch';
 import type { Enrollment } from './enrollment';
-import { buildPain001, type CreditTransferFile, type Debtor, parsePain002 } from './iso20022';
+import {
+  buildPain001,
+  type CreditTransferFile,
+  type Debtor,
+  type StatusReport,
+  statusReportReader,
+} from './iso20022';
 import type { BankAccountVault, BatchRepository, EnrollmentRepository, LineMove } from './ports';
 
 export interface DisbursePorts {
@@ -13,6 +20,8 @@ export interface DisbursePorts {
   readonly accounts: Pick<BankAccountVault, 'openMany'>;
   readonly rail: BankRail;
   readonly debtor: Debtor;
+  /** The bank's CAs: its report signatures must chain to one. */
+  readonly trust: BankTrust;
   readonly now: () => Date;
   /**
    * How long a worker may hold a batch (the function timeout). The owner is the queue
@@ -64,7 +73,7 @@ const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
  * lines it holds, whose accounts it decrypted.
  */
 export async function paymentFileOf(
-  ports: Omit<DisbursePorts, 'rail' | 'now'>,
+  ports: Omit<DisbursePorts, 'rail' | 'now' | 'trust'>,
   batch: Batch,
 ): Promise<{ xml: string; file: CreditTransferFile; lines: readonly PaymentLine[] }> {
   const lines: PaymentLine[] = [];
@@ -116,7 +125,37 @@ export interface ImportSummary {
   readonly rejected: number;
   readonly returned: number;
   readonly unchanged: number;
-  readonly unknown: number;
+}
+
+/** Batch states whose payment file has gone to the bank: the only ones a report may answer. */
+const SENT_STATES = new Set<Batch['state']>(['disbursing', 'reconciled']);
+
+/**
+ * Reads a status report while checking the bank's signature over its bytes, piece by
+ * piece; answers the report only when the whole document is well-formed and signed by
+ * the bank. Throws BankReportRefusedError otherwise.
+ */
+export async function verifiedReport(
+  trust: BankTrust,
+  report: SignedReport | StreamedReport,
+  now: Date,
+): Promise<StatusReport> {
+  const signature = reportSignatureCheck(trust, report.signature, now);
+  const reader = statusReportReader();
+  const chunks: Iterable<string> | AsyncIterable<string> =
+    'document' in report ? [report.document] : report.chunks;
+  let read: StatusReport;
+  try {
+    for await (const chunk of chunks) {
+      signature.update(chunk);
+      reader.write(chunk);
+    }
+    read = reader.close();
+  } catch (cause) {
+    throw new BankReportRefusedError('malformed', { cause });
+  }
+  signature.verify();
+  return read;
 }
 
 /**
@@ -125,29 +164,41 @@ export interface ImportSummary {
  * lines go on the open list for the next batch. Each change is conditional on the line's
  * current state, so importing a report twice changes nothing the second time. When no
  * line is left pending, the batch is reconciled.
+ *
+ * Before anything changes the report must be signed by the bank (`verifiedReport`) and
+ * match a file this province sent: its OrgnlMsgId a batch whose file went to the bank
+ * (and `expectedBatchId`, when given), each OrgnlEndToEndId a line of that file, once.
+ * Otherwise BankReportRefusedError, with nothing changed.
  */
 export async function importStatusReport(
-  ports: Pick<DisbursePorts, 'batches' | 'now'>,
-  batchId: string,
-  xml: string,
-): Promise<ImportSummary> {
-  const report = parsePain002(xml);
-  if (report.originalMessageId !== batchId) throw new Error('the status report answers another file');
+  ports: Pick<DisbursePorts, 'batches' | 'now' | 'trust'>,
+  input: SignedReport | StreamedReport,
+  expectedBatchId?: string,
+): Promise<ImportSummary & { readonly batchId: string }> {
+  const report = await verifiedReport(ports.trust, input, ports.now());
+  const batchId = report.originalMessageId;
+  const batch = await ports.batches.find(batchId);
+  if (!batch || !SENT_STATES.has(batch.state)) throw new BankReportRefusedError('unknown-original');
+  if (expectedBatchId !== undefined && expectedBatchId !== batchId)
+    throw new BankReportRefusedError('another-file');
   const byE2e = new Map<string, PaymentLine>();
   await eachLine(ports.batches, batchId, undefined, async (line) => {
     byE2e.set(line.endToEndId, line);
   });
-  const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0, unknown: 0 };
+  const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0 };
   const at = ports.now().toISOString();
   // Each outcome that changes a line is a move conditional on the line's state; a move that
   // finds the line changed meanwhile (a second import, a repeated transaction) is unchanged.
   const moves: { move: LineMove; counts: 'paid' | 'rejected' | 'returned' }[] = [];
+  const seen = new Set<string>();
   for (const tx of report.transactions) {
     const line = byE2e.get(tx.endToEndId);
-    if (!line) {
-      summary.unknown++;
-      continue;
-    }
+    if (!line || !IN_FILE.has(line.state)) throw new BankReportRefusedError('unknown-transaction');
+    if (seen.has(tx.endToEndId)) throw new BankReportRefusedError('repeated-transaction');
+    seen.add(tx.endToEndId);
+  }
+  for (const tx of report.transactions) {
+    const line = byE2e.get(tx.endToEndId) as PaymentLine;
     const base = { batchId, lineId: line.lineId, amountFen: line.amountFen };
     if (tx.outcome === 'paid' && line.state === 'sent') {
       moves.push({
@@ -192,7 +243,7 @@ export async function importStatusReport(
     });
   }
   await reconcileIfSettled(ports, batchId);
-  return summary;
+  return { batchId, ...summary };
 }
 
 /** Marks a disbursing batch reconciled once every line is settled (paid, failed or held). */
@@ -295,7 +346,7 @@ export async function disburseBatch(
   const { xml, file } = await paymentFileOf(ports, batch);
   if (file.transfers.length > 0) {
     const report = await ports.rail.submit(batch.batchId, xml);
-    await importStatusReport(ports, batchId, report);
+    await importStatusReport(ports, report, batchId);
   }
   await reconcileIfSettled(ports, batchId);
   return ports.batches.find(batchId);

@@ -3,15 +3,11 @@ import { province as provinceOfDeployment, tableName } from '../../../shared/aws
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
 import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
 import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-} from '../../../shared/domain/errors';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { apiHandler } from '../../../shared/http/api-handler';
@@ -20,14 +16,17 @@ import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
-import type { Observability } from '../../../shared/observability';
+import { type Observability, observability } from '../../../shared/observability';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
+import { parseBankCa } from '../adapters/bank-channel';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoDecryptedReadLog } from '../adapters/decrypted-read-log';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
-import { debtorOf } from '../config/bank.example';
+import { alertIfRefusedReport } from '../adapters/report-refusals';
+import { payoutConfiguration } from '../config/deployment';
 import { getScheme } from '../config/schemes';
+import type { BankTrust } from '../domain/bank-trust';
 import { applyBatchCommand, type Batch, EMPTY_TALLY, type PaymentLine, type Tally } from '../domain/batch';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
@@ -65,6 +64,8 @@ export interface BatchesApiDeps {
   /** Where every read of decrypted accounts is recorded before they are handed out. */
   readonly reads: DecryptedReadLog;
   readonly debtor: Debtor;
+  /** The bank's CAs, which imported status reports must be signed under. */
+  readonly trust: BankTrust;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
@@ -90,6 +91,7 @@ const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, s
 export function buildBatchesApi(deps: BatchesApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
+  const obs = deps.observability ?? observability(FUNCTION);
 
   const load = async (principal: Principal, batchId: string): Promise<Batch> => {
     const batch = await deps.batches.find(batchId);
@@ -108,7 +110,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
-    observability: deps.observability,
+    observability: obs,
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
       'POST /v1/payout-batches': async ({ event, principal }) => {
@@ -209,14 +211,13 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         let summary: Awaited<ReturnType<typeof importStatusReport>>;
         try {
           summary = await importStatusReport(
-            { batches: deps.batches, now: () => clock.now() },
+            { batches: deps.batches, trust: deps.trust, now: () => clock.now() },
+            { document: body.document, signature: body.signature },
             batchId,
-            body.document,
           );
         } catch (error) {
-          throw new ValidationError('The document is not a pain.002.001.10 status report for this batch.', [
-            { field: 'body.document', message: (error as Error).message },
-          ]);
+          alertIfRefusedReport(obs, error, { batchId, by: principal.subject });
+          throw error;
         }
         return json(200, { summary, batch: await deps.batches.find(batchId) });
       },
@@ -316,7 +317,9 @@ export const handler = initOnce(async () => {
     projection: dynamoProjectionRepository(db, table),
     accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     reads: dynamoDecryptedReadLog(db, table),
-    debtor: debtorOf(province),
+    // Checked at start: a broken configuration fails the cold start, not a request.
+    debtor: payoutConfiguration().debtor,
+    trust: { bankCa: parseBankCa(await loadSecret('payout-bank-ca')).certificates },
     idempotency: idempotencyStore(dynamoDbClient()),
   });
 });

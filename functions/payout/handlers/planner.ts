@@ -6,7 +6,7 @@ import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clo
 import { observability } from '../../../shared/observability';
 import { sqsPlanningQueue } from '../adapters/planning-queue';
 import { dynamoPlanningScope } from '../adapters/planning-scope';
-import { SCHEMES } from '../config/schemes';
+import { configuredSchemes } from '../config/schemes';
 import type { PlanningQueue, PlanningScope } from '../domain/ports';
 import { duePeriods, planningRegions } from '../domain/schedule';
 import type { Scheme } from '../domain/schemes';
@@ -34,7 +34,7 @@ export function buildPlanner(deps: PlannerDeps) {
     const event = PlannerEvent.parse(raw ?? {});
     const today = beijingDate(clock.now());
     let requested = 0;
-    for (const { scheme, period } of duePeriods(deps.schemes ?? SCHEMES, today, event)) {
+    for (const { scheme, period } of duePeriods(deps.schemes ?? configuredSchemes(), today, event)) {
       const regions = planningRegions(await deps.scope.regionsWithBeneficiaries(scheme.code, deps.province));
       await deps.queue.request(regions.map((region) => ({ scheme: scheme.code, period, region })));
       logger.info('batches requested', { scheme: scheme.code, period, regions: regions.length });

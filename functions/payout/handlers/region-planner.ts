@@ -9,7 +9,7 @@ import { type Observability, observability } from '../../../shared/observability
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
-import { SCHEMES } from '../config/schemes';
+import { configuredSchemes } from '../config/schemes';
 import { type PlanningPorts, planBatch } from '../domain/plan-batch';
 import type { Scheme } from '../domain/schemes';
 import { PlanningRequest } from '../schemas';
@@ -23,7 +23,7 @@ export function buildRegionPlanner(
   deps: PlanningPorts & { clock?: Clock; schemes?: readonly Scheme[]; observability?: Observability },
 ) {
   const clock = deps.clock ?? systemClock;
-  const schemes = deps.schemes ?? SCHEMES;
+  const schemes = deps.schemes ?? configuredSchemes();
   const obs = deps.observability ?? observability('payout-region-planner');
   return batchHandler({
     service: 'payout-region-planner',

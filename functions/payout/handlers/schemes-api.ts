@@ -4,7 +4,7 @@ import { apiHandler } from '../../../shared/http/api-handler';
 import { json, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
-import { SCHEMES } from '../config/schemes';
+import { configuredSchemes } from '../config/schemes';
 import { type Scheme, validateScheme } from '../domain/schemes';
 import { payoutManifest } from '../manifest';
 import { SchemeCodeParams } from '../schemas';
@@ -25,7 +25,7 @@ const summary = (s: Scheme) => ({
 
 /** The configured schemes: a summary list, and one scheme with its rule sets and any configuration problems. */
 export function buildSchemesApi(deps: { schemes?: readonly Scheme[]; observability?: Observability } = {}) {
-  const schemes = deps.schemes ?? SCHEMES;
+  const schemes = deps.schemes ?? configuredSchemes();
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],

@@ -1,4 +1,4 @@
-import { child, childrenNamed, escapeXml, parseXml, textAt } from './xml';
+import { escapeXml } from './xml';
 
 export const PAIN_002_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.002.001.10';
 
@@ -16,36 +16,6 @@ export interface StatusReport {
   readonly messageId: string;
   readonly originalMessageId: string;
   readonly transactions: readonly TransactionStatus[];
-}
-
-const outcomeOf = (status: string): TransactionOutcome =>
-  status === 'ACSC' ? 'paid' : status === 'RJCT' ? 'rejected' : 'pending';
-
-/**
- * Reads a pain.002.001.10 customer payment status report: the message it answers and
- * each transaction's status and reason code. A group rejected as a whole (GrpSts RJCT
- * without transaction detail) is reported as no transactions: the caller keeps the
- * lines pending for an operator, rather than guessing.
- */
-export function parsePain002(xml: string): StatusReport {
-  const root = parseXml(xml);
-  if (root.name !== 'Document' || root.attributes.xmlns !== PAIN_002_NAMESPACE) {
-    throw new Error('not a pain.002.001.10 document');
-  }
-  const report = child(root, 'CstmrPmtStsRpt');
-  const messageId = textAt(report, 'GrpHdr', 'MsgId');
-  const originalMessageId = textAt(report, 'OrgnlGrpInfAndSts', 'OrgnlMsgId');
-  if (!messageId || !originalMessageId) throw new Error('status report lacks MsgId or OrgnlMsgId');
-  const transactions = childrenNamed(report, 'OrgnlPmtInfAndSts').flatMap((block) =>
-    childrenNamed(block, 'TxInfAndSts').map((tx) => {
-      const endToEndId = textAt(tx, 'OrgnlEndToEndId');
-      const status = textAt(tx, 'TxSts');
-      if (!endToEndId || !status) throw new Error('transaction status lacks OrgnlEndToEndId or TxSts');
-      const reasonCode = textAt(tx, 'StsRsnInf', 'Rsn', 'Cd');
-      return { endToEndId, status, outcome: outcomeOf(status), ...(reasonCode ? { reasonCode } : {}) };
-    }),
-  );
-  return { messageId, originalMessageId, transactions };
 }
 
 export interface StatusReportInput {
