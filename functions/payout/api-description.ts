@@ -337,6 +337,11 @@ export const payoutApi: ApiDescription = {
     bodyExample: {
       document:
         '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">…</Document>',
+      signature: {
+        signature:
+          'MEUCIQC3x5b0kJd2vQ9cWzq8Yf1rQ0m9cVd3mV7f2V8bJ3yVtAIgK7s0m1Yw4a6uV0b5Jf8c9xq2Lk3d7m1p0r6t9e2w4y8=',
+        certificate: '-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----',
+      },
     },
     responses: {
       200: {

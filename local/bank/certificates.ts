@@ -33,6 +33,12 @@ const pemKey = async (key: CryptoKey) =>
 const importKey = (pem: string) =>
   webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), EC, false, ['sign']);
 
+/**
+ * Local certificates start five years back: tests run the payout on injected clocks in the
+ * past, and a report signed by a certificate not yet valid at that instant would be refused.
+ */
+const BACKDATED_DAYS = 5 * 365;
+
 async function issue(
   issuer: { certificate: x509.X509Certificate; key: CryptoKey },
   subject: string,
@@ -44,7 +50,7 @@ async function issue(
   const certificate = await x509.X509CertificateGenerator.create({
     subject,
     issuer: issuer.certificate.subject,
-    notBefore: new Date(now - DAY),
+    notBefore: new Date(now - BACKDATED_DAYS * DAY),
     notAfter: new Date(now + 825 * DAY),
     publicKey: keys.publicKey,
     signingKey: issuer.key,
@@ -65,7 +71,7 @@ async function issuerOf(ca: IssuedCertificate) {
 }
 
 /**
- * A fresh local CA (ECDSA P-256, valid a year either side of now) with the bank's TLS
+ * A fresh local CA (ECDSA P-256, valid from five years back to ten years on) with the bank's TLS
  * server certificate for 127.0.0.1 and its report-signing certificate. Generated at start,
  * never committed; kept with `--persist` like the exchange keys.
  */
@@ -74,7 +80,7 @@ export async function createLocalBankPki(): Promise<LocalBankPki> {
   const now = Date.now();
   const caCertificate = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=jiahe local bank CA, O=jiahe local cloud',
-    notBefore: new Date(now - DAY),
+    notBefore: new Date(now - BACKDATED_DAYS * DAY),
     notAfter: new Date(now + 3650 * DAY),
     keys,
     signingAlgorithm: EC,
