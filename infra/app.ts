@@ -1,12 +1,15 @@
 import { App, type Environment } from 'aws-cdk-lib';
 import { SETTING_NAMES } from '../shared/manifest';
+import { parseIdentity } from './identity';
 import { buildApp } from './jiahe-app';
 import { parseProvince } from './province';
 
 /**
- * CDK entry point: one province per synth, `npx cdk synth -c province=33`. Account and
- * region come from context (`-c account=… -c region=…`) or the CLI's defaults; with
- * neither, the stacks stay environment-agnostic.
+ * CDK entry point: one province per synth, e.g. for the Ningxia region
+ * `npx cdk synth -c province=33 -c region=cn-northwest-1 -c account=… -c payout-bank-url=https://…
+ * -c citizen-issuer=https://… -c staff-issuer=https://…` (docs/deployment.md). Account and
+ * region come from context or the CLI's defaults; with neither, the stacks stay
+ * environment-agnostic. A missing or malformed value stops synthesis with a message naming it.
  */
 const app = new App();
 
@@ -34,7 +37,8 @@ const settings = Object.fromEntries(
 );
 
 try {
-  buildApp(app, province, { env, settings });
+  const identity = parseIdentity((key) => contextString(key), province, region);
+  buildApp(app, province, { env, settings, identity });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

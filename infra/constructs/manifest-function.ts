@@ -19,6 +19,8 @@ export interface ManifestFunctionProps {
   readonly spec: FunctionSpec;
   readonly data: DataStack;
   readonly settings: DeploymentSettings;
+  /** The `iss` of citizen and staff tokens, for functions that serve routes. */
+  readonly issuers: Readonly<Record<'citizen' | 'staff', string>>;
 }
 
 /**
@@ -58,7 +60,7 @@ export class ManifestFunction extends Construct {
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       layers: [awsLibrariesLayer(this)],
-      environment: functionEnvironment(spec, props.province, data, props.settings),
+      environment: functionEnvironment(spec, props.province, data, props.settings, props.issuers),
     });
 
     const findings = new Acknowledgements();
