@@ -67,7 +67,9 @@ function parseIssuer(key: string, value: unknown, help: string): string {
 function parseAudience(key: string, value: unknown, fallback: string): string {
   if (value === undefined || value === '') return fallback;
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(value)) {
-    throw new Error(`Context "${key}" must be a client id of 1 to 256 printable characters, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `Context "${key}" must be a client id of 1 to 256 printable characters, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -99,16 +101,24 @@ export function parseIdentity(
     }
     for (const key of IDENTITY_CONTEXT.filter((k) => k !== 'identity')) {
       if (context(key) !== undefined)
-        throw new Error(`Context "${key}" has no meaning with identity=cognito: the user pools are the issuers`);
+        throw new Error(
+          `Context "${key}" has no meaning with identity=cognito: the user pools are the issuers`,
+        );
     }
     return { kind: 'cognito' };
   }
   if (kind !== 'oidc') {
-    throw new Error(`Context "identity" must be "oidc" (the default) or "cognito", got ${JSON.stringify(kind)}`);
+    throw new Error(
+      `Context "identity" must be "oidc" (the default) or "cognito", got ${JSON.stringify(kind)}`,
+    );
   }
   const citizen: OidcIssuer = {
     issuer: parseIssuer('citizen-issuer', context('citizen-issuer'), ISSUER_HELP.citizen),
-    audience: parseAudience('citizen-audience', context('citizen-audience'), defaultAudience(province, 'citizen')),
+    audience: parseAudience(
+      'citizen-audience',
+      context('citizen-audience'),
+      defaultAudience(province, 'citizen'),
+    ),
   };
   const staff: OidcIssuer = {
     issuer: parseIssuer('staff-issuer', context('staff-issuer'), ISSUER_HELP.staff),
@@ -116,7 +126,9 @@ export function parseIdentity(
   };
   // The API tells a citizen's token from a staff member's by its issuer alone.
   if (citizen.issuer === staff.issuer) {
-    throw new Error('Contexts "citizen-issuer" and "staff-issuer" must differ: the API tells citizens from staff by the issuer');
+    throw new Error(
+      'Contexts "citizen-issuer" and "staff-issuer" must differ: the API tells citizens from staff by the issuer',
+    );
   }
   return { kind: 'oidc', citizen, staff };
 }

@@ -43,6 +43,8 @@ export interface ProvinceOptions {
   readonly log: (source: string, line: string) => void;
   /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
   readonly settings?: DeploymentSettings;
+  /** False turns the gateway's per-route throttles off (benchmarks only). */
+  readonly throttled?: boolean;
 }
 
 export interface RunningProvince {
@@ -234,6 +236,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     issuer,
     health,
     log,
+    ...(options.throttled === false ? { throttles: false as const } : {}),
   });
 
   return {

@@ -3,9 +3,9 @@ import {
   type DeploymentSettings,
   type FunctionSpec,
   queueEnvName,
+  STAFF_ISSUER_ENV,
   secretArnEnvName,
   settingEnvName,
-  STAFF_ISSUER_ENV,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';

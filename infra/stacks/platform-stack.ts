@@ -1,5 +1,10 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpAuthorizer, HttpAuthorizerType, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpAuthorizer,
+  HttpAuthorizerType,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -13,8 +18,8 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { Role } from '../../shared/manifest';
-import type { IdentityConfig, OidcIssuer } from '../identity';
 import { pascal, resourcePrefix } from '../constructs/names';
+import type { IdentityConfig, OidcIssuer } from '../identity';
 
 export interface PlatformStackProps extends StackProps {
   readonly province: string;

@@ -7,7 +7,12 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, HttpStage, type IHttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  HttpStage,
+  type IHttpApi,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FALLBACK_THROTTLE } from '../../shared/manifest';
@@ -69,10 +74,12 @@ export class StageStack extends Stack {
     // Per route: a flood on one route (a public one, most likely) uses up that route's
     // bucket only, never the staff routes' (docs/operations.md#throttles).
     const routeSettings = Object.fromEntries(
-      [...props.plan.routes.values()].flat().map((route) => [
-        route.routeKey,
-        { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst },
-      ]),
+      [...props.plan.routes.values()]
+        .flat()
+        .map((route) => [
+          route.routeKey,
+          { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst },
+        ]),
     );
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 

@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import {
+  CITIZEN_ISSUER_ENV,
   type FunctionSpec,
   queueEnvName,
   routesOf,
+  STAFF_ISSUER_ENV,
   secretArnEnvName,
   settingEnvName,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize, TEST_SETTINGS } from './support';
+import {
+  type CfnResource,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+  TEST_IDENTITY,
+  TEST_SETTINGS,
+} from './support';
 
 const specs = manifests.flatMap((m) => m.functions);
 
@@ -30,6 +39,7 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
     ...(spec.settings ?? []).map(settingEnvName),
+    ...(spec.routes?.length ? [CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV] : []),
   ].sort();
 }
 
@@ -64,6 +74,7 @@ describe('area stacks (province 33)', () => {
       'Jiahe-P33-Data',
       'Jiahe-P33-Platform',
       ...expected.map((a) => `Jiahe-P33-${a.charAt(0).toUpperCase()}${a.slice(1)}`),
+      'Jiahe-P33-Stage',
     ]);
   });
 
@@ -106,6 +117,10 @@ describe('area stacks (province 33)', () => {
       for (const { queue } of spec.sends)
         expect(JSON.stringify(env[queueEnvName(queue)])).toContain('ImportValue');
       for (const name of spec.settings ?? []) expect(env[settingEnvName(name)]).toBe(TEST_SETTINGS[name]);
+      if (spec.routes?.length) {
+        expect(env[CITIZEN_ISSUER_ENV]).toBe(TEST_IDENTITY.citizen.issuer);
+        expect(env[STAFF_ISSUER_ENV]).toBe(TEST_IDENTITY.staff.issuer);
+      }
     }
   });
 

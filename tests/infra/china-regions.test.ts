@@ -22,7 +22,8 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
   }, 180_000);
   afterAll(() => synth?.cleanup());
 
-  const templates = () => synth.all.map((stack) => [stack.stackName, synth.template(stack).toJSON()] as const);
+  const templates = () =>
+    synth.all.map((stack) => [stack.stackName, synth.template(stack).toJSON()] as const);
 
   it('writes no ARN of the commercial partition: every ARN takes the partition of its region', () => {
     for (const [name, template] of templates()) {
@@ -32,7 +33,9 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
 
   it('creates no Cognito resource (user pools do not exist there)', () => {
     for (const [name, template] of templates()) {
-      const types = Object.values((template.Resources ?? {}) as Record<string, CfnResource>).map((r) => r.Type);
+      const types = Object.values((template.Resources ?? {}) as Record<string, CfnResource>).map(
+        (r) => r.Type,
+      );
       expect(
         types.filter((t) => t.startsWith('AWS::Cognito::')),
         name,
@@ -63,11 +66,16 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
     // Area stacks import the authorizer id the platform stack exports: follow the export.
     const platform = synth.template(synth.stacks.platform).toJSON();
     const issuerByExport = new Map<string, string>();
-    for (const output of Object.values(platform.Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>)) {
+    for (const output of Object.values(
+      platform.Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>,
+    )) {
       const ref = (output.Value as { Ref?: string }).Ref;
       const authorizer = ref ? (platform.Resources[ref] as CfnResource | undefined) : undefined;
       if (output.Export && authorizer?.Type === 'AWS::ApiGatewayV2::Authorizer') {
-        issuerByExport.set(output.Export.Name, (authorizer.Properties.JwtConfiguration as { Issuer: string }).Issuer);
+        issuerByExport.set(
+          output.Export.Name,
+          (authorizer.Properties.JwtConfiguration as { Issuer: string }).Issuer,
+        );
       }
     }
     const issuerOfRoute = new Map<string, string | undefined>();
@@ -75,13 +83,18 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
       const imported = (route.Properties.AuthorizerId as { 'Fn::ImportValue'?: string } | undefined)?.[
         'Fn::ImportValue'
       ];
-      issuerOfRoute.set(route.Properties.RouteKey as string, imported ? issuerByExport.get(imported) : undefined);
+      issuerOfRoute.set(
+        route.Properties.RouteKey as string,
+        imported ? issuerByExport.get(imported) : undefined,
+      );
     }
     const routes = routesOf(manifests).map(({ route }) => route);
     expect(routes.filter((r) => routeAudience(r) === 'citizen').length).toBeGreaterThan(0);
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
-      const expected = { public: undefined, citizen: CITIZEN_ISSUER, staff: STAFF_ISSUER }[routeAudience(route)];
+      const expected = { public: undefined, citizen: CITIZEN_ISSUER, staff: STAFF_ISSUER }[
+        routeAudience(route)
+      ];
       expect(issuerOfRoute.has(key), key).toBe(true);
       expect(issuerOfRoute.get(key), key).toBe(expected);
     }
@@ -89,12 +102,16 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
 
   it('tells API functions both issuers, and other functions neither', () => {
     for (const [, fn] of resourcesOf(synth, 'AWS::Lambda::Function')) {
-      const env = ((fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
-        {}) as Record<string, unknown>;
+      const env = ((fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables ?? {}) as Record<string, unknown>;
       if (!env.POWERTOOLS_SERVICE_NAME) continue;
       const serves = routesOf(manifests).some(({ fn: spec }) => spec.name === env.POWERTOOLS_SERVICE_NAME);
-      expect(env[CITIZEN_ISSUER_ENV], String(env.POWERTOOLS_SERVICE_NAME)).toBe(serves ? CITIZEN_ISSUER : undefined);
-      expect(env[STAFF_ISSUER_ENV], String(env.POWERTOOLS_SERVICE_NAME)).toBe(serves ? STAFF_ISSUER : undefined);
+      expect(env[CITIZEN_ISSUER_ENV], String(env.POWERTOOLS_SERVICE_NAME)).toBe(
+        serves ? CITIZEN_ISSUER : undefined,
+      );
+      expect(env[STAFF_ISSUER_ENV], String(env.POWERTOOLS_SERVICE_NAME)).toBe(
+        serves ? STAFF_ISSUER : undefined,
+      );
     }
   });
 

@@ -175,9 +175,9 @@ describe('stacks built from other manifests', () => {
   it('refuses to synthesize with bundling when a handler entry is missing', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
     try {
-      expect(() => buildApp(new App({ outdir }), '51', { manifests: fixture, identity: TEST_IDENTITY })).toThrow(
-        /handler entry tests\/infra\/fixtures\/registry-api\.ts does not exist/,
-      );
+      expect(() =>
+        buildApp(new App({ outdir }), '51', { manifests: fixture, identity: TEST_IDENTITY }),
+      ).toThrow(/handler entry tests\/infra\/fixtures\/registry-api\.ts does not exist/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -29,7 +29,10 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('reports nothing with Cognito user pools where Cognito exists', () => {
     expect(
-      nagFindings('33', { env: { account: '123456789012', region: 'eu-west-1' }, identity: { kind: 'cognito' } }),
+      nagFindings('33', {
+        env: { account: '123456789012', region: 'eu-west-1' },
+        identity: { kind: 'cognito' },
+      }),
     ).toEqual([]);
   });
 });

@@ -10,11 +10,11 @@ import { type BuildAppOptions, buildApp, type JiaheStacks } from '../../infra/ji
 export const TEST_SETTINGS = { 'payout-bank-url': 'https://h2h.bank.example/jiahe' } as const;
 
 /** The identity platforms of test syntheses (`-c citizen-issuer=… -c staff-issuer=…`). */
-export const TEST_IDENTITY: IdentityConfig = {
+export const TEST_IDENTITY = {
   kind: 'oidc',
   citizen: { issuer: 'https://id.example.gov.cn', audience: 'jiahe-p33-citizen' },
   staff: { issuer: 'https://staff-id.example.gov.cn', audience: 'jiahe-p33-staff' },
-};
+} as const satisfies IdentityConfig;
 
 /** One violation in CDK's validation report (cdk-nag's plugin is `AwsSolutions`). */
 export interface Violation {

@@ -65,11 +65,16 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     headers?: Record<string, string>,
   ) =>
     // Citizens apply in the app (`/v1/me/enrollments`), staff at the counter.
-    callApi(enrollments, 'POST', claims['cognito:groups'] === '[citizen]' ? '/v1/me/enrollments' : '/v1/enrollments', {
-      claims,
-      body,
-      ...(headers ? { headers } : {}),
-    });
+    callApi(
+      enrollments,
+      'POST',
+      claims['cognito:groups'] === '[citizen]' ? '/v1/me/enrollments' : '/v1/enrollments',
+      {
+        claims,
+        body,
+        ...(headers ? { headers } : {}),
+      },
+    );
   const act = (
     id: string,
     action: string,

@@ -19,9 +19,9 @@ import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
-import type { RouteHandler } from '../../../shared/http/router';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
+import type { RouteHandler } from '../../../shared/http/router';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
@@ -121,37 +121,37 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 
   /** An application: at the counter by staff, or in the app by a citizen (`/v1/me/enrollments`). */
   const apply: RouteHandler = async ({ event, principal }) => {
-      const body = parseJsonBody(event, EnrollmentRequest);
-      const scheme = getScheme(body.scheme);
-      const personId = await findPersonId(principal, body);
-      const person = await deps.projection.find(personId);
-      const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
-      if (!person || !facts)
-        throw new NotFoundError('The payout service holds no facts about this person yet.');
-      const staff = isStaff(principal);
-      if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
-      const { accountNumber, holderName, bankCode } = body.bankAccount;
-      const enrollment = applyForBenefit({
-        enrollmentId: newId(),
-        scheme,
-        person,
-        facts,
-        province: deps.province,
-        bankAccount: {
-          encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
-          accountMasked: maskAccount(accountNumber),
-          holderMasked: maskName(holderName),
-        },
-        channel: staff ? 'counter' : 'app',
-        by: principal.subject,
-        ...(staff ? {} : { applicantSubject: principal.subject }),
-        clock,
-      });
-      await deps.enrollments.create(enrollment);
-      return json(201, enrollmentView(enrollment), {
-        etag: etagOf(enrollment.version),
-        location: `/v1/enrollments/${enrollment.enrollmentId}`,
-      });
+    const body = parseJsonBody(event, EnrollmentRequest);
+    const scheme = getScheme(body.scheme);
+    const personId = await findPersonId(principal, body);
+    const person = await deps.projection.find(personId);
+    const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
+    if (!person || !facts)
+      throw new NotFoundError('The payout service holds no facts about this person yet.');
+    const staff = isStaff(principal);
+    if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
+    const { accountNumber, holderName, bankCode } = body.bankAccount;
+    const enrollment = applyForBenefit({
+      enrollmentId: newId(),
+      scheme,
+      person,
+      facts,
+      province: deps.province,
+      bankAccount: {
+        encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
+        accountMasked: maskAccount(accountNumber),
+        holderMasked: maskName(holderName),
+      },
+      channel: staff ? 'counter' : 'app',
+      by: principal.subject,
+      ...(staff ? {} : { applicantSubject: principal.subject }),
+      clock,
+    });
+    await deps.enrollments.create(enrollment);
+    return json(201, enrollmentView(enrollment), {
+      etag: etagOf(enrollment.version),
+      location: `/v1/enrollments/${enrollment.enrollmentId}`,
+    });
   };
 
   return apiHandler({

@@ -68,6 +68,10 @@ export async function startApiProvince(isolation: string, province = '33') {
     issuer,
     health: async () => ({ status: 'ok' }),
     log: () => {},
+    // The proofs send thousands of requests a second at the handlers; the per-route
+    // throttles would answer most of them 429. They are proven on their own
+    // (tests/unit/local-gateway-throttle.test.ts, tests/infra/platform-stack.test.ts).
+    throttles: false,
   });
   return {
     aws,
