@@ -113,8 +113,10 @@ export function buildApp(app: App, province: string, options: BuildAppOptions): 
   });
   for (const area of areas.values()) stage.addStackDependency(area);
 
-  Tags.of(app).add('project', 'jiahe');
-  Tags.of(app).add('province', code);
+  // Not on event source mappings: they take no tags in the AWS China regions.
+  const untaggable = { excludeResourceTypes: ['AWS::Lambda::EventSourceMapping'] };
+  Tags.of(app).add('project', 'jiahe', untaggable);
+  Tags.of(app).add('province', code, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { province: code, data, platform, areas, stage };
 }

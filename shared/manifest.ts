@@ -235,6 +235,13 @@ export const secretArnEnvName = (secret: SecretName): string =>
 export const localSecretEnvName = (secret: SecretName): string =>
   `LOCAL_SECRET_${secret.toUpperCase().replaceAll('-', '_')}`;
 
+/**
+ * Environment variable by which the local cloud, and only it, lets the exchange accept
+ * partner inboxes on loopback (its provinces talk over loopback HTTP). Never set by the
+ * CDK app; deployments accept public https inboxes only.
+ */
+export const LOCAL_LOOPBACK_PARTNERS_ENV = 'LOCAL_LOOPBACK_PARTNERS';
+
 /** Every route of a set of manifests, with the function that serves it. */
 export const routesOf = (manifests: readonly AreaManifest[]): { fn: FunctionSpec; route: RouteSpec }[] =>
   manifests.flatMap((m) => m.functions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ fn, route }))));

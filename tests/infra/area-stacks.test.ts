@@ -35,6 +35,7 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_METRICS_NAMESPACE',
     'POWERTOOLS_LOG_LEVEL',
+    'POWERTOOLS_TRACE_ENABLED',
     ...[...tables].map(tableEnvName),
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
@@ -84,7 +85,10 @@ describe('area stacks (province 33)', () => {
       const fn = functionOf(spec.name);
       expect(fn.Properties.Runtime, spec.name).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, spec.name).toEqual(['arm64']);
-      expect(fn.Properties.TracingConfig, spec.name).toEqual({ Mode: 'Active' });
+      // Active, except in the China partition, where X-Ray's Lambda integration does not exist.
+      expect(fn.Properties.TracingConfig, spec.name).toEqual({
+        'Fn::If': ['InChinaPartition', { Ref: 'AWS::NoValue' }, { Mode: 'Active' }],
+      });
       expect(fn.Properties.MemorySize, spec.name).toBe(spec.memoryMb);
       expect(fn.Properties.Timeout, spec.name).toBe(spec.timeoutSeconds);
       expect(fn.Properties.Handler, spec.name).toBe('index.handler');

@@ -115,6 +115,25 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
     }
   });
 
+  it('uses only what exists there: no X-Ray on functions in aws-cn, no tags on event source mappings', () => {
+    for (const stack of synth.stacks.areas.values()) {
+      const template = synth.template(stack).toJSON();
+      expect(template.Conditions?.InChinaPartition, stack.stackName).toEqual({
+        'Fn::Equals': [{ Ref: 'AWS::Partition' }, 'aws-cn'],
+      });
+    }
+    for (const [id, fn] of resourcesOf(synth, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig, id).toEqual({
+        'Fn::If': ['InChinaPartition', { Ref: 'AWS::NoValue' }, { Mode: 'Active' }],
+      });
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.POWERTOOLS_TRACE_ENABLED, id).toEqual({ 'Fn::If': ['InChinaPartition', 'false', 'true'] });
+    }
+    const mappings = resourcesOf(synth, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const [id, mapping] of mappings) expect(mapping.Properties.Tags, id).toBeUndefined();
+  });
+
   it('is cdk-nag clean', () => {
     expect(synth.violations.filter((v) => v.pluginName === 'AwsSolutions')).toEqual([]);
   });

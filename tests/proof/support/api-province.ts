@@ -7,6 +7,7 @@ import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
 import {
+  LOCAL_LOOPBACK_PARTNERS_ENV,
   localSecretEnvName,
   queueEnvName,
   SECRET_NAMES,
@@ -48,6 +49,8 @@ export async function startApiProvince(isolation: string, province = '33') {
   for (const [queue, address] of Object.entries(resources.queues))
     process.env[queueEnvName(queue)] = address.url;
   for (const name of SECRET_NAMES) process.env[localSecretEnvName(name)] = secrets[name];
+  // As the local cloud does: its partners' inboxes are on loopback.
+  process.env[LOCAL_LOOPBACK_PARTNERS_ENV] = 'allow';
 
   const runtimes = new Map<string, FunctionRuntime>();
   const handlers = new Map<string, Handler>();
