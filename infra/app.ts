@@ -1,8 +1,10 @@
 import { App, type Environment } from 'aws-cdk-lib';
+import { manifests } from '../functions/manifests';
 import { SETTING_NAMES } from '../shared/manifest';
 import { parseIdentity } from './identity';
 import { buildApp } from './jiahe-app';
 import { parseProvince } from './province';
+import { missingContext, missingContextMessage } from './required-context';
 
 /**
  * CDK entry point: one province per synth, e.g. for the Ningxia region
@@ -25,6 +27,12 @@ const contextString = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
+const missing = missingContext(contextString, manifests);
+if (missing.length > 0) {
+  console.error(missingContextMessage(missing));
+  process.exit(1);
+}
+
 const account = contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
 const region = contextString('region') ?? process.env.CDK_DEFAULT_REGION;
 const env: Environment | undefined = account || region ? { account, region } : undefined;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { manifests } from '../../functions/manifests';
 import { type IdentityContextKey, parseIdentity } from '../../infra/identity';
+import { missingContext, missingContextMessage } from '../../infra/required-context';
 
 const parse = (context: Partial<Record<IdentityContextKey, string>>, region?: string) =>
   parseIdentity((key) => context[key], '33', region);
@@ -65,5 +67,31 @@ describe('parseIdentity (CDK context of the identity platforms)', () => {
       /no meaning with identity=cognito/,
     );
     expect(() => parse({ identity: 'ldap', ...BOTH })).toThrow(/must be "oidc" \(the default\) or "cognito"/);
+  });
+});
+
+describe('missingContext (one message for every required value not given)', () => {
+  const given = (values: Record<string, string>) => (key: string) => values[key];
+
+  it('names every missing value of the project manifests at once, with a complete example', () => {
+    const missing = missingContext(given({ province: '33' }), manifests);
+    expect(missing).toEqual(['payout-bank-url', 'citizen-issuer', 'staff-issuer']);
+    expect(missingContextMessage(missing)).toMatch(
+      /^Missing context "payout-bank-url", "citizen-issuer", "staff-issuer" .*\n {2}npx cdk synth -c province=33 -c region=cn-northwest-1 .*-c staff-issuer=https:\/\/staff-id\.example\.gov\.cn$/s,
+    );
+  });
+
+  it('asks for no issuer with identity=cognito, and for nothing once all are given', () => {
+    expect(missingContext(given({ identity: 'cognito' }), manifests)).toEqual(['payout-bank-url']);
+    expect(
+      missingContext(
+        given({
+          'payout-bank-url': 'https://b.example.cn',
+          'citizen-issuer': 'https://a',
+          'staff-issuer': 'https://b',
+        }),
+        manifests,
+      ),
+    ).toEqual([]);
   });
 });
