@@ -41,8 +41,8 @@ export const partitionOf = (region: string | undefined): 'aws' | 'aws-cn' | unde
 
 /**
  * Checks an issuer as API Gateway's JWT authorizer will use it: an https URL with a host,
- * whose `/.well-known/openid-configuration` the authorizer fetches. No query or fragment
- * (the `iss` claim must equal it exactly), no trailing slash ambiguity is repaired.
+ * whose `/.well-known/openid-configuration` the authorizer fetches. Taken exactly as given
+ * (a trailing slash counts): the tokens' `iss` must equal it character for character.
  */
 function parseIssuer(key: string, value: unknown, help: string): string {
   if (typeof value !== 'string' || value === '') {
