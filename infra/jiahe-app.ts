@@ -12,10 +12,12 @@ import {
 } from '../shared/manifest';
 import { planManifests } from './constructs/manifest-plan';
 import { pascal, stackName } from './constructs/names';
+import type { IdentityConfig } from './identity';
 import { parseProvince } from './province';
 import { AreaStack } from './stacks/area-stack';
 import { DataStack } from './stacks/data-stack';
 import { PlatformStack } from './stacks/platform-stack';
+import { StageStack } from './stacks/stage-stack';
 
 export interface BuildAppOptions {
   /** Defaults to functions/manifests.ts; tests pass their own to exercise every feature. */
@@ -26,6 +28,8 @@ export interface BuildAppOptions {
   readonly settings?: DeploymentSettings;
   /** Field-key generations in use, ascending, the last current (CDK context `field-keys`); default [1]. */
   readonly fieldKeyGenerations?: readonly number[];
+  /** Where citizens and staff sign in (infra/identity.ts `parseIdentity`). */
+  readonly identity: IdentityConfig;
 }
 
 /** What each setting is, for the error that asks for it. */
@@ -89,15 +93,18 @@ export interface JiaheStacks {
   readonly platform: PlatformStack;
   /** Areas without functions get no stack. */
   readonly areas: ReadonlyMap<AreaName, AreaStack>;
+  /** The API's stage with its per-route throttles, after every area stack. */
+  readonly stage: StageStack;
 }
 
 /**
  * Adds one province's deployment to `app`: the data stack (tables, queues, secrets), the
- * platform stack (user pool, HTTP API) and one stack per area with functions, all derived
- * from the function manifests, and registers the cdk-nag AwsSolutions checks, which fail
- * synthesis on any unacknowledged error.
+ * platform stack (HTTP API and its JWT authorizers), one stack per area with functions and
+ * the stage stack (stage, per-route throttles), all derived from the function manifests,
+ * and registers the cdk-nag AwsSolutions checks, which fail synthesis on any
+ * unacknowledged error.
  */
-export function buildApp(app: App, province: string, options: BuildAppOptions = {}): JiaheStacks {
+export function buildApp(app: App, province: string, options: BuildAppOptions): JiaheStacks {
   const code = parseProvince(province);
   const manifests = options.manifests ?? allManifests;
   const plan = planManifests(manifests);
@@ -116,8 +123,9 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
   const platform = new PlatformStack(app, stackName(code, 'Platform'), {
     env,
     province: code,
+    identity: options.identity,
     roles: ROLES,
-    description: `jiahe province ${code}: user pool and HTTP API`,
+    description: `jiahe province ${code}: HTTP API and its JWT authorizers`,
   });
   const areas = new Map<AreaName, AreaStack>();
   for (const manifest of manifests) {
@@ -138,8 +146,19 @@ export function buildApp(app: App, province: string, options: BuildAppOptions = 
     );
   }
 
-  Tags.of(app).add('project', 'jiahe');
-  Tags.of(app).add('province', code);
+  const stage = new StageStack(app, stackName(code, 'Stage'), {
+    env,
+    province: code,
+    api: platform.api,
+    plan,
+    description: `jiahe province ${code}: API stage, access logs and per-route throttles`,
+  });
+  for (const area of areas.values()) stage.addStackDependency(area);
+
+  // Not on event source mappings: they take no tags in the AWS China regions.
+  const untaggable = { excludeResourceTypes: ['AWS::Lambda::EventSourceMapping'] };
+  Tags.of(app).add('project', 'jiahe', untaggable);
+  Tags.of(app).add('province', code, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { province: code, data, platform, areas };
+  return { province: code, data, platform, areas, stage };
 }

@@ -17,6 +17,11 @@ export interface LocalCloudOptions {
   /** Keep tables, queues, keys and checkpoints in this folder between runs. */
   readonly persistDir?: string;
   readonly log?: (source: string, line: string) => void;
+  /**
+   * Whether each gateway enforces the stage's per-route throttles (default true, as
+   * deployed). Only the benchmark turns them off: it measures the handlers, not the limits.
+   */
+  readonly throttled?: boolean;
 }
 
 export interface LocalCloud {
@@ -75,6 +80,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           'payout-configuration': examplePayoutConfigurationText(province),
         },
         issuedSecrets: await bank.channelSecrets(province),
+        ...(options.throttled === false ? { throttled: false } : {}),
         ...(dataDir ? { stateDir: dataDir } : {}),
         log,
       });

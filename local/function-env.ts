@@ -3,6 +3,7 @@ import {
   type AreaManifest,
   type DeploymentSettings,
   type FunctionSpec,
+  LOCAL_LOOPBACK_PARTNERS_ENV,
   localSecretEnvName,
   queueEnvName,
   type SecretName,
@@ -68,6 +69,9 @@ export function functionEnv(
     env[queueEnvName(queue)] = url;
   }
   for (const secret of spec.secrets ?? []) env[localSecretEnvName(secret)] = secrets[secret];
+  // The provinces of the local cloud are partners over loopback HTTP: the exchange is told
+  // to accept that here, explicitly; deployed, it accepts public https inboxes only.
+  if (area.area === 'exchange') env[LOCAL_LOOPBACK_PARTNERS_ENV] = 'allow';
   for (const name of spec.settings ?? []) {
     const value = settings[name];
     if (value) env[settingEnvName(name)] = value;

@@ -46,6 +46,8 @@ export interface ProvinceOptions {
   readonly issuedSecrets?: Readonly<Partial<Record<SecretName, string>>>;
   /** Deployment settings (CDK context in the cloud), e.g. the local bank simulator's address. */
   readonly settings?: DeploymentSettings;
+  /** False turns the gateway's per-route throttles off (benchmarks only). */
+  readonly throttled?: boolean;
 }
 
 export interface RunningProvince {
@@ -249,6 +251,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     issuer,
     health,
     log,
+    ...(options.throttled === false ? { throttles: false as const } : {}),
   });
 
   return {

@@ -8,7 +8,7 @@
 export type AreaName = 'registry' | 'payout' | 'exchange';
 export const AREAS: readonly AreaName[] = ['registry', 'payout', 'exchange'];
 
-/** Roles carried by a caller's token (Cognito groups in the cloud). */
+/** Roles carried by a staff token (claim `roles`); `citizen` is what a citizen token stands for. */
 export type Role =
   | 'citizen'
   | 'registrar'
@@ -29,6 +29,15 @@ export const ROLES: readonly Role[] = [
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * A route's request limit, as API Gateway's token bucket applies it: `rate` requests per
+ * second on average, up to `burst` at once. It counts every caller of the route together.
+ */
+export interface RouteThrottle {
+  readonly rate: number;
+  readonly burst: number;
+}
+
 /** One HTTP route of the shared API. `public` routes skip the JWT authorizer. */
 export interface RouteSpec {
   readonly method: HttpMethod;
@@ -37,7 +46,40 @@ export interface RouteSpec {
   /** Roles allowed; empty only for public routes. */
   readonly roles: readonly Role[];
   readonly public?: boolean;
+  /** Its own limit; without one, the default of its audience (`DEFAULT_THROTTLES`). */
+  readonly throttle?: RouteThrottle;
 }
+
+/**
+ * Who may call a route: nobody in particular (`public`), residents signed in through the
+ * province's real-name platform (`citizen`), or staff and machines signed in through the
+ * staff identity provider (`staff`). Each audience has its own issuer and authorizer.
+ */
+export type RouteAudience = 'public' | 'citizen' | 'staff';
+
+/** The audience of a route: public, citizen when it admits the citizen role, staff otherwise. */
+export const routeAudience = (route: Pick<RouteSpec, 'public' | 'roles'>): RouteAudience =>
+  route.public ? 'public' : route.roles.includes('citizen') ? 'citizen' : 'staff';
+
+/**
+ * Default limits per audience, per route (docs/operations.md#throttles). Public routes get
+ * the lowest so that a flood there, which anyone can send, uses up only its own route.
+ */
+export const DEFAULT_THROTTLES: Readonly<Record<RouteAudience, RouteThrottle>> = {
+  staff: { rate: 100, burst: 200 },
+  citizen: { rate: 200, burst: 400 },
+  public: { rate: 20, burst: 40 },
+};
+
+/**
+ * The limit of the `ANY` fallback of a path, which only answers 405, and of any route
+ * the stage does not list: the lowest there is.
+ */
+export const FALLBACK_THROTTLE: RouteThrottle = { rate: 10, burst: 20 };
+
+/** A route's limit: its own, else its audience's default. */
+export const throttleOf = (route: RouteSpec): RouteThrottle =>
+  route.throttle ?? DEFAULT_THROTTLES[routeAudience(route)];
 
 /** A queue, owned by the area that consumes it. Every queue gets a DLQ and an alarm. */
 export interface QueueSpec {
@@ -219,6 +261,10 @@ export interface AreaManifest {
   readonly functions: readonly FunctionSpec[];
 }
 
+/** Environment variables that carry the issuers of citizen and staff tokens to API functions. */
+export const CITIZEN_ISSUER_ENV = 'JIAHE_CITIZEN_ISSUER';
+export const STAFF_ISSUER_ENV = 'JIAHE_STAFF_ISSUER';
+
 /** Environment variable that carries a table's physical name to a function. */
 export const tableEnvName = (table: TableName): string => `TABLE_${table.toUpperCase()}`;
 
@@ -236,6 +282,13 @@ export const secretArnEnvName = (secret: SecretName): string =>
  */
 export const localSecretEnvName = (secret: SecretName): string =>
   `LOCAL_SECRET_${secret.toUpperCase().replaceAll('-', '_')}`;
+
+/**
+ * Environment variable by which the local cloud, and only it, lets the exchange accept
+ * partner inboxes on loopback (its provinces talk over loopback HTTP). Never set by the
+ * CDK app; deployments accept public https inboxes only.
+ */
+export const LOCAL_LOOPBACK_PARTNERS_ENV = 'LOCAL_LOOPBACK_PARTNERS';
 
 /** Every route of a set of manifests, with the function that serves it. */
 export const routesOf = (manifests: readonly AreaManifest[]): { fn: FunctionSpec; route: RouteSpec }[] =>

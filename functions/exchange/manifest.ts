@@ -27,7 +27,15 @@ export const exchangeManifest: AreaManifest = {
       timeoutSeconds: 10,
       // Machine-to-machine and public by design: a message proves its sender by its signature.
       routes: [
-        { method: 'POST', path: '/exchange/v1/inbox', roles: [], public: true },
+        // Partners only, signature-checked in the handler, but reachable by anyone: its own
+        // limit, below the staff routes'. Senders honour 429 and Retry-After (exchange protocol).
+        {
+          method: 'POST',
+          path: '/exchange/v1/inbox',
+          roles: [],
+          public: true,
+          throttle: { rate: 50, burst: 100 },
+        },
         { method: 'GET', path: '/.well-known/jwks.json', roles: [], public: true },
         { method: 'GET', path: '/exchange/v1/schemas', roles: [], public: true },
       ],

@@ -154,8 +154,18 @@ export const payoutApi: ApiDescription = {
     },
   },
   'POST /v1/enrollments': {
-    summary:
-      'Apply for a benefit (citizens name the beneficiary by resident ID, staff may use the person id)',
+    summary: 'Enrol at the counter (staff; the beneficiary by person id or resident ID)',
+    body: EnrollmentRequest,
+    bodyExample: {
+      scheme: 'only-child-parents',
+      residentId: '330106199003070022',
+      bankAccount: { accountNumber: '6228480000330106024', holderName: '李芳', bankCode: '103331000018' },
+    },
+    responses: { 201: { description: 'Applied', schema: EnrollmentView, headers: ['etag', 'location'] } },
+    problems: [404, 409],
+  },
+  'POST /v1/me/enrollments': {
+    summary: 'Apply for a benefit in the app (citizens; the beneficiary by resident ID)',
     body: EnrollmentRequest,
     bodyExample: {
       scheme: 'only-child-parents',

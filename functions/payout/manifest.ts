@@ -4,7 +4,9 @@ const STAFF = ['payout-officer', 'payout-approver'] as const;
 const READERS = ['payout-officer', 'payout-approver', 'auditor'] as const;
 
 const enrollmentRoutes: RouteSpec[] = [
-  { method: 'POST', path: '/v1/enrollments', roles: ['citizen', 'payout-officer'] },
+  // At the counter (staff) and in the app (citizens) apart: each audience has its own authorizer.
+  { method: 'POST', path: '/v1/enrollments', roles: ['payout-officer'] },
+  { method: 'POST', path: '/v1/me/enrollments', roles: ['citizen'] },
   { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
   { method: 'GET', path: '/v1/enrollments/{enrollmentId}', roles: [...READERS] },
   // Approval needs payout-approver and a second person (the handler and domain check both).

@@ -99,7 +99,14 @@ export const registryManifest: AreaManifest = {
         },
         // Anyone shown a certificate may check it, without an account: the answer discloses
         // validity, kind, issue date, issuing office and a masked name only.
-        { method: 'GET', path: '/v1/public/certificates/verify', roles: [], public: true },
+        // Anyone may ask, so a flood is likeliest here: the lowest limit of any named route.
+        {
+          method: 'GET',
+          path: '/v1/public/certificates/verify',
+          roles: [],
+          public: true,
+          throttle: { rate: 10, burst: 20 },
+        },
       ],
       tables: [
         { table: 'registry', access: 'readWrite' },

@@ -1,9 +1,11 @@
 import { FIELD_KEY_ARN_ENV, RETIRING_FIELD_KEY_ARNS_ENV } from '../../shared/crypto/field-keys';
 import {
   BUNDLED_SETTINGS,
+  CITIZEN_ISSUER_ENV,
   type DeploymentSettings,
   type FunctionSpec,
   queueEnvName,
+  STAFF_ISSUER_ENV,
   secretArnEnvName,
   settingEnvName,
   type TableName,
@@ -34,6 +36,7 @@ export function functionEnvironment(
   province: string,
   data: DataStack,
   settings: DeploymentSettings,
+  issuers: Readonly<Record<'citizen' | 'staff', string>>,
 ): Record<string, string> {
   const env: Record<string, string> = {
     JIAHE_PROVINCE: province,
@@ -44,6 +47,12 @@ export function functionEnvironment(
     POWERTOOLS_METRICS_NAMESPACE: 'jiahe',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  if (spec.routes?.length) {
+    // The JWT authorizer has checked the token against one of these; the API tells a
+    // citizen's token from a staff member's by its `iss` (shared/http/claims.ts).
+    env[CITIZEN_ISSUER_ENV] = issuers.citizen;
+    env[STAFF_ISSUER_ENV] = issuers.staff;
+  }
   for (const table of tablesOf(spec)) env[tableEnvName(table)] = data.table(table).tableName;
   for (const queue of queuesOf(spec)) env[queueEnvName(queue)] = data.queue(queue).queue.queueUrl;
   for (const secret of spec.secrets ?? [])

@@ -23,7 +23,7 @@ export function addFunctionRoutes(
   fn: IFunction,
   routes: readonly PlannedRoute[],
   api: IHttpApi,
-  authorizer: IHttpRouteAuthorizer,
+  authorizers: Readonly<Record<'citizen' | 'staff', IHttpRouteAuthorizer>>,
 ): HttpRoute[] {
   if (routes.length === 0) return [];
   const integration = new HttpLambdaIntegration(`${name}-integration`, fn, { scopePermissionToRoute: false });
@@ -32,9 +32,10 @@ export function addFunctionRoutes(
       httpApi: api,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
       integration,
-      authorizer: route.authorized ? authorizer : undefined,
+      // Citizen routes trust the real-name platform's tokens only, the others the staff's.
+      authorizer: route.authorizer ? authorizers[route.authorizer] : undefined,
     });
-    if (!route.authorized) {
+    if (!route.authorizer) {
       const why =
         route.method === 'ANY'
           ? `${route.routeKey} only lets ${name} answer 405 for methods its public routes on this path do not serve.`

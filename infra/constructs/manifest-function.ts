@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -19,6 +19,8 @@ export interface ManifestFunctionProps {
   readonly spec: FunctionSpec;
   readonly data: DataStack;
   readonly settings: DeploymentSettings;
+  /** The `iss` of citizen and staff tokens, for functions that serve routes. */
+  readonly issuers: Readonly<Record<'citizen' | 'staff', string>>;
 }
 
 /**
@@ -58,8 +60,19 @@ export class ManifestFunction extends Construct {
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       layers: [awsLibrariesLayer(this)],
-      environment: functionEnvironment(spec, props.province, data, props.settings),
+      environment: functionEnvironment(spec, props.province, data, props.settings, props.issuers),
     });
+
+    // X-Ray's Lambda integration does not exist in the AWS China regions: there the
+    // function runs untraced and the tracer stays off, decided by the partition at deploy
+    // time so an environment-agnostic template is right in either.
+    const inChina = chinaPartition(this);
+    const cfn = this.fn.node.defaultChild as CfnFunction;
+    cfn.tracingConfig = Fn.conditionIf(inChina.logicalId, Aws.NO_VALUE, { Mode: 'Active' });
+    this.fn.addEnvironment(
+      'POWERTOOLS_TRACE_ENABLED',
+      Fn.conditionIf(inChina.logicalId, 'false', 'true').toString(),
+    );
 
     const findings = new Acknowledgements();
     findings.add(
@@ -72,4 +85,14 @@ export class ManifestFunction extends Construct {
     findings.applyTo(this.role);
     if (spec.alarms?.length) new FunctionAlarms(this, 'Alarms', spec, props.province);
   }
+}
+
+/** The stack's condition "deployed in the aws-cn partition", created once per stack. */
+function chinaPartition(scope: Construct): CfnCondition {
+  const stack = Stack.of(scope);
+  const id = 'InChinaPartition';
+  return (
+    (stack.node.tryFindChild(id) as CfnCondition | undefined) ??
+    new CfnCondition(stack, id, { expression: Fn.conditionEquals(Aws.PARTITION, 'aws-cn') })
+  );
 }

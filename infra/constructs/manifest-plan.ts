@@ -1,10 +1,14 @@
-import type {
-  AreaManifest,
-  AreaName,
-  FunctionSpec,
-  HttpMethod,
-  QueueSpec,
-  SecretName,
+import {
+  type AreaManifest,
+  type AreaName,
+  FALLBACK_THROTTLE,
+  type FunctionSpec,
+  type HttpMethod,
+  type QueueSpec,
+  type RouteThrottle,
+  routeAudience,
+  type SecretName,
+  throttleOf,
 } from '../../shared/manifest';
 
 /** One route to put on the shared HTTP API. */
@@ -15,6 +19,13 @@ export interface PlannedRoute {
   readonly routeKey: string;
   /** False for public routes, and for an `ANY` fallback on a path whose routes are all public. */
   readonly authorized: boolean;
+  /**
+   * The JWT authorizer of an authorized route: `citizen` (the real-name platform's tokens)
+   * for routes that admit citizens, `staff` (the staff identity provider's) for the rest.
+   */
+  readonly authorizer?: 'citizen' | 'staff';
+  /** The stage's limit for this route key. */
+  readonly throttle: RouteThrottle;
 }
 
 /** A manifest queue with the area that owns (consumes) it. */
@@ -112,17 +123,33 @@ function planRoutes(manifests: readonly AreaManifest[], errors: string[]): Map<s
   };
   for (const fn of manifests.flatMap((m) => m.functions)) {
     const routes: PlannedRoute[] = [];
-    const paths = new Map<string, boolean>();
+    const paths = new Map<string, Set<string>>();
     for (const route of fn.routes ?? []) {
       const routeKey = `${route.method} ${route.path}`;
       if (!route.path.startsWith('/')) errors.push(`${fn.name}: route path ${route.path} must start with /`);
       if (!route.public && route.roles.length === 0)
         errors.push(`${fn.name}: ${routeKey} is neither public nor role-restricted`);
+      // Citizens and staff sign in at different issuers, checked by different authorizers;
+      // a route can sit behind one of them only.
+      if (route.roles.includes('citizen') && route.roles.some((role) => role !== 'citizen'))
+        errors.push(`${fn.name}: ${routeKey} admits both citizens and staff; split it into two routes`);
+      if (route.throttle && !validThrottle(route.throttle))
+        errors.push(`${fn.name}: ${routeKey} has a throttle that is not a positive rate within its burst`);
       claim(routeKey, fn);
-      routes.push({ method: route.method, path: route.path, routeKey, authorized: !route.public });
-      paths.set(route.path, (paths.get(route.path) ?? true) && route.public === true);
+      const audience = routeAudience(route);
+      routes.push({
+        method: route.method,
+        path: route.path,
+        routeKey,
+        authorized: audience !== 'public',
+        ...(audience === 'public' ? {} : { authorizer: audience }),
+        throttle: throttleOf(route),
+      });
+      const kinds = paths.get(route.path) ?? new Set<string>();
+      kinds.add(audience);
+      paths.set(route.path, kinds);
     }
-    for (const [path, allPublic] of paths) {
+    for (const [path, audiences] of paths) {
       const owner = pathOwner.get(path);
       if (owner)
         errors.push(
@@ -131,9 +158,23 @@ function planRoutes(manifests: readonly AreaManifest[], errors: string[]): Map<s
       pathOwner.set(path, fn.name);
       const routeKey = `ANY ${path}`;
       claim(routeKey, fn);
-      routes.push({ method: 'ANY', path, routeKey, authorized: !allPublic });
+      // The fallback only answers 405; it takes the citizens' authorizer where every route on
+      // the path is theirs, the staff's where any is, and none where all are public.
+      const authorizer = audiences.has('staff') ? 'staff' : audiences.has('citizen') ? 'citizen' : undefined;
+      routes.push({
+        method: 'ANY',
+        path,
+        routeKey,
+        authorized: authorizer !== undefined,
+        ...(authorizer ? { authorizer } : {}),
+        throttle: FALLBACK_THROTTLE,
+      });
     }
     planned.set(fn.name, routes);
   }
   return planned;
 }
+
+/** A rate API Gateway accepts: positive, finite, and no more than the burst. */
+const validThrottle = ({ rate, burst }: RouteThrottle): boolean =>
+  Number.isFinite(rate) && rate > 0 && Number.isInteger(burst) && burst >= 1 && rate <= burst;

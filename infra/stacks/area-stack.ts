@@ -37,6 +37,7 @@ export class AreaStack extends Stack {
         spec,
         data,
         settings: props.settings,
+        issuers: platform.issuers,
       });
       addFunctionRoutes(
         fn,
@@ -44,7 +45,7 @@ export class AreaStack extends Stack {
         fn.fn,
         plan.routes.get(spec.name) ?? [],
         platform.api,
-        platform.authorizer,
+        platform.authorizers,
       );
       if (spec.schedules && spec.schedules.length > 0)
         new FunctionSchedules(fn, 'Schedules', fn.fn, spec.schedules);

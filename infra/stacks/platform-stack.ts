@@ -1,12 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpAuthorizer,
   HttpAuthorizerType,
-  HttpStage,
   type IHttpRouteAuthorizer,
-  LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AccountRecovery,
@@ -19,36 +16,109 @@ import {
   type UserPoolClient,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { Role } from '../../shared/manifest';
 import { pascal, resourcePrefix } from '../constructs/names';
+import type { IdentityConfig, OidcIssuer } from '../identity';
 
 export interface PlatformStackProps extends StackProps {
   readonly province: string;
-  /** One Cognito group per role; the JWT carries them in `cognito:groups`. */
+  /** Where citizens and staff sign in (infra/identity.ts). */
+  readonly identity: IdentityConfig;
+  /** With Cognito, one staff group per role; the ID token carries them in `cognito:groups`. */
   readonly roles: readonly Role[];
 }
 
-/** Steady-state and burst request limits for the whole API of one province. */
-const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+/** Who signs in where: the two audiences of non-public routes. */
+export type SignInAudience = 'citizen' | 'staff';
 
-/** What the identity and API layer gives the area stacks. */
+/**
+ * The HTTP API and one JWT authorizer per sign-in audience. The stage, with its per-route
+ * throttles, is in the stage stack: API Gateway accepts route settings only for routes
+ * that exist, and the routes are in the area stacks.
+ */
 export class PlatformStack extends Stack {
-  readonly userPool: UserPool;
-  readonly userPoolClient: UserPoolClient;
   readonly api: HttpApi;
-  /** JWT authorizer for every non-public route. */
-  readonly authorizer: IHttpRouteAuthorizer;
+  /** JWT authorizers: citizen routes trust the citizen issuer, every other route the staff issuer. */
+  readonly authorizers: Readonly<Record<SignInAudience, IHttpRouteAuthorizer>>;
+  /** The `iss` each audience's tokens carry; API functions get them as JIAHE_CITIZEN_ISSUER / JIAHE_STAFF_ISSUER. */
+  readonly issuers: Readonly<Record<SignInAudience, string>>;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
     const prefix = resourcePrefix(props.province);
 
-    this.userPool = new UserPool(this, 'UserPool', {
-      userPoolName: `${prefix}-users`,
-      // Accounts are created for verified people (counter staff, onboarding of residents),
-      // never by open sign-up: every role can reach sensitive personal information.
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${prefix}-api`,
+      description: `jiahe HTTP API of province ${props.province}`,
+      // The stage stack adds the stage with logging and per-route throttles.
+      createDefaultStage: false,
+    });
+
+    const issuers: Record<SignInAudience, OidcIssuer> =
+      props.identity.kind === 'oidc'
+        ? { citizen: props.identity.citizen, staff: props.identity.staff }
+        : {
+            citizen: new CognitoSignIn(this, 'Citizens', { prefix, who: 'citizen', roles: [] }).issuer,
+            staff: new CognitoSignIn(this, 'Staff', {
+              prefix,
+              who: 'staff',
+              roles: props.roles.filter((r) => r !== 'citizen'),
+            }).issuer,
+          };
+
+    const authorizer = (who: SignInAudience): IHttpRouteAuthorizer => {
+      // Built here rather than with HttpJwtAuthorizer: that class creates its authorizer
+      // lazily inside the stack of the first route that uses it (an area stack, which the
+      // other areas would then depend on).
+      const jwt = new HttpAuthorizer(this, `${pascal(who)}JwtAuthorizer`, {
+        httpApi: this.api,
+        authorizerName: `${who}-jwt`,
+        type: HttpAuthorizerType.JWT,
+        identitySource: ['$request.header.Authorization'],
+        jwtIssuer: issuers[who].issuer,
+        jwtAudience: [issuers[who].audience],
+      });
+      return HttpAuthorizer.fromHttpAuthorizerAttributes(this, `${pascal(who)}RouteAuthorizer`, {
+        authorizerId: jwt.authorizerId,
+        authorizerType: HttpAuthorizerType.JWT,
+      });
+    };
+    this.authorizers = { citizen: authorizer('citizen'), staff: authorizer('staff') };
+    this.issuers = { citizen: issuers.citizen.issuer, staff: issuers.staff.issuer };
+
+    new CfnOutput(this, 'CitizenIssuer', { value: issuers.citizen.issuer });
+    new CfnOutput(this, 'CitizenAudience', { value: issuers.citizen.audience });
+    new CfnOutput(this, 'StaffIssuer', { value: issuers.staff.issuer });
+    new CfnOutput(this, 'StaffAudience', { value: issuers.staff.audience });
+  }
+}
+
+interface CognitoSignInProps {
+  readonly prefix: string;
+  readonly who: SignInAudience;
+  /** Groups to create, one per role. */
+  readonly roles: readonly Role[];
+}
+
+/**
+ * A Cognito user pool standing in for one identity platform, where Cognito exists (never in
+ * the aws-cn partition: infra/identity.ts refuses it there). Its ID tokens carry the role
+ * groups in `cognito:groups` and the attributes `custom:region` (staff) or
+ * `custom:resident_id` (citizens), set by administrators only.
+ */
+class CognitoSignIn extends Construct {
+  readonly pool: UserPool;
+  readonly client: UserPoolClient;
+  readonly issuer: OidcIssuer;
+
+  constructor(scope: Construct, id: string, props: CognitoSignInProps) {
+    super(scope, id);
+    const attribute = props.who === 'staff' ? 'region' : 'resident_id';
+    this.pool = new UserPool(this, 'UserPool', {
+      userPoolName: `${props.prefix}-${props.who}`,
+      // Accounts are created for verified people (counter staff, residents whose identity
+      // was checked), never by open sign-up: every role can reach sensitive personal data.
       selfSignUpEnabled: false,
       signInCaseSensitive: false,
       passwordPolicy: {
@@ -64,103 +134,47 @@ export class PlatformStack extends Stack {
       // phishable and would need an SNS role and SMS spend.
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      // Plus tier with full threat protection (answers AwsSolutions-COG8): blocks
-      // compromised-credential and anomalous sign-ins to accounts that see personal data.
+      // Plus tier with full threat protection (answers AwsSolutions-COG8).
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      // No SMS anywhere (see MFA above); without an e-mail, an administrator resets access.
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       customAttributes: {
-        // Staff region scope (GB/T 2260 six digits); set by administrators only.
-        region: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        // Staff: the region scope (GB/T 2260, six digits). Citizens: the verified resident ID.
+        [attribute]:
+          props.who === 'staff'
+            ? new StringAttribute({ minLen: 6, maxLen: 6, mutable: true })
+            : new StringAttribute({ minLen: 18, maxLen: 18, mutable: false }),
       },
       deletionProtection: true,
-      // Holds every identity: never dropped by a stack operation.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
     for (const role of props.roles) {
       new UserPoolGroup(this, `${pascal(role)}Group`, {
-        userPool: this.userPool,
+        userPool: this.pool,
         groupName: role,
         description: `jiahe role ${role}`,
       });
     }
-
-    this.userPoolClient = this.userPool.addClient('AppClient', {
-      userPoolClientName: `${prefix}-app`,
+    this.client = this.pool.addClient('AppClient', {
+      userPoolClientName: `${props.prefix}-${props.who}-app`,
       generateSecret: false,
       authFlows: { userSrp: true },
-      // No hosted UI or OAuth redirect flows: the apps sign in with SRP.
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      idTokenValidity: Duration.minutes(60),
-      accessTokenValidity: Duration.minutes(60),
+      // Short-lived (docs/operations.md): a disabled account loses access within minutes.
+      idTokenValidity: Duration.minutes(15),
+      accessTokenValidity: Duration.minutes(15),
       refreshTokenValidity: Duration.days(1),
-      // Users may not write custom:region themselves: it bounds what staff can see.
+      // Users may not write the attribute that scopes or identifies them.
       writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
     });
-
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      // China's Cybersecurity Law (art. 21) requires network logs be kept at least six
-      // months; 180 days can fall short of six calendar months, a year cannot.
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.api = new HttpApi(this, 'Api', {
-      apiName: `${prefix}-api`,
-      description: `jiahe HTTP API of province ${props.province}`,
-      // The stage is added below with logging and throttling, which HttpApi's default lacks.
-      createDefaultStage: false,
-    });
-    const stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: API_THROTTLE,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        // HTTP API context variables only; no headers, bodies or tokens are logged.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            sourceIp: '$context.identity.sourceIp',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            responseLatency: '$context.responseLatency',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-            subject: '$context.authorizer.claims.sub',
-          }),
-        ),
-      },
-    });
-
-    // Built here rather than with HttpUserPoolAuthorizer: that class creates its authorizer
-    // lazily inside the stack of the first route that uses it (an area stack, which the
-    // other areas would then depend on), and it hard-codes the amazonaws.com issuer domain,
-    // which is wrong in the China partition. The issuer and audience are the same.
-    const jwtAuthorizer = new HttpAuthorizer(this, 'JwtAuthorizer', {
-      httpApi: this.api,
-      authorizerName: 'cognito-jwt',
-      type: HttpAuthorizerType.JWT,
-      identitySource: ['$request.header.Authorization'],
-      jwtIssuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`,
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
-    this.authorizer = HttpAuthorizer.fromHttpAuthorizerAttributes(this, 'RouteAuthorizer', {
-      authorizerId: jwtAuthorizer.authorizerId,
-      authorizerType: HttpAuthorizerType.JWT,
-    });
-
-    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the jiahe API' });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    const stack = Stack.of(this);
+    this.issuer = {
+      // Built from the stack's own region and URL suffix, never a hard-coded domain.
+      issuer: `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.pool.userPoolId}`,
+      audience: this.client.userPoolClientId,
+    };
+    new CfnOutput(stack, `${pascal(props.who)}UserPoolId`, { value: this.pool.userPoolId });
   }
 }

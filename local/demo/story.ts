@@ -175,12 +175,19 @@ async function onlyChildHousehold(api: Api, token: string, personId: string, wai
  * Applies for an enrolment, again until payout has learnt the family's facts from the
  * registry's events (until then it answers why it cannot enrol yet).
  */
-async function enrolWhenKnown(api: Api, province: string, token: string, body: unknown, waitMs: number) {
+async function enrolWhenKnown(
+  api: Api,
+  province: string,
+  token: string,
+  body: unknown,
+  waitMs: number,
+  path = '/v1/enrollments',
+) {
   let last: Reply | undefined;
   return waitFor(
     `payout in ${province} to know the family`,
     async () => {
-      last = await api('POST', '/v1/enrollments', { token, body });
+      last = await api('POST', path, { token, body });
       return last.status === 201 ? last : undefined;
     },
     waitMs,
@@ -401,6 +408,8 @@ export const steps: readonly Step[] = [
         state.tokens.citizen33 ?? '',
         { scheme: SCHEME, residentId: mother.residentId, bankAccount },
         waitMs,
+        // Citizens apply in the app; officers at the counter.
+        '/v1/me/enrollments',
       );
       const id = applied.body.enrollmentId as string;
       say(

@@ -2,14 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { negotiateLanguage } from '../../shared/http/language';
-import { malformedJson, problemResponse } from '../../shared/http/problem';
+import { malformedJson, problemResponse, tooManyRequests } from '../../shared/http/problem';
 import { toValidationError } from '../../shared/http/request';
-import type { AreaManifest } from '../../shared/manifest';
+import { type AreaManifest, FALLBACK_THROTTLE, throttleOf } from '../../shared/manifest';
 import { DevTokenRequest, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
 import { compileRoutes, matchRoute } from './routes';
+import { type RouteThrottles, routeThrottles } from './throttle';
 
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -27,6 +28,12 @@ export interface GatewayOptions {
   readonly issuer: LocalIssuer;
   readonly health: () => Promise<HealthReport>;
   readonly log: (line: string) => void;
+  /**
+   * The per-route limits of the deployed stage, from the manifests (default: enforced, on
+   * the monotonic clock). Tests inject a clock; `false` only for harnesses that measure
+   * handlers under load and must not be throttled (the benchmark, the fuzz proof).
+   */
+  readonly throttles?: RouteThrottles | false;
 }
 
 export interface Gateway {
@@ -71,13 +78,14 @@ function fromLambda(result: unknown): Answer {
 
 /**
  * One province's local API Gateway: routes from the manifests to the same handlers the
- * cloud runs, JWT checked as the authorizer would, API Gateway's own answers for what it
- * rejects itself. Adds the local-only `/health`, `/dev/token` and `/docs` (the API
+ * cloud runs, each route's throttle as the stage applies it, JWT checked as the authorizer
+ * would, API Gateway's own answers for what it rejects itself. Adds the local-only `/health`, `/dev/token` and `/docs` (the API
  * documentation). Binds 127.0.0.1 only.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const paths = compileRoutes(options.manifests);
   const apiId = `local${options.province}`;
+  const throttles = options.throttles === false ? undefined : (options.throttles ?? routeThrottles());
 
   const route = async (request: IncomingMessage): Promise<Answer> => {
     const body = await readBody(request);
@@ -119,6 +127,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const match = matchRoute(paths, method, path);
     if (match.kind === 'none') return gatewayError(404, 'Not Found');
+    // Before the token check, as the stage's throttle comes before the authorizer: a flood
+    // of requests without valid tokens uses up its own route's bucket only.
+    const limit = match.kind === 'route' ? throttleOf(match.route) : FALLBACK_THROTTLE;
+    const decision = throttles?.take(match.routeKey, limit);
+    if (decision && !decision.admitted) {
+      const language = negotiateLanguage(request.headers['accept-language']);
+      return fromLambda(problemResponse(tooManyRequests(decision.retryAfterSeconds), path, language));
+    }
     const isPublic = match.kind === 'route' ? match.route.public === true : match.isPublic;
     let claims: Record<string, string> | undefined;
     if (!isPublic) {

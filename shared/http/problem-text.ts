@@ -17,6 +17,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, Bilingual>> = {
   conflict: { zh: '与当前状态冲突', en: 'Conflict' },
   'stale-version': { zh: '记录已被修改', en: 'Precondition Failed' },
   'payload-too-large': { zh: '请求体过大', en: 'Payload Too Large' },
+  'too-many-requests': { zh: '请求过多', en: 'Too Many Requests' },
   'unsupported-media-type': { zh: '不支持的内容类型', en: 'Unsupported Media Type' },
   validation: { zh: '数据校验未通过', en: 'Validation Failed' },
   'precondition-required': { zh: '缺少 If-Match', en: 'Precondition Required' },

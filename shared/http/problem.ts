@@ -68,6 +68,18 @@ export const payloadTooLarge = (limit: number) =>
     en: `The request body exceeds ${limit} bytes.`,
     zh: `请求体超过 ${limit} 字节。`,
   });
+/** A route's request limit is used up; `Retry-After` says when to try again, in seconds. */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new HttpError(
+    429,
+    'too-many-requests',
+    'Too Many Requests',
+    {
+      en: `This route is receiving more requests than it accepts. Try again in ${retryAfterSeconds} s.`,
+      zh: `该接口请求过多，请 ${retryAfterSeconds} 秒后重试。`,
+    },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 export const unsupportedMediaType = () =>
   new HttpError(
     415,

@@ -117,7 +117,12 @@ if (only.has('exchange') || only.has('api')) {
   // The whole local cloud, as `npm start` runs it, for two provinces; its own logs are dropped.
   process.env.JIAHE_LOG_LEVEL = 'WARN';
   log('starting the local cloud (provinces 22 and 23)');
-  const cloud = await startLocalCloud({ provinces: { [FROM]: 0, [TO]: 0 }, log: () => {} });
+  const cloud = await startLocalCloud({
+    provinces: { [FROM]: 0, [TO]: 0 },
+    log: () => {},
+    // Measures the handlers at full load; the deployed limits are tested on their own.
+    throttled: false,
+  });
   const dynamodb = new DynamoDBClient(localClientConfig(cloud.endpoints.dynamodb));
   const clients = {
     sqs: new SQSClient(localClientConfig(cloud.endpoints.sqs)),

@@ -68,7 +68,7 @@ describe('payout over HTTP on the local cloud', () => {
       bankAccount: { accountNumber: '6228480000330106024', holderName: '陈静', bankCode: '999331000002' },
     };
     const applied = await eventually(async () => {
-      const reply = await http(zj(), 'POST', '/v1/enrollments', { token: citizen, body: application });
+      const reply = await http(zj(), 'POST', '/v1/me/enrollments', { token: citizen, body: application });
       return reply.status === 201 ? reply : undefined;
     }, 30_000);
     expect(applied.body).toMatchObject({

@@ -2,15 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import {
   BUNDLED_SETTINGS,
+  CITIZEN_ISSUER_ENV,
   type FunctionSpec,
   queueEnvName,
   routesOf,
+  STAFF_ISSUER_ENV,
   secretArnEnvName,
   settingEnvName,
   type TableName,
   tableEnvName,
 } from '../../shared/manifest';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize, testSettings } from './support';
+import {
+  type CfnResource,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+  TEST_IDENTITY,
+  testSettings,
+} from './support';
 
 const specs = manifests.flatMap((m) => m.functions);
 
@@ -27,12 +36,14 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_METRICS_NAMESPACE',
     'POWERTOOLS_LOG_LEVEL',
+    'POWERTOOLS_TRACE_ENABLED',
     ...[...tables].map(tableEnvName),
     ...[...queues].map(queueEnvName),
     ...(spec.secrets ?? []).map(secretArnEnvName),
     // Bundled settings are compiled into the code, not set in the environment.
     ...(spec.settings ?? []).filter((name) => !BUNDLED_SETTINGS.includes(name)).map(settingEnvName),
     ...((spec.fieldKeys ?? []).length > 0 ? ['FIELD_KEY_ARN'] : []),
+    ...(spec.routes?.length ? [CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV] : []),
   ].sort();
 }
 
@@ -67,6 +78,7 @@ describe('area stacks (province 33)', () => {
       'Jiahe-P33-Data',
       'Jiahe-P33-Platform',
       ...expected.map((a) => `Jiahe-P33-${a.charAt(0).toUpperCase()}${a.slice(1)}`),
+      'Jiahe-P33-Stage',
     ]);
   });
 
@@ -76,7 +88,10 @@ describe('area stacks (province 33)', () => {
       const fn = functionOf(spec.name);
       expect(fn.Properties.Runtime, spec.name).toBe('nodejs24.x');
       expect(fn.Properties.Architectures, spec.name).toEqual(['arm64']);
-      expect(fn.Properties.TracingConfig, spec.name).toEqual({ Mode: 'Active' });
+      // Active, except in the China partition, where X-Ray's Lambda integration does not exist.
+      expect(fn.Properties.TracingConfig, spec.name).toEqual({
+        'Fn::If': ['InChinaPartition', { Ref: 'AWS::NoValue' }, { Mode: 'Active' }],
+      });
       expect(fn.Properties.MemorySize, spec.name).toBe(spec.memoryMb);
       expect(fn.Properties.Timeout, spec.name).toBe(spec.timeoutSeconds);
       expect(fn.Properties.Handler, spec.name).toBe('index.handler');
@@ -111,6 +126,10 @@ describe('area stacks (province 33)', () => {
       for (const name of spec.settings ?? [])
         if (!BUNDLED_SETTINGS.includes(name))
           expect(env[settingEnvName(name)]).toBe(testSettings('33')[name]);
+      if (spec.routes?.length) {
+        expect(env[CITIZEN_ISSUER_ENV]).toBe(TEST_IDENTITY.citizen.issuer);
+        expect(env[STAFF_ISSUER_ENV]).toBe(TEST_IDENTITY.staff.issuer);
+      }
     }
   });
 

@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/jiahe-app';
 import type { AreaManifest, FunctionSpec } from '../../shared/manifest';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize } from './support';
+import { type CfnResource, resourcesOf, type Synthesized, synthesize, TEST_IDENTITY } from './support';
 
 /** Handler files that do not exist: with bundling skipped, the functions get placeholder code. */
 const fn = (name: string, extra: Partial<FunctionSpec>): FunctionSpec => ({
@@ -175,9 +175,9 @@ describe('stacks built from other manifests', () => {
   it('refuses to synthesize with bundling when a handler entry is missing', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
     try {
-      expect(() => buildApp(new App({ outdir }), '51', { manifests: fixture })).toThrow(
-        /handler entry tests\/infra\/fixtures\/registry-api\.ts does not exist/,
-      );
+      expect(() =>
+        buildApp(new App({ outdir }), '51', { manifests: fixture, identity: TEST_IDENTITY }),
+      ).toThrow(/handler entry tests\/infra\/fixtures\/registry-api\.ts does not exist/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -186,11 +186,14 @@ describe('stacks built from other manifests', () => {
   it('refuses to synthesize without a setting a function needs, naming it', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
     try {
-      expect(() => buildApp(new App({ outdir }), '33')).toThrow(
+      expect(() => buildApp(new App({ outdir }), '33', { identity: TEST_IDENTITY })).toThrow(
         /Missing context .*"payout-bank-url" \(the bank's/,
       );
       expect(() =>
-        buildApp(new App({ outdir }), '33', { settings: { 'payout-bank-url': 'https://bank.example/h2h' } }),
+        buildApp(new App({ outdir }), '33', {
+          settings: { 'payout-bank-url': 'https://bank.example/h2h' },
+          identity: TEST_IDENTITY,
+        }),
       ).toThrow(/Missing context "payout-configuration" \(a JSON file with the debtor account/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
@@ -209,6 +212,7 @@ describe('stacks built from other manifests', () => {
     };
     const build = (settings: Record<string, string>) => () =>
       buildApp(new App({ outdir: join(outdir, 'out') }), '33', {
+        identity: TEST_IDENTITY,
         settings: { 'payout-bank-url': 'https://bank.example/h2h', ...settings },
       });
     try {

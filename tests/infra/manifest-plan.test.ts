@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import { planManifests } from '../../infra/constructs/manifest-plan';
-import type { AreaManifest, FunctionSpec } from '../../shared/manifest';
+import {
+  type AreaManifest,
+  DEFAULT_THROTTLES,
+  FALLBACK_THROTTLE,
+  type FunctionSpec,
+  routesOf,
+} from '../../shared/manifest';
 
 const fn = (name: string, extra: Partial<FunctionSpec> = {}): FunctionSpec => ({
   name,
@@ -63,6 +69,64 @@ describe('planManifests', () => {
       'ANY /x true',
       'ANY /y/{id} false',
     ]);
+  });
+
+  it('puts each route behind the authorizer of its audience, with its throttle', () => {
+    const plan = planManifests([
+      area('registry', [
+        fn('a', {
+          routes: [
+            { method: 'GET', path: '/me/x', roles: ['citizen'] },
+            { method: 'GET', path: '/x', roles: ['registrar'], throttle: { rate: 5, burst: 10 } },
+            { method: 'GET', path: '/open', roles: [], public: true },
+          ],
+        }),
+      ]),
+    ]);
+    expect(
+      plan.routes
+        .get('a')
+        ?.map((r) => [r.routeKey, r.authorizer ?? 'none', r.throttle.rate, r.throttle.burst]),
+    ).toEqual([
+      ['GET /me/x', 'citizen', DEFAULT_THROTTLES.citizen.rate, DEFAULT_THROTTLES.citizen.burst],
+      ['GET /x', 'staff', 5, 10],
+      ['GET /open', 'none', DEFAULT_THROTTLES.public.rate, DEFAULT_THROTTLES.public.burst],
+      ['ANY /me/x', 'citizen', FALLBACK_THROTTLE.rate, FALLBACK_THROTTLE.burst],
+      ['ANY /x', 'staff', FALLBACK_THROTTLE.rate, FALLBACK_THROTTLE.burst],
+      ['ANY /open', 'none', FALLBACK_THROTTLE.rate, FALLBACK_THROTTLE.burst],
+    ]);
+  });
+
+  it('admits citizens or staff on a route, never both, in the project manifests too', () => {
+    rejects(
+      [
+        area('payout', [
+          fn('a', { routes: [{ method: 'POST', path: '/x', roles: ['citizen', 'payout-officer'] }] }),
+        ]),
+      ],
+      /POST \/x admits both citizens and staff; split it into two routes/,
+    );
+    for (const { route } of routesOf(manifests)) {
+      const citizen = route.roles.includes('citizen');
+      expect(citizen && route.roles.length > 1, `${route.method} ${route.path}`).toBe(false);
+    }
+  });
+
+  it('rejects a throttle API Gateway would not take', () => {
+    for (const throttle of [
+      { rate: 0, burst: 10 },
+      { rate: 20, burst: 10 },
+      { rate: 1, burst: 0.5 },
+    ]) {
+      rejects(
+        [
+          area('registry', [
+            fn('a', { routes: [{ method: 'GET', path: '/x', roles: ['auditor'], throttle }] }),
+          ]),
+        ],
+        /has a throttle that is not a positive rate within its burst/,
+      );
+    }
   });
 
   const rejects = (manifestSet: AreaManifest[], message: RegExp): void => {

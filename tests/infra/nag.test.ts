@@ -26,4 +26,13 @@ describe('cdk-nag AwsSolutions', () => {
   it('reports nothing with a concrete account and region (acknowledgements follow the ARNs)', () => {
     expect(nagFindings('33', { env: { account: '123456789012', region: 'ap-east-1' } })).toEqual([]);
   });
+
+  it('reports nothing with Cognito user pools where Cognito exists', () => {
+    expect(
+      nagFindings('33', {
+        env: { account: '123456789012', region: 'eu-west-1' },
+        identity: { kind: 'cognito' },
+      }),
+    ).toEqual([]);
+  });
 });

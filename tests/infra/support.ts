@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IdentityConfig } from '../../infra/identity';
 import { type BuildAppOptions, buildApp, type JiaheStacks } from '../../infra/jiahe-app';
 
 /** Settings every test synthesis passes, as an operator would with `-c name=value`. */
@@ -14,6 +15,13 @@ export const testSettings = (province: string) =>
       new URL(`../../docs/examples/payout-configuration.${province}.json`, import.meta.url),
     ),
   }) as const;
+
+/** The identity platforms of test syntheses (`-c citizen-issuer=… -c staff-issuer=…`). */
+export const TEST_IDENTITY = {
+  kind: 'oidc',
+  citizen: { issuer: 'https://id.example.gov.cn', audience: 'jiahe-p33-citizen' },
+  staff: { issuer: 'https://staff-id.example.gov.cn', audience: 'jiahe-p33-staff' },
+} as const satisfies IdentityConfig;
 
 /** One violation in CDK's validation report (cdk-nag's plugin is `AwsSolutions`). */
 export interface Violation {
@@ -39,13 +47,17 @@ export interface Synthesized {
  * and Template.fromStack otherwise leave cdk.out folders behind). Synthesis throws if
  * cdk-nag reports an unacknowledged error.
  */
-export function synthesize(province: string, options: BuildAppOptions = {}): Synthesized {
+export function synthesize(province: string, options: Partial<BuildAppOptions> = {}): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'jiahe-infra-test-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   try {
-    const stacks = buildApp(app, province, { settings: testSettings(province), ...options });
+    const stacks = buildApp(app, province, {
+      settings: testSettings(province),
+      identity: TEST_IDENTITY,
+      ...options,
+    });
     const assembly = app.synth();
-    const all: Stack[] = [stacks.data, stacks.platform, ...stacks.areas.values()];
+    const all: Stack[] = [stacks.data, stacks.platform, ...stacks.areas.values(), stacks.stage];
     const templates = new Map(
       all.map((stack) => [stack, Template.fromJSON(assembly.getStackByName(stack.stackName).template)]),
     );

@@ -429,6 +429,23 @@ describe('delivery between two provinces with the receiver down', () => {
     expect((await put('73', { ...settings, inboxUrl: 'http://jiahe.example.gov.cn/inbox' })).status).toBe(
       422,
     );
+    // Deployed, an inbox is public https: never this deployment's own or private network.
+    for (const inboxUrl of [
+      'http://127.0.0.1:3051/exchange/v1/inbox',
+      'https://127.0.0.1/exchange/v1/inbox',
+      'https://localhost/exchange/v1/inbox',
+      'https://[::1]/exchange/v1/inbox',
+      'https://10.0.0.8/exchange/v1/inbox',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fd00::8]/exchange/v1/inbox',
+    ]) {
+      const refused = await put('74', { ...settings, inboxUrl });
+      expect(refused.status, inboxUrl).toBe(422);
+      expect(refused.body.errors, inboxUrl).toEqual([expect.objectContaining({ field: 'body.inboxUrl' })]);
+    }
+    expect(
+      (await callApi(operations, 'GET', '/v1/exchange/partners', { claims: OPERATOR })).body.items,
+    ).not.toEqual(expect.arrayContaining([expect.objectContaining({ code: '74' })]));
     expect((await put('73', { ...settings, inboundTypes: ['cn.gov.jiahe.person.recorded.v1'] })).status).toBe(
       422,
     );
@@ -485,6 +502,29 @@ describe('delivery between two provinces with the receiver down', () => {
     expect(await check()).toMatchObject({ ok: false, brokenAt: 1 });
     expect(await verifyScript()).toBe(1);
   }, 60_000);
+  it('accepts a loopback inbox only where the local cloud explicitly opts in', async () => {
+    const settings = {
+      inboxUrl: 'http://127.0.0.1:3051/exchange/v1/inbox',
+      jwks: jwks([key72.verification]),
+      inboundTypes: [],
+      outboundTypes: [],
+    };
+    const local = buildOperationsApi({
+      province: SENDER,
+      ...repos(a.resources, a.aws),
+      delivery: sqsDeliveryQueue(a.aws.sqs, a.resources.queues['exchange-delivery']?.url ?? ''),
+      observability: quietObservability(),
+      partnerUrls: 'local-loopback',
+    });
+    const put = (api: typeof operations) =>
+      callApi(api, 'PUT', '/v1/exchange/partners/{code}', {
+        path: { code: '75' },
+        body: settings,
+        claims: OPERATOR,
+      });
+    expect((await put(operations)).status).toBe(422);
+    expect((await put(local)).status).toBe(201);
+  });
 });
 
 /** Sent, delivered (forwarded at the receiver), duplicates and lost, for the proof summary. */

@@ -80,7 +80,18 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     claims: Record<string, string>,
     body: Record<string, unknown>,
     headers?: Record<string, string>,
-  ) => callApi(enrollments, 'POST', '/v1/enrollments', { claims, body, ...(headers ? { headers } : {}) });
+  ) =>
+    // Citizens apply in the app (`/v1/me/enrollments`), staff at the counter.
+    callApi(
+      enrollments,
+      'POST',
+      claims['cognito:groups'] === '[citizen]' ? '/v1/me/enrollments' : '/v1/enrollments',
+      {
+        claims,
+        body,
+        ...(headers ? { headers } : {}),
+      },
+    );
   const act = (
     id: string,
     action: string,

@@ -56,8 +56,9 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'GET /v1/person-facts/{personId}': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/schemes': open,
   'GET /v1/schemes/{code}': open,
-  // Citizens apply for themselves; officers enrol within their region.
-  'POST /v1/enrollments': { roles: ['citizen', 'payout-officer'], scope: 'region' },
+  // Citizens apply for themselves in the app; officers enrol within their region.
+  'POST /v1/enrollments': { roles: ['payout-officer'], scope: 'region' },
+  'POST /v1/me/enrollments': citizen,
   'GET /v1/enrollments': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/enrollments/{enrollmentId}': staff('payout-officer', 'payout-approver', 'auditor'),
   // Approving an enrolment or confirming an account change also needs payout-approver and a second person.

@@ -11,6 +11,7 @@ import {
   PERSON_RESIDENCE_ENDED,
   PERSON_RESIDENCE_REGISTERED,
 } from '../../../shared/events/catalog';
+import { type PartnerUrlPolicy, partnerInboxUrlProblem } from './partner-url';
 import { type VerificationKey, verificationKeysFromJwks } from './signing';
 
 /**
@@ -57,21 +58,29 @@ export const PublicJwks = z.object({
 });
 export type PublicJwks = z.infer<typeof PublicJwks>;
 
-/** What an operator states when onboarding or changing a partner. */
-export const PartnerSettings = z.object({
-  /** The partner's inbox, `https://…/exchange/v1/inbox` (plain http only on loopback). */
-  inboxUrl: z
-    .url()
-    .refine(
-      (u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u),
-      'must be https (http only on loopback)',
-    ),
-  jwks: PublicJwks,
-  /** Types the partner may send us. */
-  inboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
-  /** Types we may send the partner. */
-  outboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
-});
+/**
+ * What an operator states when onboarding or changing a partner, checked under the
+ * deployment's policy for inbox URLs (partner-url.ts).
+ */
+export const partnerSettings = (policy: PartnerUrlPolicy) =>
+  z.object({
+    /** The partner's inbox, `https://…/exchange/v1/inbox` on a public host. */
+    inboxUrl: z
+      .url()
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = partnerInboxUrlProblem(url, policy);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    jwks: PublicJwks,
+    /** Types the partner may send us. */
+    inboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
+    /** Types we may send the partner. */
+    outboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
+  });
+
+/** Partner settings as every deployment accepts them: public https inboxes only. */
+export const PartnerSettings = partnerSettings('public-https');
 export type PartnerSettings = z.infer<typeof PartnerSettings>;
 
 export type PartnerStatus = 'active' | 'paused';

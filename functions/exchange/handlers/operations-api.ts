@@ -8,14 +8,15 @@ import { provinceUrn } from '../../../shared/events/envelope';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
-import { functionSpec } from '../../../shared/manifest';
+import { functionSpec, LOCAL_LOOPBACK_PARTNERS_ENV } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { verifyChain } from '../domain/message-log';
-import { type Partner, PartnerSettings } from '../domain/partner';
+import { type Partner, partnerSettings } from '../domain/partner';
+import type { PartnerUrlPolicy } from '../domain/partner-url';
 import type { MessageRecord, OutboundRecord } from '../domain/records';
 import { exchangeManifest } from '../manifest';
 import {
@@ -36,6 +37,8 @@ export interface OperationsApiDeps {
   readonly delivery: DeliveryQueue;
   readonly clock?: Clock;
   readonly observability?: Observability;
+  /** Which inbox URLs partners may have; public https unless the local cloud asks otherwise. */
+  readonly partnerUrls?: PartnerUrlPolicy;
 }
 
 /**
@@ -53,6 +56,7 @@ const view = ({ body: _body, ...message }: MessageRecord) => message;
  */
 export function buildOperationsApi(deps: OperationsApiDeps) {
   const clock = deps.clock ?? systemClock;
+  const Settings = partnerSettings(deps.partnerUrls ?? 'public-https');
   const getPartner = async (code: string): Promise<Partner> => {
     const partner = await deps.partners.find(code);
     if (!partner)
@@ -89,7 +93,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
             { field: 'path.code', message: 'must be another province' },
           ]);
         }
-        const settings = parseJsonBody(event, PartnerSettings);
+        const settings = parseJsonBody(event, Settings);
         const existing = await deps.partners.find(code);
         const partner: Partner = {
           ...settings,
@@ -211,5 +215,7 @@ export const handler = initOnce(() => {
     messages: dynamoMessageRepository(db, table),
     log: dynamoMessageLogRepository(db, table),
     delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
+    // Set by the local cloud only (local/function-env.ts), never by the CDK app.
+    partnerUrls: process.env[LOCAL_LOOPBACK_PARTNERS_ENV] === 'allow' ? 'local-loopback' : 'public-https',
   });
 });

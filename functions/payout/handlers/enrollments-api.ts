@@ -22,6 +22,7 @@ import { type Principal, requireRegionScope, requireRole } from '../../../shared
 import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
+import type { RouteHandler } from '../../../shared/http/router';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
@@ -167,41 +168,45 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const startOfChange = (enrollment: Enrollment) =>
     accountChangeStart(deps.batches, enrollment, getScheme(enrollment.scheme), clock.now());
 
+  /** An application: at the counter by staff, or in the app by a citizen (`/v1/me/enrollments`). */
+  const apply: RouteHandler = async ({ event, principal }) => {
+    const body = parseJsonBody(event, EnrollmentRequest);
+    const scheme = getScheme(body.scheme);
+    const personId = await findPersonId(principal, body);
+    const person = await deps.projection.find(personId);
+    const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
+    if (!person || !facts)
+      throw new NotFoundError('The payout service holds no facts about this person yet.');
+    const staff = isStaff(principal);
+    if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
+    const enrollmentId = newId();
+    const enrollment = applyForBenefit({
+      enrollmentId,
+      scheme,
+      person,
+      facts,
+      province: deps.province,
+      bankAccount: await sealBankAccount(deps, body.bankAccount, enrollmentId),
+      channel: staff ? 'counter' : 'app',
+      by: principal.subject,
+      ...(staff ? {} : { applicantSubject: principal.subject }),
+      clock,
+    });
+    await deps.enrollments.create(enrollment);
+    return json(201, enrollmentView(enrollment), {
+      etag: etagOf(enrollment.version),
+      location: `/v1/enrollments/${enrollment.enrollmentId}`,
+    });
+  };
+
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
-      'POST /v1/enrollments': async ({ event, principal }) => {
-        const body = parseJsonBody(event, EnrollmentRequest);
-        const scheme = getScheme(body.scheme);
-        const personId = await findPersonId(principal, body);
-        const person = await deps.projection.find(personId);
-        const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
-        if (!person || !facts)
-          throw new NotFoundError('The payout service holds no facts about this person yet.');
-        const staff = isStaff(principal);
-        if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
-        const enrollmentId = newId();
-        const enrollment = applyForBenefit({
-          enrollmentId,
-          scheme,
-          person,
-          facts,
-          province: deps.province,
-          bankAccount: await sealBankAccount(deps, body.bankAccount, enrollmentId),
-          channel: staff ? 'counter' : 'app',
-          by: principal.subject,
-          ...(staff ? {} : { applicantSubject: principal.subject }),
-          clock,
-        });
-        await deps.enrollments.create(enrollment);
-        return json(201, enrollmentView(enrollment), {
-          etag: etagOf(enrollment.version),
-          location: `/v1/enrollments/${enrollment.enrollmentId}`,
-        });
-      },
+      'POST /v1/enrollments': apply,
+      'POST /v1/me/enrollments': apply,
       'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
         const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
         const enrollment = await load(principal, enrollmentId);

@@ -8,6 +8,7 @@ import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
 import { LOCAL_FIELD_KEYS_ENV } from '../../../shared/crypto/field-keys';
 import {
+  LOCAL_LOOPBACK_PARTNERS_ENV,
   localSecretEnvName,
   queueEnvName,
   SECRET_NAMES,
@@ -54,6 +55,8 @@ export async function startApiProvince(isolation: string, province = '33') {
     current: 'local-1',
     keys: { 'local-1': randomBytes(32).toString('base64') },
   });
+  // As the local cloud does: its partners' inboxes are on loopback.
+  process.env[LOCAL_LOOPBACK_PARTNERS_ENV] = 'allow';
 
   const runtimes = new Map<string, FunctionRuntime>();
   const handlers = new Map<string, Handler>();
@@ -74,6 +77,10 @@ export async function startApiProvince(isolation: string, province = '33') {
     issuer,
     health: async () => ({ status: 'ok' }),
     log: () => {},
+    // The proofs send thousands of requests a second at the handlers; the per-route
+    // throttles would answer most of them 429. They are proven on their own
+    // (tests/unit/local-gateway-throttle.test.ts, tests/infra/platform-stack.test.ts).
+    throttles: false,
   });
   return {
     aws,
