@@ -3,7 +3,9 @@ import type { AreaManifest } from '../shared/manifest';
 /** A complete synthesis, as the error for missing context shows it. */
 export const SYNTH_EXAMPLE =
   'npx cdk synth -c province=33 -c region=cn-northwest-1 -c account=123456789012 ' +
-  '-c payout-bank-url=https://bank.example.cn/h2h -c citizen-issuer=https://id.example.gov.cn ' +
+  '-c payout-bank-url=https://bank.example.cn/h2h ' +
+  '-c payout-configuration=docs/examples/payout-configuration.33.json ' +
+  '-c citizen-issuer=https://id.example.gov.cn ' +
   '-c staff-issuer=https://staff-id.example.gov.cn';
 
 /**

@@ -75,18 +75,22 @@ describe('missingContext (one message for every required value not given)', () =
 
   it('names every missing value of the project manifests at once, with a complete example', () => {
     const missing = missingContext(given({ province: '33' }), manifests);
-    expect(missing).toEqual(['payout-bank-url', 'citizen-issuer', 'staff-issuer']);
+    expect(missing).toEqual(['payout-configuration', 'payout-bank-url', 'citizen-issuer', 'staff-issuer']);
     expect(missingContextMessage(missing)).toMatch(
-      /^Missing context "payout-bank-url", "citizen-issuer", "staff-issuer" .*\n {2}npx cdk synth -c province=33 -c region=cn-northwest-1 .*-c staff-issuer=https:\/\/staff-id\.example\.gov\.cn$/s,
+      /^Missing context "payout-configuration", "payout-bank-url", "citizen-issuer", "staff-issuer" .*\n {2}npx cdk synth -c province=33 -c region=cn-northwest-1 .*-c staff-issuer=https:\/\/staff-id\.example\.gov\.cn$/s,
     );
   });
 
   it('asks for no issuer with identity=cognito, and for nothing once all are given', () => {
-    expect(missingContext(given({ identity: 'cognito' }), manifests)).toEqual(['payout-bank-url']);
+    expect(missingContext(given({ identity: 'cognito' }), manifests)).toEqual([
+      'payout-configuration',
+      'payout-bank-url',
+    ]);
     expect(
       missingContext(
         given({
           'payout-bank-url': 'https://b.example.cn',
+          'payout-configuration': 'payout.json',
           'citizen-issuer': 'https://a',
           'staff-issuer': 'https://b',
         }),
