@@ -131,3 +131,56 @@ describe('re-sealing bank accounts', () => {
     expect(w.rows.get('e1')?.sealed).toBe('B:e1:3333333333');
   });
 });
+
+describe('re-sealing every account an enrolment holds', () => {
+  it('moves the earlier accounts and a pending change too, each write on the version the last left', async () => {
+    const w = world([{ id: 'e1', sealed: 'A:e1:622200001' }]);
+    // The same enrolment also holds an earlier account and a change waiting for a second person.
+    const places = new Map([
+      ['earlierAccounts[0].account', 'A:e1:622200000'],
+      ['pendingAccountChange.account', 'A:e1:622200002'],
+    ]);
+    const scanAll = w.ports.enrollments.scanAll;
+    const resealMain = w.ports.enrollments.resealAccount;
+    const withPlaces = async (query: Parameters<typeof scanAll>[0]) => {
+      const page = await scanAll(query);
+      return {
+        ...page,
+        items: page.items.map((e) => ({
+          ...e,
+          earlierAccounts: [
+            { account: { ...e.bankAccount, encrypted: places.get('earlierAccounts[0].account') ?? '' } },
+          ],
+          pendingAccountChange: {
+            changeId: 'c1',
+            channel: 'counter' as const,
+            requestedBy: 'officer-1',
+            requestedAt: '2026-03-01T02:00:00.000Z',
+            account: { ...e.bankAccount, encrypted: places.get('pendingAccountChange.account') ?? '' },
+          },
+        })),
+      };
+    };
+    const versions: number[] = [];
+    const ports: RekeyPorts = {
+      ...w.ports,
+      enrollments: {
+        scanAll: withPlaces,
+        async resealAccount(change) {
+          versions.push(change.version);
+          if (change.path === 'bankAccount') return resealMain(change);
+          const row = w.rows.get(change.enrollmentId);
+          if (!row || row.version !== change.version || places.get(change.path) !== change.from) return false;
+          places.set(change.path, change.to);
+          w.rows.set(change.enrollmentId, { ...row, version: row.version + 1 });
+          return true;
+        },
+      },
+    };
+    const run = await rekeyBankAccounts(ports, { pageSize: 10, mayContinue: pages(5) });
+    expect(run).toMatchObject({ done: true, failedCount: 0 });
+    expect(versions.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(w.rows.get('e1')?.sealed).toBe('B:e1:622200001');
+    expect([...places.values()]).toEqual(['B:e1:622200000', 'B:e1:622200002']);
+  });
+});

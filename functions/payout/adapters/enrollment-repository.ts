@@ -211,15 +211,19 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
       const next = encodeCursor(out.LastEvaluatedKey);
       return { items: (out.Items ?? []).map(fromItem), ...(next ? { cursor: next } : {}) };
     },
-    async resealAccount({ enrollmentId, version, from, to }) {
+    async resealAccount({ enrollmentId, version, path, from, to }) {
+      // The path comes from the domain's own list of places, never from a request.
+      if (!/^(bankAccount|earlierAccounts\[\d+\]\.account|pendingAccountChange\.account)$/.test(path)) {
+        throw new Error(`not a place of a sealed account: ${path}`);
+      }
       try {
         await db.send(
           new UpdateCommand({
             TableName: table,
             Key: key(enrollmentId),
             // A new version, so a writer holding the old one fails instead of writing the old seal back.
-            UpdateExpression: 'SET bankAccount.encrypted = :to, version = :next',
-            ConditionExpression: 'version = :version AND bankAccount.encrypted = :from',
+            UpdateExpression: `SET ${path}.encrypted = :to, version = :next`,
+            ConditionExpression: `version = :version AND ${path}.encrypted = :from`,
             ExpressionAttributeValues: {
               ':to': to,
               ':from': from,

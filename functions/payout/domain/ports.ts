@@ -83,6 +83,8 @@ export interface EnrollmentRepository {
   resealAccount(change: {
     enrollmentId: string;
     version: number;
+    /** Where the sealed account sits: `bankAccount`, `earlierAccounts[i].account`, `pendingAccountChange.account`. */
+    path: string;
     from: string;
     to: string;
   }): Promise<boolean>;

@@ -89,11 +89,13 @@ export async function rekeyBankAccounts(ports: RekeyPorts, options: RekeyOptions
     let { resealed, changedMeanwhile, failedCount } = run;
     const failed = [...run.failed];
     for (const enrollment of page.items) {
-      const outcome = await resealOne(ports, enrollment, target);
-      byKey[outcome.keyId] = (byKey[outcome.keyId] ?? 0) + 1;
-      if (outcome.result === 'resealed') resealed += 1;
-      if (outcome.result === 'changed') changedMeanwhile += 1;
-      if (outcome.result === 'failed') {
+      const outcomes = await resealEnrollment(ports, enrollment, target);
+      for (const outcome of outcomes) {
+        byKey[outcome.keyId] = (byKey[outcome.keyId] ?? 0) + 1;
+        if (outcome.result === 'resealed') resealed += 1;
+        if (outcome.result === 'changed') changedMeanwhile += 1;
+      }
+      if (outcomes.some((o) => o.result === 'failed')) {
         failedCount += 1;
         if (failed.length < MAX_FAILED_IDS) failed.push(enrollment.enrollmentId);
       }
@@ -127,16 +129,59 @@ export async function rekeyBankAccounts(ports: RekeyPorts, options: RekeyOptions
   return run;
 }
 
-async function resealOne(
+type ResealOutcome = { keyId: string; result: 'current' | 'resealed' | 'changed' | 'failed' };
+
+/**
+ * Every sealed account an enrolment holds, with its place in the item: the account in force,
+ * the earlier accounts that still pay periods planned before a change, and a change waiting
+ * for its second person.
+ */
+function sealedAccountsOf(enrollment: Enrollment): { path: string; encrypted: string }[] {
+  return [
+    { path: 'bankAccount', encrypted: enrollment.bankAccount.encrypted },
+    ...(enrollment.earlierAccounts ?? []).map((earlier, i) => ({
+      path: `earlierAccounts[${i}].account`,
+      encrypted: earlier.account.encrypted,
+    })),
+    ...(enrollment.pendingAccountChange
+      ? [{ path: 'pendingAccountChange.account', encrypted: enrollment.pendingAccountChange.account.encrypted }]
+      : []),
+  ];
+}
+
+/**
+ * Re-seals each sealed account of one enrolment in turn, each write moving the version on;
+ * stops at the first that changed meanwhile (the next pass reads it again).
+ */
+async function resealEnrollment(
   ports: RekeyPorts,
   enrollment: Enrollment,
   target: string,
-): Promise<{ keyId: string; result: 'current' | 'resealed' | 'changed' | 'failed' }> {
-  const from = enrollment.bankAccount.encrypted;
+): Promise<ResealOutcome[]> {
+  const outcomes: ResealOutcome[] = [];
+  let version = enrollment.version;
+  for (const sealed of sealedAccountsOf(enrollment)) {
+    const outcome = await resealOne(ports, enrollment.enrollmentId, version, sealed, target);
+    outcomes.push(outcome);
+    if (outcome.result === 'resealed') version += 1;
+    if (outcome.result === 'changed') break;
+  }
+  return outcomes;
+}
+
+async function resealOne(
+  ports: RekeyPorts,
+  enrollmentId: string,
+  version: number,
+  sealed: { path: string; encrypted: string },
+  target: string,
+): Promise<ResealOutcome> {
+  const from = sealed.encrypted;
   const former = from.startsWith(FORMER_FORMAT_PREFIX);
+  const holder = { enrollmentId, bankAccount: { encrypted: from } };
   let keyId: string;
   try {
-    keyId = former ? FORMER_KEY_ID : ports.accounts.keyIdOf(enrollment);
+    keyId = former ? FORMER_KEY_ID : ports.accounts.keyIdOf(holder);
   } catch {
     return { keyId: 'unreadable', result: 'failed' };
   }
@@ -147,17 +192,12 @@ async function resealOne(
       if (!ports.openFormer) return { keyId, result: 'failed' };
       account = ports.openFormer(from);
     } else {
-      account = await ports.accounts.open(enrollment);
+      account = await ports.accounts.open(holder);
     }
   } catch {
     return { keyId, result: 'failed' };
   }
-  const to = await ports.accounts.seal(account, enrollment.enrollmentId);
-  const ok = await ports.enrollments.resealAccount({
-    enrollmentId: enrollment.enrollmentId,
-    version: enrollment.version,
-    from,
-    to,
-  });
+  const to = await ports.accounts.seal(account, enrollmentId);
+  const ok = await ports.enrollments.resealAccount({ enrollmentId, version, path: sealed.path, from, to });
   return { keyId, result: ok ? 'resealed' : 'changed' };
 }
