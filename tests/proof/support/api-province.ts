@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { manifests } from '../../../functions/manifests';
 import { localSigningKeySet } from '../../../local/exchange-keys';
+import { startLocalBank } from '../../../local/bank/wiring';
 import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
@@ -35,6 +36,9 @@ export async function startApiProvince(isolation: string, province = '33') {
       name === 'exchange-signing-keys' ? localSigningKeySet(province) : randomBytes(32).toString('hex'),
     ]),
   ) as Record<SecretName, string>;
+  // The bank channel's client certificate and CA, issued by a local bank as in the local cloud.
+  const bank = await startLocalBank();
+  Object.assign(secrets, await bank.channelSecrets(province));
   // The union of what the manifests grant the API functions; one process hosts them all.
   Object.assign(process.env, {
     JIAHE_PROVINCE: province,
@@ -94,7 +98,10 @@ export async function startApiProvince(isolation: string, province = '33') {
     token: (request: DevTokenRequest) => issuer.issue(request),
     /** Signed by a key the gateway does not trust, though it names the same issuer. */
     foreignToken: (request: DevTokenRequest) => stranger.issue(request),
-    stop: () => gateway.close(),
+    stop: async () => {
+      await gateway.close();
+      await bank.stop();
+    },
   };
 }
 
