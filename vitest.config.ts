@@ -13,6 +13,9 @@ const env = {
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_REGION: 'us-east-1',
+  // The two identity platforms handler tests sign in with (tests/support/api-event.ts).
+  JIAHE_CITIZEN_ISSUER: 'https://citizen-id.test',
+  JIAHE_STAFF_ISSUER: 'https://staff-id.test',
 };
 
 /** Fault scenarios that live with the integration tests they grew from. */

@@ -1,3 +1,4 @@
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV, type TrustedIssuers } from '../shared/http/claims';
 import {
   type AreaManifest,
   type DeploymentSettings,
@@ -34,6 +35,7 @@ export function functionEnv(
   names: ProvinceNames,
   secrets: Readonly<Record<SecretName, string>>,
   settings: DeploymentSettings = {},
+  issuers?: TrustedIssuers,
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -63,6 +65,11 @@ export function functionEnv(
     const url = names.queues[queue]?.url;
     if (!url) throw new Error(`${area.area}/${spec.name} uses unknown queue ${queue}`);
     env[queueEnvName(queue)] = url;
+  }
+  // API functions map claims by issuer (shared/http/claims.ts), as the CDK app tells them.
+  if (issuers && spec.routes?.length) {
+    env[CITIZEN_ISSUER_ENV] = issuers.citizen;
+    env[STAFF_ISSUER_ENV] = issuers.staff;
   }
   for (const secret of spec.secrets ?? []) env[localSecretEnvName(secret)] = secrets[secret];
   for (const name of spec.settings ?? []) {

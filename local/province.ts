@@ -109,8 +109,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       });
     }
   }
-  // Each province has its own user pool in the cloud, so its own issuer here: a token
-  // from one province's gateway is refused by the other's.
+  // Each province has its own identity platforms, so its own issuers here: a token from
+  // one province's gateway is refused by the other's.
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:${tag}`, state.get().issuerKeys);
   if (!state.get().issuerKeys) {
     const keys = await issuer.exportKeys();
@@ -134,6 +134,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
             resources,
             state.get().secrets,
             options.settings,
+            issuer.issuers,
           ),
           repoRoot: options.repoRoot,
           maxInstances: instancesOf(spec, options.maxInstances),

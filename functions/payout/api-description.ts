@@ -8,6 +8,7 @@ import {
   EnrollmentIdParams,
   EnrollmentListQuery,
   EnrollmentRequest,
+  MyEnrollmentRequest,
   PaymentsQuery,
   PayoutReportQuery,
   PersonFactsView,
@@ -70,12 +71,23 @@ const SchemeSummary = z.looseObject({
   payMonth: z.number().int().optional(),
   versions: z.array(z.looseObject({ version: z.number().int(), effectiveFrom: z.string() })),
 });
-const Benefit = z.object({
+const FamilyBenefit = z.object({
   enrollmentId: z.string(),
+  personId: z.string().describe('The family member the benefit is for'),
+  relation: z
+    .enum(['self', 'spouse', 'child', 'ward', 'authorising-parent'])
+    .describe('How the beneficiary relates to the signed-in citizen'),
   scheme: z.string(),
   status: z.string(),
+  channel: z.enum(['app', 'counter']),
   bankAccount: z.object({ accountMasked: z.string() }),
   createdAt: z.string(),
+});
+const Benefit = FamilyBenefit.extend({
+  nextPayment: z
+    .object({ period: z.string(), plannedFrom: z.string(), amountFen: Fen })
+    .optional()
+    .describe('The payment an active enrolment should bring next, under the rules in force'),
   payments: z.array(
     z.object({
       period: z.string(),
@@ -108,8 +120,7 @@ export const payoutApi: ApiDescription = {
     },
   },
   'POST /v1/enrollments': {
-    summary:
-      'Apply for a benefit (citizens name the beneficiary by resident ID, staff may use the person id)',
+    summary: 'Enrol a person at the counter (payout officers; the person id or the resident ID)',
     body: EnrollmentRequest,
     bodyExample: {
       scheme: 'only-child-parents',
@@ -141,8 +152,21 @@ export const payoutApi: ApiDescription = {
     },
     problems: [409],
   },
+  'POST /v1/me/enrollments': {
+    summary:
+      'Apply in the app for a member of your own family (yourself, spouse, minor child, ward, a parent who authorised you)',
+    body: MyEnrollmentRequest,
+    bodyExample: {
+      scheme: 'only-child-parents',
+      residentId: '330106199003070022',
+      bankAccount: { accountNumber: '6228480000330106024', holderName: '李芳', bankCode: '103331000018' },
+    },
+    responses: { 201: { description: 'Applied', schema: FamilyBenefit, headers: ['etag', 'location'] } },
+    problems: [404, 409, 422],
+  },
   'GET /v1/me/benefits': {
-    summary: 'The signed-in citizen’s benefits and payments',
+    summary:
+      'Your family’s benefits and payments, however they were enrolled, with the next expected payment',
     responses: { 200: { description: 'Benefits', schema: z.object({ items: z.array(Benefit) }) } },
   },
   'POST /v1/payout-batches': {

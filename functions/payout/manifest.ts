@@ -4,7 +4,9 @@ const STAFF = ['payout-officer', 'payout-approver'] as const;
 const READERS = ['payout-officer', 'payout-approver', 'auditor'] as const;
 
 const enrollmentRoutes: RouteSpec[] = [
-  { method: 'POST', path: '/v1/enrollments', roles: ['citizen', 'payout-officer'] },
+  // Counter enrolment by officers; citizens apply in the app for their own family only.
+  { method: 'POST', path: '/v1/enrollments', roles: ['payout-officer'] },
+  { method: 'POST', path: '/v1/me/enrollments', roles: ['citizen'] },
   { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
   { method: 'GET', path: '/v1/enrollments/{enrollmentId}', roles: [...READERS] },
   { method: 'POST', path: '/v1/enrollments/{enrollmentId}/actions/{action}', roles: [...STAFF] },

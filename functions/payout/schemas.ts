@@ -52,6 +52,14 @@ export const EnrollmentRequest = z
   });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
+/** A citizen's application in the app: for a member of their own family, named by resident ID. */
+export const MyEnrollmentRequest = z.strictObject({
+  scheme: SchemeCode,
+  residentId: ResidentIdInput,
+  bankAccount: BankAccountInput,
+});
+export type MyEnrollmentRequest = z.infer<typeof MyEnrollmentRequest>;
+
 export const EnrollmentIdParams = z.object({ enrollmentId: Ulid('an enrolment id') });
 export type EnrollmentIdParams = z.infer<typeof EnrollmentIdParams>;
 

@@ -31,6 +31,31 @@ export const registryManifest: AreaManifest = {
       secrets: ['resident-id-hash-key', 'person-ref-key'],
     },
     {
+      name: 'registry-family-api',
+      description:
+        'A family’s own view of the register, and the mandates (guardians, authorised relatives) to act for another',
+      entry: 'functions/registry/handlers/family-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/me', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/me/household', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/me/mandates', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/me/mandates', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/me/mandates/{mandateId}/actions/revoke', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/persons/{personId}/mandates', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/persons/{personId}/mandates', roles: ['registrar', 'auditor'] },
+        {
+          method: 'POST',
+          path: '/v1/persons/{personId}/mandates/{mandateId}/actions/revoke',
+          roles: ['registrar'],
+        },
+      ],
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+      secrets: ['person-ref-key'],
+    },
+    {
       name: 'registry-birth-registrations-api',
       description: 'Birth registration as a service to families: submit, audit, validate, register, correct',
       entry: 'functions/registry/handlers/birth-registrations-api.ts',
@@ -85,6 +110,8 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
+      // A citizen's family is found by their person reference (shared/http/family-scope.ts).
+      secrets: ['person-ref-key'],
     },
     {
       name: 'registry-household-updater',

@@ -203,11 +203,9 @@ export const RegistrationListQuery = z.strictObject({
 });
 export type RegistrationListQuery = z.infer<typeof RegistrationListQuery>;
 
-export const MyListQuery = z.strictObject({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-export type MyListQuery = z.infer<typeof MyListQuery>;
+/** A family's own lists are short and whole: no filters, no pages. */
+export const FamilyListQuery = z.strictObject({});
+export type FamilyListQuery = z.infer<typeof FamilyListQuery>;
 
 export const HouseholdIdParams = z.object({
   householdId: z.string().regex(ULID_PATTERN, 'must be a household id (ULID)'),
@@ -338,3 +336,28 @@ export const RemoteVerificationParams = z.object({
   requestId: z.string().regex(ULID_PATTERN, 'must be a request id (ULID)'),
 });
 export type RemoteVerificationParams = z.infer<typeof RemoteVerificationParams>;
+
+const MandateId = z.string().regex(ULID_PATTERN, 'must be a mandate id (ULID)');
+
+/** `POST /v1/persons/{personId}/mandates`: a registrar records who may act for the person. */
+export const RecordMandateRequest = z.strictObject({
+  kind: z.enum(['guardian', 'authorised-relative']),
+  /** The person who may act, named by the resident ID on the document shown at the counter. */
+  holderResidentId: ResidentId,
+  /** What was shown: the court or committee decision, or the parent's signed authorisation. */
+  reason: Reason,
+});
+export type RecordMandateRequest = z.infer<typeof RecordMandateRequest>;
+
+/** `POST /v1/me/mandates`: an elderly parent authorises one of their children in the app. */
+export const AuthoriseRelativeRequest = z.strictObject({ holderResidentId: ResidentId });
+export type AuthoriseRelativeRequest = z.infer<typeof AuthoriseRelativeRequest>;
+
+export const MandateParams = z.object({ mandateId: MandateId });
+export type MandateParams = z.infer<typeof MandateParams>;
+
+export const PersonMandateParams = z.object({ personId: PersonId, mandateId: MandateId });
+export type PersonMandateParams = z.infer<typeof PersonMandateParams>;
+
+export const RevokeMandateRequest = z.strictObject({ reason: Reason.optional() });
+export type RevokeMandateRequest = z.infer<typeof RevokeMandateRequest>;

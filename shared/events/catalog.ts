@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import { BIRTH_REGISTERED, BirthRegistered, HOUSEHOLD_CHANGED, HouseholdChanged } from './birth-registered';
 import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, CertificateChanged } from './certificate';
 import { EventEnvelope } from './envelope';
+import { MANDATE_CHANGED, MandateChanged } from './mandate';
 import {
   ACK,
   Ack,
@@ -43,6 +44,7 @@ export const eventCatalog = {
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
   [CERTIFICATE_ISSUED]: CertificateChanged,
   [CERTIFICATE_REVOKED]: CertificateChanged,
+  [MANDATE_CHANGED]: MandateChanged,
   // Between provinces only (the exchange protocol).
   [PERSON_RESIDENCE_REGISTERED]: PersonResidenceNotice,
   [PERSON_RESIDENCE_ENDED]: PersonResidenceNotice,
@@ -95,6 +97,8 @@ export {
   CertificateChanged,
   HOUSEHOLD_CHANGED,
   HouseholdChanged,
+  MANDATE_CHANGED,
+  MandateChanged,
   PERSON_CORRECTED,
   PERSON_DECEASED,
   PERSON_DISABILITY_RECORDED,

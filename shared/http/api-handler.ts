@@ -11,6 +11,7 @@ import {
   problemJson,
   responseMetrics,
 } from './middlewares';
+import type { PrincipalOptions } from './auth';
 import type { ApiResponse } from './request';
 import { type RouteTable, routeRequest } from './router';
 
@@ -22,6 +23,11 @@ export interface ApiHandlerOptions {
   /** Runs last before the route, e.g. `idempotentPosts(...)`. */
   readonly idempotency?: ApiMiddleware;
   readonly observability?: Observability;
+  /**
+   * How callers are read: functions serving citizen routes pass their person reference
+   * function, so a citizen's verified resident ID becomes their reference at the edge.
+   */
+  readonly identity?: PrincipalOptions;
 }
 
 function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
@@ -40,7 +46,7 @@ function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
  */
 export function apiHandler(options: ApiHandlerOptions) {
   const { logger, metrics, tracing } = options.observability ?? observability(options.service);
-  const route = routeRequest(options.routes, options.handlers);
+  const route = routeRequest(options.routes, options.handlers, options.identity);
   const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
     toResult(await route(event)),
   )

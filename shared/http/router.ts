@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { HttpMethod, RouteSpec } from '../manifest';
-import { type Principal, principalOf, requireRole } from './auth';
+import { type Principal, type PrincipalOptions, principalOf, requireRole } from './auth';
 import { methodNotAllowed, routeNotFound } from './problem';
 import type { ApiRequest, ApiResponse } from './request';
 
@@ -17,7 +17,11 @@ export type RouteTable = Readonly<Record<string, RouteHandler>>;
  * function also owns an `ANY` route per path so it can answer 405 with `Allow`. The roles
  * each route admits come from the manifest, the one place they are written.
  */
-export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable) {
+export function routeRequest(
+  specs: readonly RouteSpec[],
+  handlers: RouteTable,
+  identity: PrincipalOptions = {},
+) {
   for (const spec of specs) {
     if (!handlers[`${spec.method} ${spec.path}`])
       throw new Error(`no handler for ${spec.method} ${spec.path}`);
@@ -30,7 +34,7 @@ export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable) 
     const spec = onPath.find((s) => s.method === method);
     if (!spec) throw methodNotAllowed(onPath.map((s) => s.method));
     const handler = handlers[`${spec.method} ${spec.path}`] as RouteHandler;
-    const principal = spec.public ? ANONYMOUS : principalOf(event);
+    const principal = spec.public ? ANONYMOUS : principalOf(event, identity);
     if (!spec.public) requireRole(principal, spec.roles);
     return handler({
       principal,

@@ -1,3 +1,4 @@
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
@@ -33,6 +34,7 @@ describe('birth registrations against DynamoDB Local', () => {
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
       personRefOf: testPersonRefOf,
       observability: quietObservability(),

@@ -1,3 +1,5 @@
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
@@ -65,6 +67,7 @@ describe('certificates against DynamoDB Local', () => {
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,
       observability: quietObservability(),
@@ -74,6 +77,12 @@ describe('certificates against DynamoDB Local', () => {
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
       province: '76',
+      family: registryFamilyDirectory({
+        persons: dynamoPersonRepository(aws.documents, table),
+        households: dynamoHouseholdRepository(aws.documents, table),
+        mandates: dynamoMandateRepository(aws.documents, table),
+      }),
+      personRefOf: testPersonRefOf,
       idempotency: new DynamoDBPersistenceLayer({
         tableName: provisioned.resources.tables.idempotency,
         awsSdkV3Client: aws.dynamodb,
@@ -429,6 +438,12 @@ describe('certificates against DynamoDB Local', () => {
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
       province: '76',
+      family: registryFamilyDirectory({
+        persons: dynamoPersonRepository(aws.documents, table),
+        households: dynamoHouseholdRepository(aws.documents, table),
+        mandates: dynamoMandateRepository(aws.documents, table),
+      }),
+      personRefOf: testPersonRefOf,
       random: () => draws.shift() ?? new Uint8Array(16).fill(11),
       observability: quietObservability(),
     });

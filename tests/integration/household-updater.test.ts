@@ -1,3 +1,4 @@
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
@@ -47,6 +48,7 @@ describe('households follow their members’ records', () => {
       ),
       households,
       persons,
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,
       observability: quietObservability(),

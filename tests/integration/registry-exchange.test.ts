@@ -1,3 +1,5 @@
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +115,7 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
           elsewhere: dynamoBirthsElsewhere(db, table),
           households: dynamoHouseholdRepository(db, table),
           persons,
+          mandates: dynamoMandateRepository(db, table),
           hasher,
           personRefOf: testPersonRefOf,
           observability: quietObservability(),
@@ -122,6 +125,12 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
           households: dynamoCertificateHouseholds(db, table),
           remoteVerifications: verifications,
           province: code,
+          family: registryFamilyDirectory({
+            persons,
+            households: dynamoHouseholdRepository(db, table),
+            mandates: dynamoMandateRepository(db, table),
+          }),
+          personRefOf: testPersonRefOf,
           observability: quietObservability(),
         }),
         consumer,

@@ -5,20 +5,17 @@ import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
-import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-} from '../../../shared/domain/errors';
+import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import type { FamilyRelation } from '../../../shared/domain/family';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
+import { familyOfCitizen, requireFamilyMember } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -30,6 +27,7 @@ import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
 import { claimMessage, releaseMessage } from '../domain/claims';
 import { applyForBenefit } from '../domain/enroll';
+import { projectionFamilyDirectory } from '../domain/family-directory';
 import {
   applyStaffAction,
   type Enrollment,
@@ -37,6 +35,8 @@ import {
   maskName,
   otherProvince,
 } from '../domain/enrollment';
+import { nextExpectedPayment } from '../domain/next-payment';
+import type { PersonFacts } from '../domain/person-facts';
 import type {
   BatchRepository,
   EnrollmentRepository,
@@ -50,6 +50,7 @@ import {
   EnrollmentIdParams,
   EnrollmentListQuery,
   EnrollmentRequest,
+  MyEnrollmentRequest,
 } from '../schemas';
 
 const FUNCTION = 'payout-enrollments-api';
@@ -69,6 +70,23 @@ export interface EnrollmentsApiDeps {
   readonly observability?: Observability;
 }
 
+/**
+ * An enrolment as the family sees it: whose it is (relation, person id), scheme, status,
+ * the account's last digits; no staff identifiers, reasons or region.
+ */
+function familyBenefitView(e: Enrollment, relation: FamilyRelation | undefined) {
+  return {
+    enrollmentId: e.enrollmentId,
+    personId: e.personId,
+    ...(relation ? { relation } : {}),
+    scheme: e.scheme,
+    status: e.status,
+    channel: e.channel,
+    bankAccount: { accountMasked: e.bankAccount.accountMasked },
+    createdAt: e.createdAt,
+  };
+}
+
 /** An enrolment as staff see it: the account masked, no ciphertext, no person reference. */
 export function enrollmentView(e: Enrollment) {
   const { bankAccount, personRef: _ref, applicantSubject: _subject, ...rest } = e;
@@ -78,29 +96,24 @@ export function enrollmentView(e: Enrollment) {
   };
 }
 
-const isStaff = (p: Principal) => p.roles.some((r) => r === 'payout-officer' || r === 'payout-approver');
-
 /**
- * Enrolment in benefit schemes: citizens apply in the app for a person they name by
- * resident ID (matched through its person reference, never stored), payout officers at
- * the counter; staff of the beneficiary's region review, suspend, resume and end. A
- * cross-province beneficiary's approval sends a claim to the other province.
+ * Enrolment in benefit schemes: citizens apply in the app for a member of their own family
+ * they name by resident ID (matched through its person reference, never stored), payout
+ * officers at the counter for anyone in their region; staff of the beneficiary's region
+ * review, suspend, resume and end. A cross-province beneficiary's approval sends a claim to
+ * the other province. A family sees all its benefits, however they were enrolled.
  */
 export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
 
-  const findPersonId = async (principal: Principal, body: EnrollmentRequest): Promise<string> => {
-    if (body.personId) {
-      if (!isStaff(principal)) {
-        throw new ValidationError('Citizens name the beneficiary by resident ID.', [
-          { field: 'body.personId', message: 'give residentId instead' },
-        ]);
-      }
-      return body.personId;
-    }
-    const ref = personRefOf(deps.personRefKey, normaliseResidentId(body.residentId ?? ''));
-    const ids = await deps.projection.personIdsByRef(ref);
+  const directory = projectionFamilyDirectory(deps.projection);
+  const refOf = (residentId: string) => personRefOf(deps.personRefKey, normaliseResidentId(residentId));
+
+  /** The person staff name by person id or resident ID. */
+  const findPersonId = async (body: EnrollmentRequest): Promise<string> => {
+    if (body.personId) return body.personId;
+    const ids = await deps.projection.personIdsByRef(refOf(body.residentId ?? ''));
     if (ids.length !== 1) {
       throw new NotFoundError(
         ids.length === 0
@@ -109,6 +122,40 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
       );
     }
     return ids[0] as string;
+  };
+
+  /** Checks eligibility and stores a new enrolment for a person payout holds facts about. */
+  const apply = async (
+    principal: Principal,
+    personId: string,
+    body: Pick<EnrollmentRequest, 'scheme' | 'bankAccount'>,
+    channel: 'app' | 'counter',
+    scope: (person: PersonFacts) => void,
+  ) => {
+    const scheme = getScheme(body.scheme);
+    const person = await deps.projection.find(personId);
+    const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
+    if (!person || !facts) throw new NotFoundError('The payout service holds no facts about this person yet.');
+    scope(person);
+    const { accountNumber, holderName, bankCode } = body.bankAccount;
+    const enrollment = applyForBenefit({
+      enrollmentId: newId(),
+      scheme,
+      person,
+      facts,
+      province: deps.province,
+      bankAccount: {
+        encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
+        accountMasked: maskAccount(accountNumber),
+        holderMasked: maskName(holderName),
+      },
+      channel,
+      by: principal.subject,
+      ...(channel === 'app' ? { applicantSubject: principal.subject } : {}),
+      clock,
+    });
+    await deps.enrollments.create(enrollment);
+    return enrollment;
   };
 
   const load = async (principal: Principal, enrollmentId: string): Promise<Enrollment> => {
@@ -123,38 +170,28 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    identity: { personRefOf: (residentId) => personRefOf(deps.personRefKey, residentId) },
     handlers: {
       'POST /v1/enrollments': async ({ event, principal }) => {
         const body = parseJsonBody(event, EnrollmentRequest);
-        const scheme = getScheme(body.scheme);
-        const personId = await findPersonId(principal, body);
-        const person = await deps.projection.find(personId);
-        const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
-        if (!person || !facts)
-          throw new NotFoundError('The payout service holds no facts about this person yet.');
-        const staff = isStaff(principal);
-        if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
-        const { accountNumber, holderName, bankCode } = body.bankAccount;
-        const enrollment = applyForBenefit({
-          enrollmentId: newId(),
-          scheme,
-          person,
-          facts,
-          province: deps.province,
-          bankAccount: {
-            encrypted: deps.cipher.encrypt(JSON.stringify({ accountNumber, holderName, bankCode })),
-            accountMasked: maskAccount(accountNumber),
-            holderMasked: maskName(holderName),
-          },
-          channel: staff ? 'counter' : 'app',
-          by: principal.subject,
-          ...(staff ? {} : { applicantSubject: principal.subject }),
-          clock,
-        });
-        await deps.enrollments.create(enrollment);
+        const enrollment = await apply(principal, await findPersonId(body), body, 'counter', (person) =>
+          requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]),
+        );
         return json(201, enrollmentView(enrollment), {
           etag: etagOf(enrollment.version),
           location: `/v1/enrollments/${enrollment.enrollmentId}`,
+        });
+      },
+      'POST /v1/me/enrollments': async ({ event, principal }) => {
+        const body = parseJsonBody(event, MyEnrollmentRequest);
+        // Only for the citizen's own family: anyone else gets the one answer, facts or not.
+        const family = await familyOfCitizen(principal, directory, clock);
+        const personId = await directory.personIdByRef(refOf(body.residentId));
+        requireFamilyMember(family, personId);
+        const enrollment = await apply(principal, personId as string, body, 'app', () => {});
+        return json(201, familyBenefitView(enrollment, family.members.get(enrollment.personId)), {
+          etag: etagOf(enrollment.version),
+          location: '/v1/me/benefits',
         });
       },
       'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
@@ -215,29 +252,39 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });
       },
       'GET /v1/me/benefits': async ({ principal }) => {
-        requireRole(principal, ['citizen']);
-        const mine = await deps.enrollments.byApplicant(principal.subject);
-        const items = [];
-        for (const e of mine) {
-          const lines = await deps.batches.linesOfEnrollment(e.enrollmentId);
-          items.push({
-            enrollmentId: e.enrollmentId,
-            scheme: e.scheme,
-            status: e.status,
-            bankAccount: { accountMasked: e.bankAccount.accountMasked },
-            createdAt: e.createdAt,
-            // Staff-only detail (facts, reasons, batch ids of carried lines) stays out.
-            payments: lines
-              .filter((l) => !l.carriedTo)
-              .map((l) => ({
-                period: l.period,
-                amountFen: l.amountFen,
-                status: l.state === 'sent' ? 'processing' : l.state,
-                ...(l.failure ? { failureCode: l.failure.code } : {}),
-              }))
-              .sort((a, b) => (a.period < b.period ? -1 : 1)),
-          });
-        }
+        // Every benefit of the family, whichever channel enrolled it: matched by person, not login.
+        const family = await familyOfCitizen(principal, directory, clock);
+        const enrollments = (
+          await Promise.all([...family.members.keys()].map((personId) => deps.enrollments.byPerson(personId)))
+        ).flat();
+        const today = beijingDate(clock.now());
+        const items = await Promise.all(
+          enrollments.map(async (e) => {
+            const lines = (await deps.batches.linesOfEnrollment(e.enrollmentId)).filter((l) => !l.carriedTo);
+            const facts = e.status === 'active' ? await loadBeneficiaryFacts(deps.projection, e.personId) : undefined;
+            const next = nextExpectedPayment({
+              scheme: getScheme(e.scheme),
+              enrollment: e,
+              facts,
+              takenPeriods: new Set(lines.map((l) => l.period)),
+              today,
+            });
+            return {
+              ...familyBenefitView(e, family.members.get(e.personId)),
+              // Staff-only detail (facts, reasons, batch ids of carried lines) stays out.
+              payments: lines
+                .map((l) => ({
+                  period: l.period,
+                  amountFen: l.amountFen,
+                  status: l.state === 'sent' ? 'processing' : l.state,
+                  ...(l.failure ? { failureCode: l.failure.code } : {}),
+                }))
+                .sort((x, y) => (x.period < y.period ? -1 : 1)),
+              ...(next ? { nextPayment: next } : {}),
+            };
+          }),
+        );
+        items.sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : 0));
         return json(200, { items });
       },
     },

@@ -13,6 +13,7 @@ import {
   type DomainEvent,
   HOUSEHOLD_CHANGED,
   isPersonEvent,
+  MANDATE_CHANGED,
   PERSON_DECEASED,
   parseDomainEvent,
 } from '../../../shared/events/catalog';
@@ -83,6 +84,10 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
     switch (event.type) {
       case HOUSEHOLD_CHANGED:
         await deps.projection.saveHouseholdIfNewer({ ...event.data, sourceEventId: event.id });
+        return;
+      case MANDATE_CHANGED:
+        // Whom a citizen may act for (shared/domain/family.ts), kept here as payout serves families.
+        await deps.projection.saveMandateIfNewer(event.data);
         return;
       case CERTIFICATE_ISSUED:
       case CERTIFICATE_REVOKED:

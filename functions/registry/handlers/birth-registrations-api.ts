@@ -9,9 +9,11 @@ import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-exists';
+import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
+import { familyOfCitizen, notInYourFamily } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -20,6 +22,7 @@ import { dynamoBirthRegistrationRepository } from '../adapters/birth-registratio
 import { dynamoBirthsElsewhere } from '../adapters/exchange-records';
 import { aesGcmFieldCipher } from '../adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
+import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
 import type { BirthDetails, Channel } from '../domain/birth-registration';
@@ -29,13 +32,15 @@ import type {
   HouseholdRepository,
 } from '../domain/birth-registration-ports';
 import { birthRegistrationService } from '../domain/birth-registration-service';
+import { registryFamilyDirectory } from '../domain/family-directory';
 import { deriveFamilyType, type Household } from '../domain/household';
+import type { MandateRepository } from '../domain/mandate';
 import type { PersonRefOf, PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
   HouseholdIdParams,
   HouseholdQuery,
-  MyListQuery,
+  FamilyListQuery,
   RegistrationActionParams,
   RegistrationActionRequest,
   RegistrationIdParams,
@@ -54,6 +59,8 @@ export interface BirthRegistrationsApiDeps {
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
   readonly personRefOf: PersonRefOf;
+  /** Mandates held (guardians, authorised relatives): part of whom a citizen acts for. */
+  readonly mandates: MandateRepository;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
@@ -80,6 +87,23 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       location: `/v1/birth-registrations/${registration.registrationId}`,
       etag: etagOf(registration.version),
     });
+  };
+
+  const directory = registryFamilyDirectory(deps);
+  /**
+   * The family's registrations, whichever channel filed them: those naming the citizen, their
+   * spouse, a ward or an authorising parent as a parent, matched by person reference.
+   */
+  const familyRegistrations = async (principal: Principal) => {
+    const family = await familyOfCitizen(principal, directory, clock);
+    const adults = [...family.members].filter(([, relation]) => relation !== 'child').map(([id]) => id);
+    const others = await Promise.all(
+      adults.filter((id) => id !== family.self).map((id) => deps.persons.find(id)),
+    );
+    const refs = new Set([family.personRef, ...others.flatMap((s) => (s?.person.personRef ? [s.person.personRef] : []))]);
+    const lists = await Promise.all([...refs].map((ref) => deps.registrations.listByParent(ref)));
+    const byId = new Map(lists.flat().map((r) => [r.registrationId, r]));
+    return [...byId.values()].sort((a, b) => (a.registrationId < b.registrationId ? 1 : -1));
   };
 
   /** A household with its family type, if the caller's region registered one of its births. */
@@ -116,6 +140,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    identity: { personRefOf: deps.personRefOf },
     handlers: {
       'POST /v1/birth-registrations': async ({ event, principal }) => {
         const details = parseJsonBody(event, SubmitBirthRegistrationRequest);
@@ -126,12 +151,19 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         ]);
         return submit(principal, details, 'counter');
       },
-      'POST /v1/me/birth-registrations': async ({ event, principal }) =>
-        submit(principal, parseJsonBody(event, SubmitBirthRegistrationRequest), 'app'),
+      'POST /v1/me/birth-registrations': async ({ event, principal }) => {
+        const details = parseJsonBody(event, SubmitBirthRegistrationRequest);
+        // A family registers its own births: the citizen is the mother or the father.
+        const own = [details.mother.residentId, details.father?.residentId].some(
+          (id) => id !== undefined && deps.personRefOf(normaliseResidentId(id)) === principal.personRef,
+        );
+        if (!own) throw notInYourFamily();
+        return submit(principal, details, 'app');
+      },
       'GET /v1/me/birth-registrations': async ({ query, principal }) => {
-        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
-        const page = await deps.registrations.listBySubmitter(principal.subject, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(familyView), encodeCursor(page.next)));
+        parseWith(FamilyListQuery, query, 'query');
+        const items = await familyRegistrations(principal);
+        return json(200, { items: items.map(familyView) });
       },
       'GET /v1/birth-registrations': async ({ query, principal }) => {
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
@@ -197,6 +229,7 @@ export const handler = initOnce(async () => {
     elsewhere: dynamoBirthsElsewhere(documents, table),
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
+    mandates: dynamoMandateRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),

@@ -4,6 +4,7 @@ import { province, tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import {
   AccessDeniedError,
@@ -12,16 +13,23 @@ import {
   ValidationError,
 } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
 import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
 import { CERTIFICATE_VERIFY_REQUESTED } from '../../../shared/events/catalog';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { type FamilyDirectory, familyOfCitizen } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
 import { dynamoRemoteVerifications } from '../adapters/exchange-records';
+import { dynamoHouseholdRepository } from '../adapters/household-repository';
+import { dynamoMandateRepository } from '../adapters/mandate-repository';
+import { dynamoPersonRepository } from '../adapters/person-repository';
+import { registryFamilyDirectory } from '../domain/family-directory';
+import type { PersonRefOf } from '../domain/ports';
 import {
   type Certificate,
   type CertificateContext,
@@ -57,6 +65,9 @@ export interface CertificatesApiDeps {
   readonly remoteVerifications: RemoteVerificationStore;
   /** This deployment's province: remote verification asks the others. */
   readonly province: string;
+  /** Family ties as the registry records them: a citizen sees their own family's certificates. */
+  readonly family: FamilyDirectory;
+  readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
   /** Random bytes for verification codes; crypto by default. */
@@ -86,12 +97,12 @@ const citizenView = (certificate: Certificate) => {
 const regionsOf = (facts: HouseholdFacts): string[] => facts.registrations.flatMap((r) => r.regionScope);
 
 /**
- * The issuing office: the region in the registrar's token (`custom:region`), which must be a
- * division in the current list so its name can be printed.
+ * The issuing office: the region in the registrar's token (shared/http/claims.ts), which
+ * must be a division in the current list so its name can be printed.
  */
-function officeRegionOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
-  const region = event.requestContext.authorizer?.jwt?.claims?.['custom:region'];
-  if (typeof region !== 'string' || !regionExists(region)) {
+function officeRegionOf(principal: Principal): string {
+  const region = principal.region;
+  if (region === undefined || !regionExists(region)) {
     throw new AccessDeniedError(
       'Certificates are issued by an office; your token names no known office region.',
     );
@@ -126,11 +137,12 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    identity: { personRefOf: deps.personRefOf },
     handlers: {
       'POST /v1/certificates': async ({ event, principal }) => {
         const { householdId, kind } = parseJsonBody(event, IssueCertificateRequest);
         const facts = await householdInScope(householdId, principal);
-        const issuingRegion = officeRegionOf(event);
+        const issuingRegion = officeRegionOf(principal);
         for (let attempt = 1; ; attempt++) {
           const certificate = issueCertificate(
             {
@@ -175,12 +187,17 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         return json(200, staffView(next), { etag: etagOf(next.version) });
       },
       'GET /v1/me/certificates': async ({ principal }) => {
-        const items = await deps.certificates.listByCitizen(principal.subject);
+        // The certificates of the households of the family's adults, however they were issued.
+        const family = await familyOfCitizen(principal, deps.family, clock);
+        const adults = [...family.members].filter(([, relation]) => relation !== 'child').map(([id]) => id);
+        const households = (await Promise.all(adults.map((id) => deps.family.householdsOf(id)))).flat();
+        const ids = [...new Set(households.map((h) => h.householdId))];
+        const items = (await Promise.all(ids.map((id) => deps.certificates.listByHousehold(id)))).flat();
         return json(200, { items: items.map(citizenView) });
       },
       'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
         const request = parseJsonBody(event, RemoteVerificationRequest);
-        const office = officeRegionOf(event);
+        const office = officeRegionOf(principal);
         if (request.province === deps.province) {
           throw new ValidationError('Certificates of this province are checked with the verify route.', [
             { field: 'body.province', message: 'must be another province' },
@@ -230,11 +247,18 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
+  const refKey = await loadSecret('person-ref-key');
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
     remoteVerifications: dynamoRemoteVerifications(documents, table),
     province: province(),
+    family: registryFamilyDirectory({
+      persons: dynamoPersonRepository(documents, table),
+      households: dynamoHouseholdRepository(documents, table),
+      mandates: dynamoMandateRepository(documents, table),
+    }),
+    personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
   });
 });

@@ -11,8 +11,10 @@ import {
   type DomainEvent,
   eventCatalog,
   HOUSEHOLD_CHANGED,
+  MANDATE_CHANGED,
   PERSON_EVENT_TYPES,
 } from '../../../shared/events/catalog';
+import { type Mandate, mandateChangedFacts } from '../domain/mandate';
 import { eventSource, provinceUrn } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
 import { toOutboxMessage } from '../adapters/outbox-item';
@@ -68,6 +70,17 @@ function eventOf(item: Record<string, unknown>): Envelope | undefined {
         time: household.updatedAt,
         subject: household.householdId,
         data: householdChangedFacts(household),
+      };
+    }
+    case 'Mandate': {
+      // Person ids only: payout learns whom a citizen may act for (shared/domain/family.ts).
+      const mandate = item as unknown as Mandate;
+      return {
+        id: mandate.eventId,
+        type: MANDATE_CHANGED,
+        time: mandate.revokedAt ?? mandate.recordedAt,
+        subject: mandate.mandateId,
+        data: mandateChangedFacts(mandate),
       };
     }
     case 'Certificate': {

@@ -5,6 +5,7 @@ import { manifests } from '../../../functions/manifests';
 import { localSigningKeySet } from '../../../local/exchange-keys';
 import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV } from '../../../shared/http/claims';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
 import {
   localSecretEnvName,
@@ -60,6 +61,9 @@ export async function startApiProvince(isolation: string, province = '33') {
   }
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:p${province}`);
   const stranger = await createLocalIssuer(`urn:jiahe:local-issuer:p${province}`);
+  // The functions map claims by issuer, as the CDK app tells them (shared/http/claims.ts).
+  process.env[CITIZEN_ISSUER_ENV] = issuer.issuers.citizen;
+  process.env[STAFF_ISSUER_ENV] = issuer.issuers.staff;
   const gateway = await startGateway({
     province,
     port: 0,
@@ -75,7 +79,7 @@ export async function startApiProvince(isolation: string, province = '33') {
     secrets,
     handlers,
     url: gateway.url,
-    issuer: issuer.issuer,
+    issuers: issuer.issuers,
     audience: issuer.audience,
     exportIssuerKeys: () => issuer.exportKeys(),
     token: (request: DevTokenRequest) => issuer.issue(request),
