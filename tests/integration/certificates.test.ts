@@ -22,7 +22,9 @@ import { buildCertificatesApi } from '../../functions/registry/handlers/certific
 import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
-import { apiEvent, staffClaims } from '../support/api-event';
+import { apiEvent, citizenClaims, staffClaims } from '../support/api-event';
+import { recordTestPerson } from '../support/registry-persons';
+import { residentIdFor } from '../support/resident-ids';
 import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
@@ -34,7 +36,10 @@ const registrar = staffClaims('registrar-1', ['registrar'], '330100');
 /** A Ningbo registrar: none of the families here live, were born or hold hukou there. */
 const ningbo = staffClaims('registrar-nb', ['registrar'], '330200');
 const auditor = staffClaims('auditor-1', ['auditor'], '330000');
-const citizen = (sub: string) => staffClaims(sub, ['citizen']);
+/** Resident IDs of the citizens who filed in the app (the mothers), by login. */
+const residentIdOf = new Map<string, string>();
+const citizen = (sub: string) =>
+  citizenClaims(sub, residentIdOf.get(sub) ?? residentIdFor('330106', '1981-01-01', '082'));
 
 const HASH_KEY = 'h'.repeat(64);
 const CIPHER_KEY = 'e'.repeat(64);
@@ -107,6 +112,17 @@ describe('certificates against DynamoDB Local', () => {
     birthsOfFamily: readonly Birth[],
     submitter?: string,
   ): Promise<string> => {
+    if (submitter && !residentIdOf.has(submitter)) {
+      // The mother is in the register, so her family is found from her verified identity.
+      const mother = details(motherSequence, birthsOfFamily[0] as Birth).mother;
+      residentIdOf.set(submitter, mother.residentId);
+      await recordTestPerson(dynamoPersonRepository(aws.documents, table), hasher, {
+        residentId: mother.residentId,
+        name: mother.name,
+        hukouRegion: mother.hukouRegion,
+        residenceRegion: '330106',
+      });
+    }
     for (const birth of birthsOfFamily) {
       const submitted = await birthsCall(
         'POST',
