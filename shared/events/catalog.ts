@@ -2,7 +2,6 @@ import type * as z from 'zod';
 import { BIRTH_REGISTERED, BirthRegistered, HOUSEHOLD_CHANGED, HouseholdChanged } from './birth-registered';
 import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, CertificateChanged } from './certificate';
 import { EventEnvelope } from './envelope';
-import { MANDATE_CHANGED, MandateChanged } from './mandate';
 import {
   ACK,
   Ack,
@@ -20,6 +19,7 @@ import {
   PERSON_RESIDENCE_REGISTERED,
   PersonResidenceNotice,
 } from './exchange-messages';
+import { MANDATE_CHANGED, MandateChanged } from './mandate';
 import {
   PERSON_CORRECTED,
   PERSON_DECEASED,

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteSpec } from '../manifest';
 import { type Observability, observability } from '../observability';
+import type { PrincipalOptions } from './auth';
 import {
   type ApiMiddleware,
   correlationId,
@@ -11,7 +12,6 @@ import {
   problemJson,
   responseMetrics,
 } from './middlewares';
-import type { PrincipalOptions } from './auth';
 import type { ApiResponse } from './request';
 import { type RouteTable, routeRequest } from './router';
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { AccessDeniedError } from '../domain/errors';
 import { type Clock, systemClock } from '../domain/clock';
+import { AccessDeniedError } from '../domain/errors';
 import { isWithinScope, scopePrefixOf } from '../domain/region-code';
 import type { Role } from '../manifest';
 import {

@@ -1,9 +1,9 @@
-import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
@@ -146,7 +146,10 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(counter.status).toBe(201);
     // A second filing of the same birth in the app is held for review; the family is not told
     // which registration it resembles.
-    const again = await call('POST', '/v1/me/birth-registrations', { body, claims: motherOf('citizen-p', body) });
+    const again = await call('POST', '/v1/me/birth-registrations', {
+      body,
+      claims: motherOf('citizen-p', body),
+    });
     expect(again.status).toBe(201);
     expect(again.body.status).toBe('flagged-duplicate');
     const seen = await call('GET', '/v1/me/birth-registrations', { claims: motherOf('citizen-p', body) });
@@ -160,9 +163,13 @@ describe('birth registrations against DynamoDB Local', () => {
     const hold = seen.body.items
       .find((r: { registrationId: string }) => r.registrationId === again.body.registrationId)
       .history.find((a: { type: string }) => a.type === 'flagged-duplicate');
-    expect(hold).toEqual(expect.objectContaining({ reason: 'Held for a registrar to check against the records.' }));
+    expect(hold).toEqual(
+      expect.objectContaining({ reason: 'Held for a registrar to check against the records.' }),
+    );
     // Another family sees neither.
-    expect((await call('GET', '/v1/me/birth-registrations', { claims: stranger('citizen-q') })).body.items).toEqual([]);
+    expect(
+      (await call('GET', '/v1/me/birth-registrations', { claims: stranger('citizen-q') })).body.items,
+    ).toEqual([]);
   });
 
   it('stores resident IDs encrypted, never in clear', async () => {

@@ -1,5 +1,3 @@
-import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
-import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
@@ -13,9 +11,11 @@ import {
 } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { issueCertificate } from '../../functions/registry/domain/certificate';
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import { syncMember } from '../../functions/registry/domain/household';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
@@ -23,13 +23,13 @@ import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
 import { apiEvent, citizenClaims, staffClaims } from '../support/api-event';
-import { recordTestPerson } from '../support/registry-persons';
-import { residentIdFor } from '../support/resident-ids';
 import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { testPersonRefOf } from '../support/person-refs';
+import { recordTestPerson } from '../support/registry-persons';
+import { residentIdFor } from '../support/resident-ids';
 
 /** A Hangzhou city registrar: the office that issues, 330100 浙江省杭州市. */
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');

@@ -1,9 +1,9 @@
-import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { deriveFamilyType, type FamilyType } from '../../functions/registry/domain/household';

@@ -72,10 +72,17 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       ruralParent(personId, { personRef: personRefOf(REF_KEY, residentId) }),
     );
     await repos.projection.saveIfNewer(
-      ruralParent(husbandId, { sex: 'male', birthDate: '1956-07-07', personRef: personRefOf(REF_KEY, husbandResidentId) }),
+      ruralParent(husbandId, {
+        sex: 'male',
+        birthDate: '1956-07-07',
+        personRef: personRefOf(REF_KEY, husbandResidentId),
+      }),
     );
     await repos.projection.saveIfNewer(
-      ruralParent(daughterId, { birthDate: '2012-05-05', personRef: personRefOf(REF_KEY, daughterResidentId) }),
+      ruralParent(daughterId, {
+        birthDate: '2012-05-05',
+        personRef: personRefOf(REF_KEY, daughterResidentId),
+      }),
     );
     await repos.projection.saveHouseholdIfNewer({
       ...twoDaughterHousehold(personId),
@@ -87,7 +94,10 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       ],
     });
     await repos.projection.saveIfNewer(
-      ruralParent(strangerId, { birthDate: '1959-09-09', personRef: personRefOf(REF_KEY, strangerResidentId) }),
+      ruralParent(strangerId, {
+        birthDate: '1959-09-09',
+        personRef: personRefOf(REF_KEY, strangerResidentId),
+      }),
     );
     await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(strangerId));
   });
@@ -104,7 +114,10 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     headers?: Record<string, string>,
   ) => callApi(enrollments, 'POST', '/v1/me/enrollments', { claims, body, ...(headers ? { headers } : {}) });
   const benefitsOf = async (claims: Record<string, string>) =>
-    (await callApi(enrollments, 'GET', '/v1/me/benefits', { claims })).body.items as Record<string, unknown>[];
+    (await callApi(enrollments, 'GET', '/v1/me/benefits', { claims })).body.items as Record<
+      string,
+      unknown
+    >[];
   const act = (
     id: string,
     action: string,
@@ -136,7 +149,11 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     const before = await countItems(aws.dynamodb, table);
     // A stranger naming a recorded mother of another family, and naming nobody recorded:
     // the same 404, the same body, no eligibility reasons, no family type.
-    const otherFamily = await apply(stranger, { scheme: 'only-child-reward', residentId, bankAccount: account });
+    const otherFamily = await apply(stranger, {
+      scheme: 'only-child-reward',
+      residentId,
+      bankAccount: account,
+    });
     const unknown = await apply(stranger, {
       scheme: 'only-child-reward',
       residentId: unrecorded,
@@ -151,15 +168,25 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       expect(JSON.stringify(otherFamily.body)).not.toContain(leak);
     }
     // The staff route is for staff: a citizen token is refused whatever it names.
-    expect((await enroll(stranger, { scheme: 'rural-reward', personId, bankAccount: account })).status).toBe(403);
+    expect((await enroll(stranger, { scheme: 'rural-reward', personId, bankAccount: account })).status).toBe(
+      403,
+    );
     // Her own family hears why she is not eligible.
-    const ineligible = await apply(citizen, { scheme: 'only-child-reward', residentId, bankAccount: account });
+    const ineligible = await apply(citizen, {
+      scheme: 'only-child-reward',
+      residentId,
+      bankAccount: account,
+    });
     expect(ineligible.status).toBe(422);
     expect(ineligible.body.errors).toContainEqual({
       field: 'eligibility',
       message: '  fail: familyType eq only-child (is two-daughters)',
     });
-    const viaHusband = await apply(husband, { scheme: 'only-child-reward', residentId, bankAccount: account });
+    const viaHusband = await apply(husband, {
+      scheme: 'only-child-reward',
+      residentId,
+      bankAccount: account,
+    });
     expect(viaHusband.status).toBe(422);
     // A minor child does not act for her parents.
     const viaDaughter = await apply(daughter, { scheme: 'rural-reward', residentId, bankAccount: account });
@@ -237,12 +264,18 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       }),
     ]);
     // Her husband sees it as his spouse's; another family and her minor daughter see nothing of it.
-    expect(await benefitsOf(husband)).toEqual([expect.objectContaining({ enrollmentId: id, relation: 'spouse' })]);
+    expect(await benefitsOf(husband)).toEqual([
+      expect.objectContaining({ enrollmentId: id, relation: 'spouse' }),
+    ]);
     expect(await benefitsOf(stranger)).toEqual([]);
   });
 
   it('a family sees what was enrolled for it at the counter, matched by person, not by login', async () => {
-    const counter = await enroll(officer, { scheme: 'rural-reward', personId: husbandId, bankAccount: account });
+    const counter = await enroll(officer, {
+      scheme: 'rural-reward',
+      personId: husbandId,
+      bankAccount: account,
+    });
     expect(counter.status).toBe(201);
     const seen = await benefitsOf(citizen);
     expect(seen).toContainEqual(

@@ -1,5 +1,3 @@
-import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
-import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +13,10 @@ import {
 } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
 import { buildInboundConsumer } from '../../functions/registry/handlers/inbound-consumer';

@@ -1,4 +1,3 @@
-import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -7,6 +6,7 @@ import { dynamoBirthRegistrationRepository } from '../../functions/registry/adap
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { dynamoStatisticsStore } from '../../functions/registry/adapters/statistics-repository';

@@ -25,7 +25,12 @@ export async function recordTestPerson(
       residenceRegion: check.facts.regionCode,
       ...input,
     },
-    { actor: 'registrar-test', clock: fixedClock('2026-12-01T00:00:00Z'), newId: newUlid, personRefOf: testPersonRefOf },
+    {
+      actor: 'registrar-test',
+      clock: fixedClock('2026-12-01T00:00:00Z'),
+      newId: newUlid,
+      personRefOf: testPersonRefOf,
+    },
   );
   await persons.add(person, hasher.hash(residentId), action);
   return person.personId;

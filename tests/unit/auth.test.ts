@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { flattenClaims } from '../../local/gateway/api-event';
 import { fixedClock } from '../../shared/domain/clock';
 import { AccessDeniedError } from '../../shared/domain/errors';
-import { STAFF_ISSUER_ENV, STAFF_TOKEN_MAX_AGE_SECONDS } from '../../shared/http/claims';
 import { type Principal, principalOf, requireRegionScope, requireRole } from '../../shared/http/auth';
+import { STAFF_ISSUER_ENV, STAFF_TOKEN_MAX_AGE_SECONDS } from '../../shared/http/claims';
 import { HttpError } from '../../shared/http/problem';
 import { staffClaims } from '../support/api-event';
 import { testPersonRefOf } from '../support/person-refs';
@@ -89,9 +89,12 @@ describe('principalOf: staff tokens', () => {
     expect(principal(staff({ roles: '[registrar]', region })).scopePrefix).toBe(prefix);
   });
 
-  it.each(['3301', '033010', '3301000', 'abcdef', ''])('gives no scope for the malformed region %j', (region) => {
-    expect('scopePrefix' in principal(staff({ roles: '[registrar]', region }))).toBe(false);
-  });
+  it.each(['3301', '033010', '3301000', 'abcdef', ''])(
+    'gives no scope for the malformed region %j',
+    (region) => {
+      expect('scopePrefix' in principal(staff({ roles: '[registrar]', region }))).toBe(false);
+    },
+  );
 
   it('takes a token just inside the staff session limit and refuses one just past it', () => {
     expect(principal(staff({ iat: NOW_SECONDS - STAFF_TOKEN_MAX_AGE_SECONDS })).subject).toBe('u-1');
@@ -114,7 +117,9 @@ describe('principalOf: citizen tokens', () => {
   });
 
   it('ignores roles and region claims in a citizen token', () => {
-    const read = principal(citizen({ roles: '[registrar auditor]', region: '330000', 'custom:region': '33' }));
+    const read = principal(
+      citizen({ roles: '[registrar auditor]', region: '330000', 'custom:region': '33' }),
+    );
     expect(read.roles).toEqual(['citizen']);
     expect('scopePrefix' in read).toBe(false);
   });

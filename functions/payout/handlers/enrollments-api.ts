@@ -27,7 +27,6 @@ import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
 import { claimMessage, releaseMessage } from '../domain/claims';
 import { applyForBenefit } from '../domain/enroll';
-import { projectionFamilyDirectory } from '../domain/family-directory';
 import {
   applyStaffAction,
   type Enrollment,
@@ -35,6 +34,7 @@ import {
   maskName,
   otherProvince,
 } from '../domain/enrollment';
+import { projectionFamilyDirectory } from '../domain/family-directory';
 import { nextExpectedPayment } from '../domain/next-payment';
 import type { PersonFacts } from '../domain/person-facts';
 import type {
@@ -135,7 +135,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     const scheme = getScheme(body.scheme);
     const person = await deps.projection.find(personId);
     const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
-    if (!person || !facts) throw new NotFoundError('The payout service holds no facts about this person yet.');
+    if (!person || !facts)
+      throw new NotFoundError('The payout service holds no facts about this person yet.');
     scope(person);
     const { accountNumber, holderName, bankCode } = body.bankAccount;
     const enrollment = applyForBenefit({
@@ -261,7 +262,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const items = await Promise.all(
           enrollments.map(async (e) => {
             const lines = (await deps.batches.linesOfEnrollment(e.enrollmentId)).filter((l) => !l.carriedTo);
-            const facts = e.status === 'active' ? await loadBeneficiaryFacts(deps.projection, e.personId) : undefined;
+            const facts =
+              e.status === 'active' ? await loadBeneficiaryFacts(deps.projection, e.personId) : undefined;
             const next = nextExpectedPayment({
               scheme: getScheme(e.scheme),
               enrollment: e,

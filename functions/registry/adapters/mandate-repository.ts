@@ -50,11 +50,17 @@ export function dynamoMandateRepository(db: DynamoDBDocumentClient, table: strin
   return {
     async add(mandate) {
       await db.send(
-        new PutCommand({ TableName: table, Item: item(mandate), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: table,
+          Item: item(mandate),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     },
     async find(mandateId) {
-      const { Item } = await db.send(new GetCommand({ TableName: table, Key: key(mandateId), ConsistentRead: true }));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: key(mandateId), ConsistentRead: true }),
+      );
       return Item ? StoredMandate.parse(Item) : undefined;
     },
     async save(next, expectedVersion) {

@@ -38,9 +38,9 @@ import type { MandateRepository } from '../domain/mandate';
 import type { PersonRefOf, PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
+  FamilyListQuery,
   HouseholdIdParams,
   HouseholdQuery,
-  FamilyListQuery,
   RegistrationActionParams,
   RegistrationActionRequest,
   RegistrationIdParams,
@@ -100,7 +100,10 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     const others = await Promise.all(
       adults.filter((id) => id !== family.self).map((id) => deps.persons.find(id)),
     );
-    const refs = new Set([family.personRef, ...others.flatMap((s) => (s?.person.personRef ? [s.person.personRef] : []))]);
+    const refs = new Set([
+      family.personRef,
+      ...others.flatMap((s) => (s?.person.personRef ? [s.person.personRef] : [])),
+    ]);
     const lists = await Promise.all([...refs].map((ref) => deps.registrations.listByParent(ref)));
     const byId = new Map(lists.flat().map((r) => [r.registrationId, r]));
     return [...byId.values()].sort((a, b) => (a.registrationId < b.registrationId ? 1 : -1));

@@ -1,5 +1,4 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { province, tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
@@ -28,8 +27,6 @@ import { dynamoRemoteVerifications } from '../adapters/exchange-records';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
-import { registryFamilyDirectory } from '../domain/family-directory';
-import type { PersonRefOf } from '../domain/ports';
 import {
   type Certificate,
   type CertificateContext,
@@ -41,6 +38,8 @@ import {
   revokeCertificate,
   verificationOf,
 } from '../domain/certificate';
+import { registryFamilyDirectory } from '../domain/family-directory';
+import type { PersonRefOf } from '../domain/ports';
 import type { RemoteVerification, RemoteVerificationStore } from '../domain/remote-verification';
 import { registryManifest } from '../manifest';
 import {

@@ -133,19 +133,22 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
     return stored.person;
   };
 
-  /** An authorisation needs a parent of 60 or more; the holder must be one of their recorded children. */
+  /**
+   * The holder must be one of the parent's recorded children (anyone else gets the one
+   * answer for "not in your family"), and the parent 60 or over.
+   */
   const checkAuthorisation = async (parent: Person, holder: Person | undefined, today: string) => {
-    if (ageOn(parent.birthDate, today) < ELDERLY_AGE) {
-      throw new ValidationError(`A parent may authorise a relative from the age of ${ELDERLY_AGE}.`, [
-        { field: 'age', message: `must be ${ELDERLY_AGE} or over` },
-      ]);
-    }
     const household = await deps.households.findByMember(parent.personId);
     const isParent = household?.members.some(
       (m) => m.personId === parent.personId && (m.role === 'mother' || m.role === 'father'),
     );
     const isChild = household?.members.some((m) => m.role === 'child' && m.personId === holder?.personId);
     if (!holder || !isParent || !isChild) throw notInYourFamily();
+    if (ageOn(parent.birthDate, today) < ELDERLY_AGE) {
+      throw new ValidationError(`A parent may authorise a relative from the age of ${ELDERLY_AGE}.`, [
+        { field: 'age', message: `must be ${ELDERLY_AGE} or over` },
+      ]);
+    }
   };
 
   const record = async (
@@ -273,9 +276,12 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
         const body = parseJsonBody(event, RevokeMandateRequest);
         await personInScope(principal, personId);
         const mandate = await deps.mandates.find(mandateId);
-        if (!mandate || mandate.personId !== personId) throw new NotFoundError('No such mandate for this person.');
+        if (!mandate || mandate.personId !== personId)
+          throw new NotFoundError('No such mandate for this person.');
         if (!body.reason) {
-          throw new ValidationError('A reason is required.', [{ field: 'body.reason', message: 'is required' }]);
+          throw new ValidationError('A reason is required.', [
+            { field: 'body.reason', message: 'is required' },
+          ]);
         }
         const next = await revoke(principal, mandate, body.reason);
         return json(200, (await mandateViews([next], true))[0]);

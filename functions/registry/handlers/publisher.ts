@@ -14,7 +14,6 @@ import {
   MANDATE_CHANGED,
   PERSON_EVENT_TYPES,
 } from '../../../shared/events/catalog';
-import { type Mandate, mandateChangedFacts } from '../domain/mandate';
 import { eventSource, provinceUrn } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
 import { toOutboxMessage } from '../adapters/outbox-item';
@@ -23,6 +22,7 @@ import type { BirthRegistration } from '../domain/birth-registration';
 import { type Certificate, certificateEventOf } from '../domain/certificate';
 import { birthNotices, personNotices } from '../domain/cross-province';
 import type { Household } from '../domain/household';
+import { type Mandate, mandateChangedFacts } from '../domain/mandate';
 import { birthRegisteredFacts, householdChangedFacts, personRecordedFacts } from '../domain/outbound-events';
 import type { OutboxMessage } from '../domain/outbox';
 

@@ -5,8 +5,8 @@ import { manifests } from '../../../functions/manifests';
 import { localSigningKeySet } from '../../../local/exchange-keys';
 import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
-import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV } from '../../../shared/http/claims';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV } from '../../../shared/http/claims';
 import {
   localSecretEnvName,
   queueEnvName,
