@@ -30,6 +30,7 @@ import {
 } from '../../shared/manifest';
 import { familyBirth } from '../support/birth-details';
 import { residentIdFor } from '../support/resident-ids';
+import { BENCH_ISSUERS } from './events';
 import type { BenchServices } from './lib/local-services';
 import { type Latency, latencyOf } from './lib/stats';
 
@@ -79,10 +80,19 @@ function memoized<T extends object>(target: T): T {
   });
 }
 
+/** Staff claims as the staff platform's JWT authorizer passes them, issued now. */
 const claimsOf = (sub: string, roles: string[], region?: string) => ({
   sub,
-  'cognito:groups': `[${roles.join(' ')}]`,
-  ...(region ? { 'custom:region': region } : {}),
+  iss: BENCH_ISSUERS.staff,
+  iat: String(Math.floor(Date.now() / 1000)),
+  roles: `[${roles.join(' ')}]`,
+  ...(region ? { region } : {}),
+});
+/** A citizen signed in at the real-name platform (a made-up resident ID). */
+const citizenClaimsOf = (sub: string) => ({
+  sub,
+  iss: BENCH_ISSUERS.citizen,
+  resident_id: '33010619900101123X',
 });
 
 /** A payload 2.0 event as API Gateway hands it over after the JWT authorizer. */
@@ -136,6 +146,8 @@ function event(input: {
 function setEnvironment(services: BenchServices, resources: Awaited<ReturnType<BenchServices['provision']>>) {
   Object.assign(process.env, {
     JIAHE_PROVINCE: PROVINCE,
+    JIAHE_CITIZEN_ISSUER: BENCH_ISSUERS.citizen,
+    JIAHE_STAFF_ISSUER: BENCH_ISSUERS.staff,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -321,7 +333,7 @@ export async function benchApi(
             method: 'GET',
             route: '/v1/me/benefits',
             path: '/v1/me/benefits',
-            claims: claimsOf('citizen-bench', ['citizen']),
+            claims: citizenClaimsOf('citizen-bench'),
           }),
         ),
     },

@@ -55,9 +55,12 @@ describe('familyOf: whom a citizen acts for', () => {
   });
 
   it('a child turns 18 on the birthday: the parent no longer acts for them', () => {
-    const turning = {
-      ...household,
-      members: [household.members[0], { role: 'child' as const, personId: 'c', birthDate: '2008-12-04' }],
+    const turning: FamilyHousehold = {
+      householdId: 'h-2',
+      members: [
+        { role: 'mother', personId: 'mother' },
+        { role: 'child', personId: 'c', birthDate: '2008-12-04' },
+      ],
     };
     expect(familyOf('mother', { households: [turning], mandates: [] }, '2026-12-03').get('c')).toBe('child');
     expect(familyOf('mother', { households: [turning], mandates: [] }, '2026-12-04').has('c')).toBe(false);
