@@ -87,7 +87,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key', 'person-ref-key'],
+      secrets: ['payout-encryption-key', 'person-ref-key', 'cursor-key'],
     },
     {
       name: 'payout-batches-api',
@@ -102,7 +102,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      secrets: ['payout-encryption-key', 'cursor-key'],
     },
     {
       name: 'payout-planner',

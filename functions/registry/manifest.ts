@@ -55,7 +55,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key'],
+      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-certificates-api',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
-import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
+import { REGION_CODE_PATTERN, REGION_PREFIX_PATTERN } from '../../shared/domain/region-code';
 import { regionExists } from '../../shared/domain/region-exists';
 import { CERTIFICATE_KINDS, normaliseVerificationCode } from './domain/certificate';
 
@@ -196,15 +196,15 @@ export const RegistrationListQuery = z.strictObject({
   ]),
   region: z
     .string()
-    .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
+    .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
     .optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type RegistrationListQuery = z.infer<typeof RegistrationListQuery>;
 
 export const MyListQuery = z.strictObject({
-  cursor: z.string().max(512).optional(),
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type MyListQuery = z.infer<typeof MyListQuery>;
@@ -266,7 +266,7 @@ export const ReportsBirthsQuery = z
   .strictObject({
     region: z
       .string()
-      .regex(/^[1-9]\d(\d{2}){0,2}$/, 'must be a region code or its prefix of 2 or 4 digits')
+      .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
       .optional(),
     from: ReportMonth,
     to: ReportMonth,

@@ -154,6 +154,70 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(pages).toBeGreaterThan(1);
   });
 
+  it('seals cursors to their query and caller: a replay elsewhere answers 400 invalid-cursor', async () => {
+    const family = citizen('citizen-sealed');
+    for (const [day, sequence] of [
+      ['2026-04-01', '052'],
+      ['2026-04-02', '054'],
+    ] as const) {
+      expect(
+        (await call('POST', '/v1/me/birth-registrations', { body: details(day, sequence), claims: family }))
+          .status,
+      ).toBe(201);
+    }
+    const first = await call('GET', '/v1/me/birth-registrations', { query: { limit: '1' }, claims: family });
+    const mine: string = first.body.nextCursor;
+    expect(mine).toEqual(expect.any(String));
+    // Opaque: neither the login nor a table key can be read out of it.
+    const decoded = Buffer.from(mine, 'base64url').toString('latin1');
+    expect(decoded).not.toContain('citizen-sealed');
+    expect(decoded).not.toMatch(/BREG|SUBMITTER|gsi/);
+    expect(
+      (
+        await call('GET', '/v1/me/birth-registrations', {
+          query: { limit: '1', cursor: mine },
+          claims: family,
+        })
+      ).status,
+    ).toBe(200);
+
+    const stranger = await call('GET', '/v1/me/birth-registrations', {
+      query: { limit: '1', cursor: mine },
+      claims: citizen('citizen-stranger'),
+    });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.type).toMatch(/invalid-cursor$/);
+
+    const staffFirst = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1' },
+      claims: registrar,
+    });
+    const staffCursor: string = staffFirst.body.nextCursor;
+    expect(staffCursor).toEqual(expect.any(String));
+    const tampered = (c: string) => `${c.slice(0, 20)}${c[20] === 'A' ? 'B' : 'A'}${c.slice(21)}`;
+    const replays: { query: Record<string, string>; claims: Record<string, string>; route?: string }[] = [
+      { query: { status: 'validated', limit: '1', cursor: staffCursor }, claims: registrar },
+      {
+        query: { status: 'submitted', region: '330106', limit: '1', cursor: staffCursor },
+        claims: registrar,
+      },
+      { query: { status: 'submitted', limit: '1', cursor: staffCursor }, claims: otherRegistrar },
+      { query: { limit: '1', cursor: staffCursor }, claims: family, route: '/v1/me/birth-registrations' },
+      { query: { status: 'submitted', limit: '1', cursor: tampered(staffCursor) }, claims: registrar },
+    ];
+    for (const { query, claims, route } of replays) {
+      const replay = await call('GET', route ?? '/v1/birth-registrations', { query, claims });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    // The same query by the same caller goes on.
+    const next = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1', cursor: staffCursor },
+      claims: registrar,
+    });
+    expect(next.status).toBe(200);
+  });
+
   it('stores resident IDs encrypted, never in clear', async () => {
     const body = details('2026-03-02', '024');
     await call('POST', '/v1/birth-registrations', { body, claims: registrar });

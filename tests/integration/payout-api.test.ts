@@ -170,6 +170,30 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       query: { scheme: 'rural-reward', region: '330200' },
     });
     expect(elsewhere.status).toBe(403);
+    // A cursor belongs to its query and its caller: replayed with another filter or by
+    // another officer of the same region it is refused with 400, never a database error.
+    const firstPage = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', status: 'active', limit: '1' },
+    });
+    const cursor: string = firstPage.body.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    for (const [claims, query] of [
+      [approver, { scheme: 'rural-reward', status: 'suspended', cursor }],
+      [approver, { scheme: 'rural-reward', status: 'active', region: '330106', cursor }],
+      [approver, { scheme: 'only-child-reward', status: 'active', cursor }],
+      [officer, { scheme: 'rural-reward', status: 'active', cursor }],
+    ] as const) {
+      const replay = await callApi(enrollments, 'GET', '/v1/enrollments', { claims, query });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    const secondPage = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', status: 'active', limit: '1', cursor },
+    });
+    expect(secondPage.status).toBe(200);
+    expect(secondPage.body.items).toEqual([]);
     const mine = await callApi(enrollments, 'GET', '/v1/me/benefits', { claims: citizen });
     expect(mine.body.items).toEqual([
       expect.objectContaining({

@@ -13,9 +13,8 @@ import {
   ValidationError,
 } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
-import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope, requireRole, scopedRegion } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
@@ -57,6 +56,8 @@ export interface BatchesApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /** A line as staff see it, with the facts and rule version it was decided on. */
@@ -80,13 +81,6 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
     return batch;
   };
 
-  const requireCovers = (principal: Principal, region: string) => {
-    const prefix = scopePrefixOf(region);
-    if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-      throw new AccessDeniedError('That region lies outside your region.');
-    }
-  };
-
   const accountOf = (e: { bankAccount: { encrypted: string } }): BankAccount =>
     JSON.parse(deps.cipher.decrypt(e.bankAccount.encrypted)) as BankAccount;
 
@@ -94,11 +88,12 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
       'POST /v1/payout-batches': async ({ event, principal }) => {
         const body = parseJsonBody(event, PlanBatchRequest);
-        requireCovers(principal, body.region);
+        scopedRegion(principal, body.region);
         if (!body.region.startsWith(deps.province))
           throw new AccessDeniedError('That region lies outside this province.');
         const batch = await planBatch(deps, {
@@ -119,16 +114,18 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         const batch = await load(principal, batchId);
         return json(200, batch, { etag: etagOf(batch.version) });
       },
-      'GET /v1/payout-batches/{batchId}/payments': async ({ pathParameters, principal, query }) => {
+      'GET /v1/payout-batches/{batchId}/payments': async ({ pathParameters, principal, query, cursors }) => {
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
         const q = parseWith(PaymentsQuery, query, 'query');
         await load(principal, batchId);
+        const filters = { batchId, state: q.state };
+        const cursor = cursors.open(q.cursor, filters);
         const page = await deps.batches.lines(batchId, {
           limit: q.limit,
           ...(q.state ? { state: q.state } : {}),
-          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(cursor ? { cursor } : {}),
         });
-        return json(200, pageBody(page.items.map(lineView), page.cursor));
+        return json(200, pageBody(page.items.map(lineView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/payout-batches/{batchId}/actions/{action}': async ({
         event,
@@ -194,10 +191,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
       },
       'GET /v1/reports/payouts': async ({ query, principal }) => {
         const q = parseWith(PayoutReportQuery, query, 'query');
-        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
-        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('That region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, q.region);
         const batches = await deps.batches.list({
           regionPrefix: prefix,
           ...(q.scheme ? { scheme: q.scheme } : {}),
@@ -289,5 +283,6 @@ export const handler = initOnce(async () => {
     cipher: aesGcmFieldCipher(await loadSecret('payout-encryption-key')),
     debtor: debtorOf(province),
     idempotency: idempotencyStore(dynamoDbClient()),
+    cursorSecret: await loadSecret('cursor-key'),
   });
 });

@@ -6,18 +6,12 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-} from '../../../shared/domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope, requireRole, scopedRegion } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
@@ -67,6 +61,8 @@ export interface EnrollmentsApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /** An enrolment as staff see it: the account masked, no ciphertext, no person reference. */
@@ -122,6 +118,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
       'POST /v1/enrollments': async ({ event, principal }) => {
@@ -162,20 +159,19 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const enrollment = await load(principal, enrollmentId);
         return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });
       },
-      'GET /v1/enrollments': async ({ query, principal }) => {
+      'GET /v1/enrollments': async ({ query, principal, cursors }) => {
         const q = parseWith(EnrollmentListQuery, query, 'query');
-        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
-        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('That region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, q.region);
+        const filters = { status: q.status, scheme: q.scheme, region: prefix };
+        const cursor = cursors.open(q.cursor, filters);
         const page = await deps.enrollments.list({
           status: q.status,
           scheme: q.scheme,
           regionPrefix: prefix,
           limit: q.limit,
-          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(cursor ? { cursor } : {}),
         });
-        return json(200, pageBody(page.items.map(enrollmentView), page.cursor));
+        return json(200, pageBody(page.items.map(enrollmentView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
         event,
@@ -247,9 +243,10 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [encryptionKey, personRefKey] = await Promise.all([
+  const [encryptionKey, personRefKey, cursorSecret] = await Promise.all([
     loadSecret('payout-encryption-key'),
     loadSecret('person-ref-key'),
+    loadSecret('cursor-key'),
   ]);
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
@@ -259,5 +256,6 @@ export const handler = initOnce(async () => {
     cipher: aesGcmFieldCipher(encryptionKey),
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),
+    cursorSecret,
   });
 });

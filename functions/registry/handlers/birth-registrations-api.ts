@@ -5,12 +5,12 @@ import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-exists';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope, scopedRegion } from '../../../shared/http/auth';
 import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
@@ -58,6 +58,8 @@ export interface BirthRegistrationsApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -116,6 +118,7 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'POST /v1/birth-registrations': async ({ event, principal }) => {
         const details = parseJsonBody(event, SubmitBirthRegistrationRequest);
@@ -128,24 +131,29 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
       },
       'POST /v1/me/birth-registrations': async ({ event, principal }) =>
         submit(principal, parseJsonBody(event, SubmitBirthRegistrationRequest), 'app'),
-      'GET /v1/me/birth-registrations': async ({ query, principal }) => {
+      'GET /v1/me/birth-registrations': async ({ query, principal, cursors }) => {
         const { cursor, limit } = parseWith(MyListQuery, query, 'query');
-        const page = await deps.registrations.listBySubmitter(principal.subject, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(familyView), encodeCursor(page.next)));
+        const start = decodeCursor(cursors.open(cursor, {}));
+        const page = await deps.registrations.listBySubmitter(principal.subject, limit, start);
+        return json(200, pageBody(page.items.map(familyView), cursors.seal(encodeCursor(page.next), {})));
       },
-      'GET /v1/birth-registrations': async ({ query, principal }) => {
+      'GET /v1/birth-registrations': async ({ query, principal, cursors }) => {
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
-        const prefix = region ?? principal.scopePrefix ?? '';
-        // A region filter may narrow the caller's scope, never widen it.
-        if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('This region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, region);
+        const filters = { status, region: prefix };
+        const start = decodeCursor(cursors.open(cursor, filters));
         if (status === 'registered-elsewhere') {
-          const page = await deps.elsewhere.listByRegion(prefix, limit, decodeCursor(cursor));
-          return json(200, pageBody(page.items.map(elsewhereView), encodeCursor(page.next)));
+          const page = await deps.elsewhere.listByRegion(prefix, limit, start);
+          return json(
+            200,
+            pageBody(page.items.map(elsewhereView), cursors.seal(encodeCursor(page.next), filters)),
+          );
         }
-        const page = await deps.registrations.listByStatus(status, prefix, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(registrationView), encodeCursor(page.next)));
+        const page = await deps.registrations.listByStatus(status, prefix, limit, start);
+        return json(
+          200,
+          pageBody(page.items.map(registrationView), cursors.seal(encodeCursor(page.next), filters)),
+        );
       },
       'GET /v1/households': async ({ query, principal }) => {
         const { personId } = parseWith(HouseholdQuery, query, 'query');
@@ -186,10 +194,11 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
-  const [hashKey, encryptionKey, refKey] = await Promise.all([
+  const [hashKey, encryptionKey, refKey, cursorSecret] = await Promise.all([
     loadSecret('resident-id-hash-key'),
     loadSecret('resident-id-encryption-key'),
     loadSecret('person-ref-key'),
+    loadSecret('cursor-key'),
   ]);
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
@@ -200,5 +209,6 @@ export const handler = initOnce(async () => {
     hasher: hmacResidentIdHasher(hashKey),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
+    cursorSecret,
   });
 });

@@ -8,10 +8,9 @@ import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { isWithinScope } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { coversRecord, type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -57,10 +56,7 @@ const view = ({
   ...person
 }: Person): PersonView => person;
 const actionView = ({ personId: _person, ...action }: PersonAction): PersonActionView => action;
-const inScope = (principal: Principal, person: Person) =>
-  regionsOf(person).some(
-    (code) => principal.scopePrefix !== undefined && isWithinScope(code, principal.scopePrefix),
-  );
+const inScope = (principal: Principal, person: Person) => coversRecord(principal, regionsOf(person));
 
 /**
  * The population register for staff: record a person (registrar), search and read within
