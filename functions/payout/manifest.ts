@@ -57,7 +57,8 @@ export const payoutManifest: AreaManifest = {
           roles: ['payout-officer', 'payout-approver', 'auditor'],
         },
       ],
-      tables: [{ table: 'payout', access: 'read' }],
+      // Writes only outbox items: each read, for the registry's access log.
+      tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
     },
     {
@@ -142,6 +143,8 @@ export const payoutManifest: AreaManifest = {
       sends: [
         { queue: 'exchange-outbound', access: 'send' },
         { queue: 'payout-payments', access: 'send' },
+        // Staff reads of persons' data, for the registry's access log.
+        { queue: 'registry-inbound', access: 'send' },
       ],
     },
     {

@@ -1,15 +1,19 @@
 import * as z from 'zod';
 import type { ApiDescription } from '../../shared/http/api-description';
 import {
+  AccessEntryView,
+  AccessLogQuery,
   BirthsReportView,
   CertificateIdParams,
   CertificateKind,
   CertificateListQuery,
   ChangeResidenceRequest,
   CorrectPersonRequest,
+  FamilyAccessEntryView,
   HouseholdIdParams,
   HouseholdQuery,
   IssueCertificateRequest,
+  MyAccessLogQuery,
   MyListQuery,
   PersonActionParams,
   PersonActionView,
@@ -281,5 +285,24 @@ export const registryApi: ApiDescription = {
     summary: 'Birth figures by region and month: counts only, never persons',
     query: ReportsBirthsQuery,
     responses: { 200: { description: 'The report', schema: BirthsReportView } },
+  },
+  'GET /v1/me/access-log': {
+    summary: "Who read my family's records: every staff read, newest first",
+    description:
+      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children): who, ' +
+      'in which role and region, through which route and record, why and when. Kept five years.',
+    query: MyAccessLogQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of access entries', schema: Page(FamilyAccessEntryView) } },
+  },
+  'GET /v1/access-log': {
+    summary: "An auditor's view of the access log: one staff member's reads, or the reads about one person",
+    description:
+      "Give exactly one of `staff` and `personId`. Only records inside the auditor's region are shown; the " +
+      "auditor's look is itself recorded in the persons' logs (purpose audit).",
+    query: AccessLogQuery,
+    paginated: true,
+    problems: [404],
+    responses: { 200: { description: 'A page of access entries', schema: Page(AccessEntryView) } },
   },
 };

@@ -87,6 +87,21 @@ export const registryManifest: AreaManifest = {
       sends: [],
     },
     {
+      name: 'registry-access-log-api',
+      description: "Who read my record: staff reads of a family's data, for the family and for auditors",
+      entry: 'functions/registry/handlers/access-log-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/me/access-log', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/access-log', roles: ['auditor'] },
+      ],
+      // Writes only access entries: an auditor's look at the log is recorded too.
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+      secrets: ['person-ref-key', 'cursor-key'],
+    },
+    {
       name: 'registry-household-updater',
       description: 'Keeps households in step with their members: a recorded death updates the family type',
       entry: 'functions/registry/handlers/household-updater.ts',

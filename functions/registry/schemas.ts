@@ -338,3 +338,50 @@ export const RemoteVerificationParams = z.object({
   requestId: z.string().regex(ULID_PATTERN, 'must be a request id (ULID)'),
 });
 export type RemoteVerificationParams = z.infer<typeof RemoteVerificationParams>;
+
+/** `GET /v1/me/access-log?cursor=&limit=`: the staff reads of the citizen's family. */
+export const MyAccessLogQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyAccessLogQuery = z.infer<typeof MyAccessLogQuery>;
+
+/** `GET /v1/access-log?staff=|personId=&cursor=&limit=`: an auditor's view, one of the two. */
+export const AccessLogQuery = z
+  .strictObject({
+    staff: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be a login subject')
+      .optional(),
+    personId: PersonId.optional(),
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((q) => (q.staff === undefined) !== (q.personId === undefined), {
+    message: 'give exactly one of staff and personId',
+    path: ['staff'],
+  });
+export type AccessLogQuery = z.infer<typeof AccessLogQuery>;
+
+/** An access entry as the family sees it: who read which of their records, why and when. */
+export const FamilyAccessEntryView = z.object({
+  at: z.string(),
+  personId: z.string(),
+  staff: z.string(),
+  role: z.string(),
+  region: z.string().optional(),
+  route: z.string(),
+  record: z.string(),
+  purpose: z.string(),
+});
+export type FamilyAccessEntryView = z.infer<typeof FamilyAccessEntryView>;
+
+/** An access entry as an auditor sees it: the family's view and the record's regions. */
+export const AccessEntryView = FamilyAccessEntryView.extend({
+  readId: z.string(),
+  regions: z.array(z.string()),
+});
+export type AccessEntryView = z.infer<typeof AccessEntryView>;

@@ -19,6 +19,7 @@ import {
   PERSON_RESIDENCE_REGISTERED,
   PersonResidenceNotice,
 } from './exchange-messages';
+import { PERSON_DATA_READ, PersonDataRead } from './person-data-read';
 import {
   PERSON_CORRECTED,
   PERSON_DECEASED,
@@ -43,6 +44,8 @@ export const eventCatalog = {
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
   [CERTIFICATE_ISSUED]: CertificateChanged,
   [CERTIFICATE_REVOKED]: CertificateChanged,
+  // Payout to registry: staff of payout read persons' data (the access log).
+  [PERSON_DATA_READ]: PersonDataRead,
   // Between provinces only (the exchange protocol).
   [PERSON_RESIDENCE_REGISTERED]: PersonResidenceNotice,
   [PERSON_RESIDENCE_ENDED]: PersonResidenceNotice,
@@ -96,10 +99,12 @@ export {
   HOUSEHOLD_CHANGED,
   HouseholdChanged,
   PERSON_CORRECTED,
+  PERSON_DATA_READ,
   PERSON_DECEASED,
   PERSON_DISABILITY_RECORDED,
   PERSON_EVENT_TYPES,
   PERSON_RECORDED,
   PERSON_RESIDENCE_CHANGED,
+  PersonDataRead,
   PersonRecorded,
 };

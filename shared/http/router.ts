@@ -39,6 +39,7 @@ export function routeRequest(specs: readonly RouteSpec[], handlers: RouteTable, 
     if (!spec.public) requireRole(principal, spec.roles);
     return handler({
       principal,
+      route: spec,
       cursors: pageCursors(cursors, `${spec.method} ${spec.path}`, callerOf(principal)),
       event,
       pathParameters: event.pathParameters ?? {},

@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
@@ -40,6 +41,7 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     const common = {
       province: '33',
       ...repos,
+      accessReads: payoutAccessEvents(repos.outbox, '33'),
       cipher: TEST_CIPHER,
       observability: quietObservability(),
       idempotency,

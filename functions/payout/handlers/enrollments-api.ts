@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../shared/d
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import { type AccessSink, readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope, requireRole, scopedRegion } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
@@ -17,8 +18,10 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { payoutAccessEvents } from '../adapters/access-events';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
@@ -50,6 +53,8 @@ const FUNCTION = 'payout-enrollments-api';
 
 export interface EnrollmentsApiDeps {
   readonly province: string;
+  /** Staff reads of enrolments, for the registry's access log (port; payoutAccessEvents). */
+  readonly accessReads: AccessSink;
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
@@ -85,6 +90,12 @@ const isStaff = (p: Principal) => p.roles.some((r) => r === 'payout-officer' || 
 export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
+  const recordRead = readRecorder(deps.accessReads, clock, () => newUlid(clock.now().getTime()));
+  const readOf = (e: Enrollment) => ({
+    personId: e.personId,
+    record: `enrollment/${e.enrollmentId}`,
+    regions: [...new Set([e.region, e.hukouRegion, e.residenceRegion])],
+  });
 
   const findPersonId = async (principal: Principal, body: EnrollmentRequest): Promise<string> => {
     if (body.personId) {
@@ -154,12 +165,14 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           location: `/v1/enrollments/${enrollment.enrollmentId}`,
         });
       },
-      'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
-        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
-        const enrollment = await load(principal, enrollmentId);
+      'GET /v1/enrollments/{enrollmentId}': async (request) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, request.pathParameters, 'path');
+        const enrollment = await load(request.principal, enrollmentId);
+        await recordRead(request, 'payout-review', [readOf(enrollment)]);
         return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });
       },
-      'GET /v1/enrollments': async ({ query, principal, cursors }) => {
+      'GET /v1/enrollments': async (request) => {
+        const { query, principal, cursors } = request;
         const q = parseWith(EnrollmentListQuery, query, 'query');
         const prefix = scopedRegion(principal, q.region);
         const filters = { status: q.status, scheme: q.scheme, region: prefix };
@@ -171,6 +184,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           limit: q.limit,
           ...(cursor ? { cursor } : {}),
         });
+        await recordRead(request, 'payout-review', page.items.map(readOf));
         return json(200, pageBody(page.items.map(enrollmentView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
@@ -251,6 +265,7 @@ export const handler = initOnce(async () => {
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
     enrollments: dynamoEnrollmentRepository(db, table),
+    accessReads: payoutAccessEvents(dynamoOutboxRepository(db, table), provinceOfDeployment()),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
     cipher: aesGcmFieldCipher(encryptionKey),

@@ -9,6 +9,8 @@ import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-exists';
+import type { PersonRead } from '../../../shared/events/person-data-read';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope, scopedRegion } from '../../../shared/http/auth';
 import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
@@ -16,13 +18,21 @@ import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../adapters/exchange-records';
 import { aesGcmFieldCipher } from '../adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
-import type { BirthDetails, Channel } from '../domain/birth-registration';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
+import type { BirthRegistrationElsewhere } from '../domain/birth-elsewhere';
+import {
+  type BirthDetails,
+  type BirthRegistration,
+  type Channel,
+  currentDetails,
+} from '../domain/birth-registration';
 import type {
   BirthRegistrationRepository,
   BirthsElsewhereReader,
@@ -48,6 +58,8 @@ const FUNCTION = 'registry-birth-registrations-api';
 
 export interface BirthRegistrationsApiDeps {
   readonly registrations: BirthRegistrationRepository;
+  /** Every staff read of a registration or household is appended here for its persons. */
+  readonly accessLog: AccessLog;
   /** Births other provinces registered to parents whose hukou is here. */
   readonly elsewhere: BirthsElsewhereReader;
   readonly households: HouseholdRepository;
@@ -76,6 +88,53 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     newId: deps.newId ?? (() => newUlid(clock.now().getTime())),
     regionExists,
   });
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    deps.newId ?? (() => newUlid(clock.now().getTime())),
+  );
+  /** The parents on the register that a registration names (found by their person references). */
+  const readsOfRegistration = async (registration: BirthRegistration): Promise<PersonRead[]> => {
+    const details = currentDetails(registration);
+    const refs = [
+      registration.parentRefs?.mother ?? deps.personRefOf(details.mother.residentId),
+      ...(registration.parentRefs?.father
+        ? [registration.parentRefs.father]
+        : details.father
+          ? [deps.personRefOf(details.father.residentId)]
+          : []),
+    ];
+    const parents = await Promise.all(refs.map((ref) => deps.persons.findByPersonRef(ref)));
+    return parents.flatMap((p) =>
+      p
+        ? [
+            {
+              personId: p.person.personId,
+              record: `birth-registration/${registration.registrationId}`,
+              regions: [...registration.regionScope],
+            },
+          ]
+        : [],
+    );
+  };
+  const readsOfElsewhere = (record: BirthRegistrationElsewhere): PersonRead[] =>
+    [record.motherPersonId, record.fatherPersonId].flatMap((personId) =>
+      personId
+        ? [
+            {
+              personId,
+              record: `birth-registration/${record.registrationId}`,
+              regions: [...record.regionScope],
+            },
+          ]
+        : [],
+    );
+  const readsOfHousehold = async (household: Household): Promise<PersonRead[]> => {
+    const regions = await service.householdRegions(household);
+    return household.members.flatMap((m) =>
+      m.personId ? [{ personId: m.personId, record: `household/${household.householdId}`, regions }] : [],
+    );
+  };
   const submit = async (principal: Principal, details: BirthDetails, channel: Channel) => {
     const registration = await service.submit(principal.subject, details, channel);
     return json(201, channel === 'app' ? familyView(registration) : registrationView(registration), {
@@ -137,40 +196,53 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         const page = await deps.registrations.listBySubmitter(principal.subject, limit, start);
         return json(200, pageBody(page.items.map(familyView), cursors.seal(encodeCursor(page.next), {})));
       },
-      'GET /v1/birth-registrations': async ({ query, principal, cursors }) => {
+      'GET /v1/birth-registrations': async (request) => {
+        const { query, principal, cursors } = request;
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
         const prefix = scopedRegion(principal, region);
         const filters = { status, region: prefix };
         const start = decodeCursor(cursors.open(cursor, filters));
         if (status === 'registered-elsewhere') {
           const page = await deps.elsewhere.listByRegion(prefix, limit, start);
+          await recordRead(request, 'counter-service', page.items.flatMap(readsOfElsewhere));
           return json(
             200,
             pageBody(page.items.map(elsewhereView), cursors.seal(encodeCursor(page.next), filters)),
           );
         }
         const page = await deps.registrations.listByStatus(status, prefix, limit, start);
+        const reads = await Promise.all(page.items.map(readsOfRegistration));
+        await recordRead(request, 'counter-service', reads.flat());
         return json(
           200,
           pageBody(page.items.map(registrationView), cursors.seal(encodeCursor(page.next), filters)),
         );
       },
-      'GET /v1/households': async ({ query, principal }) => {
-        const { personId } = parseWith(HouseholdQuery, query, 'query');
+      'GET /v1/households': async (request) => {
+        const { personId } = parseWith(HouseholdQuery, request.query, 'query');
         const household = await deps.households.findByMember(personId);
-        return json(200, { items: household ? [await householdView(household, principal)] : [] });
+        if (!household) return json(200, { items: [] });
+        const shown = await householdView(household, request.principal);
+        await recordRead(request, 'counter-service', await readsOfHousehold(household));
+        return json(200, { items: [shown] });
       },
-      'GET /v1/households/{householdId}': async ({ pathParameters, principal }) => {
-        const { householdId } = parseWith(HouseholdIdParams, pathParameters, 'path');
+      'GET /v1/households/{householdId}': async (request) => {
+        const { householdId } = parseWith(HouseholdIdParams, request.pathParameters, 'path');
         const household = await deps.households.find(householdId);
         if (!household) throw new NotFoundError('No household with this id.');
-        return json(200, await householdView(household, principal), { etag: etagOf(household.version) });
+        const shown = await householdView(household, request.principal);
+        await recordRead(request, 'counter-service', await readsOfHousehold(household));
+        return json(200, shown, { etag: etagOf(household.version) });
       },
-      'GET /v1/birth-registrations/{registrationId}': async ({ pathParameters, principal }) => {
-        const { registrationId } = parseWith(RegistrationIdParams, pathParameters, 'path');
-        const { registration, elsewhere } = await findInScope(registrationId, principal);
-        if (elsewhere) return json(200, elsewhereView(elsewhere));
+      'GET /v1/birth-registrations/{registrationId}': async (request) => {
+        const { registrationId } = parseWith(RegistrationIdParams, request.pathParameters, 'path');
+        const { registration, elsewhere } = await findInScope(registrationId, request.principal);
+        if (elsewhere) {
+          await recordRead(request, 'counter-service', readsOfElsewhere(elsewhere));
+          return json(200, elsewhereView(elsewhere));
+        }
         if (!registration) throw new NotFoundError('No birth registration with this id.');
+        await recordRead(request, 'counter-service', await readsOfRegistration(registration));
         return json(200, registrationView(registration), { etag: etagOf(registration.version) });
       },
       'POST /v1/birth-registrations/{registrationId}/actions/{action}': async ({
@@ -203,6 +275,7 @@ export const handler = initOnce(async () => {
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
     registrations: dynamoBirthRegistrationRepository(documents, table, cipher),
+    accessLog: dynamoAccessLog(documents, table),
     elsewhere: dynamoBirthsElsewhere(documents, table),
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),

@@ -14,14 +14,17 @@ import {
 import { newUlid } from '../../../shared/domain/ids';
 import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
 import { CERTIFICATE_VERIFY_REQUESTED } from '../../../shared/events/catalog';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
 import { dynamoRemoteVerifications } from '../adapters/exchange-records';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
 import {
   type Certificate,
   type CertificateContext,
@@ -52,6 +55,8 @@ const ISSUE_ATTEMPTS = 3;
 
 export interface CertificatesApiDeps {
   readonly certificates: CertificateRepository;
+  /** Every staff read of a household's certificates is appended here for their holders. */
+  readonly accessLog: AccessLog;
   readonly households: CertificateHouseholds;
   /** Questions to other provinces about their certificates, and their answers. */
   readonly remoteVerifications: RemoteVerificationStore;
@@ -113,6 +118,12 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     ...(deps.random ? { random: deps.random } : {}),
   };
 
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    context.newId,
+  );
+
   /** The household with its registrations, if it lies in the caller's region. */
   const householdInScope = async (householdId: string, principal: Principal) => {
     const facts = await deps.households.find(householdId);
@@ -152,10 +163,21 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
           if (attempt >= ISSUE_ATTEMPTS) throw new ConflictError('No free verification code; try again.');
         }
       },
-      'GET /v1/certificates': async ({ query, principal }) => {
-        const { householdId } = parseWith(CertificateListQuery, query, 'query');
-        await householdInScope(householdId, principal);
+      'GET /v1/certificates': async (request) => {
+        const { householdId } = parseWith(CertificateListQuery, request.query, 'query');
+        const facts = await householdInScope(householdId, request.principal);
         const items = await deps.certificates.listByHousehold(householdId);
+        await recordRead(
+          request,
+          'counter-service',
+          items.flatMap((c) =>
+            c.holderPersonIds.map((personId) => ({
+              personId,
+              record: `certificate/${c.certificateId}`,
+              regions: regionsOf(facts),
+            })),
+          ),
+        );
         return json(200, { items: items.map(staffView) });
       },
       'POST /v1/certificates/{certificateId}/actions/revoke': async ({
@@ -232,6 +254,7 @@ export const handler = initOnce(async () => {
   const table = tableName('registry');
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
+    accessLog: dynamoAccessLog(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
     remoteVerifications: dynamoRemoteVerifications(documents, table),
     province: province(),
