@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod';
 import { REGION_CODE_PATTERN } from '../shared/domain/region-code';
+import { checkResidentId } from '../shared/domain/resident-id';
 import { ROLES } from '../shared/manifest';
 
 /** What `POST /dev/token` accepts: who the token is for, their roles and region. */
@@ -11,6 +12,14 @@ export const DevTokenRequest = z.strictObject({
     .min(1)
     .max(ROLES.length),
   region: z.string().regex(REGION_CODE_PATTERN, 'must be a 6-digit region code').optional(),
+  /**
+   * A citizen's verified resident ID, as the real-name platform puts it in the token
+   * (`resident_id`): jiahe turns it into a person reference and acts for that family.
+   */
+  residentId: z
+    .string()
+    .refine((id) => checkResidentId(id).ok, 'must be a valid resident ID')
+    .optional(),
   /** Token lifetime; short values let tests exercise expiry. */
   expiresInSeconds: z.number().int().min(1).max(86_400).optional(),
 });
@@ -49,6 +58,7 @@ export async function createLocalIssuer(
       return new SignJWT({
         'cognito:groups': request.roles,
         ...(request.region ? { 'custom:region': request.region } : {}),
+        ...(request.residentId ? { resident_id: request.residentId } : {}),
         token_use: 'id',
       })
         .setProtectedHeader({ alg: 'ES256', kid: 'local-1' })
