@@ -92,19 +92,22 @@ export interface QueueAccess {
  *   province (issued nationally; see shared/domain/person-ref.ts).
  * - `exchange-signing-keys`: this province's Ed25519 signing keys for the exchange.
  * - `payout-encryption-key`: AES-256-GCM key for bank accounts in payout records.
+ * - `cursor-key`: seals the page cursors of list routes (shared/http/cursor.ts).
  */
 export type SecretName =
   | 'resident-id-hash-key'
   | 'resident-id-encryption-key'
   | 'person-ref-key'
   | 'exchange-signing-keys'
-  | 'payout-encryption-key';
+  | 'payout-encryption-key'
+  | 'cursor-key';
 export const SECRET_NAMES: readonly SecretName[] = [
   'resident-id-hash-key',
   'resident-id-encryption-key',
   'person-ref-key',
   'exchange-signing-keys',
   'payout-encryption-key',
+  'cursor-key',
 ];
 
 /** Secrets whose value is the same in every province, so the local cloud shares one value. */

@@ -9,6 +9,7 @@ import {
   EnrollmentListQuery,
   EnrollmentRequest,
   MyEnrollmentRequest,
+  MyListQuery,
   PaymentsQuery,
   PayoutReportQuery,
   PersonFactsView,
@@ -166,8 +167,10 @@ export const payoutApi: ApiDescription = {
   },
   'GET /v1/me/benefits': {
     summary:
-      'Your family’s benefits and payments, however they were enrolled, with the next expected payment',
-    responses: { 200: { description: 'Benefits', schema: z.object({ items: z.array(Benefit) }) } },
+      'Your family’s benefits and payments, however they were enrolled, with the next expected payment; oldest first',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of benefits', schema: CursorPage(Benefit) } },
   },
   'POST /v1/payout-batches': {
     summary: 'Plan a payout batch for a scheme, period and region',

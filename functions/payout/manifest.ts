@@ -59,7 +59,8 @@ export const payoutManifest: AreaManifest = {
           roles: ['payout-officer', 'payout-approver', 'auditor'],
         },
       ],
-      tables: [{ table: 'payout', access: 'read' }],
+      // Writes only outbox items: each read, for the registry's access log.
+      tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
     },
     {
@@ -89,7 +90,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key', 'person-ref-key'],
+      secrets: ['payout-encryption-key', 'person-ref-key', 'cursor-key'],
     },
     {
       name: 'payout-batches-api',
@@ -104,7 +105,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-encryption-key'],
+      secrets: ['payout-encryption-key', 'cursor-key'],
     },
     {
       name: 'payout-planner',
@@ -144,6 +145,8 @@ export const payoutManifest: AreaManifest = {
       sends: [
         { queue: 'exchange-outbound', access: 'send' },
         { queue: 'payout-payments', access: 'send' },
+        // Staff reads of persons' data, for the registry's access log.
+        { queue: 'registry-inbound', access: 'send' },
       ],
     },
     {

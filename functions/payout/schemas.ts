@@ -71,6 +71,16 @@ export type EnrollmentActionParams = z.infer<typeof EnrollmentActionParams>;
 export const ActionRequest = z.strictObject({ reason: Reason.optional() });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
+/**
+ * `?cursor=&limit=` of a family's own lists (`/v1/me/...`): no filters; the cursor is
+ * sealed to the route and the citizen.
+ */
+export const MyListQuery = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyListQuery = z.infer<typeof MyListQuery>;
+
 export const EnrollmentListQuery = z.strictObject({
   scheme: SchemeCode,
   status: z.enum(['pending-review', 'active', 'suspended', 'ended', 'rejected']).default('active'),

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { ApiDescription } from '../../shared/http/api-description';
 import {
+  AccessEntryView,
+  AccessLogQuery,
   AuthoriseRelativeRequest,
   BirthsReportView,
   CertificateIdParams,
@@ -8,11 +10,13 @@ import {
   CertificateListQuery,
   ChangeResidenceRequest,
   CorrectPersonRequest,
-  FamilyListQuery,
+  FamilyAccessEntryView,
   HouseholdIdParams,
   HouseholdQuery,
   IssueCertificateRequest,
   MandateParams,
+  MyAccessLogQuery,
+  MyListQuery,
   PersonActionParams,
   PersonActionView,
   PersonIdParams,
@@ -223,8 +227,11 @@ export const registryApi: ApiDescription = {
   'GET /v1/me/birth-registrations': {
     summary:
       'Your family’s birth registrations (you, your spouse, a ward or a parent who authorised you as a parent), filed in the app or at the counter',
-    query: FamilyListQuery,
-    responses: { 200: { description: 'The registrations', schema: Items(RegistrationView) } },
+    query: MyListQuery,
+    paginated: true,
+    responses: {
+      200: { description: 'A page of registrations, newest first', schema: Page(RegistrationView) },
+    },
   },
   'POST /v1/me/birth-registrations': {
     summary: 'Register a birth from the app: you are the mother or the father',
@@ -314,8 +321,10 @@ export const registryApi: ApiDescription = {
     problems: [409],
   },
   'GET /v1/me/certificates': {
-    summary: 'Your family’s certificates, however they were issued',
-    responses: { 200: { description: 'The certificates', schema: Items(CertificateView) } },
+    summary: 'Your family’s certificates, however they were issued, newest first',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of certificates', schema: Page(CertificateView) } },
   },
   'POST /v1/certificates/remote-verifications': {
     summary: 'Ask another province whether one of its certificates is valid',
@@ -359,5 +368,24 @@ export const registryApi: ApiDescription = {
     summary: 'Birth figures by region and month: counts only, never persons',
     query: ReportsBirthsQuery,
     responses: { 200: { description: 'The report', schema: BirthsReportView } },
+  },
+  'GET /v1/me/access-log': {
+    summary: "Who read my family's records: every staff read, newest first",
+    description:
+      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children): who, ' +
+      'in which role and region, through which route and record, why and when. Kept five years.',
+    query: MyAccessLogQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of access entries', schema: Page(FamilyAccessEntryView) } },
+  },
+  'GET /v1/access-log': {
+    summary: "An auditor's view of the access log: one staff member's reads, or the reads about one person",
+    description:
+      "Give exactly one of `staff` and `personId`. Only records inside the auditor's region are shown; the " +
+      "auditor's look is itself recorded in the persons' logs (purpose audit).",
+    query: AccessLogQuery,
+    paginated: true,
+    problems: [404],
+    responses: { 200: { description: 'A page of access entries', schema: Page(AccessEntryView) } },
   },
 };

@@ -80,7 +80,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key'],
+      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-certificates-api',
@@ -111,7 +111,22 @@ export const registryManifest: AreaManifest = {
       ],
       sends: [],
       // A citizen's family is found by their person reference (shared/http/family-scope.ts).
-      secrets: ['person-ref-key'],
+      secrets: ['person-ref-key', 'cursor-key'],
+    },
+    {
+      name: 'registry-access-log-api',
+      description: "Who read my record: staff reads of a family's data, for the family and for auditors",
+      entry: 'functions/registry/handlers/access-log-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/me/access-log', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/access-log', roles: ['auditor'] },
+      ],
+      // Writes only access entries: an auditor's look at the log is recorded too.
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+      secrets: ['person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-household-updater',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
-import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
+import { REGION_CODE_PATTERN, REGION_PREFIX_PATTERN } from '../../shared/domain/region-code';
 import { regionExists } from '../../shared/domain/region-exists';
 import { CERTIFICATE_KINDS, normaliseVerificationCode } from './domain/certificate';
 
@@ -196,16 +196,22 @@ export const RegistrationListQuery = z.strictObject({
   ]),
   region: z
     .string()
-    .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
+    .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
     .optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type RegistrationListQuery = z.infer<typeof RegistrationListQuery>;
 
-/** A family's own lists are short and whole: no filters, no pages. */
-export const FamilyListQuery = z.strictObject({});
-export type FamilyListQuery = z.infer<typeof FamilyListQuery>;
+/**
+ * `?cursor=&limit=` of a family's own lists (`/v1/me/...`): no filters; the cursor is
+ * sealed to the route and the citizen.
+ */
+export const MyListQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyListQuery = z.infer<typeof MyListQuery>;
 
 export const HouseholdIdParams = z.object({
   householdId: z.string().regex(ULID_PATTERN, 'must be a household id (ULID)'),
@@ -264,7 +270,7 @@ export const ReportsBirthsQuery = z
   .strictObject({
     region: z
       .string()
-      .regex(/^[1-9]\d(\d{2}){0,2}$/, 'must be a region code or its prefix of 2 or 4 digits')
+      .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
       .optional(),
     from: ReportMonth,
     to: ReportMonth,
@@ -361,3 +367,50 @@ export type PersonMandateParams = z.infer<typeof PersonMandateParams>;
 
 export const RevokeMandateRequest = z.strictObject({ reason: Reason.optional() });
 export type RevokeMandateRequest = z.infer<typeof RevokeMandateRequest>;
+
+/** `GET /v1/me/access-log?cursor=&limit=`: the staff reads of the citizen's family. */
+export const MyAccessLogQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyAccessLogQuery = z.infer<typeof MyAccessLogQuery>;
+
+/** `GET /v1/access-log?staff=|personId=&cursor=&limit=`: an auditor's view, one of the two. */
+export const AccessLogQuery = z
+  .strictObject({
+    staff: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be a login subject')
+      .optional(),
+    personId: PersonId.optional(),
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((q) => (q.staff === undefined) !== (q.personId === undefined), {
+    message: 'give exactly one of staff and personId',
+    path: ['staff'],
+  });
+export type AccessLogQuery = z.infer<typeof AccessLogQuery>;
+
+/** An access entry as the family sees it: who read which of their records, why and when. */
+export const FamilyAccessEntryView = z.object({
+  at: z.string(),
+  personId: z.string(),
+  staff: z.string(),
+  role: z.string(),
+  region: z.string().optional(),
+  route: z.string(),
+  record: z.string(),
+  purpose: z.string(),
+});
+export type FamilyAccessEntryView = z.infer<typeof FamilyAccessEntryView>;
+
+/** An access entry as an auditor sees it: the family's view and the record's regions. */
+export const AccessEntryView = FamilyAccessEntryView.extend({
+  readId: z.string(),
+  regions: z.array(z.string()),
+});
+export type AccessEntryView = z.infer<typeof AccessEntryView>;

@@ -64,6 +64,12 @@ const SECRETS: Readonly<
       'Field-encryption key: every stored bank account is encrypted under it, so a new key means ' +
       're-encrypting those fields. Rotation is a planned operation in the operations runbook.',
   },
+  'cursor-key': {
+    description: 'AES-256-GCM key material that seals the page cursors of list routes',
+    noRotationReason:
+      'Replacing it only makes the cursors handed out before the change answer 400 invalid-cursor (clients ' +
+      'start the list again); an operator replaces it when needed (docs/operations.md), no schedule is needed.',
+  },
 };
 
 /**

@@ -20,6 +20,7 @@ import {
   PersonResidenceNotice,
 } from './exchange-messages';
 import { MANDATE_CHANGED, MandateChanged } from './mandate';
+import { PERSON_DATA_READ, PersonDataRead } from './person-data-read';
 import {
   PERSON_CORRECTED,
   PERSON_DECEASED,
@@ -45,6 +46,8 @@ export const eventCatalog = {
   [CERTIFICATE_ISSUED]: CertificateChanged,
   [CERTIFICATE_REVOKED]: CertificateChanged,
   [MANDATE_CHANGED]: MandateChanged,
+  // Payout to registry: staff of payout read persons' data (the access log).
+  [PERSON_DATA_READ]: PersonDataRead,
   // Between provinces only (the exchange protocol).
   [PERSON_RESIDENCE_REGISTERED]: PersonResidenceNotice,
   [PERSON_RESIDENCE_ENDED]: PersonResidenceNotice,
@@ -100,10 +103,12 @@ export {
   MANDATE_CHANGED,
   MandateChanged,
   PERSON_CORRECTED,
+  PERSON_DATA_READ,
   PERSON_DECEASED,
   PERSON_DISABILITY_RECORDED,
   PERSON_EVENT_TYPES,
   PERSON_RECORDED,
   PERSON_RESIDENCE_CHANGED,
+  PersonDataRead,
   PersonRecorded,
 };

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { type Clock, systemClock } from '../domain/clock';
 import { AccessDeniedError } from '../domain/errors';
-import { isWithinScope, scopePrefixOf } from '../domain/region-code';
+import { isWithinScope, REGION_PREFIX_PATTERN, scopePrefixOf } from '../domain/region-code';
 import type { Role } from '../manifest';
 import {
   type Claims,
@@ -81,12 +81,35 @@ export function requireRole(principal: Principal, allowed: readonly Role[]): voi
 }
 
 /**
- * Throws unless a staff principal's region covers at least one of the record's regions
- * (e.g. hukou or residence). Staff without a region claim see nothing.
+ * Whether a staff principal's region covers at least one of a record's regions (e.g. hukou
+ * or residence). Staff without a region claim are covered nowhere.
  */
-export function requireRegionScope(principal: Principal, regionCodes: readonly string[]): void {
+export function coversRecord(principal: Principal, regionCodes: readonly string[]): boolean {
   const prefix = principal.scopePrefix;
-  if (!prefix || !regionCodes.some((code) => isWithinScope(code, prefix))) {
+  return prefix !== undefined && regionCodes.some((code) => isWithinScope(code, prefix));
+}
+
+/** Throws 403 unless a staff principal's region covers at least one of the record's regions. */
+export function requireRegionScope(principal: Principal, regionCodes: readonly string[]): void {
+  if (!coversRecord(principal, regionCodes)) {
     throw new AccessDeniedError('This record lies outside your region.');
   }
+}
+
+/**
+ * The one region-scope rule for staff lists, reports and plans: the region prefix a query
+ * covers. Without a requested region it is the caller's own region. A requested six-digit
+ * code stands for everything under it, as a staff region does (`330000` → `33`, `330100` →
+ * `3301`, `330106` → `330106`); a 2- or 4-digit prefix stands for itself. The result may
+ * narrow the caller's region, never widen or leave it: a request outside it, or a caller
+ * without a region, is refused with 403.
+ */
+export function scopedRegion(principal: Principal, requested?: string): string {
+  const own = principal.scopePrefix;
+  const prefix =
+    requested === undefined ? own : requested.length === 6 ? scopePrefixOf(requested) : requested;
+  if (!own || !prefix || !REGION_PREFIX_PATTERN.test(prefix) || !prefix.startsWith(own)) {
+    throw new AccessDeniedError('That region lies outside your region.');
+  }
+  return prefix;
 }

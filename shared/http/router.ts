@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { HttpMethod, RouteSpec } from '../manifest';
 import { type Principal, type PrincipalOptions, principalOf, requireRole } from './auth';
+import { type CursorSealer, pageCursors } from './cursor';
 import { methodNotAllowed, routeNotFound } from './problem';
 import type { ApiRequest, ApiResponse } from './request';
 
@@ -11,6 +12,10 @@ export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse>;
 /** Route handlers keyed like API Gateway route keys: `GET /v1/persons/{personId}`. */
 export type RouteTable = Readonly<Record<string, RouteHandler>>;
 
+/** The caller a cursor is bound to: who, with which roles, scoped to which region. */
+const callerOf = (principal: Principal): string =>
+  JSON.stringify([principal.subject, [...principal.roles].sort(), principal.scopePrefix ?? null]);
+
 /**
  * Dispatches an event to the handler for its route. The path template comes from the
  * event's route key (API Gateway matched it); the method from the request, because the
@@ -20,6 +25,7 @@ export type RouteTable = Readonly<Record<string, RouteHandler>>;
 export function routeRequest(
   specs: readonly RouteSpec[],
   handlers: RouteTable,
+  cursors: CursorSealer,
   identity: PrincipalOptions = {},
 ) {
   for (const spec of specs) {
@@ -38,6 +44,8 @@ export function routeRequest(
     if (!spec.public) requireRole(principal, spec.roles);
     return handler({
       principal,
+      route: spec,
+      cursors: pageCursors(cursors, `${spec.method} ${spec.path}`, callerOf(principal)),
       event,
       pathParameters: event.pathParameters ?? {},
       query: event.queryStringParameters ?? {},

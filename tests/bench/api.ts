@@ -7,6 +7,7 @@
  * Logs are at WARN (INFO would write a line per request to this terminal); metrics and
  * tracing are off as in the local cloud.
  */
+
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -15,6 +16,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { manifests } from '../../functions/manifests';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
@@ -362,6 +364,7 @@ export async function benchApi(
 
   options.log('api: get person with its repository in memory, interleaved with a bare function');
   const inMemory = buildPersonsApi({
+    accessLog: dynamoAccessLog(services.documents, registryTable),
     persons: memoized(dynamoPersonRepository(services.documents, registryTable)),
     hasher: hmacResidentIdHasher('be'.repeat(32)),
     personRefOf: (residentId) => personRefOf('be'.repeat(32), residentId),

@@ -33,6 +33,7 @@ describe('planManifests', () => {
       manifests.flatMap((m) => m.queues.map((q) => q.name)),
     );
     expect([...plan.secrets].sort()).toEqual([
+      'cursor-key',
       'exchange-signing-keys',
       'payout-encryption-key',
       'person-ref-key',

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
@@ -34,6 +35,7 @@ describe('birth registrations against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     handler = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
@@ -170,6 +172,74 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(
       (await call('GET', '/v1/me/birth-registrations', { claims: stranger('citizen-q') })).body.items,
     ).toEqual([]);
+  });
+
+  it('seals cursors to their query and caller: a replay elsewhere answers 400 invalid-cursor', async () => {
+    // One mother, two births: her family's list spans two pages of one.
+    const family = motherOf('citizen-sealed', details('2026-04-01', '052'));
+    for (const [day, sequence] of [
+      ['2026-04-01', '052'],
+      ['2026-04-02', '052'],
+    ] as const) {
+      expect(
+        (await call('POST', '/v1/me/birth-registrations', { body: details(day, sequence), claims: family }))
+          .status,
+      ).toBe(201);
+    }
+    const first = await call('GET', '/v1/me/birth-registrations', { query: { limit: '1' }, claims: family });
+    const mine: string = first.body.nextCursor;
+    expect(mine).toEqual(expect.any(String));
+    // Opaque: neither the login nor a table key can be read out of it.
+    const decoded = Buffer.from(mine, 'base64url').toString('latin1');
+    expect(decoded).not.toContain('citizen-sealed');
+    expect(decoded).not.toMatch(/BREG|SUBMITTER|gsi/);
+    const second = await call('GET', '/v1/me/birth-registrations', {
+      query: { limit: '1', cursor: mine },
+      claims: family,
+    });
+    expect(second.status).toBe(200);
+    // The two pages hold the family's two registrations, each once, and nothing follows.
+    expect(second.body.nextCursor).toBeUndefined();
+    const paged = [...first.body.items, ...second.body.items].map(
+      (r: { registrationId: string }) => r.registrationId,
+    );
+    expect(new Set(paged).size).toBe(2);
+
+    const replayed = await call('GET', '/v1/me/birth-registrations', {
+      query: { limit: '1', cursor: mine },
+      claims: stranger('citizen-stranger'),
+    });
+    expect(replayed.status).toBe(400);
+    expect(replayed.body.type).toMatch(/invalid-cursor$/);
+
+    const staffFirst = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1' },
+      claims: registrar,
+    });
+    const staffCursor: string = staffFirst.body.nextCursor;
+    expect(staffCursor).toEqual(expect.any(String));
+    const tampered = (c: string) => `${c.slice(0, 20)}${c[20] === 'A' ? 'B' : 'A'}${c.slice(21)}`;
+    const replays: { query: Record<string, string>; claims: Record<string, string>; route?: string }[] = [
+      { query: { status: 'validated', limit: '1', cursor: staffCursor }, claims: registrar },
+      {
+        query: { status: 'submitted', region: '330106', limit: '1', cursor: staffCursor },
+        claims: registrar,
+      },
+      { query: { status: 'submitted', limit: '1', cursor: staffCursor }, claims: otherRegistrar },
+      { query: { limit: '1', cursor: staffCursor }, claims: family, route: '/v1/me/birth-registrations' },
+      { query: { status: 'submitted', limit: '1', cursor: tampered(staffCursor) }, claims: registrar },
+    ];
+    for (const { query, claims, route } of replays) {
+      const replay = await call('GET', route ?? '/v1/birth-registrations', { query, claims });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    // The same query by the same caller goes on.
+    const next = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1', cursor: staffCursor },
+      claims: registrar,
+    });
+    expect(next.status).toBe(200);
   });
 
   it('stores resident IDs encrypted, never in clear', async () => {

@@ -1,5 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import {
   dynamoCertificateHouseholds,
@@ -68,6 +69,7 @@ describe('certificates against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher(CIPHER_KEY);
     births = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
@@ -78,6 +80,7 @@ describe('certificates against DynamoDB Local', () => {
       observability: quietObservability(),
     });
     certificates = buildCertificatesApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
@@ -450,6 +453,7 @@ describe('certificates against DynamoDB Local', () => {
     // Random bytes that repeat the first draw once, then differ: the second issue collides.
     const draws = [new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(9)];
     const pinned = buildCertificatesApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),

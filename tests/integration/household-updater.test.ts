@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
@@ -40,6 +41,7 @@ describe('households follow their members’ records', () => {
     const persons = dynamoPersonRepository(aws.documents, table);
     const households = dynamoHouseholdRepository(aws.documents, table);
     registrations = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(
         aws.documents,
@@ -54,6 +56,7 @@ describe('households follow their members’ records', () => {
       observability: quietObservability(),
     }) as Handler;
     personsApi = buildPersonsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       persons,
       hasher,
       personRefOf: testPersonRefOf,

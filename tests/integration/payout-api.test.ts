@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
 import { buildSchemesApi } from '../../functions/payout/handlers/schemes-api';
@@ -55,6 +56,7 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
     const common = {
       province: '33',
       ...repos,
+      accessReads: payoutAccessEvents(repos.outbox, '33'),
       cipher: TEST_CIPHER,
       observability: quietObservability(),
       idempotency,
@@ -253,6 +255,30 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       query: { scheme: 'rural-reward', region: '330200' },
     });
     expect(elsewhere.status).toBe(403);
+    // A cursor belongs to its query and its caller: replayed with another filter or by
+    // another officer of the same region it is refused with 400, never a database error.
+    const firstPage = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', status: 'active', limit: '1' },
+    });
+    const cursor: string = firstPage.body.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    for (const [claims, query] of [
+      [approver, { scheme: 'rural-reward', status: 'suspended', cursor }],
+      [approver, { scheme: 'rural-reward', status: 'active', region: '330106', cursor }],
+      [approver, { scheme: 'only-child-reward', status: 'active', cursor }],
+      [officer, { scheme: 'rural-reward', status: 'active', cursor }],
+    ] as const) {
+      const replay = await callApi(enrollments, 'GET', '/v1/enrollments', { claims, query });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    const secondPage = await callApi(enrollments, 'GET', '/v1/enrollments', {
+      claims: approver,
+      query: { scheme: 'rural-reward', status: 'active', limit: '1', cursor },
+    });
+    expect(secondPage.status).toBe(200);
+    expect(secondPage.body.items).toEqual([]);
     expect(await benefitsOf(citizen)).toEqual([
       expect.objectContaining({
         enrollmentId: id,

@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { getScheme } from '../../functions/payout/config/schemes';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
@@ -45,6 +46,7 @@ function wire(p: Province, streamArn: string, streamDlq: string): Poller[] {
     send: sqsSender(p.aws.sqs, {
       'exchange-outbound': p.queues['exchange-outbound']?.url ?? '',
       'payout-payments': p.queues['payout-payments']?.url ?? '',
+      'registry-inbound': p.queues['registry-inbound']?.url ?? '',
     }),
     observability: quietObservability(),
   });
@@ -160,6 +162,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         hukouEnrollment = active.enrollmentId;
       } else {
         const api = buildEnrollmentsApi({
+          accessReads: payoutAccessEvents(sc.repos.outbox, '51'),
           province: '51',
           enrollments: sc.repos.enrollments,
           projection: sc.repos.projection,
@@ -274,6 +277,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
 
     // Zhejiang's enrolment ends: it releases the claim, and Sichuan's next batch carries the held month.
     const zjApi = buildEnrollmentsApi({
+      accessReads: payoutAccessEvents(zj.repos.outbox, '33'),
       province: '33',
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,

@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import {
   dynamoCertificateHouseholds,
@@ -90,6 +91,7 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
       const verifications = dynamoRemoteVerifications(db, table);
       const hasher = hmacResidentIdHasher(`${code}`.repeat(32));
       const consumer = buildInboundConsumer({
+        accessLog: dynamoAccessLog(db, table),
         province: code,
         lookups: {
           findPersonByRef: (ref) => persons.findByPersonRef(ref),
@@ -105,12 +107,14 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
         outboundUrl: resources.queues['exchange-outbound']?.url ?? '',
         inboundUrl: resources.queues['registry-inbound']?.url ?? '',
         persons: buildPersonsApi({
+          accessLog: dynamoAccessLog(db, table),
           persons,
           hasher,
           personRefOf: testPersonRefOf,
           observability: quietObservability(),
         }),
         births: buildBirthRegistrationsApi({
+          accessLog: dynamoAccessLog(db, table),
           registrations: dynamoBirthRegistrationRepository(db, table, aesGcmFieldCipher('e'.repeat(64))),
           elsewhere: dynamoBirthsElsewhere(db, table),
           households: dynamoHouseholdRepository(db, table),
@@ -121,6 +125,7 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
           observability: quietObservability(),
         }),
         certificates: buildCertificatesApi({
+          accessLog: dynamoAccessLog(db, table),
           certificates,
           households: dynamoCertificateHouseholds(db, table),
           remoteVerifications: verifications,

@@ -3,7 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { flattenClaims } from '../../local/gateway/api-event';
 import { fixedClock } from '../../shared/domain/clock';
 import { AccessDeniedError } from '../../shared/domain/errors';
-import { type Principal, principalOf, requireRegionScope, requireRole } from '../../shared/http/auth';
+import {
+  coversRecord,
+  type Principal,
+  principalOf,
+  requireRegionScope,
+  requireRole,
+  scopedRegion,
+} from '../../shared/http/auth';
 import { STAFF_ISSUER_ENV, STAFF_TOKEN_MAX_AGE_SECONDS } from '../../shared/http/claims';
 import { HttpError } from '../../shared/http/problem';
 import { staffClaims } from '../support/api-event';
@@ -214,5 +221,53 @@ describe('requireRegionScope', () => {
   it('refuses a principal without a region', () => {
     const noRegion: Principal = { subject: 'u-3', roles: ['registrar'] };
     expect(() => requireRegionScope(noRegion, ['330106'])).toThrow(AccessDeniedError);
+  });
+});
+
+describe('scopedRegion: the one region-scope rule of staff lists, reports and plans', () => {
+  const county: Principal = { subject: 'r', roles: ['registrar'], scopePrefix: '330106' };
+  const prefecture: Principal = { subject: 'r', roles: ['registrar'], scopePrefix: '3301' };
+  const province: Principal = { subject: 'r', roles: ['auditor'], scopePrefix: '33' };
+
+  it("is the caller's own region when no region is asked for", () => {
+    expect(scopedRegion(county)).toBe('330106');
+    expect(scopedRegion(prefecture)).toBe('3301');
+    expect(scopedRegion(province)).toBe('33');
+  });
+
+  it('reads a six-digit code as everything under it, and a 2- or 4-digit prefix as itself', () => {
+    expect(scopedRegion(province, '330000')).toBe('33');
+    expect(scopedRegion(province, '330100')).toBe('3301');
+    expect(scopedRegion(province, '3301')).toBe('3301');
+    expect(scopedRegion(province, '330106')).toBe('330106');
+    expect(scopedRegion(prefecture, '330100')).toBe('3301');
+    expect(scopedRegion(county, '330106')).toBe('330106');
+  });
+
+  it.each([
+    ['a wider region', prefecture, '330000'],
+    ['a wider prefix', prefecture, '33'],
+    ['a neighbouring prefecture', prefecture, '330200'],
+    ['another province', province, '510104'],
+    ['the county above a county', county, '330100'],
+    ['a prefix of odd length', prefecture, '33010'],
+    ['text that is no region', prefecture, '3301x'],
+  ])('refuses %s with 403', (_what, who, requested) => {
+    expect(() => scopedRegion(who, requested)).toThrow(AccessDeniedError);
+  });
+
+  it('refuses staff without a region, whatever they ask for', () => {
+    const noRegion: Principal = { subject: 'r', roles: ['registrar'] };
+    expect(() => scopedRegion(noRegion)).toThrow(AccessDeniedError);
+    expect(() => scopedRegion(noRegion, '330106')).toThrow(AccessDeniedError);
+  });
+});
+
+describe('coversRecord', () => {
+  it("is true when one of the record's regions lies in the caller's region", () => {
+    const prefecture: Principal = { subject: 'r', roles: ['registrar'], scopePrefix: '3301' };
+    expect(coversRecord(prefecture, ['510104', '330106'])).toBe(true);
+    expect(coversRecord(prefecture, ['330206'])).toBe(false);
+    expect(coversRecord({ subject: 'r', roles: ['registrar'] }, ['330106'])).toBe(false);
   });
 });

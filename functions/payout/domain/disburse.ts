@@ -64,7 +64,7 @@ const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 export async function paymentFileOf(
   ports: Omit<DisbursePorts, 'rail' | 'now'>,
   batch: Batch,
-): Promise<{ xml: string; file: CreditTransferFile }> {
+): Promise<{ xml: string; file: CreditTransferFile; lines: PaymentLine[] }> {
   const lines: PaymentLine[] = [];
   await eachLine(ports.batches, batch.batchId, undefined, async (line) => {
     if (IN_FILE.has(line.state)) lines.push(line);
@@ -101,7 +101,7 @@ export async function paymentFileOf(
     debtor: ports.debtor,
     transfers,
   };
-  return { xml: buildPain001(file), file };
+  return { xml: buildPain001(file), file, lines };
 }
 
 export interface ImportSummary {

@@ -6,22 +6,24 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { aesGcmFieldCipher, type FieldCipher } from '../../../shared/crypto/field-cipher';
 import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import type { FamilyRelation } from '../../../shared/domain/family';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import { type AccessSink, readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope } from '../../../shared/http/auth';
-import { pageBody } from '../../../shared/http/cursor';
+import { type Principal, requireRegionScope, scopedRegion } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
 import { familyOfCitizen, requireFamilyMember } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { payoutAccessEvents } from '../adapters/access-events';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
@@ -51,12 +53,15 @@ import {
   EnrollmentListQuery,
   EnrollmentRequest,
   MyEnrollmentRequest,
+  MyListQuery,
 } from '../schemas';
 
 const FUNCTION = 'payout-enrollments-api';
 
 export interface EnrollmentsApiDeps {
   readonly province: string;
+  /** Staff reads of enrolments, for the registry's access log (port; payoutAccessEvents). */
+  readonly accessReads: AccessSink;
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
@@ -68,6 +73,8 @@ export interface EnrollmentsApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -106,6 +113,12 @@ export function enrollmentView(e: Enrollment) {
 export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
+  const recordRead = readRecorder(deps.accessReads, clock, () => newUlid(clock.now().getTime()));
+  const readOf = (e: Enrollment) => ({
+    personId: e.personId,
+    record: `enrollment/${e.enrollmentId}`,
+    regions: [...new Set([e.region, e.hukouRegion, e.residenceRegion])],
+  });
 
   const directory = projectionFamilyDirectory(deps.projection);
   const refOf = (residentId: string) => personRefOf(deps.personRefKey, normaliseResidentId(residentId));
@@ -170,6 +183,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     identity: { personRefOf: (residentId) => personRefOf(deps.personRefKey, residentId) },
     handlers: {
@@ -195,25 +209,27 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           location: '/v1/me/benefits',
         });
       },
-      'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
-        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
-        const enrollment = await load(principal, enrollmentId);
+      'GET /v1/enrollments/{enrollmentId}': async (request) => {
+        const { enrollmentId } = parseWith(EnrollmentIdParams, request.pathParameters, 'path');
+        const enrollment = await load(request.principal, enrollmentId);
+        await recordRead(request, 'payout-review', [readOf(enrollment)]);
         return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });
       },
-      'GET /v1/enrollments': async ({ query, principal }) => {
+      'GET /v1/enrollments': async (request) => {
+        const { query, principal, cursors } = request;
         const q = parseWith(EnrollmentListQuery, query, 'query');
-        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
-        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('That region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, q.region);
+        const filters = { status: q.status, scheme: q.scheme, region: prefix };
+        const cursor = cursors.open(q.cursor, filters);
         const page = await deps.enrollments.list({
           status: q.status,
           scheme: q.scheme,
           regionPrefix: prefix,
           limit: q.limit,
-          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(cursor ? { cursor } : {}),
         });
-        return json(200, pageBody(page.items.map(enrollmentView), page.cursor));
+        await recordRead(request, 'payout-review', page.items.map(readOf));
+        return json(200, pageBody(page.items.map(enrollmentView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
         event,
@@ -252,15 +268,21 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         await deps.enrollments.save(next, outbound);
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });
       },
-      'GET /v1/me/benefits': async ({ principal }) => {
+      'GET /v1/me/benefits': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
         // Every benefit of the family, whichever channel enrolled it: matched by person, not login.
         const family = await familyOfCitizen(principal, directory, clock);
         const enrollments = (
           await Promise.all([...family.members.keys()].map((personId) => deps.enrollments.byPerson(personId)))
         ).flat();
+        // Oldest first; the enrolment id makes the order total.
+        const positionOf = (e: Enrollment) => `${e.createdAt}|${e.enrollmentId}`;
+        enrollments.sort((x, y) => (positionOf(x) < positionOf(y) ? -1 : 1));
+        const page = pageOfList(enrollments, positionOf, 'ascending', limit, after);
         const today = beijingDate(clock.now());
         const items = await Promise.all(
-          enrollments.map(async (e) => {
+          page.items.map(async (e) => {
             const lines = (await deps.batches.linesOfEnrollment(e.enrollmentId)).filter((l) => !l.carriedTo);
             const facts =
               e.status === 'active' ? await loadBeneficiaryFacts(deps.projection, e.personId) : undefined;
@@ -286,8 +308,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
             };
           }),
         );
-        items.sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : 0));
-        return json(200, { items });
+        return json(200, pageBody(items, cursors.seal(page.next, {})));
       },
     },
   });
@@ -296,17 +317,20 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [encryptionKey, personRefKey] = await Promise.all([
+  const [encryptionKey, personRefKey, cursorSecret] = await Promise.all([
     loadSecret('payout-encryption-key'),
     loadSecret('person-ref-key'),
+    loadSecret('cursor-key'),
   ]);
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
     enrollments: dynamoEnrollmentRepository(db, table),
+    accessReads: payoutAccessEvents(dynamoOutboxRepository(db, table), provinceOfDeployment()),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
     cipher: aesGcmFieldCipher(encryptionKey),
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),
+    cursorSecret,
   });
 });

@@ -15,18 +15,22 @@ import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
 import { CERTIFICATE_VERIFY_REQUESTED } from '../../../shared/events/catalog';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
 import { type FamilyDirectory, familyOfCitizen } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
 import { dynamoRemoteVerifications } from '../adapters/exchange-records';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
 import {
   type Certificate,
   type CertificateContext,
@@ -46,6 +50,7 @@ import {
   CertificateIdParams,
   CertificateListQuery,
   IssueCertificateRequest,
+  MyListQuery,
   RemoteVerificationParams,
   RemoteVerificationRequest,
   RevokeCertificateRequest,
@@ -59,6 +64,8 @@ const ISSUE_ATTEMPTS = 3;
 
 export interface CertificatesApiDeps {
   readonly certificates: CertificateRepository;
+  /** Every staff read of a household's certificates is appended here for their holders. */
+  readonly accessLog: AccessLog;
   readonly households: CertificateHouseholds;
   /** Questions to other provinces about their certificates, and their answers. */
   readonly remoteVerifications: RemoteVerificationStore;
@@ -73,6 +80,8 @@ export interface CertificatesApiDeps {
   readonly random?: (size: number) => Uint8Array;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /** A certificate as staff see it: everything but bookkeeping, the code formatted for reading. */
@@ -123,6 +132,12 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     ...(deps.random ? { random: deps.random } : {}),
   };
 
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    context.newId,
+  );
+
   /** The household with its registrations, if it lies in the caller's region. */
   const householdInScope = async (householdId: string, principal: Principal) => {
     const facts = await deps.households.find(householdId);
@@ -137,6 +152,7 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
     identity: { personRefOf: deps.personRefOf },
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'POST /v1/certificates': async ({ event, principal }) => {
         const { householdId, kind } = parseJsonBody(event, IssueCertificateRequest);
@@ -163,10 +179,21 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
           if (attempt >= ISSUE_ATTEMPTS) throw new ConflictError('No free verification code; try again.');
         }
       },
-      'GET /v1/certificates': async ({ query, principal }) => {
-        const { householdId } = parseWith(CertificateListQuery, query, 'query');
-        await householdInScope(householdId, principal);
+      'GET /v1/certificates': async (request) => {
+        const { householdId } = parseWith(CertificateListQuery, request.query, 'query');
+        const facts = await householdInScope(householdId, request.principal);
         const items = await deps.certificates.listByHousehold(householdId);
+        await recordRead(
+          request,
+          'counter-service',
+          items.flatMap((c) =>
+            c.holderPersonIds.map((personId) => ({
+              personId,
+              record: `certificate/${c.certificateId}`,
+              regions: regionsOf(facts),
+            })),
+          ),
+        );
         return json(200, { items: items.map(staffView) });
       },
       'POST /v1/certificates/{certificateId}/actions/revoke': async ({
@@ -185,14 +212,19 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         await deps.certificates.revoke(next, certificate.version);
         return json(200, staffView(next), { etag: etagOf(next.version) });
       },
-      'GET /v1/me/certificates': async ({ principal }) => {
+      'GET /v1/me/certificates': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
         // The certificates of the households of the family's adults, however they were issued.
         const family = await familyOfCitizen(principal, deps.family, clock);
         const adults = [...family.members].filter(([, relation]) => relation !== 'child').map(([id]) => id);
         const households = (await Promise.all(adults.map((id) => deps.family.householdsOf(id)))).flat();
         const ids = [...new Set(households.map((h) => h.householdId))];
-        const items = (await Promise.all(ids.map((id) => deps.certificates.listByHousehold(id)))).flat();
-        return json(200, { items: items.map(citizenView) });
+        const all = (await Promise.all(ids.map((id) => deps.certificates.listByHousehold(id))))
+          .flat()
+          .sort((a, b) => (a.certificateId < b.certificateId ? 1 : -1));
+        const page = pageOfList(all, (c) => c.certificateId, 'descending', limit, after);
+        return json(200, pageBody(page.items.map(citizenView), cursors.seal(page.next, {})));
       },
       'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
         const request = parseJsonBody(event, RemoteVerificationRequest);
@@ -246,9 +278,10 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
-  const refKey = await loadSecret('person-ref-key');
+  const [refKey, cursorSecret] = await Promise.all([loadSecret('person-ref-key'), loadSecret('cursor-key')]);
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
+    accessLog: dynamoAccessLog(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
     remoteVerifications: dynamoRemoteVerifications(documents, table),
     province: province(),
@@ -259,5 +292,6 @@ export const handler = initOnce(async () => {
     }),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
+    cursorSecret,
   });
 });

@@ -8,15 +8,19 @@ import { ageOn, type FamilyRelation } from '../../../shared/domain/family';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import type { PersonRead } from '../../../shared/events/person-data-read';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { type CitizenFamily, familyOfCitizen, notInYourFamily } from '../../../shared/http/family-scope';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
 import type { HouseholdRepository } from '../domain/birth-registration-ports';
 import { registryFamilyDirectory } from '../domain/family-directory';
 import { deriveFamilyType, type Household } from '../domain/household';
@@ -47,6 +51,8 @@ export interface FamilyApiDeps {
   readonly persons: PersonRepository;
   readonly households: HouseholdRepository;
   readonly mandates: MandateRepository;
+  /** Every staff read of a person's mandates is appended here for each person it names. */
+  readonly accessLog: AccessLog;
   readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
@@ -109,6 +115,11 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
   const directory = registryFamilyDirectory(deps);
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    newId,
+  );
 
   const namesOf = async (personIds: readonly string[]): Promise<Map<string, string>> => {
     const found = await Promise.all([...new Set(personIds)].map((id) => deps.persons.find(id)));
@@ -258,13 +269,24 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
           location: `/v1/persons/${personId}/mandates`,
         });
       },
-      'GET /v1/persons/{personId}/mandates': async ({ pathParameters, principal }) => {
-        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
-        await personInScope(principal, personId);
+      'GET /v1/persons/{personId}/mandates': async (request) => {
+        const { personId } = parseWith(PersonIdParams, request.pathParameters, 'path');
+        const person = await personInScope(request.principal, personId);
         const [given, held] = await Promise.all([
           deps.mandates.givenFor(personId),
           deps.mandates.heldBy(personId),
         ]);
+        // The answer names the person and the other party of each mandate: each is a read.
+        const others = [
+          ...new Set([...given, ...held].flatMap((m) => [m.personId, m.holderPersonId])),
+        ].filter((id) => id !== personId);
+        const found = await Promise.all(others.map((id) => deps.persons.find(id)));
+        const reads: PersonRead[] = [person, ...found.flatMap((s) => (s ? [s.person] : []))].map((p) => ({
+          personId: p.personId,
+          record: `person/${personId}/mandates`,
+          regions: regionsOf(p),
+        }));
+        await recordRead(request, 'counter-service', reads);
         return json(200, { given: await mandateViews(given, true), held: await mandateViews(held, true) });
       },
       'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': async ({
@@ -298,6 +320,7 @@ export const handler = initOnce(async () => {
     persons: dynamoPersonRepository(db, table),
     households: dynamoHouseholdRepository(db, table),
     mandates: dynamoMandateRepository(db, table),
+    accessLog: dynamoAccessLog(db, table),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
   });
 });
