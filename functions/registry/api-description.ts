@@ -321,7 +321,7 @@ export const registryApi: ApiDescription = {
     problems: [409],
   },
   'GET /v1/me/certificates': {
-    summary: 'Your family’s certificates, however they were issued, newest first',
+    summary: 'Your family’s certificates, however they were issued, in the order they were issued',
     query: MyListQuery,
     paginated: true,
     responses: { 200: { description: 'A page of certificates', schema: Page(CertificateView) } },

@@ -275,7 +275,7 @@ describe('access log ("who read my record") against DynamoDB Local', () => {
   });
 
   it("lists a ward's reads in the guardian's log, through the one family check, while the mandate stands", async () => {
-    const wardResidentId = residentIdFor('330106', '1950-06-01', '045');
+    const wardResidentId = residentIdFor('330106', '1950-06-01', '044');
     const ward = await callApi(persons, 'POST', '/v1/persons', {
       claims: registrar,
       body: {

@@ -222,8 +222,8 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         const ids = [...new Set(households.map((h) => h.householdId))];
         const all = (await Promise.all(ids.map((id) => deps.certificates.listByHousehold(id))))
           .flat()
-          .sort((a, b) => (a.certificateId < b.certificateId ? 1 : -1));
-        const page = pageOfList(all, (c) => c.certificateId, 'descending', limit, after);
+          .sort((a, b) => (a.certificateId < b.certificateId ? -1 : 1));
+        const page = pageOfList(all, (c) => c.certificateId, 'ascending', limit, after);
         return json(200, pageBody(page.items.map(citizenView), cursors.seal(page.next, {})));
       },
       'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
