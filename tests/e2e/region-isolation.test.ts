@@ -104,6 +104,7 @@ const requests = (f: Family): Record<string, Request> => {
       path: '/v1/reports/births?region=3301&from=2026-01&to=2026-12',
       expect: 'forbidden',
     },
+    'GET /v1/access-log': { path: `/v1/access-log?personId=${f.personId}`, expect: 'forbidden' },
     ...payoutRequests(f),
   };
 };

@@ -81,7 +81,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
     ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'GET /v1/me/access-log': async (request) => {
-        const { cursor, limit } = parseWith(MyAccessLogQuery, request.query, 'query');
+        const { query } = request;
+        const { cursor, limit } = parseWith(MyAccessLogQuery, query, 'query');
         const after = request.cursors.open(cursor, {});
         const personRef = deps.citizenPersonRef(request);
         const family = personRef ? await deps.family.of(personRef) : [];
@@ -90,7 +91,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
         return json(200, pageBody(page.items.map(familyView), request.cursors.seal(page.next, {})));
       },
       'GET /v1/access-log': async (request) => {
-        const { staff, personId, cursor, limit } = parseWith(AccessLogQuery, request.query, 'query');
+        const { query } = request;
+        const { staff, personId, cursor, limit } = parseWith(AccessLogQuery, query, 'query');
         const filters = { staff, personId };
         const after = request.cursors.open(cursor, filters);
         if (personId !== undefined) {
