@@ -65,7 +65,7 @@ describe('who read my record, over HTTP on the local cloud', () => {
     }, 120_000);
     const payoutRead = await eventually(
       async () => (await logEntries()).find((e) => e.route === 'GET /v1/person-facts/{personId}'),
-      30_000,
+      60_000,
     );
     expect(payoutRead).toMatchObject({ personId, staff: 'officer-access-e2e', purpose: 'payout-review' });
 
