@@ -105,7 +105,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
           ]);
           return json(200, pageBody(page.items.map(auditView), request.cursors.seal(page.next, filters)));
         }
-        const page = await deps.accessLog.ofStaff(staff as string, limit, after);
+        // The query schema admits exactly one of personId and staff: here it is staff.
+        const page = await deps.accessLog.ofStaff(staff ?? '', limit, after);
         // Only reads of records inside the auditor's region; a page may then hold fewer items.
         const items = page.items.filter((e) => coversRecord(request.principal, e.regions));
         await record(
