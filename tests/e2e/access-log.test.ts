@@ -62,9 +62,10 @@ describe('who read my record, over HTTP on the local cloud', () => {
         headers: { 'access-purpose': 'payout-review' },
       });
       return facts.status === 200 ? facts : undefined;
-    });
-    const payoutRead = await eventually(async () =>
-      (await logEntries()).find((e) => e.route === 'GET /v1/person-facts/{personId}'),
+    }, 120_000);
+    const payoutRead = await eventually(
+      async () => (await logEntries()).find((e) => e.route === 'GET /v1/person-facts/{personId}'),
+      60_000,
     );
     expect(payoutRead).toMatchObject({ personId, staff: 'officer-access-e2e', purpose: 'payout-review' });
 
@@ -78,5 +79,5 @@ describe('who read my record, over HTTP on the local cloud', () => {
     });
     const theirs = await http(zj(), 'GET', '/v1/me/access-log', { token: other.body.token });
     expect(theirs.body.items).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -51,6 +51,20 @@ const requests = (f: Family): Record<string, Request> => {
       expect: 'forbidden',
     },
     'GET /v1/persons/{personId}/history': { path: `/v1/persons/${f.personId}/history`, expect: 'forbidden' },
+    'POST /v1/persons/{personId}/mandates': {
+      path: `/v1/persons/${f.personId}/mandates`,
+      body: { kind: 'guardian', holderResidentId: person.residentId, reason: '冯一监护' },
+      expect: 'forbidden',
+    },
+    'GET /v1/persons/{personId}/mandates': {
+      path: `/v1/persons/${f.personId}/mandates`,
+      expect: 'forbidden',
+    },
+    'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': {
+      path: `/v1/persons/${f.personId}/mandates/${f.registrationId}/actions/revoke`,
+      body: { reason: 'x' },
+      expect: 'forbidden',
+    },
     'POST /v1/persons/{personId}/actions/{action}': {
       path: `/v1/persons/${f.personId}/actions/record-death`,
       body: { deathDate: '2026-01-01' },
@@ -104,6 +118,7 @@ const requests = (f: Family): Record<string, Request> => {
       path: '/v1/reports/births?region=3301&from=2026-01&to=2026-12',
       expect: 'forbidden',
     },
+    'GET /v1/access-log': { path: `/v1/access-log?personId=${f.personId}`, expect: 'forbidden' },
     ...payoutRequests(f),
   };
 };

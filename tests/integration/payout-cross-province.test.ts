@@ -10,6 +10,7 @@ import { buildPayoutPublisher, sqsSender } from '../../functions/payout/handlers
 import { payoutManifest } from '../../functions/payout/manifest';
 import { type Poller, startSqsPoller } from '../../local/pollers/sqs-poller';
 import { startStreamPoller } from '../../local/pollers/stream-poller';
+import type { Clock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { PERSON_DECEASED } from '../../shared/events/catalog';
 import { type EventEnvelope, provinceUrn } from '../../shared/events/envelope';
@@ -29,6 +30,12 @@ import {
 } from '../support/payout-fixtures';
 
 const scheme = getScheme('rural-reward');
+/**
+ * The provinces' clock: the story happens in November and December 2026 whatever the date of
+ * the run. Each step sets the instant it happens at.
+ */
+let today = new Date('2026-11-10T02:00:00Z');
+const clock: Clock = { now: () => today };
 /** The same person in both provinces' projections: hukou in Hangzhou, living in Chengdu. */
 const PERSON_REF = 'Qm9vZ3VzUmVmZXJlbmNlRm9yVGVzdHNPbmx5MDEyMzQ';
 
@@ -55,6 +62,7 @@ function wire(p: Province, streamArn: string, streamDlq: string): Poller[] {
     projection: p.repos.projection,
     enrollments: p.repos.enrollments,
     outbox: p.repos.outbox,
+    clock,
     observability: quietObservability(),
   });
   return [
@@ -169,6 +177,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
           batches: sc.repos.batches,
           cipher: TEST_CIPHER,
           personRefKey: 'test-person-ref-key-0123456789abcdef0123',
+          clock,
           observability: quietObservability(),
         });
         const officer = staffClaims('officer-sc', ['payout-officer'], '510100');
@@ -264,7 +273,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         period,
         region: `${p.code}0000`,
         by: 'officer',
-        at: new Date(),
+        at: clock.now(),
         newId: () => newUlid(),
       });
     const zjBatch = await plan(zj, '2026-11');
@@ -284,8 +293,11 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       batches: zj.repos.batches,
       cipher: TEST_CIPHER,
       personRefKey: 'test-person-ref-key-0123456789abcdef0123',
+      clock,
       observability: quietObservability(),
     });
+    // December: Zhejiang's enrolment ends before Sichuan plans the month.
+    today = new Date('2026-12-01T02:00:00Z');
     const ended = await callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
       claims: staffClaims('officer-hz', ['payout-officer'], '330100'),
       path: { enrollmentId: hukouEnrollment, action: 'end' },
@@ -322,12 +334,14 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     });
     await zj.repos.enrollments.create(again);
     hukouEnrollment = again.enrollmentId;
+    // The notice of a death on 5 December arrives a few days later.
+    today = new Date('2026-12-09T02:00:00Z');
     const deceased: EventEnvelope = {
       specversion: '1.0',
       id: newUlid(),
       source: provinceUrn('51'),
       type: PERSON_DECEASED,
-      time: new Date().toISOString(),
+      time: clock.now().toISOString(),
       subject: newUlid(),
       datacontenttype: 'application/json',
       recipient: provinceUrn('33'),

@@ -60,6 +60,9 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'GET /v1/certificates/remote-verifications/{requestId}': staff('registrar', 'auditor'),
   'GET /v1/public/certificates/verify': open,
   'GET /v1/reports/births': staff('registrar', 'auditor'),
+  // Who read my record: the family's own log; auditors by person or staff member, in region.
+  'GET /v1/me/access-log': citizen,
+  'GET /v1/access-log': staff('auditor'),
   // Payout
   'GET /v1/person-facts/{personId}': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/schemes': open,

@@ -168,7 +168,8 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         return json(200, next, { etag: etagOf(next.version) });
       },
       'GET /v1/payout-batches/{batchId}/payment-file': async (request) => {
-        const { batchId } = parseWith(BatchIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
         const batch = await load(request.principal, batchId);
         if (!['disbursing', 'reconciled'].includes(batch.state)) {
           throw new ConflictError('A batch has a payment file once disbursing has started.');

@@ -210,7 +210,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         });
       },
       'GET /v1/enrollments/{enrollmentId}': async (request) => {
-        const { enrollmentId } = parseWith(EnrollmentIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
         const enrollment = await load(request.principal, enrollmentId);
         await recordRead(request, 'payout-review', [readOf(enrollment)]);
         return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });

@@ -37,7 +37,8 @@ export function buildPersonFactsApi(deps: PersonFactsApiDeps) {
     observability: deps.observability,
     handlers: {
       'GET /v1/person-facts/{personId}': async (request) => {
-        const { personId } = parseWith(PersonIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
         const facts = await deps.facts.find(personId);
         if (!facts) throw new NotFoundError('Payout holds no facts about this person.');
         const regions = [...new Set([facts.hukouRegion, facts.residenceRegion])];

@@ -87,7 +87,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
     identity: { personRefOf: deps.personRefOf },
     handlers: {
       'GET /v1/me/access-log': async (request) => {
-        const { cursor, limit } = parseWith(MyAccessLogQuery, request.query, 'query');
+        const { query } = request;
+        const { cursor, limit } = parseWith(MyAccessLogQuery, query, 'query');
         const after = request.cursors.open(cursor, {});
         const family = await familyOfCitizen(request.principal, deps.family, clock);
         if (family.members.size === 0) return json(200, pageBody([], undefined));
@@ -95,7 +96,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
         return json(200, pageBody(page.items.map(familyView), request.cursors.seal(page.next, {})));
       },
       'GET /v1/access-log': async (request) => {
-        const { staff, personId, cursor, limit } = parseWith(AccessLogQuery, request.query, 'query');
+        const { query } = request;
+        const { staff, personId, cursor, limit } = parseWith(AccessLogQuery, query, 'query');
         const filters = { staff, personId };
         const after = request.cursors.open(cursor, filters);
         if (personId !== undefined) {
@@ -108,7 +110,8 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
           ]);
           return json(200, pageBody(page.items.map(auditView), request.cursors.seal(page.next, filters)));
         }
-        const page = await deps.accessLog.ofStaff(staff as string, limit, after);
+        // The query schema admits exactly one of personId and staff: here it is staff.
+        const page = await deps.accessLog.ofStaff(staff ?? '', limit, after);
         // Only reads of records inside the auditor's region; a page may then hold fewer items.
         const items = page.items.filter((e) => coversRecord(request.principal, e.regions));
         await record(

@@ -255,7 +255,8 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         );
       },
       'GET /v1/households': async (request) => {
-        const { personId } = parseWith(HouseholdQuery, request.query, 'query');
+        const { query } = request;
+        const { personId } = parseWith(HouseholdQuery, query, 'query');
         const household = await deps.households.findByMember(personId);
         if (!household) return json(200, { items: [] });
         const shown = await householdView(household, request.principal);
@@ -263,7 +264,8 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         return json(200, { items: [shown] });
       },
       'GET /v1/households/{householdId}': async (request) => {
-        const { householdId } = parseWith(HouseholdIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { householdId } = parseWith(HouseholdIdParams, pathParameters, 'path');
         const household = await deps.households.find(householdId);
         if (!household) throw new NotFoundError('No household with this id.');
         const shown = await householdView(household, request.principal);
@@ -271,7 +273,8 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         return json(200, shown, { etag: etagOf(household.version) });
       },
       'GET /v1/birth-registrations/{registrationId}': async (request) => {
-        const { registrationId } = parseWith(RegistrationIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { registrationId } = parseWith(RegistrationIdParams, pathParameters, 'path');
         const { registration, elsewhere } = await findInScope(registrationId, request.principal);
         if (elsewhere) {
           await recordRead(request, 'counter-service', readsOfElsewhere(elsewhere));

@@ -180,7 +180,8 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         }
       },
       'GET /v1/certificates': async (request) => {
-        const { householdId } = parseWith(CertificateListQuery, request.query, 'query');
+        const { query } = request;
+        const { householdId } = parseWith(CertificateListQuery, query, 'query');
         const facts = await householdInScope(householdId, request.principal);
         const items = await deps.certificates.listByHousehold(householdId);
         await recordRead(

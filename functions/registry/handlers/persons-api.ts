@@ -165,13 +165,15 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
         return json(200, { items: items.map((s) => view(s.person)) });
       },
       'GET /v1/persons/{personId}': async (request) => {
-        const { personId } = parseWith(PersonIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
         const { person } = await getPerson(personId, request.principal);
         await recordRead(request, 'counter-service', [readOf(person, `person/${personId}`)]);
         return json(200, view(person), { etag: etagOf(person.version) });
       },
       'GET /v1/persons/{personId}/history': async (request) => {
-        const { personId } = parseWith(PersonIdParams, request.pathParameters, 'path');
+        const { pathParameters } = request;
+        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
         const { person } = await getPerson(personId, request.principal);
         const history = await deps.persons.history(personId);
         await recordRead(request, 'counter-service', [readOf(person, `person/${personId}/history`)]);
