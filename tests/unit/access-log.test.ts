@@ -6,10 +6,9 @@ import {
   accessEntryExpiry,
   ForeignAccessEventError,
 } from '../../functions/registry/domain/access-log';
-import { householdFamily } from '../../functions/registry/domain/family';
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import type { Household, HouseholdMember } from '../../functions/registry/domain/household';
 import type { StoredPerson } from '../../functions/registry/domain/ports';
-import { residentIdClaimRef } from '../../functions/registry/handlers/citizen-person-ref';
 import { fixedClock } from '../../shared/domain/clock';
 import { ValidationError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
@@ -17,9 +16,9 @@ import { eventSource } from '../../shared/events/envelope';
 import type { StaffRead } from '../../shared/events/person-data-read';
 import { accessPurposeOf, readRecorder, staffReadOf } from '../../shared/http/access-read';
 import type { Principal } from '../../shared/http/auth';
+import { familyOfCitizen } from '../../shared/http/family-scope';
 import type { ApiRequest } from '../../shared/http/request';
 import type { RouteSpec } from '../../shared/manifest';
-import { residentIdFor } from '../support/resident-ids';
 
 const route: RouteSpec = { method: 'GET', path: '/v1/persons/{personId}', roles: ['registrar', 'auditor'] };
 /** Just the parts of a request the access rules read. */
@@ -156,8 +155,9 @@ describe("a citizen's family", () => {
     'ref-minor': minor,
     'ref-alone': 'P-ALONE',
   };
-  // In-memory ports: the family rule is pure once the register's answers are given.
-  const family = householdFamily({
+  // In-memory ports: the family rule is pure once the register's answers are given. The log
+  // covers the family the one shared check gives (shared/http/family-scope.ts).
+  const directory = registryFamilyDirectory({
     persons: {
       findByPersonRef: async (ref) => {
         const personId = personIdOfRef[ref];
@@ -167,8 +167,15 @@ describe("a citizen's family", () => {
     households: {
       findByMember: async (personId) => (personId === 'P-ALONE' ? undefined : household),
     },
-    clock: fixedClock('2026-11-20T02:00:00Z'),
+    mandates: { heldBy: async () => [] },
   });
+  const clock = fixedClock('2026-11-20T02:00:00Z');
+  const family = {
+    of: async (personRef: string) => {
+      const found = await familyOfCitizen({ ...citizen, personRef }, directory, clock);
+      return [...found.members.keys()];
+    },
+  };
 
   it('is a parent with the other parent and the minor children on the register', async () => {
     expect(await family.of('ref-mother')).toEqual([mother, father, minor]);
@@ -178,20 +185,5 @@ describe("a citizen's family", () => {
     expect(await family.of('ref-minor')).toEqual([minor]);
     expect(await family.of('ref-alone')).toEqual(['P-ALONE']);
     expect(await family.of('ref-unknown')).toEqual([]);
-  });
-});
-
-describe("the citizen's person reference from the login", () => {
-  const refOf = residentIdClaimRef((id) => `ref:${id}`);
-  const residentId = residentIdFor('330106', '1988-04-12', '022');
-
-  it('keys the verified resident ID claim of a citizen', () => {
-    expect(refOf(requestOf(citizen, {}, { resident_id: residentId }))).toBe(`ref:${residentId}`);
-  });
-
-  it('is none without the claim, with an invalid ID, or for staff', () => {
-    expect(refOf(requestOf(citizen))).toBeUndefined();
-    expect(refOf(requestOf(citizen, {}, { resident_id: '330106198804120221' }))).toBeUndefined();
-    expect(refOf(requestOf(registrar, {}, { resident_id: residentId }))).toBeUndefined();
   });
 });
