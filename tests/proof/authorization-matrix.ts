@@ -123,6 +123,8 @@ export const FAMILY_EXPECTATIONS: Readonly<Record<string, Partial<Record<FamilyC
   'POST /v1/me/birth-registrations': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },
   'GET /v1/me/certificates': family,
   'GET /v1/me/benefits': family,
+  // The log of staff reads lists the whole family's entries, no one else's.
+  'GET /v1/me/access-log': family,
   'POST /v1/me/enrollments': family,
   // A mandate concerns its two people only: the parent who gave it and the child who holds it.
   'GET /v1/me/mandates': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },

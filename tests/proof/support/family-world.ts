@@ -155,6 +155,10 @@ export async function familyWorld(api: Api) {
     'own-child': childId,
     'unknown-resident-id': undefined,
   };
+  // A registrar reads each person once: the reads the family's access log must list.
+  for (const personId of Object.values(personIds)) {
+    if (personId) ok(await call('GET', `/v1/persons/${personId}`, registrar), 'staff read');
+  }
   const issue = async (householdId: string) =>
     (
       ok(
@@ -253,6 +257,7 @@ export async function familyWorld(api: Api) {
       string | undefined
     >,
     'GET /v1/me/mandates': { ...mandates, 'unknown-resident-id': undefined },
+    'GET /v1/me/access-log': personIds,
   };
   let births = 0;
   const account = { accountNumber: '6228480000330106999', holderName: '李芳', bankCode: '999331000002' };
