@@ -16,6 +16,9 @@ const env = {
   AWS_REGION: 'us-east-1',
   // The example schemes and account, as the local cloud uses them; tests only.
   PAYOUT_CONFIGURATION: examplePayoutConfigurationText('33'),
+  // The two identity platforms handler tests sign in with (tests/support/api-event.ts).
+  JIAHE_CITIZEN_ISSUER: 'https://citizen-id.test',
+  JIAHE_STAFF_ISSUER: 'https://staff-id.test',
 };
 
 /** Fault scenarios that live with the integration tests they grew from. */

@@ -1,4 +1,5 @@
 import { LOCAL_FIELD_KEYS_ENV, type LocalFieldKeys } from '../shared/crypto/field-keys';
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV, type TrustedIssuers } from '../shared/http/claims';
 import {
   type AreaManifest,
   type DeploymentSettings,
@@ -38,6 +39,7 @@ export function functionEnv(
   secrets: Readonly<Record<SecretName, string>>,
   settings: DeploymentSettings = {},
   fieldKeys?: LocalFieldKeys,
+  issuers?: TrustedIssuers,
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -67,6 +69,11 @@ export function functionEnv(
     const url = names.queues[queue]?.url;
     if (!url) throw new Error(`${area.area}/${spec.name} uses unknown queue ${queue}`);
     env[queueEnvName(queue)] = url;
+  }
+  // API functions map claims by issuer (shared/http/claims.ts), as the CDK app tells them.
+  if (issuers && spec.routes?.length) {
+    env[CITIZEN_ISSUER_ENV] = issuers.citizen;
+    env[STAFF_ISSUER_ENV] = issuers.staff;
   }
   for (const secret of spec.secrets ?? []) env[localSecretEnvName(secret)] = secrets[secret];
   // The provinces of the local cloud are partners over loopback HTTP: the exchange is told

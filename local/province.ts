@@ -125,8 +125,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       s.fieldKeys = { current: 'local-1', keys: { 'local-1': randomBytes(32).toString('base64') } };
     });
   }
-  // Each province has its own user pool in the cloud, so its own issuer here: a token
-  // from one province's gateway is refused by the other's.
+  // Each province has its own identity platforms, so its own issuers here: a token from
+  // one province's gateway is refused by the other's.
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:${tag}`, state.get().issuerKeys);
   if (!state.get().issuerKeys) {
     const keys = await issuer.exportKeys();
@@ -151,6 +151,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
             state.get().secrets,
             options.settings,
             state.get().fieldKeys,
+            issuer.issuers,
           ),
           repoRoot: options.repoRoot,
           maxInstances: instancesOf(spec, options.maxInstances),

@@ -136,6 +136,7 @@ export interface QueueAccess {
  * - `payout-encryption-key`: AES-256-GCM key for bank accounts in payout records.
  * - `payout-fingerprint-key`: HMAC key of bank account fingerprints (is this the account
  *   paid last time?), kept apart from the encryption key so neither serves two purposes.
+ * - `cursor-key`: seals the page cursors of list routes (shared/http/cursor.ts).
  */
 export type SecretName =
   | 'resident-id-hash-key'
@@ -145,7 +146,8 @@ export type SecretName =
   | 'payout-encryption-key'
   | 'payout-fingerprint-key'
   | 'payout-bank-client'
-  | 'payout-bank-ca';
+  | 'payout-bank-ca'
+  | 'cursor-key';
 export const SECRET_NAMES: readonly SecretName[] = [
   'resident-id-hash-key',
   'resident-id-encryption-key',
@@ -155,6 +157,7 @@ export const SECRET_NAMES: readonly SecretName[] = [
   'payout-fingerprint-key',
   'payout-bank-client',
   'payout-bank-ca',
+  'cursor-key',
 ];
 
 /**

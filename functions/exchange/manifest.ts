@@ -131,6 +131,7 @@ export const exchangeManifest: AreaManifest = {
       ],
       tables: [{ table: 'exchange', access: 'readWrite' }],
       sends: [{ queue: 'exchange-delivery', access: 'send' }],
+      secrets: ['cursor-key'],
     },
   ],
 };

@@ -13,6 +13,8 @@ import {
   EnrollmentIdParams,
   EnrollmentListQuery,
   EnrollmentRequest,
+  MyEnrollmentRequest,
+  MyListQuery,
   PaymentFileQuery,
   PaymentsQuery,
   PayoutReportQuery,
@@ -116,12 +118,23 @@ const SchemeSummary = z.looseObject({
   payMonth: z.number().int().optional(),
   versions: z.array(z.looseObject({ version: z.number().int(), effectiveFrom: z.string() })),
 });
-const Benefit = z.object({
+const FamilyBenefit = z.object({
   enrollmentId: z.string(),
+  personId: z.string().describe('The family member the benefit is for'),
+  relation: z
+    .enum(['self', 'spouse', 'child', 'ward', 'authorising-parent'])
+    .describe('How the beneficiary relates to the signed-in citizen'),
   scheme: z.string(),
   status: z.string(),
+  channel: z.enum(['app', 'counter']),
   bankAccount: z.object({ accountMasked: z.string() }),
   createdAt: z.string(),
+});
+const Benefit = FamilyBenefit.extend({
+  nextPayment: z
+    .object({ period: z.string(), plannedFrom: z.string(), amountFen: Fen })
+    .optional()
+    .describe('The payment an active enrolment should bring next, under the rules in force'),
   payments: z.array(
     z.object({
       period: z.string(),
@@ -154,18 +167,7 @@ export const payoutApi: ApiDescription = {
     },
   },
   'POST /v1/enrollments': {
-    summary: 'Enrol at the counter (staff; the beneficiary by person id or resident ID)',
-    body: EnrollmentRequest,
-    bodyExample: {
-      scheme: 'only-child-parents',
-      residentId: '330106199003070022',
-      bankAccount: { accountNumber: '6228480000330106024', holderName: '李芳', bankCode: '103331000018' },
-    },
-    responses: { 201: { description: 'Applied', schema: EnrollmentView, headers: ['etag', 'location'] } },
-    problems: [404, 409],
-  },
-  'POST /v1/me/enrollments': {
-    summary: 'Apply for a benefit in the app (citizens; the beneficiary by resident ID)',
+    summary: 'Enrol a person at the counter (payout officers; the person id or the resident ID)',
     body: EnrollmentRequest,
     bodyExample: {
       scheme: 'only-child-parents',
@@ -285,9 +287,24 @@ export const payoutApi: ApiDescription = {
     responses: { 200: { description: 'The account now in force and the history', schema: AccountHistory } },
     problems: [404, 409],
   },
+  'POST /v1/me/enrollments': {
+    summary:
+      'Apply in the app for a member of your own family (yourself, spouse, minor child, ward, a parent who authorised you)',
+    body: MyEnrollmentRequest,
+    bodyExample: {
+      scheme: 'only-child-parents',
+      residentId: '330106199003070022',
+      bankAccount: { accountNumber: '6228480000330106024', holderName: '李芳', bankCode: '103331000018' },
+    },
+    responses: { 201: { description: 'Applied', schema: FamilyBenefit, headers: ['etag', 'location'] } },
+    problems: [404, 409, 422],
+  },
   'GET /v1/me/benefits': {
-    summary: 'The signed-in citizen’s benefits and payments',
-    responses: { 200: { description: 'Benefits', schema: z.object({ items: z.array(Benefit) }) } },
+    summary:
+      'Your family’s benefits and payments, however they were enrolled, with the next expected payment; oldest first',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of benefits', schema: CursorPage(Benefit) } },
   },
   'POST /v1/payout-batches': {
     summary: 'Plan a payout batch for a scheme, period and region',

@@ -4,7 +4,7 @@ const STAFF = ['payout-officer', 'payout-approver'] as const;
 const READERS = ['payout-officer', 'payout-approver', 'auditor'] as const;
 
 const enrollmentRoutes: RouteSpec[] = [
-  // At the counter (staff) and in the app (citizens) apart: each audience has its own authorizer.
+  // Counter enrolment by officers; citizens apply in the app for their own family only.
   { method: 'POST', path: '/v1/enrollments', roles: ['payout-officer'] },
   { method: 'POST', path: '/v1/me/enrollments', roles: ['citizen'] },
   { method: 'GET', path: '/v1/enrollments', roles: [...READERS] },
@@ -85,7 +85,8 @@ export const payoutManifest: AreaManifest = {
           roles: ['payout-officer', 'payout-approver', 'auditor'],
         },
       ],
-      tables: [{ table: 'payout', access: 'read' }],
+      // Writes only outbox items: each read, for the registry's access log.
+      tables: [{ table: 'payout', access: 'readWrite' }],
       sends: [],
     },
     {
@@ -116,7 +117,7 @@ export const payoutManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['payout-fingerprint-key', 'person-ref-key'],
+      secrets: ['payout-fingerprint-key', 'person-ref-key', 'cursor-key'],
       fieldKeys: [{ field: 'payout/bank-account', use: 'seal-and-open' }],
       settings: ['payout-configuration'],
     },
@@ -134,7 +135,7 @@ export const payoutManifest: AreaManifest = {
       ],
       sends: [],
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
-      secrets: ['payout-bank-ca'],
+      secrets: ['payout-bank-ca', 'cursor-key'],
       settings: ['payout-configuration'],
       alarms: [
         {
@@ -186,6 +187,8 @@ export const payoutManifest: AreaManifest = {
       sends: [
         { queue: 'exchange-outbound', access: 'send' },
         { queue: 'payout-payments', access: 'send' },
+        // Staff reads of persons' data, for the registry's access log.
+        { queue: 'registry-inbound', access: 'send' },
       ],
     },
     {

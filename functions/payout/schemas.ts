@@ -53,6 +53,14 @@ export const EnrollmentRequest = z
   });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
+/** A citizen's application in the app: for a member of their own family, named by resident ID. */
+export const MyEnrollmentRequest = z.strictObject({
+  scheme: SchemeCode,
+  residentId: ResidentIdInput,
+  bankAccount: BankAccountInput,
+});
+export type MyEnrollmentRequest = z.infer<typeof MyEnrollmentRequest>;
+
 export const EnrollmentIdParams = z.object({ enrollmentId: Ulid('an enrolment id') });
 export type EnrollmentIdParams = z.infer<typeof EnrollmentIdParams>;
 
@@ -89,6 +97,15 @@ export const AccountChangeConfirmation = z.strictObject({
   accountNumber: z.string().regex(/^\d{10,30}$/, 'must be 10 to 30 digits'),
 });
 export type AccountChangeConfirmation = z.infer<typeof AccountChangeConfirmation>;
+/**
+ * `?cursor=&limit=` of a family's own lists (`/v1/me/...`): no filters; the cursor is
+ * sealed to the route and the citizen.
+ */
+export const MyListQuery = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyListQuery = z.infer<typeof MyListQuery>;
 
 export const EnrollmentListQuery = z.strictObject({
   scheme: SchemeCode,

@@ -1,12 +1,16 @@
 import * as z from 'zod';
 import type { ApiDescription } from '../../shared/http/api-description';
 import {
+  AccessEntryView,
+  AccessLogQuery,
+  AuthoriseRelativeRequest,
   BirthsReportView,
   CertificateIdParams,
   CertificateKind,
   CertificateListQuery,
   ChangeResidenceRequest,
   CorrectPersonRequest,
+  FamilyAccessEntryView,
   HeldDeathNoticeActionParams,
   HeldDeathNoticeDecisionRequest,
   HeldDeathNoticeListQuery,
@@ -14,14 +18,18 @@ import {
   HouseholdIdParams,
   HouseholdQuery,
   IssueCertificateRequest,
+  MandateParams,
+  MyAccessLogQuery,
   MyListQuery,
   PersonActionParams,
   PersonActionView,
   PersonIdParams,
+  PersonMandateParams,
   PersonSearchQuery,
   PersonView,
   RecordDeathRequest,
   RecordDisabilityRequest,
+  RecordMandateRequest,
   RecordPersonRequest,
   RegistrationActionParams,
   RegistrationActionRequest,
@@ -31,6 +39,7 @@ import {
   RemoteVerificationRequest,
   ReportsBirthsQuery,
   RevokeCertificateRequest,
+  RevokeMandateRequest,
   SubmitBirthRegistrationRequest,
   VerifyCertificateQuery,
 } from './schemas';
@@ -39,6 +48,30 @@ import {
  * Answers the handlers build from domain records. The main fields are named; records may
  * carry more (hence loose objects). Resident IDs appear only masked.
  */
+const FamilyMember = z.object({
+  personId: z.string(),
+  relation: z.enum(['spouse', 'child', 'ward', 'authorising-parent']).optional(),
+  name: z.string(),
+  residentIdMasked: z.string(),
+  sex: z.enum(['male', 'female']),
+  birthDate: z.string(),
+  hukouRegion: z.string(),
+  residenceRegion: z.string(),
+  alive: z.boolean(),
+});
+const MyFamilyView = z.object({ person: FamilyMember, family: z.array(FamilyMember) });
+const MandateView = z.looseObject({
+  mandateId: z.string(),
+  kind: z.enum(['guardian', 'authorised-relative']),
+  personId: z.string().describe('The person acted for'),
+  holderPersonId: z.string().describe('The person who may act'),
+  channel: z.enum(['counter', 'app']),
+  status: z.enum(['active', 'revoked']),
+  recordedAt: z.string(),
+  revokedAt: z.string().optional(),
+  version: z.number().int(),
+});
+const Mandates = z.object({ given: z.array(MandateView), held: z.array(MandateView) });
 const RegistrationView = z.looseObject({
   registrationId: z.string(),
   status: z.string(),
@@ -217,17 +250,69 @@ export const registryApi: ApiDescription = {
     problems: [409],
   },
   'GET /v1/me/birth-registrations': {
-    summary: 'The birth registrations the signed-in citizen submitted',
+    summary:
+      'Your family’s birth registrations (you, your spouse, a ward or a parent who authorised you as a parent), filed in the app or at the counter',
     query: MyListQuery,
     paginated: true,
-    responses: { 200: { description: 'A page of registrations', schema: Page(RegistrationView) } },
+    responses: {
+      200: { description: 'A page of registrations, newest first', schema: Page(RegistrationView) },
+    },
   },
   'POST /v1/me/birth-registrations': {
-    summary: 'Register a birth from the app',
+    summary: 'Register a birth from the app: you are the mother or the father',
     body: SubmitBirthRegistrationRequest,
     bodyExample: birth,
     responses: { 201: { description: 'Submitted', schema: RegistrationView, headers: ['etag', 'location'] } },
-    problems: [409],
+    problems: [404, 409],
+  },
+  'GET /v1/me': {
+    summary: 'You (resident ID masked) and the family you may act for',
+    responses: { 200: { description: 'You and your family', schema: MyFamilyView } },
+    problems: [404],
+  },
+  'GET /v1/me/household': {
+    summary: 'Your household and its derived family type',
+    responses: { 200: { description: 'Zero or one household', schema: Items(HouseholdView) } },
+  },
+  'GET /v1/me/mandates': {
+    summary: 'Mandates you gave (who may act for you) and hold (for whom you may act)',
+    responses: { 200: { description: 'Mandates', schema: Mandates } },
+  },
+  'POST /v1/me/mandates': {
+    summary: 'As a parent of 60 or over, authorise one of your children to act for you',
+    body: AuthoriseRelativeRequest,
+    bodyExample: { holderResidentId: '330106199003070022' },
+    responses: { 201: { description: 'Authorised', schema: MandateView, headers: ['location'] } },
+    problems: [404, 409, 422],
+  },
+  'POST /v1/me/mandates/{mandateId}/actions/revoke': {
+    summary: 'Revoke an authorisation you gave or hold (a guardianship ends at the counter)',
+    params: MandateParams,
+    body: RevokeMandateRequest,
+    bodyExample: {},
+    responses: { 200: { description: 'Revoked', schema: MandateView } },
+    problems: [404, 409],
+  },
+  'POST /v1/persons/{personId}/mandates': {
+    summary: 'Record a guardian, or a relative an elderly parent authorised at the counter',
+    params: PersonIdParams,
+    body: RecordMandateRequest,
+    bodyExample: { kind: 'guardian', holderResidentId: '330106199003070022', reason: '法院指定监护判决书' },
+    responses: { 201: { description: 'Recorded', schema: MandateView, headers: ['location'] } },
+    problems: [404, 409, 422],
+  },
+  'GET /v1/persons/{personId}/mandates': {
+    summary: 'Mandates given for a person and held by them',
+    params: PersonIdParams,
+    responses: { 200: { description: 'Mandates', schema: Mandates } },
+  },
+  'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': {
+    summary: 'Revoke a mandate, with a reason',
+    params: PersonMandateParams,
+    body: RevokeMandateRequest,
+    bodyExample: { reason: '监护关系已由法院撤销' },
+    responses: { 200: { description: 'Revoked', schema: MandateView } },
+    problems: [404, 409],
   },
   'GET /v1/households': {
     summary: 'The household a person belongs to',
@@ -261,8 +346,10 @@ export const registryApi: ApiDescription = {
     problems: [409],
   },
   'GET /v1/me/certificates': {
-    summary: 'The signed-in citizen’s certificates',
-    responses: { 200: { description: 'The certificates', schema: Items(CertificateView) } },
+    summary: 'Your family’s certificates, however they were issued, in the order they were issued',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of certificates', schema: Page(CertificateView) } },
   },
   'POST /v1/certificates/remote-verifications': {
     summary: 'Ask another province whether one of its certificates is valid',
@@ -306,5 +393,24 @@ export const registryApi: ApiDescription = {
     summary: 'Birth figures by region and month: counts only, never persons',
     query: ReportsBirthsQuery,
     responses: { 200: { description: 'The report', schema: BirthsReportView } },
+  },
+  'GET /v1/me/access-log': {
+    summary: "Who read my family's records: every staff read, newest first",
+    description:
+      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children): who, ' +
+      'in which role and region, through which route and record, why and when. Kept five years.',
+    query: MyAccessLogQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of access entries', schema: Page(FamilyAccessEntryView) } },
+  },
+  'GET /v1/access-log': {
+    summary: "An auditor's view of the access log: one staff member's reads, or the reads about one person",
+    description:
+      "Give exactly one of `staff` and `personId`. Only records inside the auditor's region are shown; the " +
+      "auditor's look is itself recorded in the persons' logs (purpose audit).",
+    query: AccessLogQuery,
+    paginated: true,
+    problems: [404],
+    responses: { 200: { description: 'A page of access entries', schema: Page(AccessEntryView) } },
   },
 };

@@ -50,6 +50,32 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
+      secrets: ['cursor-key'],
+    },
+    {
+      name: 'registry-family-api',
+      description:
+        'A family’s own view of the register, and the mandates (guardians, authorised relatives) to act for another',
+      entry: 'functions/registry/handlers/family-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/me', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/me/household', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/me/mandates', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/me/mandates', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/me/mandates/{mandateId}/actions/revoke', roles: ['citizen'] },
+        { method: 'POST', path: '/v1/persons/{personId}/mandates', roles: ['registrar'] },
+        { method: 'GET', path: '/v1/persons/{personId}/mandates', roles: ['registrar', 'auditor'] },
+        {
+          method: 'POST',
+          path: '/v1/persons/{personId}/mandates/{mandateId}/actions/revoke',
+          roles: ['registrar'],
+        },
+      ],
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+      secrets: ['person-ref-key'],
     },
     {
       name: 'registry-birth-registrations-api',
@@ -76,7 +102,7 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
-      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key'],
+      secrets: ['resident-id-hash-key', 'resident-id-encryption-key', 'person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-certificates-api',
@@ -113,6 +139,23 @@ export const registryManifest: AreaManifest = {
         { table: 'idempotency', access: 'readWrite' },
       ],
       sends: [],
+      // A citizen's family is found by their person reference (shared/http/family-scope.ts).
+      secrets: ['person-ref-key', 'cursor-key'],
+    },
+    {
+      name: 'registry-access-log-api',
+      description: "Who read my record: staff reads of a family's data, for the family and for auditors",
+      entry: 'functions/registry/handlers/access-log-api.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      routes: [
+        { method: 'GET', path: '/v1/me/access-log', roles: ['citizen'] },
+        { method: 'GET', path: '/v1/access-log', roles: ['auditor'] },
+      ],
+      // Writes only access entries: an auditor's look at the log is recorded too.
+      tables: [{ table: 'registry', access: 'readWrite' }],
+      sends: [],
+      secrets: ['person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-household-updater',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/domain/ids';
-import { REGION_CODE_PATTERN } from '../../shared/domain/region-code';
+import { REGION_CODE_PATTERN, REGION_PREFIX_PATTERN } from '../../shared/domain/region-code';
 import { regionExists } from '../../shared/domain/region-exists';
 import { CERTIFICATE_KINDS, normaliseVerificationCode } from './domain/certificate';
 
@@ -196,15 +196,19 @@ export const RegistrationListQuery = z.strictObject({
   ]),
   region: z
     .string()
-    .regex(/^\d{2,6}$/, 'must be a region code or its prefix')
+    .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
     .optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type RegistrationListQuery = z.infer<typeof RegistrationListQuery>;
 
+/**
+ * `?cursor=&limit=` of a family's own lists (`/v1/me/...`): no filters; the cursor is
+ * sealed to the route and the citizen.
+ */
 export const MyListQuery = z.strictObject({
-  cursor: z.string().max(512).optional(),
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type MyListQuery = z.infer<typeof MyListQuery>;
@@ -266,7 +270,7 @@ export const ReportsBirthsQuery = z
   .strictObject({
     region: z
       .string()
-      .regex(/^[1-9]\d(\d{2}){0,2}$/, 'must be a region code or its prefix of 2 or 4 digits')
+      .regex(REGION_PREFIX_PATTERN, 'must be a region code or its prefix of 2 or 4 digits')
       .optional(),
     from: ReportMonth,
     to: ReportMonth,
@@ -377,3 +381,74 @@ export const HeldDeathNoticeView = z.object({
   reason: z.string().optional(),
 });
 export type HeldDeathNoticeView = z.infer<typeof HeldDeathNoticeView>;
+const MandateId = z.string().regex(ULID_PATTERN, 'must be a mandate id (ULID)');
+
+/** `POST /v1/persons/{personId}/mandates`: a registrar records who may act for the person. */
+export const RecordMandateRequest = z.strictObject({
+  kind: z.enum(['guardian', 'authorised-relative']),
+  /** The person who may act, named by the resident ID on the document shown at the counter. */
+  holderResidentId: ResidentId,
+  /** What was shown: the court or committee decision, or the parent's signed authorisation. */
+  reason: Reason,
+});
+export type RecordMandateRequest = z.infer<typeof RecordMandateRequest>;
+
+/** `POST /v1/me/mandates`: an elderly parent authorises one of their children in the app. */
+export const AuthoriseRelativeRequest = z.strictObject({ holderResidentId: ResidentId });
+export type AuthoriseRelativeRequest = z.infer<typeof AuthoriseRelativeRequest>;
+
+export const MandateParams = z.object({ mandateId: MandateId });
+export type MandateParams = z.infer<typeof MandateParams>;
+
+export const PersonMandateParams = z.object({ personId: PersonId, mandateId: MandateId });
+export type PersonMandateParams = z.infer<typeof PersonMandateParams>;
+
+export const RevokeMandateRequest = z.strictObject({ reason: Reason.optional() });
+export type RevokeMandateRequest = z.infer<typeof RevokeMandateRequest>;
+
+/** `GET /v1/me/access-log?cursor=&limit=`: the staff reads of the citizen's family. */
+export const MyAccessLogQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MyAccessLogQuery = z.infer<typeof MyAccessLogQuery>;
+
+/** `GET /v1/access-log?staff=|personId=&cursor=&limit=`: an auditor's view, one of the two. */
+export const AccessLogQuery = z
+  .strictObject({
+    staff: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be a login subject')
+      .optional(),
+    personId: PersonId.optional(),
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((q) => (q.staff === undefined) !== (q.personId === undefined), {
+    message: 'give exactly one of staff and personId',
+    path: ['staff'],
+  });
+export type AccessLogQuery = z.infer<typeof AccessLogQuery>;
+
+/** An access entry as the family sees it: who read which of their records, why and when. */
+export const FamilyAccessEntryView = z.object({
+  at: z.string(),
+  personId: z.string(),
+  staff: z.string(),
+  role: z.string(),
+  region: z.string().optional(),
+  route: z.string(),
+  record: z.string(),
+  purpose: z.string(),
+});
+export type FamilyAccessEntryView = z.infer<typeof FamilyAccessEntryView>;
+
+/** An access entry as an auditor sees it: the family's view and the record's regions. */
+export const AccessEntryView = FamilyAccessEntryView.extend({
+  readId: z.string(),
+  regions: z.array(z.string()),
+});
+export type AccessEntryView = z.infer<typeof AccessEntryView>;

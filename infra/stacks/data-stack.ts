@@ -93,6 +93,12 @@ const SECRETS: Readonly<
       'lists old and new side by side during the overlap (docs/operations.md).',
     operatorSuppliedPlaceholder: '-----NO CERTIFICATE YET-----',
   },
+  'cursor-key': {
+    description: 'AES-256-GCM key material that seals the page cursors of list routes',
+    noRotationReason:
+      'Replacing it only makes the cursors handed out before the change answer 400 invalid-cursor (clients ' +
+      'start the list again); an operator replaces it when needed (docs/operations.md), no schedule is needed.',
+  },
 };
 
 /**

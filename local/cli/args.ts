@@ -30,6 +30,8 @@ export interface Options {
   readonly json: boolean;
   readonly help: boolean;
   readonly as?: string;
+  /** The verified resident ID of a citizen dev token (the real-name platform's claim). */
+  readonly residentId?: string;
   readonly region?: string;
   readonly scheme?: string;
   readonly period?: string;
@@ -77,7 +79,10 @@ export const COMMANDS: Record<string, { readonly args: readonly string[]; readon
     args: [],
     summary: 'record synthetic persons: --persons <n> [--region <county>] [--concurrency <n>]',
   },
-  token: { args: ['role'], summary: 'print a local dev token for a role (local clouds only)' },
+  token: {
+    args: ['role'],
+    summary: 'print a local dev token for a role (local clouds only; citizen needs --resident-id)',
+  },
 };
 
 export class UsageError extends Error {
@@ -122,6 +127,7 @@ export function parseInvocation(
     ...defined({
       token: values.token ?? env.JIAHE_TOKEN,
       as: values.as,
+      residentId: values['resident-id'],
       region: values.region,
       scheme: values.scheme,
       period: values.period,
@@ -166,6 +172,7 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       as: { type: 'string' },
+      'resident-id': { type: 'string' },
       region: { type: 'string' },
       scheme: { type: 'string' },
       period: { type: 'string' },
@@ -208,6 +215,9 @@ Options:
   --token <jwt>     bearer token (JIAHE_TOKEN); without one, a local dev token from
                     POST /dev/token with the role the command needs (local clouds only)
   --as <sub>        subject of the dev token (default cli-<role>)
+  --resident-id <id>
+                    the verified resident ID a citizen dev token carries (required for
+                    citizen tokens, as the real-name platform verifies one)
   --json            machine-readable output on stdout
   -h, --help        this text
 

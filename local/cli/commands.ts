@@ -287,13 +287,18 @@ export function tokenSource(api: Api, invocation: Invocation) {
     if (invocation.options.token) return Promise.resolve(invocation.options.token);
     let token = cache.get(role);
     if (!token) {
-      token = provinceOf({ api }).then((province) =>
-        devToken(api, {
-          sub: invocation.options.as ?? `cli-${role}`,
-          roles: [role],
-          region: `${province}0000`,
-        }),
-      );
+      const sub = invocation.options.as ?? `cli-${role}`;
+      if (role === 'citizen') {
+        // A citizen token stands for a real-name sign-in: it carries the verified resident ID.
+        const { residentId } = invocation.options;
+        if (!residentId)
+          throw new UsageError('a citizen token needs --resident-id (the verified resident ID)');
+        token = devToken(api, { sub, roles: [role], residentId });
+      } else {
+        token = provinceOf({ api }).then((province) =>
+          devToken(api, { sub, roles: [role], region: `${province}0000` }),
+        );
+      }
       cache.set(role, token);
     }
     return token;

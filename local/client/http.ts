@@ -76,10 +76,13 @@ export function expectStatus(what: string, reply: Reply, ...expected: number[]):
   return reply;
 }
 
-/** A token from the local identity issuer (`POST /dev/token`; local clouds only). */
+/**
+ * A token from the local identity platforms (`POST /dev/token`; local clouds only): a staff
+ * token for staff roles, a citizen token (which needs the verified `residentId`) otherwise.
+ */
 export async function devToken(
   api: Api,
-  request: { sub: string; roles: readonly string[]; region?: string },
+  request: { sub: string; roles: readonly string[]; region?: string; residentId?: string },
 ): Promise<string> {
   const reply = expectStatus('POST /dev/token', await api('POST', '/dev/token', { body: request }), 200);
   return reply.body.token as string;

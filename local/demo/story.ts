@@ -224,7 +224,6 @@ export const steps: readonly Step[] = [
       const run = state.startedAt.replace(/\D/g, '').slice(0, 14);
       state.tokens = {
         registrar33: await issue(zhejiang, `demo-registrar-33-${run}`, ['registrar'], '330000'),
-        citizen33: await issue(zhejiang, `demo-citizen-${run}`, ['citizen']),
         officer33: await issue(zhejiang, `demo-officer-33-${run}`, ['payout-officer'], '330000'),
         approver33: await issue(zhejiang, `demo-approver-33-${run}`, ['payout-approver'], '330000'),
         operator33: await issue(zhejiang, `demo-operator-33-${run}`, ['exchange-operator']),
@@ -246,10 +245,18 @@ export const steps: readonly Step[] = [
         state.period,
       );
       state.family = newFamily(state.hukou, todayInChina(new Date(state.startedAt)));
+      // The mother signs in at the real-name platform: her token carries her verified resident ID.
+      state.tokens.citizen33 = await devToken(zhejiang, {
+        sub: `demo-citizen-${run}`,
+        roles: ['citizen'],
+        residentId: state.family.mother.residentId,
+      });
       say(`${state.family.mother.name}'s hukou (户籍) is in ${regionLabel(state.hukou)}, Sichuan;`);
       say(`she lives and works in ${regionLabel(state.residence)}, Zhejiang.`);
       say(`Her daughter ${state.family.child.name} was born there on ${state.family.child.birthDate}.`);
-      say('Staff tokens come from each province’s local issuer (POST /dev/token).');
+      say(
+        'Tokens come from each province’s local identity platforms (POST /dev/token): staff from the staff issuer, the mother from the real-name issuer with her resident ID.',
+      );
     },
   },
   {
@@ -413,7 +420,7 @@ export const steps: readonly Step[] = [
       );
       const id = applied.body.enrollmentId as string;
       say(
-        `POST /v1/enrollments (citizen, app) → 201, ${applied.body.status}, account ${applied.body.bankAccount.accountMasked}`,
+        `POST /v1/me/enrollments (the mother, in the app) → 201, ${applied.body.status}, account ${applied.body.bankAccount.accountMasked}`,
       );
       const approved = ok(
         'approve enrolment',

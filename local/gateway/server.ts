@@ -5,7 +5,7 @@ import { negotiateLanguage } from '../../shared/http/language';
 import { malformedJson, problemResponse, tooManyRequests } from '../../shared/http/problem';
 import { toValidationError } from '../../shared/http/request';
 import { type AreaManifest, FALLBACK_THROTTLE, throttleOf } from '../../shared/manifest';
-import { DevTokenRequest, type LocalIssuer } from '../identity';
+import { DevTokenRequest, type IssuerKind, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
@@ -136,13 +136,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return fromLambda(problemResponse(tooManyRequests(decision.retryAfterSeconds), path, language));
     }
     const isPublic = match.kind === 'route' ? match.route.public === true : match.isPublic;
+    // Each route trusts one platform, as its deployed authorizer does: citizen routes the
+    // real-name platform, staff routes the staff identity provider (no route admits both).
+    const accept: readonly IssuerKind[] =
+      match.kind === 'route'
+        ? match.route.roles.includes('citizen')
+          ? ['citizen']
+          : ['staff']
+        : ['citizen', 'staff'];
     let claims: Record<string, string> | undefined;
     if (!isPublic) {
       const header = request.headers.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (!token) return gatewayError(401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
       try {
-        claims = flattenClaims(await options.issuer.verify(token));
+        claims = flattenClaims(await options.issuer.verify(token, accept));
       } catch {
         return gatewayError(401, 'Unauthorized', {
           'www-authenticate': 'Bearer error="invalid_token" error_description="the token is not valid"',

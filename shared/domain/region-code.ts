@@ -5,6 +5,9 @@
 
 export const REGION_CODE_PATTERN = /^[1-9]\d{5}$/;
 
+/** A region code or the prefix of a province (2 digits) or prefecture (4 digits). */
+export const REGION_PREFIX_PATTERN = /^[1-9]\d(\d{2}){0,2}$/;
+
 /** The province part of a region code: `330106` → `33`. */
 export function provinceOf(regionCode: string): string {
   return regionCode.slice(0, 2);

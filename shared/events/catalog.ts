@@ -19,6 +19,8 @@ import {
   PERSON_RESIDENCE_REGISTERED,
   PersonResidenceNotice,
 } from './exchange-messages';
+import { MANDATE_CHANGED, MandateChanged } from './mandate';
+import { PERSON_DATA_READ, PersonDataRead } from './person-data-read';
 import {
   PERSON_CORRECTED,
   PERSON_DECEASED,
@@ -43,6 +45,9 @@ export const eventCatalog = {
   [HOUSEHOLD_CHANGED]: HouseholdChanged,
   [CERTIFICATE_ISSUED]: CertificateChanged,
   [CERTIFICATE_REVOKED]: CertificateChanged,
+  [MANDATE_CHANGED]: MandateChanged,
+  // Payout to registry: staff of payout read persons' data (the access log).
+  [PERSON_DATA_READ]: PersonDataRead,
   // Between provinces only (the exchange protocol).
   [PERSON_RESIDENCE_REGISTERED]: PersonResidenceNotice,
   [PERSON_RESIDENCE_ENDED]: PersonResidenceNotice,
@@ -95,11 +100,15 @@ export {
   CertificateChanged,
   HOUSEHOLD_CHANGED,
   HouseholdChanged,
+  MANDATE_CHANGED,
+  MandateChanged,
   PERSON_CORRECTED,
+  PERSON_DATA_READ,
   PERSON_DECEASED,
   PERSON_DISABILITY_RECORDED,
   PERSON_EVENT_TYPES,
   PERSON_RECORDED,
   PERSON_RESIDENCE_CHANGED,
+  PersonDataRead,
   PersonRecorded,
 };

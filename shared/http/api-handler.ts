@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteSpec } from '../manifest';
 import { type Observability, observability } from '../observability';
+import type { PrincipalOptions } from './auth';
+import { cursorSealer } from './cursor';
 import {
   type ApiMiddleware,
   correlationId,
@@ -22,7 +25,19 @@ export interface ApiHandlerOptions {
   /** Runs last before the route, e.g. `idempotentPosts(...)`. */
   readonly idempotency?: ApiMiddleware;
   readonly observability?: Observability;
+  /**
+   * How callers are read: functions serving citizen routes pass their person reference
+   * function, so a citizen's verified resident ID becomes their reference at the edge.
+   */
+  readonly identity?: PrincipalOptions;
+  /**
+   * The `cursor-key` secret that seals page cursors. Deployed list functions load it; a
+   * builder without one (a test) seals under a key made for this process only.
+   */
+  readonly cursorSecret?: string;
 }
+
+const processCursorSecret = randomBytes(32).toString('hex');
 
 function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
   const hasBody = response.body !== undefined;
@@ -40,7 +55,12 @@ function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
  */
 export function apiHandler(options: ApiHandlerOptions) {
   const { logger, metrics, tracing } = options.observability ?? observability(options.service);
-  const route = routeRequest(options.routes, options.handlers);
+  const route = routeRequest(
+    options.routes,
+    options.handlers,
+    cursorSealer(options.cursorSecret ?? processCursorSecret),
+    options.identity,
+  );
   const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
     toResult(await route(event)),
   )

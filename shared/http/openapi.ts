@@ -199,7 +199,7 @@ const components = {
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description:
-        'A JWT from the province’s user pool (locally from `POST /dev/token`). Roles come from `cognito:groups`; staff region scope from `custom:region`. A missing or invalid token is refused by the gateway with 401 `{"message":"Unauthorized"}`.',
+        'An ID token from one of the province’s two OIDC platforms (locally from `POST /dev/token`). Routes under `/v1/me` take citizen tokens from the real-name platform, which carry the verified `resident_id`; every other route takes staff tokens from the staff identity provider, with `roles` and `region` (at most 15 minutes old). A missing or invalid token, or one from the other platform, is refused by the gateway with 401 `{"message":"Unauthorized"}`. See docs/api-conventions.md, Identity.',
     },
   },
   parameters: {

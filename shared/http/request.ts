@@ -3,7 +3,9 @@ import type * as z from 'zod';
 // Only the Chinese locale: the whole locale set would add to every bundle.
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import { StaleVersionError, ValidationError } from '../domain/errors';
+import type { RouteSpec } from '../manifest';
 import type { Principal } from './auth';
+import type { PageCursors } from './cursor';
 import { malformedJson, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './problem';
 
 /** Bodies larger than this are refused before parsing (API Gateway allows 10 MB). */
@@ -12,6 +14,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** What a route handler receives: the verified caller and the raw request parts. */
 export interface ApiRequest {
   readonly principal: Principal;
+  /** The route as the manifest describes it (path template and the roles it admits). */
+  readonly route: RouteSpec;
+  /** Seals and opens page cursors bound to this route and this caller. */
+  readonly cursors: PageCursors;
   readonly event: APIGatewayProxyEventV2WithJWTAuthorizer;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;

@@ -7,6 +7,7 @@
  * Logs are at WARN (INFO would write a line per request to this terminal); metrics and
  * tracing are off as in the local cloud.
  */
+
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -15,6 +16,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { manifests } from '../../functions/manifests';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
@@ -31,6 +33,7 @@ import {
 } from '../../shared/manifest';
 import { familyBirth } from '../support/birth-details';
 import { residentIdFor } from '../support/resident-ids';
+import { BENCH_ISSUERS } from './events';
 import type { BenchServices } from './lib/local-services';
 import { type Latency, latencyOf } from './lib/stats';
 
@@ -80,10 +83,19 @@ function memoized<T extends object>(target: T): T {
   });
 }
 
+/** Staff claims as the staff platform's JWT authorizer passes them, issued now. */
 const claimsOf = (sub: string, roles: string[], region?: string) => ({
   sub,
-  'cognito:groups': `[${roles.join(' ')}]`,
-  ...(region ? { 'custom:region': region } : {}),
+  iss: BENCH_ISSUERS.staff,
+  iat: String(Math.floor(Date.now() / 1000)),
+  roles: `[${roles.join(' ')}]`,
+  ...(region ? { region } : {}),
+});
+/** A citizen signed in at the real-name platform (a made-up resident ID). */
+const citizenClaimsOf = (sub: string) => ({
+  sub,
+  iss: BENCH_ISSUERS.citizen,
+  resident_id: '33010619900101123X',
 });
 
 /** A payload 2.0 event as API Gateway hands it over after the JWT authorizer. */
@@ -137,6 +149,8 @@ function event(input: {
 function setEnvironment(services: BenchServices, resources: Awaited<ReturnType<BenchServices['provision']>>) {
   Object.assign(process.env, {
     JIAHE_PROVINCE: PROVINCE,
+    JIAHE_CITIZEN_ISSUER: BENCH_ISSUERS.citizen,
+    JIAHE_STAFF_ISSUER: BENCH_ISSUERS.staff,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -326,7 +340,7 @@ export async function benchApi(
             method: 'GET',
             route: '/v1/me/benefits',
             path: '/v1/me/benefits',
-            claims: claimsOf('citizen-bench', ['citizen']),
+            claims: citizenClaimsOf('citizen-bench'),
           }),
         ),
     },
@@ -355,6 +369,7 @@ export async function benchApi(
 
   options.log('api: get person with its repository in memory, interleaved with a bare function');
   const inMemory = buildPersonsApi({
+    accessLog: dynamoAccessLog(services.documents, registryTable),
     persons: memoized(dynamoPersonRepository(services.documents, registryTable)),
     hasher: hmacResidentIdHasher('be'.repeat(32)),
     personRefOf: (residentId) => personRefOf('be'.repeat(32), residentId),

@@ -56,7 +56,13 @@ import {
   layerBytesLoaded,
   REPO_ROOT,
 } from './bundle';
-import { type BenchEvent, benchEventFor, type HandlerOutcome, lambdaContextFields } from './events';
+import {
+  BENCH_ISSUERS,
+  type BenchEvent,
+  benchEventFor,
+  type HandlerOutcome,
+  lambdaContextFields,
+} from './events';
 import { startAwsStub } from './lib/aws-stub';
 
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'cold-start.json');
@@ -254,6 +260,8 @@ function childEnv(
     TZ: 'UTC',
     NODE_ENV: 'production',
     JIAHE_PROVINCE: '33',
+    JIAHE_CITIZEN_ISSUER: BENCH_ISSUERS.citizen,
+    JIAHE_STAFF_ISSUER: BENCH_ISSUERS.staff,
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',

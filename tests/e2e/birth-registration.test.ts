@@ -4,14 +4,28 @@ import { localClientConfig } from '../../local/services/clients';
 import { eventually } from '../support/in-process-runtime';
 import { queueDrained } from '../support/local-aws';
 import { residentIdFor } from '../support/resident-ids';
-import { http, province, token } from './support';
+import { citizenToken, http, province, token } from './support';
 
 describe('birth registration over HTTP on the local cloud', () => {
   const zj = province['33'];
 
   it('a citizen submits, a registrar registers; the child reaches the register and payout; a certificate is verified publicly', async () => {
-    const parent = await token(zj(), 'citizen-e2e-1', ['citizen']);
+    const motherId = residentIdFor('510104', '1994-06-07', '062');
+    // The mother signs in at the real-name platform; the register knows her where she lives.
+    const parent = await citizenToken(zj(), 'citizen-e2e-1', motherId);
     const registrar = await token(zj(), 'registrar-e2e-2', ['registrar'], '330100');
+    const recorded = await http(zj(), 'POST', '/v1/persons', {
+      token: registrar,
+      body: {
+        residentId: motherId,
+        name: '孙丽',
+        sex: 'female',
+        birthDate: '1994-06-07',
+        hukouRegion: '510104',
+        residenceRegion: '330106',
+      },
+    });
+    expect(recorded.status).toBe(201);
     const officer = await token(zj(), 'officer-e2e-2', ['payout-officer'], '330000');
     const childId = residentIdFor('330106', '2026-02-14', '057');
     const body = {
@@ -24,7 +38,7 @@ describe('birth registration over HTTP on the local cloud', () => {
       },
       mother: {
         name: '孙丽',
-        residentId: residentIdFor('510104', '1994-06-07', '062'),
+        residentId: motherId,
         birthDate: '1994-06-07',
         hukouRegion: '510104',
       },

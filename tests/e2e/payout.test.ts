@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/in-process-runtime';
 import { residentIdFor } from '../support/resident-ids';
-import { http, province, token } from './support';
+import { citizenToken, http, province, token } from './support';
 
 describe('payout over HTTP on the local cloud', () => {
   const zj = province['33'];
 
-  it('registry facts → citizen enrolment approved → batch planned, submitted, approved by another → paid by the bank simulator → reconciled → seen by the citizen', async () => {
+  it('registry facts → counter enrolment approved → batch planned, submitted, approved by another → paid by the bank simulator → reconciled → seen by the family in the app', async () => {
     const registrar = await token(zj(), 'registrar-payout-e2e', ['registrar'], '330100');
-    const citizen = await token(zj(), 'citizen-payout-e2e', ['citizen']);
     const officer = await token(zj(), 'officer-payout-e2e', ['payout-officer'], '330100');
     const approver = await token(zj(), 'approver-payout-e2e', ['payout-approver'], '330100');
     const officerAsApprover = await token(zj(), 'officer-payout-e2e', ['payout-approver'], '330100');
@@ -16,6 +15,13 @@ describe('payout over HTTP on the local cloud', () => {
     // Registry facts: the mother is on the register; the birth of her only child is registered; the
     // family's only-child certificate is issued. Each reaches payout through payout-inbound.
     const motherId = residentIdFor('330106', '1991-07-08', '024');
+    // She signs in at the real-name platform; another family's mother signs in too.
+    const citizen = await citizenToken(zj(), 'citizen-payout-e2e', motherId);
+    const stranger = await citizenToken(
+      zj(),
+      'citizen-payout-other',
+      residentIdFor('330106', '1987-02-03', '046'),
+    );
     const mother = { name: '陈静', residentId: motherId, birthDate: '1991-07-08', hukouRegion: '330106' };
     const recorded = await http(zj(), 'POST', '/v1/persons', {
       token: registrar,
@@ -60,21 +66,25 @@ describe('payout over HTTP on the local cloud', () => {
     });
     expect(certificate.status).toBe(201);
 
-    // The citizen applies in the app, naming the beneficiary by resident ID. Until the facts have
-    // flowed to payout the application is refused (and nothing is stored), so it is retried.
+    // Another family cannot apply for her: the same answer as for a person nobody recorded.
     const application = {
       scheme: 'only-child-reward',
       residentId: motherId,
       bankAccount: { accountNumber: '6228480000330106024', holderName: '陈静', bankCode: '999331000002' },
     };
+    const notTheirs = await http(zj(), 'POST', '/v1/me/enrollments', { token: stranger, body: application });
+    expect(notTheirs.status).toBe(404);
+    expect(notTheirs.text).not.toMatch(/only-child|familyType|eligib/);
+    // She enrols at the counter: the officer names her by resident ID. Until the facts have
+    // flowed to payout the enrolment is refused (and nothing is stored), so it is retried.
     const applied = await eventually(async () => {
-      const reply = await http(zj(), 'POST', '/v1/me/enrollments', { token: citizen, body: application });
+      const reply = await http(zj(), 'POST', '/v1/enrollments', { token: officer, body: application });
       return reply.status === 201 ? reply : undefined;
     }, 30_000);
     expect(applied.body).toMatchObject({
       scheme: 'only-child-reward',
       status: 'pending-review',
-      channel: 'app',
+      channel: 'counter',
       bankAccount: { accountMasked: '****6024', holderMasked: '陈*' },
     });
     expect(applied.text).not.toContain(motherId);
@@ -136,16 +146,22 @@ describe('payout over HTTP on the local cloud', () => {
       }),
     ]);
 
+    // The family sees the counter enrolment and its payment in the app: matched by her person,
+    // not by the login that enrolled her. Another family sees nothing of it.
     const benefits = await http(zj(), 'GET', '/v1/me/benefits', { token: citizen });
     expect(benefits.status).toBe(200);
     expect(benefits.body.items).toEqual([
       expect.objectContaining({
         enrollmentId,
+        relation: 'self',
+        channel: 'counter',
         scheme: 'only-child-reward',
         status: 'active',
         payments: [{ period: '2026', amountFen: 12_000, status: 'paid' }],
       }),
     ]);
+    expect(benefits.text).not.toContain(motherId);
+    expect((await http(zj(), 'GET', '/v1/me/benefits', { token: stranger })).body.items).toEqual([]);
 
     const report = await http(zj(), 'GET', '/v1/reports/payouts?scheme=only-child-reward', {
       token: approver,

@@ -120,9 +120,8 @@ describe('walking skeleton over HTTP, two provinces on the local cloud', () => {
       token: registrar,
       body: person('1964-09-04', '019'),
     });
-    const citizen = await token(zj(), 'citizen-1', ['citizen']);
     const denied = await http(zj(), 'GET', `/v1/persons/${created.body.personId}`, {
-      token: citizen,
+      token: officer,
     });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('content-type')).toBe('application/problem+json');

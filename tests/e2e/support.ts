@@ -39,7 +39,14 @@ export async function http(
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-/** A dev token from a province's local issuer. */
+/** A citizen's token from a province's local real-name platform, carrying the verified resident ID. */
+export async function citizenToken(base: string, sub: string, residentId: string): Promise<string> {
+  const reply = await http(base, 'POST', '/dev/token', { body: { sub, roles: ['citizen'], residentId } });
+  if (reply.status !== 200) throw new Error(`token request failed: ${reply.text}`);
+  return reply.body.token as string;
+}
+
+/** A staff member's token from a province's local staff identity provider. */
 export async function token(
   base: string,
   sub: string,

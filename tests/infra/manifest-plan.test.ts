@@ -39,6 +39,7 @@ describe('planManifests', () => {
       manifests.flatMap((m) => m.queues.map((q) => q.name)),
     );
     expect([...plan.secrets].sort()).toEqual([
+      'cursor-key',
       'exchange-signing-keys',
       'payout-bank-ca',
       'payout-bank-client',

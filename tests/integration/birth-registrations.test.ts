@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
-import { staffClaims } from '../support/api-event';
+import { citizenClaims, staffClaims } from '../support/api-event';
 import { familyBirth as details } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
@@ -16,7 +18,11 @@ import { residentIdFor } from '../support/resident-ids';
 
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
 const otherRegistrar = staffClaims('registrar-2', ['registrar'], '330100');
-const citizen = (sub: string) => staffClaims(sub, ['citizen']);
+/** A parent signed in at the real-name platform: the mother of these birth details. */
+const motherOf = (sub: string, body: { mother: { residentId: string } }) =>
+  citizenClaims(sub, body.mother.residentId);
+/** Someone of another family, recorded or not. */
+const stranger = (sub: string) => citizenClaims(sub, residentIdFor('330106', '1980-08-08', '092'));
 
 describe('birth registrations against DynamoDB Local', () => {
   let handler: ReturnType<typeof buildBirthRegistrationsApi>;
@@ -29,10 +35,12 @@ describe('birth registrations against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     handler = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
       personRefOf: testPersonRefOf,
       observability: quietObservability(),
@@ -56,9 +64,18 @@ describe('birth registrations against DynamoDB Local', () => {
     });
 
   it('takes a citizen submission through validation and registration to a household with the child', async () => {
+    const mother = motherOf('citizen-1', details('2026-03-01', '022'));
+    const father = citizenClaims('citizen-1f', details('2026-03-01', '022').father.residentId);
+    // A family registers its own births only: someone else gets the one answer for "not yours".
+    const notTheirs = await call('POST', '/v1/me/birth-registrations', {
+      body: details('2026-03-01', '022'),
+      claims: stranger('citizen-2'),
+    });
+    expect(notTheirs.status).toBe(404);
+    expect(notTheirs.body.detail).toBe('您的家庭中没有这个人。');
     const submitted = await call('POST', '/v1/me/birth-registrations', {
       body: details('2026-03-01', '022'),
-      claims: citizen('citizen-1'),
+      claims: mother,
     });
     expect(submitted.status).toBe(201);
     expect(submitted.body).toMatchObject({
@@ -102,8 +119,11 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(shown.body.familyType).toBe('only-child');
     expect(shown.body.members[2]).toMatchObject({ personId: child?.person.personId, registrationId: id });
 
-    const mine = await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-1') });
+    const mine = await call('GET', '/v1/me/birth-registrations', { claims: mother });
     expect(mine.body.items.map((r: { registrationId: string }) => r.registrationId)).toEqual([id]);
+    // The father sees it too: matched by person reference, not by who signed in to file it.
+    const his = await call('GET', '/v1/me/birth-registrations', { claims: father });
+    expect(his.body.items.map((r: { registrationId: string }) => r.registrationId)).toEqual([id]);
     // The family sees what happened and why, not which staff account did it.
     expect(mine.body.items[0].history.map((a: { type: string }) => a.type)).toEqual([
       'submitted',
@@ -112,7 +132,7 @@ describe('birth registrations against DynamoDB Local', () => {
     ]);
     expect(JSON.stringify(mine.body)).not.toContain('registrar-1');
     expect(
-      (await call('GET', '/v1/me/birth-registrations', { claims: citizen('citizen-2') })).body.items,
+      (await call('GET', '/v1/me/birth-registrations', { claims: stranger('citizen-2') })).body.items,
     ).toEqual([]);
 
     const listed = await call('GET', '/v1/birth-registrations', {
@@ -122,36 +142,104 @@ describe('birth registrations against DynamoDB Local', () => {
     expect(listed.body.items.map((r: { registrationId: string }) => r.registrationId)).toContain(id);
   });
 
-  it('pages a citizen through their registrations with nextCursor, each one once', async () => {
-    const family = citizen('citizen-paging');
-    const ids: string[] = [];
+  it('shows a family the births registered for it at the counter, without naming a duplicate', async () => {
+    const body = details('2026-02-01', '042');
+    const counter = await call('POST', '/v1/birth-registrations', { body, claims: registrar });
+    expect(counter.status).toBe(201);
+    // A second filing of the same birth in the app is held for review; the family is not told
+    // which registration it resembles.
+    const again = await call('POST', '/v1/me/birth-registrations', {
+      body,
+      claims: motherOf('citizen-p', body),
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.status).toBe('flagged-duplicate');
+    const seen = await call('GET', '/v1/me/birth-registrations', { claims: motherOf('citizen-p', body) });
+    expect(seen.body.items.map((r: { registrationId: string }) => r.registrationId).sort()).toEqual(
+      [counter.body.registrationId, again.body.registrationId].sort(),
+    );
+    const text = JSON.stringify(seen.body);
+    expect(text).not.toContain(`registration ${counter.body.registrationId}`);
+    expect(text).not.toContain('duplicateOf');
+    expect(text).not.toContain('Potential duplicate');
+    const hold = seen.body.items
+      .find((r: { registrationId: string }) => r.registrationId === again.body.registrationId)
+      .history.find((a: { type: string }) => a.type === 'flagged-duplicate');
+    expect(hold).toEqual(
+      expect.objectContaining({ reason: 'Held for a registrar to check against the records.' }),
+    );
+    // Another family sees neither.
+    expect(
+      (await call('GET', '/v1/me/birth-registrations', { claims: stranger('citizen-q') })).body.items,
+    ).toEqual([]);
+  });
+
+  it('seals cursors to their query and caller: a replay elsewhere answers 400 invalid-cursor', async () => {
+    // One mother, two births: her family's list spans two pages of one.
+    const family = motherOf('citizen-sealed', details('2026-04-01', '052'));
     for (const [day, sequence] of [
-      ['2026-02-01', '042'],
-      ['2026-02-02', '044'],
-      ['2026-02-03', '046'],
+      ['2026-04-01', '052'],
+      ['2026-04-02', '052'],
     ] as const) {
-      const submitted = await call('POST', '/v1/me/birth-registrations', {
-        body: details(day, sequence),
-        claims: family,
-      });
-      expect(submitted.status).toBe(201);
-      ids.push(submitted.body.registrationId);
+      expect(
+        (await call('POST', '/v1/me/birth-registrations', { body: details(day, sequence), claims: family }))
+          .status,
+      ).toBe(201);
     }
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await call('GET', '/v1/me/birth-registrations', {
-        query: { limit: '2', ...(cursor ? { cursor } : {}) },
-        claims: family,
-      });
-      expect(page.status).toBe(200);
-      seen.push(...page.body.items.map((r: { registrationId: string }) => r.registrationId));
-      cursor = page.body.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 5);
-    expect(seen.sort()).toEqual(ids.sort());
-    expect(pages).toBeGreaterThan(1);
+    const first = await call('GET', '/v1/me/birth-registrations', { query: { limit: '1' }, claims: family });
+    const mine: string = first.body.nextCursor;
+    expect(mine).toEqual(expect.any(String));
+    // Opaque: neither the login nor a table key can be read out of it.
+    const decoded = Buffer.from(mine, 'base64url').toString('latin1');
+    expect(decoded).not.toContain('citizen-sealed');
+    expect(decoded).not.toMatch(/BREG|SUBMITTER|gsi/);
+    const second = await call('GET', '/v1/me/birth-registrations', {
+      query: { limit: '1', cursor: mine },
+      claims: family,
+    });
+    expect(second.status).toBe(200);
+    // The two pages hold the family's two registrations, each once, and nothing follows.
+    expect(second.body.nextCursor).toBeUndefined();
+    const paged = [...first.body.items, ...second.body.items].map(
+      (r: { registrationId: string }) => r.registrationId,
+    );
+    expect(new Set(paged).size).toBe(2);
+
+    const replayed = await call('GET', '/v1/me/birth-registrations', {
+      query: { limit: '1', cursor: mine },
+      claims: stranger('citizen-stranger'),
+    });
+    expect(replayed.status).toBe(400);
+    expect(replayed.body.type).toMatch(/invalid-cursor$/);
+
+    const staffFirst = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1' },
+      claims: registrar,
+    });
+    const staffCursor: string = staffFirst.body.nextCursor;
+    expect(staffCursor).toEqual(expect.any(String));
+    const tampered = (c: string) => `${c.slice(0, 20)}${c[20] === 'A' ? 'B' : 'A'}${c.slice(21)}`;
+    const replays: { query: Record<string, string>; claims: Record<string, string>; route?: string }[] = [
+      { query: { status: 'validated', limit: '1', cursor: staffCursor }, claims: registrar },
+      {
+        query: { status: 'submitted', region: '330106', limit: '1', cursor: staffCursor },
+        claims: registrar,
+      },
+      { query: { status: 'submitted', limit: '1', cursor: staffCursor }, claims: otherRegistrar },
+      { query: { limit: '1', cursor: staffCursor }, claims: family, route: '/v1/me/birth-registrations' },
+      { query: { status: 'submitted', limit: '1', cursor: tampered(staffCursor) }, claims: registrar },
+    ];
+    for (const { query, claims, route } of replays) {
+      const replay = await call('GET', route ?? '/v1/birth-registrations', { query, claims });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    // The same query by the same caller goes on.
+    const next = await call('GET', '/v1/birth-registrations', {
+      query: { status: 'submitted', limit: '1', cursor: staffCursor },
+      claims: registrar,
+    });
+    expect(next.status).toBe(200);
   });
 
   it('stores resident IDs encrypted, never in clear', async () => {
@@ -242,7 +330,7 @@ describe('birth registrations against DynamoDB Local', () => {
       (
         await call('GET', '/v1/birth-registrations/{registrationId}', {
           path: { registrationId: created.body.registrationId },
-          claims: citizen('c-9'),
+          claims: stranger('c-9'),
         })
       ).status,
     ).toBe(403);
@@ -291,13 +379,13 @@ describe('birth registrations against DynamoDB Local', () => {
     };
     const withSex = await call('POST', '/v1/me/birth-registrations', {
       body: { ...expected, child: { ...expected.child, sex: 'male' } },
-      claims: citizen('citizen-5'),
+      claims: motherOf('citizen-5', expected),
     });
     expect(withSex.status).toBe(422);
     expect(withSex.body.errors.map((e: { field: string }) => e.field)).toContain('body.child.sex');
     const submitted = await call('POST', '/v1/me/birth-registrations', {
       body: expected,
-      claims: citizen('citizen-5'),
+      claims: motherOf('citizen-5', expected),
     });
     expect(submitted.status).toBe(201);
     const id = submitted.body.registrationId;

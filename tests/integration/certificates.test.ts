@@ -1,5 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import {
   dynamoCertificateHouseholds,
@@ -11,28 +12,35 @@ import {
 } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { issueCertificate } from '../../functions/registry/domain/certificate';
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import { syncMember } from '../../functions/registry/domain/household';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
 import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
-import { apiEvent, staffClaims } from '../support/api-event';
+import { apiEvent, citizenClaims, staffClaims } from '../support/api-event';
 import { familyBirth } from '../support/birth-details';
 import { type CallOptions, callApi } from '../support/call-api';
 import { context, parsed, quietObservability } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { testPersonRefOf } from '../support/person-refs';
+import { recordTestPerson } from '../support/registry-persons';
+import { residentIdFor } from '../support/resident-ids';
 
 /** A Hangzhou city registrar: the office that issues, 330100 浙江省杭州市. */
 const registrar = staffClaims('registrar-1', ['registrar'], '330100');
 /** A Ningbo registrar: none of the families here live, were born or hold hukou there. */
 const ningbo = staffClaims('registrar-nb', ['registrar'], '330200');
 const auditor = staffClaims('auditor-1', ['auditor'], '330000');
-const citizen = (sub: string) => staffClaims(sub, ['citizen']);
+/** Resident IDs of the citizens who filed in the app (the mothers), by login. */
+const residentIdOf = new Map<string, string>();
+const citizen = (sub: string) =>
+  citizenClaims(sub, residentIdOf.get(sub) ?? residentIdFor('330106', '1981-01-01', '082'));
 
 const HASH_KEY = 'h'.repeat(64);
 const CIPHER_KEY = 'e'.repeat(64);
@@ -61,19 +69,28 @@ describe('certificates against DynamoDB Local', () => {
     table = provisioned.resources.tables.registry;
     const cipher = aesGcmFieldCipher(CIPHER_KEY);
     births = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,
       observability: quietObservability(),
     });
     certificates = buildCertificatesApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
       province: '76',
+      family: registryFamilyDirectory({
+        persons: dynamoPersonRepository(aws.documents, table),
+        households: dynamoHouseholdRepository(aws.documents, table),
+        mandates: dynamoMandateRepository(aws.documents, table),
+      }),
+      personRefOf: testPersonRefOf,
       idempotency: new DynamoDBPersistenceLayer({
         tableName: provisioned.resources.tables.idempotency,
         awsSdkV3Client: aws.dynamodb,
@@ -98,6 +115,17 @@ describe('certificates against DynamoDB Local', () => {
     birthsOfFamily: readonly Birth[],
     submitter?: string,
   ): Promise<string> => {
+    if (submitter && !residentIdOf.has(submitter)) {
+      // The mother is in the register, so her family is found from her verified identity.
+      const mother = details(motherSequence, birthsOfFamily[0] as Birth).mother;
+      residentIdOf.set(submitter, mother.residentId);
+      await recordTestPerson(dynamoPersonRepository(aws.documents, table), hasher, {
+        residentId: mother.residentId,
+        name: mother.name,
+        hukouRegion: mother.hukouRegion,
+        residenceRegion: '330106',
+      });
+    }
     for (const birth of birthsOfFamily) {
       const submitted = await birthsCall(
         'POST',
@@ -425,10 +453,17 @@ describe('certificates against DynamoDB Local', () => {
     // Random bytes that repeat the first draw once, then differ: the second issue collides.
     const draws = [new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(9)];
     const pinned = buildCertificatesApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       certificates: dynamoCertificateRepository(aws.documents, table),
       households: dynamoCertificateHouseholds(aws.documents, table),
       remoteVerifications: dynamoRemoteVerifications(aws.documents, table),
       province: '76',
+      family: registryFamilyDirectory({
+        persons: dynamoPersonRepository(aws.documents, table),
+        households: dynamoHouseholdRepository(aws.documents, table),
+        mandates: dynamoMandateRepository(aws.documents, table),
+      }),
+      personRefOf: testPersonRefOf,
       random: () => draws.shift() ?? new Uint8Array(16).fill(11),
       observability: quietObservability(),
     });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { deriveFamilyType, type FamilyType } from '../../functions/registry/domain/household';
@@ -39,6 +41,7 @@ describe('households follow their members’ records', () => {
     const persons = dynamoPersonRepository(aws.documents, table);
     const households = dynamoHouseholdRepository(aws.documents, table);
     registrations = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(
         aws.documents,
@@ -47,11 +50,13 @@ describe('households follow their members’ records', () => {
       ),
       households,
       persons,
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,
       observability: quietObservability(),
     }) as Handler;
     personsApi = buildPersonsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       persons,
       hasher,
       personRefOf: testPersonRefOf,

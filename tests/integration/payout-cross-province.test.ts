@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { getScheme } from '../../functions/payout/config/schemes';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
@@ -54,6 +55,7 @@ function wire(p: Province, streamArn: string, streamDlq: string): Poller[] {
     send: sqsSender(p.aws.sqs, {
       'exchange-outbound': p.queues['exchange-outbound']?.url ?? '',
       'payout-payments': p.queues['payout-payments']?.url ?? '',
+      'registry-inbound': p.queues['registry-inbound']?.url ?? '',
     }),
     observability: quietObservability(),
   });
@@ -220,6 +222,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         hukouEnrollment = active.enrollmentId;
       } else {
         const api = buildEnrollmentsApi({
+          accessReads: payoutAccessEvents(sc.repos.outbox, '51'),
           province: '51',
           enrollments: sc.repos.enrollments,
           projection: sc.repos.projection,
@@ -337,6 +340,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
 
     // Zhejiang's enrolment ends: it releases the claim, and Sichuan's next batch carries the held month.
     const zjApi = buildEnrollmentsApi({
+      accessReads: payoutAccessEvents(zj.repos.outbox, '33'),
       province: '33',
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,
@@ -452,6 +456,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
 
     // The notice was wrong: an officer of the person's region reverses the suspension, with a reason.
     const zjApi = buildEnrollmentsApi({
+      accessReads: payoutAccessEvents(zj.repos.outbox, '33'),
       province: '33',
       enrollments: zj.repos.enrollments,
       projection: zj.repos.projection,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { sealedBankAccounts } from '../../functions/payout/adapters/bank-account-vault';
 import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import { dynamoRekeyProgress } from '../../functions/payout/adapters/rekey-progress';
@@ -85,6 +86,7 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
       ...repos,
       accounts,
       reads,
+      accessReads: payoutAccessEvents(repos.outbox, '33'),
       debtor: DEBTOR,
       trust: customer.trust,
       clock: fixedClock(AT.toISOString()),

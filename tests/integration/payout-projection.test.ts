@@ -3,12 +3,14 @@ import type { SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBeneficiaryFacts } from '../../functions/payout/domain/beneficiary';
+import { projectionFamilyDirectory } from '../../functions/payout/domain/family-directory';
 import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-consumer';
 import { newUlid } from '../../shared/domain/ids';
 import {
   CERTIFICATE_ISSUED,
   CERTIFICATE_REVOKED,
   HOUSEHOLD_CHANGED,
+  MANDATE_CHANGED,
   PERSON_CORRECTED,
   PERSON_RECORDED,
 } from '../../shared/events/catalog';
@@ -108,6 +110,29 @@ describe('payout projection from registry events', () => {
       .map(({ sourceEventId: _s, updatedAt: _u, ...rest }) => rest)
       .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
   };
+
+  it('keeps the standing mandates from mandate events: a revocation wins over a replay of the grant', async () => {
+    const holder = newUlid();
+    const parent = newUlid();
+    const mandateId = newUlid();
+    const granted = {
+      mandateId,
+      version: 1,
+      kind: 'authorised-relative',
+      personId: parent,
+      holderPersonId: holder,
+      active: true,
+    };
+    const revoked = { ...granted, version: 2, active: false };
+    const directory = projectionFamilyDirectory(repos.projection);
+    const run = async (data: unknown) =>
+      consumer(sqsEvent([envelope(MANDATE_CHANGED, mandateId, data)]) as never, context());
+    await run(granted);
+    expect(await directory.mandatesHeldBy(holder)).toEqual([expect.objectContaining({ personId: parent })]);
+    await run(revoked);
+    await run(granted);
+    expect(await directory.mandatesHeldBy(holder)).toEqual([]);
+  });
 
   it('any order and any repetition of the same events gives the same view', async () => {
     const { mother, events } = familyEvents();

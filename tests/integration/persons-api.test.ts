@@ -1,5 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
@@ -37,6 +38,7 @@ describe('persons API against DynamoDB Local', () => {
       idempotency: provisioned.resources.tables.idempotency,
     };
     handler = buildPersonsApi({
+      accessLog: dynamoAccessLog(aws.documents, tables.registry),
       persons: dynamoPersonRepository(aws.documents, tables.registry),
       hasher: hmacResidentIdHasher('k'.repeat(64)),
       personRefOf: testPersonRefOf,

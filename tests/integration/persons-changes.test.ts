@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
@@ -22,6 +23,7 @@ describe('correcting, searching and recording actions on persons', () => {
     aws = provisioned.aws;
     table = provisioned.resources.tables.registry;
     handler = buildPersonsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher: hmacResidentIdHasher('h'.repeat(64)),
       personRefOf: testPersonRefOf,

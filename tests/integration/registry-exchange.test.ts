@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import {
   dynamoCertificateHouseholds,
@@ -14,8 +15,10 @@ import {
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHeldDeathNotices } from '../../functions/registry/adapters/held-death-notices';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
+import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import { buildBirthRegistrationsApi } from '../../functions/registry/handlers/birth-registrations-api';
 import { buildCertificatesApi } from '../../functions/registry/handlers/certificates-api';
 import { buildDeathNoticesApi } from '../../functions/registry/handlers/death-notices-api';
@@ -92,6 +95,7 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
       const verifications = dynamoRemoteVerifications(db, table);
       const hasher = hmacResidentIdHasher(`${code}`.repeat(32));
       const consumer = buildInboundConsumer({
+        accessLog: dynamoAccessLog(db, table),
         province: code,
         lookups: {
           findPersonByRef: (ref) => persons.findByPersonRef(ref),
@@ -107,25 +111,35 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
         outboundUrl: resources.queues['exchange-outbound']?.url ?? '',
         inboundUrl: resources.queues['registry-inbound']?.url ?? '',
         persons: buildPersonsApi({
+          accessLog: dynamoAccessLog(db, table),
           persons,
           hasher,
           personRefOf: testPersonRefOf,
           observability: quietObservability(),
         }),
         births: buildBirthRegistrationsApi({
+          accessLog: dynamoAccessLog(db, table),
           registrations: dynamoBirthRegistrationRepository(db, table, aesGcmFieldCipher('e'.repeat(64))),
           elsewhere: dynamoBirthsElsewhere(db, table),
           households: dynamoHouseholdRepository(db, table),
           persons,
+          mandates: dynamoMandateRepository(db, table),
           hasher,
           personRefOf: testPersonRefOf,
           observability: quietObservability(),
         }),
         certificates: buildCertificatesApi({
+          accessLog: dynamoAccessLog(db, table),
           certificates,
           households: dynamoCertificateHouseholds(db, table),
           remoteVerifications: verifications,
           province: code,
+          family: registryFamilyDirectory({
+            persons,
+            households: dynamoHouseholdRepository(db, table),
+            mandates: dynamoMandateRepository(db, table),
+          }),
+          personRefOf: testPersonRefOf,
           observability: quietObservability(),
         }),
         deathNotices: buildDeathNoticesApi({

@@ -2,10 +2,12 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../../functions/registry/adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../../functions/registry/adapters/exchange-records';
 import { aesGcmFieldCipher } from '../../functions/registry/adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../../functions/registry/adapters/household-repository';
+import { dynamoMandateRepository } from '../../functions/registry/adapters/mandate-repository';
 import { dynamoPersonRepository } from '../../functions/registry/adapters/person-repository';
 import { hmacResidentIdHasher } from '../../functions/registry/adapters/resident-id-hasher';
 import { dynamoStatisticsStore } from '../../functions/registry/adapters/statistics-repository';
@@ -87,16 +89,19 @@ describe('birth statistics from the registry table stream', () => {
     const cipher = aesGcmFieldCipher('e'.repeat(64));
     const hasher = hmacResidentIdHasher('h'.repeat(64));
     births = buildBirthRegistrationsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       elsewhere: dynamoBirthsElsewhere(aws.documents, table),
       registrations: dynamoBirthRegistrationRepository(aws.documents, table, cipher),
       households: dynamoHouseholdRepository(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
+      mandates: dynamoMandateRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,
       clock,
       observability: quietObservability(),
     });
     persons = buildPersonsApi({
+      accessLog: dynamoAccessLog(aws.documents, table),
       persons: dynamoPersonRepository(aws.documents, table),
       hasher,
       personRefOf: testPersonRefOf,

@@ -5,16 +5,18 @@ import type { Role } from '../../shared/manifest';
  * (a route missing here, or roles that differ, fail) and then asks the running API every
  * cell: each route × each role, no token, an expired token, a token from another issuer,
  * and, per kind of scope, the caller's own region, a child region, another region, their
- * own record and another citizen's record.
+ * family cell: the caller's own record, their minor child's, their spouse's, another
+ * family's member's and an unknown resident ID's.
  *
  * Scope kinds:
  * - `region`: staff see records inside their region claim (a province or a county covers
  *   the regions beneath it); another region is refused with no data.
- * - `own-record`: citizens see only what they themselves filed or receive.
+ * - `family`: citizens act for their own family only (shared/domain/family.ts); another
+ *   family's member and an unknown resident ID get the same answer.
  * - `province`: province-wide operations (the exchange), no region below the province.
  * - `public`: no token needed; anything a token carries is ignored.
  */
-export type ScopeKind = 'region' | 'own-record' | 'province' | 'public';
+export type ScopeKind = 'region' | 'family' | 'province' | 'public';
 
 export interface RouteRule {
   readonly roles: readonly Role[];
@@ -22,7 +24,7 @@ export interface RouteRule {
 }
 
 const staff = (...roles: Role[]): RouteRule => ({ roles, scope: 'region' });
-const citizen: RouteRule = { roles: ['citizen'], scope: 'own-record' };
+const citizen: RouteRule = { roles: ['citizen'], scope: 'family' };
 const open: RouteRule = { roles: [], scope: 'public' };
 const exchange = (...roles: Role[]): RouteRule => ({ roles, scope: 'province' });
 
@@ -42,6 +44,14 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'POST /v1/birth-registrations/{registrationId}/actions/{action}': staff('registrar'),
   'GET /v1/me/birth-registrations': citizen,
   'POST /v1/me/birth-registrations': citizen,
+  'GET /v1/me': citizen,
+  'GET /v1/me/household': citizen,
+  'GET /v1/me/mandates': citizen,
+  'POST /v1/me/mandates': citizen,
+  'POST /v1/me/mandates/{mandateId}/actions/revoke': citizen,
+  'POST /v1/persons/{personId}/mandates': staff('registrar'),
+  'GET /v1/persons/{personId}/mandates': staff('registrar', 'auditor'),
+  'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': staff('registrar'),
   'GET /v1/households': staff('registrar', 'auditor'),
   'GET /v1/households/{householdId}': staff('registrar', 'auditor'),
   'POST /v1/certificates': staff('registrar'),
@@ -52,12 +62,15 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'GET /v1/certificates/remote-verifications/{requestId}': staff('registrar', 'auditor'),
   'GET /v1/public/certificates/verify': open,
   'GET /v1/reports/births': staff('registrar', 'auditor'),
+  // Who read my record: the family's own log; auditors by person or staff member, in region.
+  'GET /v1/me/access-log': citizen,
+  'GET /v1/access-log': staff('auditor'),
   // Payout
   'GET /v1/person-facts/{personId}': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/schemes': open,
   'GET /v1/schemes/{code}': open,
-  // Citizens apply for themselves in the app; officers enrol within their region.
-  'POST /v1/enrollments': { roles: ['payout-officer'], scope: 'region' },
+  // Officers enrol at the counter within their region; citizens apply for their own family.
+  'POST /v1/enrollments': staff('payout-officer'),
   'POST /v1/me/enrollments': citizen,
   'GET /v1/enrollments': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/enrollments/{enrollmentId}': staff('payout-officer', 'payout-approver', 'auditor'),
@@ -100,14 +113,49 @@ export type TokenCell = (typeof TOKEN_CELLS)[number];
 /** The scope cells, with what each kind of scope answers. `admit` = the data; `deny` = none. */
 export const SCOPE_CELLS = {
   region: { 'own-region': 'admit', 'child-region': 'admit', 'other-region': 'deny' },
-  'own-record': { 'own-record': 'admit', 'other-citizen-record': 'deny' },
 } as const;
+
+/** Whose record a family cell asks about, from the signed-in citizen's side. */
+export const FAMILY_CELLS = ['self', 'own-child', 'spouse', 'other-family', 'unknown-resident-id'] as const;
+export type FamilyCell = (typeof FAMILY_CELLS)[number];
+
+/**
+ * What each citizen route answers per family cell: `admit` (the record is shown or the
+ * request reaches the family's own rules) or `deny` (the one "not in your family" answer,
+ * or the record absent from a list). The last two cells always deny, alike. Where a route
+ * departs from "self, child and spouse admitted", the reason is written here.
+ */
+const family = { self: 'admit', 'own-child': 'admit', spouse: 'admit' } as const;
+export const FAMILY_EXPECTATIONS: Readonly<Record<string, Partial<Record<FamilyCell, 'admit' | 'deny'>>>> = {
+  'GET /v1/me': family,
+  'GET /v1/me/household': family,
+  'GET /v1/me/birth-registrations': family,
+  // The app files a birth of which the signed-in citizen is the mother or the father: a
+  // filing naming only the child or only the spouse as parent is not hers to make.
+  'POST /v1/me/birth-registrations': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },
+  'GET /v1/me/certificates': family,
+  'GET /v1/me/benefits': family,
+  // The log of staff reads lists the whole family's entries, no one else's.
+  'GET /v1/me/access-log': family,
+  'POST /v1/me/enrollments': family,
+  // A mandate concerns its two people only: the parent who gave it and the child who holds it.
+  'GET /v1/me/mandates': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },
+  // In the app an elderly parent authorises one of their children, no one else.
+  'POST /v1/me/mandates': { self: 'deny', 'own-child': 'admit', spouse: 'deny' },
+  'POST /v1/me/mandates/{mandateId}/actions/revoke': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },
+};
 
 export type Outcome = 'admit' | 'unauthenticated' | 'forbidden';
 
-/** The expected answer of one route to one role or token cell. */
+/**
+ * The expected answer of one route to one role or token cell. Each route trusts one
+ * platform, as its deployed authorizer does: a token from the other platform is refused
+ * like any invalid token (401), a staff role the route does not admit with 403.
+ */
 export function expectedOutcome(rule: RouteRule, cell: Role | TokenCell): Outcome {
   if (rule.scope === 'public') return 'admit';
   if ((TOKEN_CELLS as readonly string[]).includes(cell)) return 'unauthenticated';
+  const citizenRoute = rule.roles.includes('citizen');
+  if (citizenRoute !== (cell === 'citizen')) return 'unauthenticated';
   return rule.roles.includes(cell as Role) ? 'admit' : 'forbidden';
 }

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import { EXAMPLE_SCHEMES } from '../../functions/payout/config/schemes.example';
 import type { SignedReport } from '../../functions/payout/domain/bank-rail';
@@ -207,6 +208,7 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
       projection: repos.projection,
       accounts: TEST_ACCOUNTS,
       reads: readLog,
+      accessReads: payoutAccessEvents(repos.outbox, '33'),
       debtor: DEBTOR,
       trust: customer.trust,
       observability: { ...quietObservability(), metrics },

@@ -2,13 +2,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import { routesOf } from '../../shared/manifest';
-import { apiEvent, staffClaims } from '../support/api-event';
+import { apiEvent, citizenClaims, staffClaims } from '../support/api-event';
 import { context, parsed } from '../support/lambda';
 import { countItems } from '../support/local-aws';
+import { residentIdFor } from '../support/resident-ids';
 import { hostileRequest } from './fuzz-requests';
 import { startApiProvince } from './support/api-province';
 import { recordFigures } from './support/figures';
 import { captureProcessOutput, scanForLeaks } from './support/leaks';
+
+/** The citizen the fuzzer signs in as (real-name platforms verify a resident ID). */
+const FUZZ_CITIZEN = residentIdFor('330106', '1990-03-07', '002');
 
 /** At least this many requests per run, spread evenly over every route. */
 const TOTAL_REQUESTS = 10_000;
@@ -96,7 +100,13 @@ describe(`fuzzing every route (${perRoute} requests each, seed ${SEED})`, () => 
           pathParameters: request.pathParameters,
           headers,
           ...(request.body !== undefined ? { body: request.body } : {}),
-          ...(route.public ? {} : { claims: staffClaims('fuzzer', [...route.roles], '330000') }),
+          ...(route.public
+            ? {}
+            : {
+                claims: route.roles.includes('citizen')
+                  ? citizenClaims('fuzzer', FUZZ_CITIZEN)
+                  : staffClaims('fuzzer', [...route.roles], '330000'),
+              }),
         });
         if (request.query) event.queryStringParameters = request.query;
         if (request.base64) event.isBase64Encoded = true;

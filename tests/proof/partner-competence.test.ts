@@ -4,6 +4,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInboundConsumer as buildPayoutConsumer } from '../../functions/payout/handlers/inbound-consumer';
+import { dynamoAccessLog } from '../../functions/registry/adapters/access-log-repository';
 import { dynamoCertificateRepository } from '../../functions/registry/adapters/certificate-repository';
 import {
   dynamoInboundStore,
@@ -117,6 +118,7 @@ describe('partner provinces out of competence', () => {
         findVerification: (id) => verifications.find(id),
       },
       store: dynamoInboundStore(db, tables.registry),
+      accessLog: dynamoAccessLog(db, tables.registry),
       clock: CLOCK,
       observability: logging('registry-inbound-consumer'),
     });
@@ -131,6 +133,7 @@ describe('partner provinces out of competence', () => {
     });
     const api = buildPersonsApi({
       persons,
+      accessLog: dynamoAccessLog(db, tables.registry),
       hasher: hmacResidentIdHasher('7'.repeat(64)),
       personRefOf: testPersonRefOf,
       clock: CLOCK,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV } from '../../shared/http/claims';
 
 export interface EventInput {
   readonly method: string;
@@ -51,9 +52,29 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2WithJWTAuthor
   };
 }
 
-/** Claims of a staff member, flattened the way HTTP APIs pass them. */
+/** The issuers the test environment trusts (vitest.config.ts sets them; the proof suite its own). */
+const issuer = (kind: 'citizen' | 'staff'): string => {
+  const value = process.env[kind === 'citizen' ? CITIZEN_ISSUER_ENV : STAFF_ISSUER_ENV];
+  if (!value) throw new Error(`no ${kind} issuer in the test environment`);
+  return value;
+};
+
+/**
+ * Claims of a staff member from the staff identity provider, flattened the way HTTP APIs
+ * pass them, issued now.
+ */
 export const staffClaims = (sub: string, roles: string[], region?: string): Record<string, string> => ({
   sub,
-  'cognito:groups': `[${roles.join(' ')}]`,
-  ...(region ? { 'custom:region': region } : {}),
+  iss: issuer('staff'),
+  iat: String(Math.floor(Date.now() / 1000)),
+  roles: `[${roles.join(' ')}]`,
+  ...(region ? { region } : {}),
+});
+
+/** Claims of a citizen signed in at the real-name platform, carrying the verified resident ID. */
+export const citizenClaims = (sub: string, residentId: string): Record<string, string> => ({
+  sub,
+  iss: issuer('citizen'),
+  iat: String(Math.floor(Date.now() / 1000)),
+  resident_id: residentId,
 });

@@ -1,4 +1,5 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypted-read-log';
 import type { BankTrust } from '../../functions/payout/domain/bank-trust';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
@@ -44,6 +45,7 @@ export function payoutApis(
     province: '33',
     ...repos,
     accounts: TEST_ACCOUNTS,
+    accessReads: payoutAccessEvents(repos.outbox, '33'),
     clock,
     observability: quietObservability(),
     idempotency: new DynamoDBPersistenceLayer({

@@ -124,7 +124,7 @@ describe('route descriptions match the handlers', () => {
             const call =
               part === 'body'
                 ? new RegExp(`parseJsonBody\\(event, ${name}\\)`)
-                : new RegExp(`parseWith\\(${name}, \\w+, '${part}'\\)`);
+                : new RegExp(`parseWith\\(${name}, (request\\.)?\\w+, '${part}'\\)`);
             expect(source, `${key}: ${part} is parsed with ${name} in ${fn.entry}`).toMatch(call);
             checked += 1;
           }

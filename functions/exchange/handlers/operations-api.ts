@@ -1,6 +1,7 @@
 import { province, queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
 import { sqsClient } from '../../../shared/aws/sqs';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
@@ -39,6 +40,8 @@ export interface OperationsApiDeps {
   readonly observability?: Observability;
   /** Which inbox URLs partners may have; public https unless the local cloud asks otherwise. */
   readonly partnerUrls?: PartnerUrlPolicy;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -83,6 +86,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
     service: FUNCTION,
     routes: functionSpec(exchangeManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'GET /v1/exchange/partners': async () => json(200, { items: await deps.partners.list() }),
 
@@ -142,9 +146,10 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
         });
       },
 
-      'GET /v1/exchange/messages': async ({ query }) => {
+      'GET /v1/exchange/messages': async ({ query, cursors }) => {
         const q = parseWith(MessageListQuery, query, 'query');
-        const startKey = decodeCursor(q.cursor);
+        const { cursor, limit: _limit, ...filters } = q;
+        const startKey = decodeCursor(cursors.open(cursor, filters));
         const page = await deps.messages.list({
           ...(q.partner ? { partner: q.partner } : {}),
           ...(q.direction ? { direction: q.direction } : {}),
@@ -154,8 +159,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
           limit: q.limit,
           ...(startKey ? { startKey } : {}),
         });
-        const next = encodeCursor(page.lastKey);
-        return json(200, pageBody(page.items.map(view), next));
+        return json(200, pageBody(page.items.map(view), cursors.seal(encodeCursor(page.lastKey), filters)));
       },
 
       'GET /v1/exchange/messages/{messageId}': async ({ pathParameters }) => {
@@ -206,10 +210,11 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
   });
 }
 
-export const handler = initOnce(() => {
+export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('exchange');
   return buildOperationsApi({
+    cursorSecret: await loadSecret('cursor-key'),
     province: province(),
     partners: dynamoPartnerRepository(db, table),
     messages: dynamoMessageRepository(db, table),

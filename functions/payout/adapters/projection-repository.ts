@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { MandateChanged } from '../../../shared/events/catalog';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
 import { dynamoPersonFactsRepository } from './person-facts-repository';
@@ -140,6 +141,34 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
           }),
         ),
       );
+    },
+    async saveMandateIfNewer(mandate) {
+      return ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: `MANDATEHELD#${mandate.holderPersonId}`,
+              sk: `MANDATE#${mandate.mandateId}`,
+              entity: 'Mandate',
+              ...mandate,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+            ExpressionAttributeValues: { ':version': mandate.version },
+          }),
+        ),
+      );
+    },
+    async mandatesHeldBy(personId) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': `MANDATEHELD#${personId}`, ':sk': 'MANDATE#' },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((i) => MandateChanged.parse(strip(i))).filter((m) => m.active);
     },
     async certificatesOf(householdId) {
       const out = await db.send(

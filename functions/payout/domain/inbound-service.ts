@@ -8,6 +8,7 @@ import {
   type DomainEvent,
   HOUSEHOLD_CHANGED,
   isPersonEvent,
+  MANDATE_CHANGED,
   PERSON_DECEASED,
 } from '../../../shared/events/catalog';
 import { provinceOfUrn } from '../../../shared/events/envelope';
@@ -149,6 +150,10 @@ export function payoutInboundService(deps: PayoutInboundDeps) {
       switch (event.type) {
         case HOUSEHOLD_CHANGED:
           await deps.projection.saveHouseholdIfNewer({ ...event.data, sourceEventId: event.id });
+          return APPLIED;
+        case MANDATE_CHANGED:
+          // Whom a citizen may act for (shared/domain/family.ts), kept here as payout serves families.
+          await deps.projection.saveMandateIfNewer(event.data);
           return APPLIED;
         case CERTIFICATE_ISSUED:
         case CERTIFICATE_REVOKED:

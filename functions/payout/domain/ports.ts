@@ -1,3 +1,4 @@
+import type { MandateChanged } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
 import type { BankAccount, Enrollment, EnrollmentStatus } from './enrollment';
@@ -26,6 +27,10 @@ export interface ProjectionRepository extends PersonFactsRepository {
   /** Records a certificate; once revoked it stays revoked whatever arrives later. */
   recordCertificate(holding: CertificateHolding): Promise<void>;
   certificatesOf(householdId: string): Promise<CertificateHolding[]>;
+  /** Records a mandate's latest version (older versions change nothing). */
+  saveMandateIfNewer(mandate: MandateChanged): Promise<boolean>;
+  /** The mandates a person holds that still stand. */
+  mandatesHeldBy(personId: string): Promise<MandateChanged[]>;
 }
 
 /**

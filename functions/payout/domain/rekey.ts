@@ -144,7 +144,12 @@ function sealedAccountsOf(enrollment: Enrollment): { path: string; encrypted: st
       encrypted: earlier.account.encrypted,
     })),
     ...(enrollment.pendingAccountChange
-      ? [{ path: 'pendingAccountChange.account', encrypted: enrollment.pendingAccountChange.account.encrypted }]
+      ? [
+          {
+            path: 'pendingAccountChange.account',
+            encrypted: enrollment.pendingAccountChange.account.encrypted,
+          },
+        ]
       : []),
   ];
 }

@@ -9,19 +9,21 @@ import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys'
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
-import { scopePrefixOf } from '../../../shared/domain/region-code';
+import { type AccessSink, readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
+import { type Principal, requireRegionScope, requireRole, scopedRegion } from '../../../shared/http/auth';
 import { pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import { type Observability, observability } from '../../../shared/observability';
+import { payoutAccessEvents } from '../adapters/access-events';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { parseBankCa } from '../adapters/bank-channel';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoDecryptedReadLog } from '../adapters/decrypted-read-log';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { alertIfRefusedReport } from '../adapters/report-refusals';
 import { payoutConfiguration } from '../config/deployment';
@@ -56,6 +58,8 @@ const FUNCTION = 'payout-batches-api';
 
 export interface BatchesApiDeps {
   readonly province: string;
+  /** Staff reads of payment lines and files, for the registry's access log (port; payoutAccessEvents). */
+  readonly accessReads: AccessSink;
   readonly batches: BatchRepository;
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
@@ -70,6 +74,8 @@ export interface BatchesApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -91,6 +97,9 @@ const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, s
 export function buildBatchesApi(deps: BatchesApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
+  const recordRead = readRecorder(deps.accessReads, clock, () => newUlid(clock.now().getTime()));
+  const readsOf = (lines: readonly PaymentLine[], record: (line: PaymentLine) => string) =>
+    lines.map((line) => ({ personId: line.personId, record: record(line), regions: [line.region] }));
   const obs = deps.observability ?? observability(FUNCTION);
 
   const load = async (principal: Principal, batchId: string): Promise<Batch> => {
@@ -100,22 +109,16 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
     return batch;
   };
 
-  const requireCovers = (principal: Principal, region: string) => {
-    const prefix = scopePrefixOf(region);
-    if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-      throw new AccessDeniedError('That region lies outside your region.');
-    }
-  };
-
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: obs,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
       'POST /v1/payout-batches': async ({ event, principal }) => {
         const body = parseJsonBody(event, PlanBatchRequest);
-        requireCovers(principal, body.region);
+        scopedRegion(principal, body.region);
         if (!body.region.startsWith(deps.province))
           throw new AccessDeniedError('That region lies outside this province.');
         const batch = await planBatch(deps, {
@@ -136,16 +139,24 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         const batch = await load(principal, batchId);
         return json(200, batch, { etag: etagOf(batch.version) });
       },
-      'GET /v1/payout-batches/{batchId}/payments': async ({ pathParameters, principal, query }) => {
+      'GET /v1/payout-batches/{batchId}/payments': async (request) => {
+        const { pathParameters, principal, query, cursors } = request;
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
         const q = parseWith(PaymentsQuery, query, 'query');
         await load(principal, batchId);
+        const filters = { batchId, state: q.state };
+        const cursor = cursors.open(q.cursor, filters);
         const page = await deps.batches.lines(batchId, {
           limit: q.limit,
           ...(q.state ? { state: q.state } : {}),
-          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(cursor ? { cursor } : {}),
         });
-        return json(200, pageBody(page.items.map(lineView), page.cursor));
+        await recordRead(
+          request,
+          'payout-review',
+          readsOf(page.items, (line) => `payout-batch/${batchId}/payments/${line.lineId}`),
+        );
+        return json(200, pageBody(page.items.map(lineView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/payout-batches/{batchId}/actions/{action}': async ({
         event,
@@ -173,7 +184,8 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         }
         return json(200, next, { etag: etagOf(next.version) });
       },
-      'GET /v1/payout-batches/{batchId}/payment-file': async ({ pathParameters, principal, query }) => {
+      'GET /v1/payout-batches/{batchId}/payment-file': async (request) => {
+        const { pathParameters, principal, query } = request;
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
         const { purpose } = parseWith(PaymentFileQuery, query, 'query');
         const batch = await load(principal, batchId);
@@ -193,6 +205,12 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           batchId,
           subjects: lines.map(({ lineId, enrollmentId, personId }) => ({ lineId, enrollmentId, personId })),
         });
+        // The family's side of the same read: each person in the file sees it in their access log.
+        await recordRead(
+          request,
+          'payout-review',
+          readsOf(lines, () => `payout-batch/${batchId}/payment-file`),
+        );
         return json(200, {
           messageId: file.messageId,
           numberOfTransactions: file.transfers.length,
@@ -223,10 +241,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
       },
       'GET /v1/reports/payouts': async ({ query, principal }) => {
         const q = parseWith(PayoutReportQuery, query, 'query');
-        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
-        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('That region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, q.region);
         const batches = await deps.batches.list({
           regionPrefix: prefix,
           ...(q.scheme ? { scheme: q.scheme } : {}),
@@ -314,6 +329,7 @@ export const handler = initOnce(async () => {
     province,
     batches: dynamoBatchRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
+    accessReads: payoutAccessEvents(dynamoOutboxRepository(db, table), province),
     projection: dynamoProjectionRepository(db, table),
     accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     reads: dynamoDecryptedReadLog(db, table),
@@ -321,5 +337,6 @@ export const handler = initOnce(async () => {
     debtor: payoutConfiguration().debtor,
     trust: { bankCa: parseBankCa(await loadSecret('payout-bank-ca')).certificates },
     idempotency: idempotencyStore(dynamoDbClient()),
+    cursorSecret: await loadSecret('cursor-key'),
   });
 });

@@ -6,28 +6,26 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
 import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
-import { type Clock, systemClock } from '../../../shared/domain/clock';
-import {
-  AccessDeniedError,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-} from '../../../shared/domain/errors';
+import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
+import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import type { FamilyRelation } from '../../../shared/domain/family';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import { type AccessSink, readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope, requireRole } from '../../../shared/http/auth';
-import { pageBody } from '../../../shared/http/cursor';
+import { type Principal, requireRegionScope, requireRole, scopedRegion } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
+import { familyOfCitizen, requireFamilyMember } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
-import type { RouteHandler } from '../../../shared/http/router';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { payoutAccessEvents } from '../adapters/access-events';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
+import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { getScheme } from '../config/schemes';
 import {
@@ -46,6 +44,9 @@ import { claimMessage, releaseMessage } from '../domain/claims';
 import { reverseDeathNoticeSuspension } from '../domain/death-notice';
 import { applyForBenefit } from '../domain/enroll';
 import { applyStaffAction, type Enrollment, otherProvince } from '../domain/enrollment';
+import { projectionFamilyDirectory } from '../domain/family-directory';
+import { nextExpectedPayment } from '../domain/next-payment';
+import type { PersonFacts } from '../domain/person-facts';
 import type {
   BankAccountVault,
   BatchRepository,
@@ -65,12 +66,16 @@ import {
   EnrollmentIdParams,
   EnrollmentListQuery,
   EnrollmentRequest,
+  MyEnrollmentRequest,
+  MyListQuery,
 } from '../schemas';
 
 const FUNCTION = 'payout-enrollments-api';
 
 export interface EnrollmentsApiDeps {
   readonly province: string;
+  /** Staff reads of enrolments, for the registry's access log (port; payoutAccessEvents). */
+  readonly accessReads: AccessSink;
   readonly enrollments: EnrollmentRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
@@ -84,6 +89,25 @@ export interface EnrollmentsApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
+}
+
+/**
+ * An enrolment as the family sees it: whose it is (relation, person id), scheme, status,
+ * the account's last digits; no staff identifiers, reasons or region.
+ */
+function familyBenefitView(e: Enrollment, relation: FamilyRelation | undefined) {
+  return {
+    enrollmentId: e.enrollmentId,
+    personId: e.personId,
+    ...(relation ? { relation } : {}),
+    scheme: e.scheme,
+    status: e.status,
+    channel: e.channel,
+    bankAccount: { accountMasked: e.bankAccount.accountMasked },
+    createdAt: e.createdAt,
+  };
 }
 
 const masked = (a: Enrollment['bankAccount']) => ({
@@ -112,32 +136,40 @@ export function enrollmentView(e: Enrollment) {
  * The citizen as an enrolment's own check sees them (domain/account-change.ts
  * `isOwnEnrollment`): their login, and their person reference once tokens carry a
  * verified resident ID.
- */
-const citizenOf = (principal: Principal): CitizenCaller => ({ subject: principal.subject });
-
-const isStaff = (p: Principal) => p.roles.some((r) => r === 'payout-officer' || r === 'payout-approver');
 
 /**
- * Enrolment in benefit schemes: citizens apply in the app for a person they name by
- * resident ID (matched through its person reference, never stored), payout officers at
- * the counter; staff of the beneficiary's region review, suspend, resume and end. A
- * cross-province beneficiary's approval sends a claim to the other province.
+ * The citizen as an enrolment's own check sees them (domain/account-change.ts
+ * `isOwnEnrollment`): their login and their verified person reference.
+ */
+const citizenOf = (principal: Principal): CitizenCaller => ({
+  subject: principal.subject,
+  ...(principal.personRef ? { personRef: principal.personRef } : {}),
+});
+
+/**
+ * Enrolment in benefit schemes: citizens apply in the app for a member of their own family
+ * they name by resident ID (matched through its person reference, never stored), payout
+ * officers at the counter for anyone in their region; staff of the beneficiary's region
+ * review, suspend, resume and end. A cross-province beneficiary's approval sends a claim to
+ * the other province. A family sees all its benefits, however they were enrolled.
  */
 export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid());
+  const recordRead = readRecorder(deps.accessReads, clock, () => newUlid(clock.now().getTime()));
+  const readOf = (e: Enrollment) => ({
+    personId: e.personId,
+    record: `enrollment/${e.enrollmentId}`,
+    regions: [...new Set([e.region, e.hukouRegion, e.residenceRegion])],
+  });
 
-  const findPersonId = async (principal: Principal, body: EnrollmentRequest): Promise<string> => {
-    if (body.personId) {
-      if (!isStaff(principal)) {
-        throw new ValidationError('Citizens name the beneficiary by resident ID.', [
-          { field: 'body.personId', message: 'give residentId instead' },
-        ]);
-      }
-      return body.personId;
-    }
-    const ref = personRefOf(deps.personRefKey, normaliseResidentId(body.residentId ?? ''));
-    const ids = await deps.projection.personIdsByRef(ref);
+  const directory = projectionFamilyDirectory(deps.projection);
+  const refOf = (residentId: string) => personRefOf(deps.personRefKey, normaliseResidentId(residentId));
+
+  /** The person staff name by person id or resident ID. */
+  const findPersonId = async (body: EnrollmentRequest): Promise<string> => {
+    if (body.personId) return body.personId;
+    const ids = await deps.projection.personIdsByRef(refOf(body.residentId ?? ''));
     if (ids.length !== 1) {
       throw new NotFoundError(
         ids.length === 0
@@ -148,6 +180,37 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     return ids[0] as string;
   };
 
+  /** Checks eligibility and stores a new enrolment for a person payout holds facts about. */
+  const apply = async (
+    principal: Principal,
+    personId: string,
+    body: Pick<EnrollmentRequest, 'scheme' | 'bankAccount'>,
+    channel: 'app' | 'counter',
+    scope: (person: PersonFacts) => void,
+  ) => {
+    const scheme = getScheme(body.scheme);
+    const person = await deps.projection.find(personId);
+    const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
+    if (!person || !facts)
+      throw new NotFoundError('The payout service holds no facts about this person yet.');
+    scope(person);
+    const enrollmentId = newId();
+    const enrollment = applyForBenefit({
+      enrollmentId,
+      scheme,
+      person,
+      facts,
+      province: deps.province,
+      bankAccount: await sealBankAccount(deps, body.bankAccount, enrollmentId),
+      channel,
+      by: principal.subject,
+      ...(channel === 'app' ? { applicantSubject: principal.subject } : {}),
+      clock,
+    });
+    await deps.enrollments.create(enrollment);
+    return enrollment;
+  };
+
   const load = async (principal: Principal, enrollmentId: string): Promise<Enrollment> => {
     const enrollment = await deps.enrollments.find(enrollmentId);
     if (!enrollment) throw new NotFoundError('No such enrolment.');
@@ -155,7 +218,6 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
     return enrollment;
   };
 
-  /** A citizen's own enrolment; another's answers exactly as a missing one. */
   const loadOwn = async (principal: Principal, enrollmentId: string): Promise<Enrollment> => {
     const enrollment = await deps.enrollments.find(enrollmentId);
     if (!enrollment || !isOwnEnrollment(enrollment, citizenOf(principal))) {
@@ -168,64 +230,58 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const startOfChange = (enrollment: Enrollment) =>
     accountChangeStart(deps.batches, enrollment, getScheme(enrollment.scheme), clock.now());
 
-  /** An application: at the counter by staff, or in the app by a citizen (`/v1/me/enrollments`). */
-  const apply: RouteHandler = async ({ event, principal }) => {
-    const body = parseJsonBody(event, EnrollmentRequest);
-    const scheme = getScheme(body.scheme);
-    const personId = await findPersonId(principal, body);
-    const person = await deps.projection.find(personId);
-    const facts = person ? await loadBeneficiaryFacts(deps.projection, personId) : undefined;
-    if (!person || !facts)
-      throw new NotFoundError('The payout service holds no facts about this person yet.');
-    const staff = isStaff(principal);
-    if (staff) requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]);
-    const enrollmentId = newId();
-    const enrollment = applyForBenefit({
-      enrollmentId,
-      scheme,
-      person,
-      facts,
-      province: deps.province,
-      bankAccount: await sealBankAccount(deps, body.bankAccount, enrollmentId),
-      channel: staff ? 'counter' : 'app',
-      by: principal.subject,
-      ...(staff ? {} : { applicantSubject: principal.subject }),
-      clock,
-    });
-    await deps.enrollments.create(enrollment);
-    return json(201, enrollmentView(enrollment), {
-      etag: etagOf(enrollment.version),
-      location: `/v1/enrollments/${enrollment.enrollmentId}`,
-    });
-  };
-
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
+    identity: { personRefOf: (residentId) => personRefOf(deps.personRefKey, residentId) },
     handlers: {
-      'POST /v1/enrollments': apply,
-      'POST /v1/me/enrollments': apply,
-      'GET /v1/enrollments/{enrollmentId}': async ({ pathParameters, principal }) => {
+      'POST /v1/enrollments': async ({ event, principal }) => {
+        const body = parseJsonBody(event, EnrollmentRequest);
+        const enrollment = await apply(principal, await findPersonId(body), body, 'counter', (person) =>
+          requireRegionScope(principal, [person.hukouRegion, person.residenceRegion]),
+        );
+        return json(201, enrollmentView(enrollment), {
+          etag: etagOf(enrollment.version),
+          location: `/v1/enrollments/${enrollment.enrollmentId}`,
+        });
+      },
+      'POST /v1/me/enrollments': async ({ event, principal }) => {
+        const body = parseJsonBody(event, MyEnrollmentRequest);
+        // Only for the citizen's own family: anyone else gets the one answer, facts or not.
+        const family = await familyOfCitizen(principal, directory, clock);
+        const personId = await directory.personIdByRef(refOf(body.residentId));
+        requireFamilyMember(family, personId);
+        const enrollment = await apply(principal, personId as string, body, 'app', () => {});
+        return json(201, familyBenefitView(enrollment, family.members.get(enrollment.personId)), {
+          etag: etagOf(enrollment.version),
+          location: '/v1/me/benefits',
+        });
+      },
+      'GET /v1/enrollments/{enrollmentId}': async (request) => {
+        const { pathParameters } = request;
         const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
-        const enrollment = await load(principal, enrollmentId);
+        const enrollment = await load(request.principal, enrollmentId);
+        await recordRead(request, 'payout-review', [readOf(enrollment)]);
         return json(200, enrollmentView(enrollment), { etag: etagOf(enrollment.version) });
       },
-      'GET /v1/enrollments': async ({ query, principal }) => {
+      'GET /v1/enrollments': async (request) => {
+        const { query, principal, cursors } = request;
         const q = parseWith(EnrollmentListQuery, query, 'query');
-        const prefix = q.region ? scopePrefixOf(q.region) : principal.scopePrefix;
-        if (!prefix || !principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('That region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, q.region);
+        const filters = { status: q.status, scheme: q.scheme, region: prefix };
+        const cursor = cursors.open(q.cursor, filters);
         const page = await deps.enrollments.list({
           status: q.status,
           scheme: q.scheme,
           regionPrefix: prefix,
           limit: q.limit,
-          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(cursor ? { cursor } : {}),
         });
-        return json(200, pageBody(page.items.map(enrollmentView), page.cursor));
+        await recordRead(request, 'payout-review', page.items.map(readOf));
+        return json(200, pageBody(page.items.map(enrollmentView), cursors.seal(page.cursor, filters)));
       },
       'POST /v1/enrollments/{enrollmentId}/actions/{action}': async ({
         event,
@@ -235,8 +291,6 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
       }) => {
         const { enrollmentId, action } = parseWith(EnrollmentActionParams, pathParameters, 'path');
         const body = parseJsonBody(event, ActionRequest);
-        // The checker's role, as for batches; the domain refuses the applicant and account changer.
-        if (action === 'approve') requireRole(principal, ['payout-approver']);
         const enrollment = await load(principal, enrollmentId);
         if (headers['if-match']) requireIfMatch(headers, enrollment.version);
         const scheme = getScheme(enrollment.scheme);
@@ -381,31 +435,47 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         await deps.enrollments.save(next);
         return json(200, accountHistoryOf(next, citizenOf(principal)));
       },
-      'GET /v1/me/benefits': async ({ principal }) => {
-        requireRole(principal, ['citizen']);
-        const mine = await deps.enrollments.byApplicant(principal.subject);
-        const items = [];
-        for (const e of mine) {
-          const lines = await deps.batches.linesOfEnrollment(e.enrollmentId);
-          items.push({
-            enrollmentId: e.enrollmentId,
-            scheme: e.scheme,
-            status: e.status,
-            bankAccount: { accountMasked: e.bankAccount.accountMasked },
-            createdAt: e.createdAt,
-            // Staff-only detail (facts, reasons, batch ids of carried lines) stays out.
-            payments: lines
-              .filter((l) => !l.carriedTo)
-              .map((l) => ({
-                period: l.period,
-                amountFen: l.amountFen,
-                status: l.state === 'sent' ? 'processing' : l.state,
-                ...(l.failure ? { failureCode: l.failure.code } : {}),
-              }))
-              .sort((a, b) => (a.period < b.period ? -1 : 1)),
-          });
-        }
-        return json(200, { items });
+      'GET /v1/me/benefits': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
+        // Every benefit of the family, whichever channel enrolled it: matched by person, not login.
+        const family = await familyOfCitizen(principal, directory, clock);
+        const enrollments = (
+          await Promise.all([...family.members.keys()].map((personId) => deps.enrollments.byPerson(personId)))
+        ).flat();
+        // Oldest first; the enrolment id makes the order total.
+        const positionOf = (e: Enrollment) => `${e.createdAt}|${e.enrollmentId}`;
+        enrollments.sort((x, y) => (positionOf(x) < positionOf(y) ? -1 : 1));
+        const page = pageOfList(enrollments, positionOf, 'ascending', limit, after);
+        const today = beijingDate(clock.now());
+        const items = await Promise.all(
+          page.items.map(async (e) => {
+            const lines = (await deps.batches.linesOfEnrollment(e.enrollmentId)).filter((l) => !l.carriedTo);
+            const facts =
+              e.status === 'active' ? await loadBeneficiaryFacts(deps.projection, e.personId) : undefined;
+            const next = nextExpectedPayment({
+              scheme: getScheme(e.scheme),
+              enrollment: e,
+              facts,
+              takenPeriods: new Set(lines.map((l) => l.period)),
+              today,
+            });
+            return {
+              ...familyBenefitView(e, family.members.get(e.personId)),
+              // Staff-only detail (facts, reasons, batch ids of carried lines) stays out.
+              payments: lines
+                .map((l) => ({
+                  period: l.period,
+                  amountFen: l.amountFen,
+                  status: l.state === 'sent' ? 'processing' : l.state,
+                  ...(l.failure ? { failureCode: l.failure.code } : {}),
+                }))
+                .sort((x, y) => (x.period < y.period ? -1 : 1)),
+              ...(next ? { nextPayment: next } : {}),
+            };
+          }),
+        );
+        return json(200, pageBody(items, cursors.seal(page.next, {})));
       },
     },
   });
@@ -414,18 +484,21 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('payout');
-  const [fingerprintKey, personRefKey] = await Promise.all([
+  const [fingerprintKey, personRefKey, cursorSecret] = await Promise.all([
     loadSecret('payout-fingerprint-key'),
     loadSecret('person-ref-key'),
+    loadSecret('cursor-key'),
   ]);
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
     enrollments: dynamoEnrollmentRepository(db, table),
+    accessReads: payoutAccessEvents(dynamoOutboxRepository(db, table), provinceOfDeployment()),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
     accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),
     fingerprintKey,
     personRefKey,
     idempotency: idempotencyStore(dynamoDbClient()),
+    cursorSecret,
   });
 });

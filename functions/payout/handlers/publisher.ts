@@ -7,21 +7,22 @@ import { queueUrl } from '../../../shared/aws/config';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
 import { EventEnvelope } from '../../../shared/events/envelope';
+import { PERSON_DATA_READ } from '../../../shared/events/person-data-read';
 import type { Observability } from '../../../shared/observability';
+
+/** The queues the payout publisher sends to. */
+type PublisherQueue = 'exchange-outbound' | 'payout-payments' | 'registry-inbound';
 
 export interface PayoutPublisherDeps {
   /** Sends a message body to a queue. */
-  readonly send: (
-    queue: 'exchange-outbound' | 'payout-payments',
-    body: string,
-    type?: string,
-  ) => Promise<void>;
+  readonly send: (queue: PublisherQueue, body: string, type?: string) => Promise<void>;
   readonly observability?: Observability;
 }
 
 /**
  * Turns payout table changes into messages: an outbound item becomes an envelope on
- * `exchange-outbound` (claims, answers and acks to other provinces), and a batch turning
+ * `exchange-outbound` (claims, answers and acks to other provinces) or, for a staff read
+ * of persons' data, on `registry-inbound` (the registry's access log), and a batch turning
  * approved becomes a disbursement command on `payout-payments`. The stored change is the
  * event; a retried stream batch sends the same envelope id again, which the exchange
  * deduplicates, and a repeated command finds the batch already disbursed.
@@ -38,7 +39,9 @@ export function buildPayoutPublisher(deps: PayoutPublisherDeps) {
       const item = unmarshall(image as Record<string, AttributeValue>);
       if (item.entity === 'Outbound' && record.eventName === 'INSERT') {
         const envelope = EventEnvelope.parse(item.envelope);
-        await deps.send('exchange-outbound', JSON.stringify(envelope), envelope.type);
+        // Staff reads go to the registry's access log; everything else to other provinces.
+        const queue = envelope.type === PERSON_DATA_READ ? 'registry-inbound' : 'exchange-outbound';
+        await deps.send(queue, JSON.stringify(envelope), envelope.type);
         return;
       }
       if (item.entity === 'Batch' && item.state === 'approved') {
@@ -54,10 +57,7 @@ export function buildPayoutPublisher(deps: PayoutPublisherDeps) {
 
 /** Sends through SQS, the message type as an attribute for operators filtering a DLQ. */
 export const sqsSender =
-  (
-    sqs: SQSClient,
-    urls: Record<'exchange-outbound' | 'payout-payments', string>,
-  ): PayoutPublisherDeps['send'] =>
+  (sqs: SQSClient, urls: Record<PublisherQueue, string>): PayoutPublisherDeps['send'] =>
   async (queue, body, type) => {
     await sqs.send(
       new SendMessageCommand({
@@ -73,6 +73,7 @@ export const handler = initOnce(() =>
     send: sqsSender(sqsClient(), {
       'exchange-outbound': queueUrl('exchange-outbound'),
       'payout-payments': queueUrl('payout-payments'),
+      'registry-inbound': queueUrl('registry-inbound'),
     }),
   }),
 );

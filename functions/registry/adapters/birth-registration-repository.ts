@@ -7,13 +7,31 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { type BirthDetails, type BirthRegistration, deriveStatus } from '../domain/birth-registration';
 import type { BirthRegistrationRepository, DuplicateKeys } from '../domain/birth-registration-ports';
 import type { FieldCipher } from './field-cipher';
 import { commitRegistration } from './registration-commit';
 
+/** A family's registrations are few; this bounds one parent's list all the same. */
+const MAX_PER_PARENT = 100;
+
 const key = (id: string) => ({ pk: `BREG#${id}`, sk: 'BREG' });
+/** Index entries that find a family's registrations by a parent's person reference, whoever filed them. */
+const parentIndexItems = (registration: BirthRegistration) =>
+  [registration.parentRefs?.mother, registration.parentRefs?.father].flatMap((ref) =>
+    ref
+      ? [
+          {
+            pk: `BREGPARENT#${ref}`,
+            sk: `BREG#${registration.registrationId}`,
+            entity: 'BirthRegistrationIndex',
+            registrationId: registration.registrationId,
+          },
+        ]
+      : [],
+  );
 const claimKeys = (keys: DuplicateKeys) => [
   { pk: `BDUP#${keys.motherAndBirthDate}`, sk: 'BDUP' },
   ...(keys.child ? [{ pk: `BCHILD#${keys.child}`, sk: 'BCHILD' }] : []),
@@ -60,7 +78,7 @@ function mapIds(registration: BirthRegistration, map: Mapper): BirthRegistration
  * Birth registrations in the registry table, one item each with its whole (append-only)
  * action history; resident IDs inside are encrypted field by field. The status is derived
  * from the actions and copied into the index keys only, so lists can be queried by status
- * and residence region, and a citizen's own by who submitted them.
+ * and residence region, and a family's by a parent's person reference.
  */
 export function birthRegistrationItem(cipher: FieldCipher) {
   return (registration: BirthRegistration) => {
@@ -71,8 +89,6 @@ export function birthRegistrationItem(cipher: FieldCipher) {
       entity: 'BirthRegistration',
       gsi1pk: `BREGSTATUS#${status}`,
       gsi1sk: `${registration.details.residenceRegion}#${registration.registrationId}`,
-      gsi2pk: `SUBMITTER#${registration.submittedBy}`,
-      gsi2sk: registration.registrationId,
       lastActionType: current?.type,
       ...mapIds(registration, cipher.encrypt),
     };
@@ -120,6 +136,7 @@ export function dynamoBirthRegistrationRepository(
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              ...parentIndexItems(registration).map((Item) => ({ Put: { TableName: table, Item } })),
               ...(claim
                 ? claimKeys(keys).map((k) => ({
                     Put: {
@@ -175,6 +192,9 @@ export function dynamoBirthRegistrationRepository(
         }
         throw error;
       }
+      // A corrected parent's resident ID makes a new reference: index it too (readers check
+      // the registration's current references, so the old entry finds nothing).
+      for (const Item of parentIndexItems(next)) await db.send(new PutCommand({ TableName: table, Item }));
     },
 
     listByStatus: (status, regionPrefix, limit, start) =>
@@ -187,16 +207,22 @@ export function dynamoBirthRegistrationRepository(
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
 
-    listBySubmitter: (subject, limit, start) =>
-      page({
-        TableName: table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `SUBMITTER#${subject}` },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+    async listByParent(personRef) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': `BREGPARENT#${personRef}`, ':sk': 'BREG#' },
+          ScanIndexForward: false,
+          Limit: MAX_PER_PARENT,
+        }),
+      );
+      const ids = (out.Items ?? []).map((i) => String(i.registrationId));
+      const found = (await batchGetAll(db, table, ids.map(key))).map(fromItem);
+      return found
+        .filter((r) => r.parentRefs?.mother === personRef || r.parentRefs?.father === personRef)
+        .sort((a, b) => (a.registrationId < b.registrationId ? 1 : -1));
+    },
 
     commitRegistration: (outcome) => commitRegistration(db, table, item, outcome),
 

@@ -166,14 +166,6 @@ export function dynamoCertificateRepository(
         ExpressionAttributeValues: { ':pk': `CERTHH#${householdId}` },
       }),
 
-    listByCitizen: (subject) =>
-      all({
-        TableName: table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `CERTCITIZEN#${subject}` },
-      }),
-
     async revoke(next, expectedVersion) {
       try {
         await db.send(

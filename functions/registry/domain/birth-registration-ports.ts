@@ -34,11 +34,11 @@ export interface BirthRegistrationRepository {
     limit: number,
     start?: Record<string, unknown>,
   ): Promise<Page<BirthRegistration>>;
-  listBySubmitter(
-    subject: string,
-    limit: number,
-    start?: Record<string, unknown>,
-  ): Promise<Page<BirthRegistration>>;
+  /**
+   * Registrations naming the person (by person reference) as mother or father, however
+   * they were filed (app or counter), newest first.
+   */
+  listByParent(personRef: string): Promise<BirthRegistration[]>;
   /** The next registration serial of a region and year (1, 2, 3…); gaps are possible, repeats never. */
   nextSerial(region: string, year: number): Promise<number>;
   /** Writes the outcome of `register` atomically (StaleVersionError if anything moved). */

@@ -84,6 +84,12 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
     ...(details.child.residentId ? { child: deps.hasher.hash(details.child.residentId.toUpperCase()) } : {}),
   });
 
+  /** The parents' person references: how a family finds its registrations, whoever filed them. */
+  const parentRefsOf = (details: BirthDetails) => ({
+    mother: deps.personRefOf(details.mother.residentId),
+    ...(details.father ? { father: deps.personRefOf(details.father.residentId) } : {}),
+  });
+
   const submit = async (
     subject: string,
     details: BirthDetails,
@@ -107,8 +113,9 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
       newId,
     );
     // A flagged duplicate is kept for review but claims nothing: the first record stays the one.
-    await deps.registrations.add(registration, keys, duplicateOf === undefined);
-    return registration;
+    const withRefs = { ...registration, parentRefs: parentRefsOf(details) };
+    await deps.registrations.add(withRefs, keys, duplicateOf === undefined);
+    return withRefs;
   };
 
   const register = async (registration: BirthRegistration, subject: string): Promise<BirthRegistration> => {
@@ -138,13 +145,7 @@ export function birthRegistrationService(deps: BirthRegistrationServiceDeps) {
       clock,
       newId,
     );
-    const next = {
-      ...registered,
-      parentRefs: {
-        mother: deps.personRefOf(details.mother.residentId),
-        ...(details.father ? { father: deps.personRefOf(details.father.residentId) } : {}),
-      },
-    };
+    const next = { ...registered, parentRefs: parentRefsOf(details) };
     const motherHash = deps.hasher.hash(details.mother.residentId);
     const household = await deps.households.findByMother(motherHash);
     const childHash = details.child.residentId ? deps.hasher.hash(details.child.residentId) : undefined;

@@ -97,8 +97,6 @@ export interface CertificateRepository {
   findByCode(code: string): Promise<Certificate | undefined>;
   /** Every certificate of a household, oldest first. */
   listByHousehold(householdId: string): Promise<Certificate[]>;
-  /** Every certificate linked to an app user, oldest first. */
-  listByCitizen(subject: string): Promise<Certificate[]>;
   /**
    * Stores the revoked certificate if the stored version is still `expectedVersion`
    * (StaleVersionError otherwise) and releases the household's valid-certificate claim.

@@ -29,13 +29,27 @@ export function registrationView(registration: BirthRegistration) {
 }
 
 /**
- * The same for the family that submitted it: staff identifiers in the history are left out
- * (the family needs to know what happened and why, not which account did it).
+ * The same for the family it concerns: staff identifiers in the history are left out (the
+ * family needs to know what happened and why, not which account did it), and a duplicate
+ * hold names no other registration.
  */
 export function familyView(registration: BirthRegistration) {
   const view = staffView(registration);
-  return { ...view, history: view.history.map(({ by: _by, role, ...action }) => ({ ...action, role })) };
+  return {
+    ...view,
+    history: view.history.map(({ by: _by, reason, duplicateOf: _other, ...action }) => ({
+      ...action,
+      ...(action.type === 'flagged-duplicate' ? { reason: DUPLICATE_HOLD } : reason ? { reason } : {}),
+    })),
+  };
 }
+
+/**
+ * A duplicate check's hold, as the family sees it: that a registrar reviews the case, never
+ * which registration it resembles (that would tell whoever knows a mother's ID and a birth
+ * date that another registration exists, and its id).
+ */
+const DUPLICATE_HOLD = 'Held for a registrar to check against the records.';
 
 function staffView(registration: BirthRegistration) {
   const status = deriveStatus(registration.actions);

@@ -5,31 +5,46 @@ import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { regionExists } from '../../../shared/domain/region-exists';
+import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import type { PersonRead } from '../../../shared/events/person-data-read';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope } from '../../../shared/http/auth';
-import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
+import { type Principal, requireRegionScope, scopedRegion } from '../../../shared/http/auth';
+import { decodeCursor, encodeCursor, pageBody, pageOfList } from '../../../shared/http/cursor';
+import { familyOfCitizen, notInYourFamily } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoBirthRegistrationRepository } from '../adapters/birth-registration-repository';
 import { dynamoBirthsElsewhere } from '../adapters/exchange-records';
 import { aesGcmFieldCipher } from '../adapters/field-cipher';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
+import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
-import type { BirthDetails, Channel } from '../domain/birth-registration';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
+import type { BirthRegistrationElsewhere } from '../domain/birth-elsewhere';
+import {
+  type BirthDetails,
+  type BirthRegistration,
+  type Channel,
+  currentDetails,
+} from '../domain/birth-registration';
 import type {
   BirthRegistrationRepository,
   BirthsElsewhereReader,
   HouseholdRepository,
 } from '../domain/birth-registration-ports';
 import { birthRegistrationService } from '../domain/birth-registration-service';
+import { registryFamilyDirectory } from '../domain/family-directory';
 import { deriveFamilyType, type Household } from '../domain/household';
+import type { MandateRepository } from '../domain/mandate';
 import type { PersonRefOf, PersonRepository, ResidentIdHasher } from '../domain/ports';
 import { registryManifest } from '../manifest';
 import {
@@ -48,16 +63,22 @@ const FUNCTION = 'registry-birth-registrations-api';
 
 export interface BirthRegistrationsApiDeps {
   readonly registrations: BirthRegistrationRepository;
+  /** Every staff read of a registration or household is appended here for its persons. */
+  readonly accessLog: AccessLog;
   /** Births other provinces registered to parents whose hukou is here. */
   readonly elsewhere: BirthsElsewhereReader;
   readonly households: HouseholdRepository;
   readonly persons: PersonRepository;
   readonly hasher: ResidentIdHasher;
   readonly personRefOf: PersonRefOf;
+  /** Mandates held (guardians, authorised relatives): part of whom a citizen acts for. */
+  readonly mandates: MandateRepository;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -74,12 +95,79 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     newId: deps.newId ?? (() => newUlid(clock.now().getTime())),
     regionExists,
   });
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    deps.newId ?? (() => newUlid(clock.now().getTime())),
+  );
+  /** The parents on the register that a registration names (found by their person references). */
+  const readsOfRegistration = async (registration: BirthRegistration): Promise<PersonRead[]> => {
+    const details = currentDetails(registration);
+    const refs = [
+      registration.parentRefs?.mother ?? deps.personRefOf(details.mother.residentId),
+      ...(registration.parentRefs?.father
+        ? [registration.parentRefs.father]
+        : details.father
+          ? [deps.personRefOf(details.father.residentId)]
+          : []),
+    ];
+    const parents = await Promise.all(refs.map((ref) => deps.persons.findByPersonRef(ref)));
+    return parents.flatMap((p) =>
+      p
+        ? [
+            {
+              personId: p.person.personId,
+              record: `birth-registration/${registration.registrationId}`,
+              regions: [...registration.regionScope],
+            },
+          ]
+        : [],
+    );
+  };
+  const readsOfElsewhere = (record: BirthRegistrationElsewhere): PersonRead[] =>
+    [record.motherPersonId, record.fatherPersonId].flatMap((personId) =>
+      personId
+        ? [
+            {
+              personId,
+              record: `birth-registration/${record.registrationId}`,
+              regions: [...record.regionScope],
+            },
+          ]
+        : [],
+    );
+  const readsOfHousehold = async (household: Household): Promise<PersonRead[]> => {
+    const regions = await service.householdRegions(household);
+    return household.members.flatMap((m) =>
+      m.personId ? [{ personId: m.personId, record: `household/${household.householdId}`, regions }] : [],
+    );
+  };
   const submit = async (principal: Principal, details: BirthDetails, channel: Channel) => {
     const registration = await service.submit(principal.subject, details, channel);
     return json(201, channel === 'app' ? familyView(registration) : registrationView(registration), {
       location: `/v1/birth-registrations/${registration.registrationId}`,
       etag: etagOf(registration.version),
     });
+  };
+
+  const directory = registryFamilyDirectory(deps);
+  /**
+   * The family's registrations, whichever channel filed them: those naming the citizen, their
+   * spouse, a ward or an authorising parent as a parent, matched by person reference.
+   */
+  const familyRegistrations = async (principal: Principal) => {
+    const family = await familyOfCitizen(principal, directory, clock);
+    const adults = [...family.members].filter(([, relation]) => relation !== 'child').map(([id]) => id);
+    const others = await Promise.all(
+      adults.filter((id) => id !== family.self).map((id) => deps.persons.find(id)),
+    );
+    const refs = new Set([
+      family.personRef,
+      ...others.flatMap((s) => (s?.person.personRef ? [s.person.personRef] : [])),
+    ]);
+    const lists = await Promise.all([...refs].map((ref) => deps.registrations.listByParent(ref)));
+    const byId = new Map(lists.flat().map((r) => [r.registrationId, r]));
+    return [...byId.values()].sort((a, b) => (a.registrationId < b.registrationId ? 1 : -1));
   };
 
   /** A household with its family type, if the caller's region registered one of its births. */
@@ -116,6 +204,8 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    identity: { personRefOf: deps.personRefOf },
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'POST /v1/birth-registrations': async ({ event, principal }) => {
         const details = parseJsonBody(event, SubmitBirthRegistrationRequest);
@@ -126,43 +216,72 @@ export function buildBirthRegistrationsApi(deps: BirthRegistrationsApiDeps) {
         ]);
         return submit(principal, details, 'counter');
       },
-      'POST /v1/me/birth-registrations': async ({ event, principal }) =>
-        submit(principal, parseJsonBody(event, SubmitBirthRegistrationRequest), 'app'),
-      'GET /v1/me/birth-registrations': async ({ query, principal }) => {
+      'POST /v1/me/birth-registrations': async ({ event, principal }) => {
+        const details = parseJsonBody(event, SubmitBirthRegistrationRequest);
+        // A family registers its own births: the citizen is the mother or the father.
+        const own = [details.mother.residentId, details.father?.residentId].some(
+          (id) => id !== undefined && deps.personRefOf(normaliseResidentId(id)) === principal.personRef,
+        );
+        if (!own) throw notInYourFamily();
+        return submit(principal, details, 'app');
+      },
+      'GET /v1/me/birth-registrations': async ({ query, principal, cursors }) => {
         const { cursor, limit } = parseWith(MyListQuery, query, 'query');
-        const page = await deps.registrations.listBySubmitter(principal.subject, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(familyView), encodeCursor(page.next)));
+        const after = cursors.open(cursor, {});
+        const all = await familyRegistrations(principal);
+        const page = pageOfList(all, (r) => r.registrationId, 'descending', limit, after);
+        return json(200, pageBody(page.items.map(familyView), cursors.seal(page.next, {})));
       },
-      'GET /v1/birth-registrations': async ({ query, principal }) => {
+      'GET /v1/birth-registrations': async (request) => {
+        const { query, principal, cursors } = request;
         const { status, region, cursor, limit } = parseWith(RegistrationListQuery, query, 'query');
-        const prefix = region ?? principal.scopePrefix ?? '';
-        // A region filter may narrow the caller's scope, never widen it.
-        if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('This region lies outside your region.');
-        }
+        const prefix = scopedRegion(principal, region);
+        const filters = { status, region: prefix };
+        const start = decodeCursor(cursors.open(cursor, filters));
         if (status === 'registered-elsewhere') {
-          const page = await deps.elsewhere.listByRegion(prefix, limit, decodeCursor(cursor));
-          return json(200, pageBody(page.items.map(elsewhereView), encodeCursor(page.next)));
+          const page = await deps.elsewhere.listByRegion(prefix, limit, start);
+          await recordRead(request, 'counter-service', page.items.flatMap(readsOfElsewhere));
+          return json(
+            200,
+            pageBody(page.items.map(elsewhereView), cursors.seal(encodeCursor(page.next), filters)),
+          );
         }
-        const page = await deps.registrations.listByStatus(status, prefix, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(registrationView), encodeCursor(page.next)));
+        const page = await deps.registrations.listByStatus(status, prefix, limit, start);
+        const reads = await Promise.all(page.items.map(readsOfRegistration));
+        await recordRead(request, 'counter-service', reads.flat());
+        return json(
+          200,
+          pageBody(page.items.map(registrationView), cursors.seal(encodeCursor(page.next), filters)),
+        );
       },
-      'GET /v1/households': async ({ query, principal }) => {
+      'GET /v1/households': async (request) => {
+        const { query } = request;
         const { personId } = parseWith(HouseholdQuery, query, 'query');
         const household = await deps.households.findByMember(personId);
-        return json(200, { items: household ? [await householdView(household, principal)] : [] });
+        if (!household) return json(200, { items: [] });
+        const shown = await householdView(household, request.principal);
+        await recordRead(request, 'counter-service', await readsOfHousehold(household));
+        return json(200, { items: [shown] });
       },
-      'GET /v1/households/{householdId}': async ({ pathParameters, principal }) => {
+      'GET /v1/households/{householdId}': async (request) => {
+        const { pathParameters } = request;
         const { householdId } = parseWith(HouseholdIdParams, pathParameters, 'path');
         const household = await deps.households.find(householdId);
         if (!household) throw new NotFoundError('No household with this id.');
-        return json(200, await householdView(household, principal), { etag: etagOf(household.version) });
+        const shown = await householdView(household, request.principal);
+        await recordRead(request, 'counter-service', await readsOfHousehold(household));
+        return json(200, shown, { etag: etagOf(household.version) });
       },
-      'GET /v1/birth-registrations/{registrationId}': async ({ pathParameters, principal }) => {
+      'GET /v1/birth-registrations/{registrationId}': async (request) => {
+        const { pathParameters } = request;
         const { registrationId } = parseWith(RegistrationIdParams, pathParameters, 'path');
-        const { registration, elsewhere } = await findInScope(registrationId, principal);
-        if (elsewhere) return json(200, elsewhereView(elsewhere));
+        const { registration, elsewhere } = await findInScope(registrationId, request.principal);
+        if (elsewhere) {
+          await recordRead(request, 'counter-service', readsOfElsewhere(elsewhere));
+          return json(200, elsewhereView(elsewhere));
+        }
         if (!registration) throw new NotFoundError('No birth registration with this id.');
+        await recordRead(request, 'counter-service', await readsOfRegistration(registration));
         return json(200, registrationView(registration), { etag: etagOf(registration.version) });
       },
       'POST /v1/birth-registrations/{registrationId}/actions/{action}': async ({
@@ -186,19 +305,23 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
-  const [hashKey, encryptionKey, refKey] = await Promise.all([
+  const [hashKey, encryptionKey, refKey, cursorSecret] = await Promise.all([
     loadSecret('resident-id-hash-key'),
     loadSecret('resident-id-encryption-key'),
     loadSecret('person-ref-key'),
+    loadSecret('cursor-key'),
   ]);
   const cipher = aesGcmFieldCipher(encryptionKey);
   return buildBirthRegistrationsApi({
     registrations: dynamoBirthRegistrationRepository(documents, table, cipher),
+    accessLog: dynamoAccessLog(documents, table),
     elsewhere: dynamoBirthsElsewhere(documents, table),
     households: dynamoHouseholdRepository(documents, table),
     persons: dynamoPersonRepository(documents, table),
+    mandates: dynamoMandateRepository(documents, table),
     hasher: hmacResidentIdHasher(hashKey),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
+    cursorSecret,
   });
 });

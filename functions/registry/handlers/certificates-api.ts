@@ -1,9 +1,9 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { province, tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import {
   AccessDeniedError,
@@ -12,16 +12,25 @@ import {
   ValidationError,
 } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
+import { personRefOf } from '../../../shared/domain/person-ref';
 import { fullRegionName, regionExists } from '../../../shared/domain/region-codes';
 import { CERTIFICATE_VERIFY_REQUESTED } from '../../../shared/events/catalog';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
+import { type FamilyDirectory, familyOfCitizen } from '../../../shared/http/family-scope';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoCertificateHouseholds, dynamoCertificateRepository } from '../adapters/certificate-repository';
 import { dynamoRemoteVerifications } from '../adapters/exchange-records';
+import { dynamoHouseholdRepository } from '../adapters/household-repository';
+import { dynamoMandateRepository } from '../adapters/mandate-repository';
+import { dynamoPersonRepository } from '../adapters/person-repository';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
 import {
   type Certificate,
   type CertificateContext,
@@ -33,12 +42,15 @@ import {
   revokeCertificate,
   verificationOf,
 } from '../domain/certificate';
+import { registryFamilyDirectory } from '../domain/family-directory';
+import type { PersonRefOf } from '../domain/ports';
 import type { RemoteVerification, RemoteVerificationStore } from '../domain/remote-verification';
 import { registryManifest } from '../manifest';
 import {
   CertificateIdParams,
   CertificateListQuery,
   IssueCertificateRequest,
+  MyListQuery,
   RemoteVerificationParams,
   RemoteVerificationRequest,
   RevokeCertificateRequest,
@@ -52,17 +64,24 @@ const ISSUE_ATTEMPTS = 3;
 
 export interface CertificatesApiDeps {
   readonly certificates: CertificateRepository;
+  /** Every staff read of a household's certificates is appended here for their holders. */
+  readonly accessLog: AccessLog;
   readonly households: CertificateHouseholds;
   /** Questions to other provinces about their certificates, and their answers. */
   readonly remoteVerifications: RemoteVerificationStore;
   /** This deployment's province: remote verification asks the others. */
   readonly province: string;
+  /** Family ties as the registry records them: a citizen sees their own family's certificates. */
+  readonly family: FamilyDirectory;
+  readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
   /** Random bytes for verification codes; crypto by default. */
   readonly random?: (size: number) => Uint8Array;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 /** A certificate as staff see it: everything but bookkeeping, the code formatted for reading. */
@@ -86,12 +105,12 @@ const citizenView = (certificate: Certificate) => {
 const regionsOf = (facts: HouseholdFacts): string[] => facts.registrations.flatMap((r) => r.regionScope);
 
 /**
- * The issuing office: the region in the registrar's token (`custom:region`), which must be a
- * division in the current list so its name can be printed.
+ * The issuing office: the region in the registrar's token (shared/http/claims.ts), which
+ * must be a division in the current list so its name can be printed.
  */
-function officeRegionOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
-  const region = event.requestContext.authorizer?.jwt?.claims?.['custom:region'];
-  if (typeof region !== 'string' || !regionExists(region)) {
+function officeRegionOf(principal: Principal): string {
+  const region = principal.region;
+  if (region === undefined || !regionExists(region)) {
     throw new AccessDeniedError(
       'Certificates are issued by an office; your token names no known office region.',
     );
@@ -113,6 +132,12 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     ...(deps.random ? { random: deps.random } : {}),
   };
 
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    context.newId,
+  );
+
   /** The household with its registrations, if it lies in the caller's region. */
   const householdInScope = async (householdId: string, principal: Principal) => {
     const facts = await deps.households.find(householdId);
@@ -126,11 +151,13 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    identity: { personRefOf: deps.personRefOf },
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'POST /v1/certificates': async ({ event, principal }) => {
         const { householdId, kind } = parseJsonBody(event, IssueCertificateRequest);
         const facts = await householdInScope(householdId, principal);
-        const issuingRegion = officeRegionOf(event);
+        const issuingRegion = officeRegionOf(principal);
         for (let attempt = 1; ; attempt++) {
           const certificate = issueCertificate(
             {
@@ -152,10 +179,22 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
           if (attempt >= ISSUE_ATTEMPTS) throw new ConflictError('No free verification code; try again.');
         }
       },
-      'GET /v1/certificates': async ({ query, principal }) => {
+      'GET /v1/certificates': async (request) => {
+        const { query } = request;
         const { householdId } = parseWith(CertificateListQuery, query, 'query');
-        await householdInScope(householdId, principal);
+        const facts = await householdInScope(householdId, request.principal);
         const items = await deps.certificates.listByHousehold(householdId);
+        await recordRead(
+          request,
+          'counter-service',
+          items.flatMap((c) =>
+            c.holderPersonIds.map((personId) => ({
+              personId,
+              record: `certificate/${c.certificateId}`,
+              regions: regionsOf(facts),
+            })),
+          ),
+        );
         return json(200, { items: items.map(staffView) });
       },
       'POST /v1/certificates/{certificateId}/actions/revoke': async ({
@@ -174,13 +213,23 @@ export function buildCertificatesApi(deps: CertificatesApiDeps) {
         await deps.certificates.revoke(next, certificate.version);
         return json(200, staffView(next), { etag: etagOf(next.version) });
       },
-      'GET /v1/me/certificates': async ({ principal }) => {
-        const items = await deps.certificates.listByCitizen(principal.subject);
-        return json(200, { items: items.map(citizenView) });
+      'GET /v1/me/certificates': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
+        // The certificates of the households of the family's adults, however they were issued.
+        const family = await familyOfCitizen(principal, deps.family, clock);
+        const adults = [...family.members].filter(([, relation]) => relation !== 'child').map(([id]) => id);
+        const households = (await Promise.all(adults.map((id) => deps.family.householdsOf(id)))).flat();
+        const ids = [...new Set(households.map((h) => h.householdId))];
+        const all = (await Promise.all(ids.map((id) => deps.certificates.listByHousehold(id))))
+          .flat()
+          .sort((a, b) => (a.certificateId < b.certificateId ? -1 : 1));
+        const page = pageOfList(all, (c) => c.certificateId, 'ascending', limit, after);
+        return json(200, pageBody(page.items.map(citizenView), cursors.seal(page.next, {})));
       },
       'POST /v1/certificates/remote-verifications': async ({ event, principal }) => {
         const request = parseJsonBody(event, RemoteVerificationRequest);
-        const office = officeRegionOf(event);
+        const office = officeRegionOf(principal);
         if (request.province === deps.province) {
           throw new ValidationError('Certificates of this province are checked with the verify route.', [
             { field: 'body.province', message: 'must be another province' },
@@ -230,11 +279,20 @@ export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const documents = documentClient(client);
   const table = tableName('registry');
+  const [refKey, cursorSecret] = await Promise.all([loadSecret('person-ref-key'), loadSecret('cursor-key')]);
   return buildCertificatesApi({
     certificates: dynamoCertificateRepository(documents, table),
+    accessLog: dynamoAccessLog(documents, table),
     households: dynamoCertificateHouseholds(documents, table),
     remoteVerifications: dynamoRemoteVerifications(documents, table),
     province: province(),
+    family: registryFamilyDirectory({
+      persons: dynamoPersonRepository(documents, table),
+      households: dynamoHouseholdRepository(documents, table),
+      mandates: dynamoMandateRepository(documents, table),
+    }),
+    personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),
+    cursorSecret,
   });
 });

@@ -3,12 +3,12 @@ import { tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
+import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { AccessDeniedError, NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
-import { isWithinScope } from '../../../shared/domain/region-code';
 import { apiHandler } from '../../../shared/http/api-handler';
-import type { Principal } from '../../../shared/http/auth';
+import { coversRecord, type Principal, scopedRegion } from '../../../shared/http/auth';
 import { decodeCursor, encodeCursor, pageBody } from '../../../shared/http/cursor';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
@@ -37,14 +37,11 @@ export interface DeathNoticesApiDeps {
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
   readonly observability?: Observability;
+  /** The `cursor-key` secret (page cursors). */
+  readonly cursorSecret?: string;
 }
 
 const view = (notice: HeldDeathNotice): HeldDeathNoticeView => notice;
-
-/** Within scope when the caller covers one of the person's regions. */
-const covers = (principal: Principal, regions: readonly string[]) =>
-  principal.scopePrefix !== undefined &&
-  regions.some((region) => isWithinScope(region, principal.scopePrefix as string));
 
 /**
  * Death notices held because the sending province was not competent to give them
@@ -65,7 +62,7 @@ export function buildDeathNoticesApi(deps: DeathNoticesApiDeps) {
   ): Promise<{ notice: HeldDeathNotice; stored: StoredPerson }> => {
     const notice = await deps.notices.find(noticeId);
     const stored = notice ? await deps.persons.find(notice.personId) : undefined;
-    if (!notice || !stored || !covers(principal, regionsOf(stored.person))) {
+    if (!notice || !stored || !coversRecord(principal, regionsOf(stored.person))) {
       throw new NotFoundError('No held death notice with this id in your region.');
     }
     return { notice, stored };
@@ -76,16 +73,15 @@ export function buildDeathNoticesApi(deps: DeathNoticesApiDeps) {
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
-      'GET /v1/held-death-notices': async ({ query, principal }) => {
+      'GET /v1/held-death-notices': async ({ query, principal, cursors }) => {
         const { region, cursor, limit } = parseWith(HeldDeathNoticeListQuery, query, 'query');
-        const prefix = region ?? principal.scopePrefix ?? '';
         // A region filter may narrow the caller's scope, never widen it.
-        if (!principal.scopePrefix || !prefix.startsWith(principal.scopePrefix)) {
-          throw new AccessDeniedError('This region lies outside your region.');
-        }
-        const page = await deps.notices.listHeld(prefix, limit, decodeCursor(cursor));
-        return json(200, pageBody(page.items.map(view), encodeCursor(page.next)));
+        const prefix = scopedRegion(principal, region);
+        const filters = { region: prefix };
+        const page = await deps.notices.listHeld(prefix, limit, decodeCursor(cursors.open(cursor, filters)));
+        return json(200, pageBody(page.items.map(view), cursors.seal(encodeCursor(page.next), filters)));
       },
       'POST /v1/held-death-notices/{noticeId}/actions/{action}': async ({
         event,
@@ -118,7 +114,7 @@ export function buildDeathNoticesApi(deps: DeathNoticesApiDeps) {
   });
 }
 
-export const handler = initOnce(() => {
+export const handler = initOnce(async () => {
   const client = dynamoDbClient();
   const db = documentClient(client);
   const table = tableName('registry');
@@ -126,5 +122,6 @@ export const handler = initOnce(() => {
     notices: dynamoHeldDeathNotices(db, table),
     persons: dynamoPersonRepository(db, table),
     idempotency: idempotencyStore(client),
+    cursorSecret: await loadSecret('cursor-key'),
   });
 });

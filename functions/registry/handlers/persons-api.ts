@@ -8,16 +8,18 @@ import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
-import { isWithinScope } from '../../../shared/domain/region-code';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
+import { readRecorder } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
-import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { coversRecord, type Principal, requireRegionScope } from '../../../shared/http/auth';
 import { idempotentPosts } from '../../../shared/http/idempotency';
 import { etagOf, json, parseJsonBody, parseWith, requireIfMatch } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
+import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
 import { hmacResidentIdHasher } from '../adapters/resident-id-hasher';
+import { type AccessLog, accessEntriesOf } from '../domain/access-log';
 import { type Person, type PersonAction, recordPerson, regionsOf } from '../domain/person';
 import { changePerson, type PersonChange } from '../domain/person-changes';
 import type { PersonRefOf, PersonRepository, ResidentIdHasher, StoredPerson } from '../domain/ports';
@@ -39,6 +41,8 @@ const FUNCTION = 'registry-persons-api';
 
 export interface PersonsApiDeps {
   readonly persons: PersonRepository;
+  /** Every staff read of a person is appended here before the answer leaves. */
+  readonly accessLog: AccessLog;
   readonly hasher: ResidentIdHasher;
   readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
@@ -57,10 +61,7 @@ const view = ({
   ...person
 }: Person): PersonView => person;
 const actionView = ({ personId: _person, ...action }: PersonAction): PersonActionView => action;
-const inScope = (principal: Principal, person: Person) =>
-  regionsOf(person).some(
-    (code) => principal.scopePrefix !== undefined && isWithinScope(code, principal.scopePrefix),
-  );
+const inScope = (principal: Principal, person: Person) => coversRecord(principal, regionsOf(person));
 
 /**
  * The population register for staff: record a person (registrar), search and read within
@@ -71,6 +72,16 @@ const inScope = (principal: Principal, person: Person) =>
 export function buildPersonsApi(deps: PersonsApiDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => newUlid(clock.now().getTime()));
+  const recordRead = readRecorder(
+    { record: async (read, reads) => deps.accessLog.append(accessEntriesOf(read, reads)) },
+    clock,
+    newId,
+  );
+  const readOf = (person: Person, record: string) => ({
+    personId: person.personId,
+    record,
+    regions: regionsOf(person),
+  });
   const context = (principal: Principal) => ({
     actor: principal.subject,
     clock,
@@ -132,7 +143,8 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
           etag: etagOf(person.version),
         });
       },
-      'GET /v1/persons': async ({ query, principal }) => {
+      'GET /v1/persons': async (request) => {
+        const { query, principal } = request;
         const search = parseWith(PersonSearchQuery, query, 'query');
         const found =
           'residentId' in search
@@ -145,17 +157,27 @@ export function buildPersonsApi(deps: PersonsApiDeps) {
         // Matches outside the caller's region are left out, not refused: a search must not
         // reveal that someone is recorded elsewhere.
         const items = found.filter((s): s is StoredPerson => s !== undefined && inScope(principal, s.person));
+        await recordRead(
+          request,
+          'counter-service',
+          items.map((s) => readOf(s.person, `person/${s.person.personId}`)),
+        );
         return json(200, { items: items.map((s) => view(s.person)) });
       },
-      'GET /v1/persons/{personId}': async ({ pathParameters, principal }) => {
+      'GET /v1/persons/{personId}': async (request) => {
+        const { pathParameters } = request;
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
-        const { person } = await getPerson(personId, principal);
+        const { person } = await getPerson(personId, request.principal);
+        await recordRead(request, 'counter-service', [readOf(person, `person/${personId}`)]);
         return json(200, view(person), { etag: etagOf(person.version) });
       },
-      'GET /v1/persons/{personId}/history': async ({ pathParameters, principal }) => {
+      'GET /v1/persons/{personId}/history': async (request) => {
+        const { pathParameters } = request;
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
-        await getPerson(personId, principal);
-        return json(200, { items: (await deps.persons.history(personId)).map(actionView) });
+        const { person } = await getPerson(personId, request.principal);
+        const history = await deps.persons.history(personId);
+        await recordRead(request, 'counter-service', [readOf(person, `person/${personId}/history`)]);
+        return json(200, { items: history.map(actionView) });
       },
       'PATCH /v1/persons/{personId}': async ({ event, pathParameters, principal, headers }) => {
         const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
@@ -189,8 +211,10 @@ export const handler = initOnce(async () => {
     loadSecret('resident-id-hash-key'),
     loadSecret('person-ref-key'),
   ]);
+  const documents = documentClient(client);
   return buildPersonsApi({
-    persons: dynamoPersonRepository(documentClient(client), tableName('registry')),
+    persons: dynamoPersonRepository(documents, tableName('registry')),
+    accessLog: dynamoAccessLog(documents, tableName('registry')),
     hasher: hmacResidentIdHasher(hashKey),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
     idempotency: idempotencyStore(client),

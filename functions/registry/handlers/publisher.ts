@@ -11,6 +11,7 @@ import {
   type DomainEvent,
   eventCatalog,
   HOUSEHOLD_CHANGED,
+  MANDATE_CHANGED,
   PERSON_EVENT_TYPES,
 } from '../../../shared/events/catalog';
 import { eventSource, provinceUrn } from '../../../shared/events/envelope';
@@ -21,6 +22,7 @@ import type { BirthRegistration } from '../domain/birth-registration';
 import { type Certificate, certificateEventOf } from '../domain/certificate';
 import { birthNotices, personNotices } from '../domain/cross-province';
 import type { Household } from '../domain/household';
+import { type Mandate, mandateChangedFacts } from '../domain/mandate';
 import { birthRegisteredFacts, householdChangedFacts, personRecordedFacts } from '../domain/outbound-events';
 import type { OutboxMessage } from '../domain/outbox';
 
@@ -68,6 +70,17 @@ function eventOf(item: Record<string, unknown>): Envelope | undefined {
         time: household.updatedAt,
         subject: household.householdId,
         data: householdChangedFacts(household),
+      };
+    }
+    case 'Mandate': {
+      // Person ids only: payout learns whom a citizen may act for (shared/domain/family.ts).
+      const mandate = item as unknown as Mandate;
+      return {
+        id: mandate.eventId,
+        type: MANDATE_CHANGED,
+        time: mandate.revokedAt ?? mandate.recordedAt,
+        subject: mandate.mandateId,
+        data: mandateChangedFacts(mandate),
       };
     }
     case 'Certificate': {

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { manifests } from '../../../functions/manifests';
-import { localSigningKeySet } from '../../../local/exchange-keys';
 import { startLocalBank } from '../../../local/bank/wiring';
+import { localSigningKeySet } from '../../../local/exchange-keys';
 import { startGateway } from '../../../local/gateway/server';
 import { createLocalIssuer, type DevTokenRequest } from '../../../local/identity';
 import type { FunctionRuntime } from '../../../local/runtime/function-runtime';
 import { LOCAL_FIELD_KEYS_ENV } from '../../../shared/crypto/field-keys';
+import { CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV } from '../../../shared/http/claims';
 import {
   LOCAL_LOOPBACK_PARTNERS_ENV,
   localSecretEnvName,
@@ -73,6 +74,9 @@ export async function startApiProvince(isolation: string, province = '33') {
   }
   const issuer = await createLocalIssuer(`urn:jiahe:local-issuer:p${province}`);
   const stranger = await createLocalIssuer(`urn:jiahe:local-issuer:p${province}`);
+  // The functions map claims by issuer, as the CDK app tells them (shared/http/claims.ts).
+  process.env[CITIZEN_ISSUER_ENV] = issuer.issuers.citizen;
+  process.env[STAFF_ISSUER_ENV] = issuer.issuers.staff;
   const gateway = await startGateway({
     province,
     port: 0,
@@ -92,7 +96,7 @@ export async function startApiProvince(isolation: string, province = '33') {
     secrets,
     handlers,
     url: gateway.url,
-    issuer: issuer.issuer,
+    issuers: issuer.issuers,
     audience: issuer.audience,
     exportIssuerKeys: () => issuer.exportKeys(),
     token: (request: DevTokenRequest) => issuer.issue(request),

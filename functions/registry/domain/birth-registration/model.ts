@@ -120,8 +120,9 @@ export interface BirthRegistration {
    */
   readonly regionScope: readonly string[];
   /**
-   * The parents' cross-province references as of registration (from their resident IDs),
-   * so the birth.registered facts can name them to their hukou provinces. Never shown.
+   * The parents' person references (from their resident IDs), set on submission and again
+   * on registration: the family finds its registrations by them, and the birth.registered
+   * facts name the parents to their hukou provinces. Never shown.
    */
   readonly parentRefs?: { readonly mother: string; readonly father?: string };
 }
