@@ -23,7 +23,8 @@ type Request = {
   body?: unknown;
   headers?: Record<string, string>;
   /** `own`: the route serves the caller's own request (202), holding nothing of the family. */
-  expect: 'forbidden' | 'empty' | 'own';
+  /** `absent`: answered as for a record that does not exist (404), which tells nothing. */
+  expect: 'forbidden' | 'empty' | 'own' | 'absent';
 };
 
 /**
@@ -119,6 +120,12 @@ const requests = (f: Family): Record<string, Request> => {
       expect: 'forbidden',
     },
     'GET /v1/access-log': { path: `/v1/access-log?personId=${f.personId}`, expect: 'forbidden' },
+    'GET /v1/held-death-notices': { path: '/v1/held-death-notices?region=3301', expect: 'forbidden' },
+    'POST /v1/held-death-notices/{noticeId}/actions/{action}': {
+      path: '/v1/held-death-notices/01J00000000000000000000000/actions/reject',
+      body: { reason: 'x' },
+      expect: 'absent',
+    },
     ...payoutRequests(f),
   };
 };
@@ -143,6 +150,11 @@ const payoutRequests = (f: Family): Record<string, Request> => {
     'GET /v1/enrollments/{enrollmentId}': { path: `/v1/enrollments/${f.enrollmentId}`, expect: 'forbidden' },
     'POST /v1/enrollments/{enrollmentId}/actions/{action}': {
       path: `/v1/enrollments/${f.enrollmentId}/actions/reject`,
+      body: { reason: 'x' },
+      expect: 'forbidden',
+    },
+    'POST /v1/enrollments/{enrollmentId}/death-notice-reversal': {
+      path: `/v1/enrollments/${f.enrollmentId}/death-notice-reversal`,
       body: { reason: 'x' },
       expect: 'forbidden',
     },
@@ -304,6 +316,15 @@ describe('staff of another region get nothing of a Hangzhou family', () => {
       });
       if (request.expect === 'forbidden') {
         expect(reply.status, key).toBe(403);
+        expect(Object.keys(reply.body).sort(), key).toEqual([
+          'detail',
+          'instance',
+          'status',
+          'title',
+          'type',
+        ]);
+      } else if (request.expect === 'absent') {
+        expect(reply.status, key).toBe(404);
         expect(Object.keys(reply.body).sort(), key).toEqual([
           'detail',
           'instance',
