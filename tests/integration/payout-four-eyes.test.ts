@@ -3,20 +3,23 @@ import { disburseBatch } from '../../functions/payout/domain/disburse';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import type { Clock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
-import { staffClaims } from '../support/api-event';
+import { citizenClaims, staffClaims } from '../support/api-event';
 import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { provisionForTest } from '../support/local-aws';
 import { payoutApis, TEST_DEBTOR } from '../support/payout-apis';
 import { accountFor, activeEnrollment, TEST_ACCOUNTS } from '../support/payout-fixtures';
+import { residentIdFor } from '../support/resident-ids';
 
 const PROBLEM = 'urn:cn:gov:jiahe:problem:';
 /** An officer who also holds the approver role: the one person four eyes must keep from both halves. */
 const dual = staffClaims('officer-dual', ['payout-officer', 'payout-approver'], '330100');
 const officer = staffClaims('officer-hz', ['payout-officer'], '330100');
 const approver = staffClaims('approver-hz', ['payout-approver'], '330100');
-const citizen = staffClaims('citizen-b', ['citizen']);
-const stranger = staffClaims('citizen-x', ['citizen']);
+/** The beneficiary of the app test (api.beneficiary('088')), signed in with her resident ID. */
+const citizen = citizenClaims('citizen-b', residentIdFor('330106', '1958-03-01', '088'));
+/** Another family's citizen, with a valid resident ID of her own. */
+const stranger = citizenClaims('citizen-x', residentIdFor('330106', '1961-07-07', '099'));
 
 describe('four eyes on money: enrolment approval, account changes, the batch approver’s flag', () => {
   let api: ReturnType<typeof payoutApis>;

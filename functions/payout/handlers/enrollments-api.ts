@@ -291,6 +291,8 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
       }) => {
         const { enrollmentId, action } = parseWith(EnrollmentActionParams, pathParameters, 'path');
         const body = parseJsonBody(event, ActionRequest);
+        // The checker's role, as for batches; the domain refuses the applicant and account changer.
+        if (action === 'approve') requireRole(principal, ['payout-approver']);
         const enrollment = await load(principal, enrollmentId);
         if (headers['if-match']) requireIfMatch(headers, enrollment.version);
         const scheme = getScheme(enrollment.scheme);
