@@ -5,7 +5,7 @@ import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { AccessDeniedError, NotFoundError } from '../../../shared/domain/errors';
+import { NotFoundError } from '../../../shared/domain/errors';
 import { newUlid } from '../../../shared/domain/ids';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { coversRecord, type Principal, scopedRegion } from '../../../shared/http/auth';
