@@ -3,6 +3,15 @@ import type { AreaManifest, RouteSpec } from '../../shared/manifest';
 const STAFF = ['payout-officer', 'payout-approver'] as const;
 const READERS = ['payout-officer', 'payout-approver', 'auditor'] as const;
 
+/** Both ways a pain.002 arrives (imported by an officer, fetched from the bank) alarm on a refused one. */
+const BANK_REPORT_REFUSED = {
+  metric: 'BankReportRefused',
+  threshold: 1,
+  description:
+    'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
+    'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
+};
+
 const enrollmentRoutes: RouteSpec[] = [
   // Counter enrolment by officers; citizens apply in the app for their own family only.
   { method: 'POST', path: '/v1/enrollments', roles: ['payout-officer'] },
@@ -137,15 +146,7 @@ export const payoutManifest: AreaManifest = {
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
       secrets: ['payout-bank-ca', 'cursor-key'],
       settings: ['payout-configuration'],
-      alarms: [
-        {
-          metric: 'BankReportRefused',
-          threshold: 1,
-          description:
-            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
-            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
-        },
-      ],
+      alarms: [BANK_REPORT_REFUSED],
     },
     {
       name: 'payout-planner',
@@ -225,15 +226,7 @@ export const payoutManifest: AreaManifest = {
       sends: [],
       secrets: ['payout-bank-client', 'payout-bank-ca'],
       settings: ['payout-bank-url'],
-      alarms: [
-        {
-          metric: 'BankReportRefused',
-          threshold: 1,
-          description:
-            'A pain.002 status report was refused: not signed by the bank, or not an answer to a file this ' +
-            'province sent. Nothing was changed. See docs/operations.md (refused bank reports).',
-        },
-      ],
+      alarms: [BANK_REPORT_REFUSED],
     },
     {
       name: 'payout-field-rekeyer',

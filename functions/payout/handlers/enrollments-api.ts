@@ -230,6 +230,27 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   const startOfChange = (enrollment: Enrollment) =>
     accountChangeStart(deps.batches, enrollment, getScheme(enrollment.scheme), clock.now());
 
+  /** Records a requested account change, pending its second step; refused while money is in flight. */
+  const askForAccountChange = async (
+    enrollment: Enrollment,
+    principal: Principal,
+    body: AccountChangeRequest,
+    channel: 'app' | 'counter',
+  ): Promise<Enrollment> => {
+    // Refused up front while money is in flight, so nobody confirms a change that cannot apply.
+    await startOfChange(enrollment);
+    const next = requestAccountChange(enrollment, {
+      changeId: newId(),
+      account: await sealBankAccount(deps, body.bankAccount, enrollment.enrollmentId),
+      by: principal.subject,
+      channel,
+      at: clock.now(),
+      ...(body.reason ? { reason: body.reason } : {}),
+    });
+    await deps.enrollments.save(next);
+    return next;
+  };
+
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(payoutManifest, FUNCTION).routes ?? [],
@@ -350,17 +371,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const body = parseJsonBody(event, AccountChangeRequest);
         const enrollment = await load(principal, enrollmentId);
         if (headers['if-match']) requireIfMatch(headers, enrollment.version);
-        // Refused up front while money is in flight, so nobody confirms a change that cannot apply.
-        await startOfChange(enrollment);
-        const next = requestAccountChange(enrollment, {
-          changeId: newId(),
-          account: await sealBankAccount(deps, body.bankAccount, enrollment.enrollmentId),
-          by: principal.subject,
-          channel: 'counter',
-          at: clock.now(),
-          ...(body.reason ? { reason: body.reason } : {}),
-        });
-        await deps.enrollments.save(next);
+        const next = await askForAccountChange(enrollment, principal, body, 'counter');
         return json(202, enrollmentView(next), { etag: etagOf(next.version) });
       },
       'POST /v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}': async ({
@@ -406,16 +417,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
         const { enrollmentId } = parseWith(EnrollmentIdParams, pathParameters, 'path');
         const body = parseJsonBody(event, AccountChangeRequest);
         const enrollment = await loadOwn(principal, enrollmentId);
-        await startOfChange(enrollment);
-        const next = requestAccountChange(enrollment, {
-          changeId: newId(),
-          account: await sealBankAccount(deps, body.bankAccount, enrollment.enrollmentId),
-          by: principal.subject,
-          channel: 'app',
-          at: clock.now(),
-          ...(body.reason ? { reason: body.reason } : {}),
-        });
-        await deps.enrollments.save(next);
+        const next = await askForAccountChange(enrollment, principal, body, 'app');
         return json(202, accountHistoryOf(next, citizenOf(principal)));
       },
       'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': async ({
