@@ -7,7 +7,7 @@ import type { Mandate, MandateRepository } from '../domain/mandate';
 const key = (mandateId: string) => ({ pk: `MANDATE#${mandateId}`, sk: 'MANDATE' });
 
 /** A stored mandate, checked at the edge. */
-const StoredMandate = z.object({
+export const StoredMandate = z.object({
   mandateId: z.string(),
   kind: z.enum(['guardian', 'authorised-relative']),
   personId: z.string(),

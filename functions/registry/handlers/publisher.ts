@@ -16,13 +16,14 @@ import {
 } from '../../../shared/events/catalog';
 import { eventSource, provinceUrn } from '../../../shared/events/envelope';
 import type { Observability } from '../../../shared/observability';
+import { StoredMandate } from '../adapters/mandate-repository';
 import { toOutboxMessage } from '../adapters/outbox-item';
 import { toPerson } from '../adapters/person-item';
 import type { BirthRegistration } from '../domain/birth-registration';
 import { type Certificate, certificateEventOf } from '../domain/certificate';
 import { birthNotices, personNotices } from '../domain/cross-province';
 import type { Household } from '../domain/household';
-import { type Mandate, mandateChangedFacts } from '../domain/mandate';
+import { mandateChangedFacts } from '../domain/mandate';
 import { birthRegisteredFacts, householdChangedFacts, personRecordedFacts } from '../domain/outbound-events';
 import type { OutboxMessage } from '../domain/outbox';
 
@@ -74,7 +75,7 @@ function eventOf(item: Record<string, unknown>): Envelope | undefined {
     }
     case 'Mandate': {
       // Person ids only: payout learns whom a citizen may act for (shared/domain/family.ts).
-      const mandate = item as unknown as Mandate;
+      const mandate = StoredMandate.parse(item);
       return {
         id: mandate.eventId,
         type: MANDATE_CHANGED,
