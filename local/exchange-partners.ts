@@ -27,7 +27,11 @@ export async function registerExchangePartners(
     const { token } = (await call(`${self.url}/dev/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: 'local-exchange-setup', roles: ['exchange-operator'] }),
+      body: JSON.stringify({
+        sub: 'local-exchange-setup',
+        roles: ['exchange-operator'],
+        region: `${self.province}0000`,
+      }),
     })) as { token: string };
     for (const other of provinces) {
       if (other.province === self.province) continue;

@@ -46,6 +46,12 @@ export interface RouteSpec {
   /** Roles allowed; empty only for public routes. */
   readonly roles: readonly Role[];
   readonly public?: boolean;
+  /**
+   * `province`: the route acts on the whole province (the exchange with its partners), so
+   * only staff whose region is the province itself may call it; a county or prefecture
+   * login holding the role is refused. Region-scoped routes check each record instead.
+   */
+  readonly scope?: 'province';
   /** Its own limit; without one, the default of its audience (`DEFAULT_THROTTLES`). */
   readonly throttle?: RouteThrottle;
 }

@@ -226,11 +226,11 @@ export const steps: readonly Step[] = [
         registrar33: await issue(zhejiang, `demo-registrar-33-${run}`, ['registrar'], '330000'),
         officer33: await issue(zhejiang, `demo-officer-33-${run}`, ['payout-officer'], '330000'),
         approver33: await issue(zhejiang, `demo-approver-33-${run}`, ['payout-approver'], '330000'),
-        operator33: await issue(zhejiang, `demo-operator-33-${run}`, ['exchange-operator']),
+        operator33: await issue(zhejiang, `demo-operator-33-${run}`, ['exchange-operator'], '330000'),
         registrar51: await issue(sichuan, `demo-registrar-51-${run}`, ['registrar'], '510000'),
         officer51: await issue(sichuan, `demo-officer-51-${run}`, ['payout-officer'], '510000'),
         approver51: await issue(sichuan, `demo-approver-51-${run}`, ['payout-approver'], '510000'),
-        operator51: await issue(sichuan, `demo-operator-51-${run}`, ['exchange-operator']),
+        operator51: await issue(sichuan, `demo-operator-51-${run}`, ['exchange-operator'], '510000'),
       };
       state.residence = await freeCounty(
         zhejiang,

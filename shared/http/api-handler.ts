@@ -35,6 +35,8 @@ export interface ApiHandlerOptions {
    * builder without one (a test) seals under a key made for this process only.
    */
   readonly cursorSecret?: string;
+  /** The province this deployment serves; needed by routes with `scope: 'province'`. */
+  readonly province?: string;
 }
 
 const processCursorSecret = randomBytes(32).toString('hex');
@@ -60,6 +62,7 @@ export function apiHandler(options: ApiHandlerOptions) {
     options.handlers,
     cursorSealer(options.cursorSecret ?? processCursorSecret),
     options.identity,
+    options.province,
   );
   const handler = middy(async (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
     toResult(await route(event)),

@@ -97,6 +97,16 @@ export function requireRegionScope(principal: Principal, regionCodes: readonly s
 }
 
 /**
+ * Throws 403 unless a staff principal's region is the whole province (e.g. `330000` in
+ * province 33): the rule of routes whose records belong to no county (`scope: 'province'`).
+ */
+export function requireProvinceScope(principal: Principal, province: string): void {
+  if (principal.scopePrefix !== province) {
+    throw new AccessDeniedError('This operation is for staff of the whole province.');
+  }
+}
+
+/**
  * The one region-scope rule for staff lists, reports and plans: the region prefix a query
  * covers. Without a requested region it is the caller's own region. A requested six-digit
  * code stands for everything under it, as a staff region does (`330000` → `33`, `330100` →

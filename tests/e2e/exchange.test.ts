@@ -32,8 +32,8 @@ describe('exchange between provinces 33 and 51 on the local cloud', () => {
   let sqs: SQSClient;
 
   beforeAll(async () => {
-    operator33 = await token(province['33'](), 'operator-33', ['exchange-operator']);
-    operator51 = await token(province['51'](), 'operator-51', ['exchange-operator']);
+    operator33 = await token(province['33'](), 'operator-33', ['exchange-operator'], '330000');
+    operator51 = await token(province['51'](), 'operator-51', ['exchange-operator'], '510000');
     sqs = new SQSClient(localClientConfig(inject('e2eSqsEndpoint')));
     // A partner of 51 whose key the test holds, allowed residence notices only.
     const put = await http(province['51'](), 'PUT', `/v1/exchange/partners/${TEST_PARTNER}`, {

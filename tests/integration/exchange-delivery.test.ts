@@ -40,7 +40,7 @@ import { provisionForTest } from '../support/local-aws';
  */
 const SENDER = '71';
 const RECEIVER = '72';
-const OPERATOR = staffClaims('operator-71', ['exchange-operator']);
+const OPERATOR = staffClaims('operator-71', ['exchange-operator'], `${SENDER}0000`);
 const SECOND = 1000;
 
 describe('delivery between two provinces with the receiver down', () => {

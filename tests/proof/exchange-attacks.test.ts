@@ -160,7 +160,7 @@ describe('exchange inbox under attack', () => {
   beforeAll(async () => {
     capture = captureProcessOutput();
     api = await startApiProvince('13');
-    const operator = await api.token({ sub: 'operator-1', roles: ['exchange-operator'] });
+    const operator = await api.token({ sub: 'operator-1', roles: ['exchange-operator'], region: '330000' });
     const put = await http(api.url, 'PUT', `/v1/exchange/partners/${PARTNER}`, {
       token: operator,
       body: JSON.stringify({

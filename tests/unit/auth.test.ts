@@ -7,6 +7,7 @@ import {
   coversRecord,
   type Principal,
   principalOf,
+  requireProvinceScope,
   requireRegionScope,
   requireRole,
   scopedRegion,
@@ -221,6 +222,28 @@ describe('requireRegionScope', () => {
   it('refuses a principal without a region', () => {
     const noRegion: Principal = { subject: 'u-3', roles: ['registrar'] };
     expect(() => requireRegionScope(noRegion, ['330106'])).toThrow(AccessDeniedError);
+  });
+});
+
+describe('requireProvinceScope: routes of the whole province (the exchange)', () => {
+  it('passes staff whose region is the province itself', () => {
+    expect(() =>
+      requireProvinceScope({ subject: 'o', roles: ['exchange-operator'], scopePrefix: '33' }, '33'),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['a prefecture', '3301'],
+    ['a county', '330106'],
+    ['another province', '51'],
+    ['no region at all', undefined],
+  ] as const)('refuses staff of %s', (_, scopePrefix) => {
+    const who: Principal = {
+      subject: 'o',
+      roles: ['exchange-operator'],
+      ...(scopePrefix ? { scopePrefix } : {}),
+    };
+    expect(() => requireProvinceScope(who, '33')).toThrow(AccessDeniedError);
   });
 });
 

@@ -86,6 +86,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
     service: FUNCTION,
     routes: functionSpec(exchangeManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    province: deps.province,
     ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
       'GET /v1/exchange/partners': async () => json(200, { items: await deps.partners.list() }),
