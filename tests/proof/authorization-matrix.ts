@@ -4,16 +4,20 @@ import type { Role } from '../../shared/manifest';
  * Who may call what, written once as data. The proof suite compares it with the manifests
  * (a route missing here, or roles that differ, fail) and then asks the running API every
  * cell: each route × each role, no token, an expired token, a token from another issuer,
- * and, per kind of scope, the caller's own region, a child region, another region, their
- * family cell: the caller's own record, their minor child's, their spouse's, another
- * family's member's and an unknown resident ID's.
+ * each with a request the route must accept when it admits the caller (so only 2xx counts
+ * as admitted, never a 404 or 422). Then every route gets the cells of its kind of scope:
+ * for region routes the caller's own region, the region above it and another region; for
+ * province routes the province, a prefecture and a county; for family routes the caller's
+ * own record, their minor child's, their spouse's, another family's member's and an
+ * unknown resident ID's.
  *
  * Scope kinds:
  * - `region`: staff see records inside their region claim (a province or a county covers
  *   the regions beneath it); another region is refused with no data.
  * - `family`: citizens act for their own family only (shared/domain/family.ts); another
  *   family's member and an unknown resident ID get the same answer.
- * - `province`: province-wide operations (the exchange), no region below the province.
+ * - `province`: province-wide operations (the exchange): only staff whose region is the whole
+ *   province (the manifest's `scope: 'province'`); a prefecture or county login is refused.
  * - `public`: no token needed; anything a token carries is ignored.
  */
 export type ScopeKind = 'region' | 'family' | 'province' | 'public';
@@ -110,10 +114,31 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
 export const TOKEN_CELLS = ['no-token', 'expired-token', 'foreign-issuer'] as const;
 export type TokenCell = (typeof TOKEN_CELLS)[number];
 
-/** The scope cells, with what each kind of scope answers. `admit` = the data; `deny` = none. */
+/**
+ * The scope cells, with what each kind of scope answers: `admit` = 2xx with the record;
+ * `deny` = 403 with no data, or a list without the record. Region cells ask about records
+ * of one county as staff of that county, of its prefecture (a region above it) and of
+ * another prefecture; province cells ask a province-wide route as staff of the province,
+ * of a prefecture and of a county.
+ */
 export const SCOPE_CELLS = {
   region: { 'own-region': 'admit', 'child-region': 'admit', 'other-region': 'deny' },
+  province: { province: 'admit', prefecture: 'deny', county: 'deny' },
 } as const;
+export type RegionCell = keyof typeof SCOPE_CELLS.region;
+
+/**
+ * Region routes that depart from SCOPE_CELLS.region, with the reason. Asking another
+ * province about one of its certificates is the caller's own request: it reads nothing of
+ * any region here, so staff anywhere may ask (and read back only their own requests).
+ */
+const REGION_EXCEPTIONS: Readonly<Record<string, Partial<Record<RegionCell, 'admit' | 'deny'>>>> = {
+  'POST /v1/certificates/remote-verifications': { 'other-region': 'admit' },
+};
+
+/** What a region route answers a caller of one region cell. */
+export const scopeExpectation = (key: string, cell: RegionCell): 'admit' | 'deny' =>
+  REGION_EXCEPTIONS[key]?.[cell] ?? SCOPE_CELLS.region[cell];
 
 /** Whose record a family cell asks about, from the signed-in citizen's side. */
 export const FAMILY_CELLS = ['self', 'own-child', 'spouse', 'other-family', 'unknown-resident-id'] as const;
@@ -143,6 +168,23 @@ export const FAMILY_EXPECTATIONS: Readonly<Record<string, Partial<Record<FamilyC
   // In the app an elderly parent authorises one of their children, no one else.
   'POST /v1/me/mandates': { self: 'deny', 'own-child': 'admit', spouse: 'deny' },
   'POST /v1/me/mandates/{mandateId}/actions/revoke': { self: 'admit', 'own-child': 'deny', spouse: 'deny' },
+  // A payout account is changed by the person it pays (or who applied in the app), never by
+  // a relative: the money is theirs, and the bank account must be too.
+  'GET /v1/me/enrollments/{enrollmentId}/account-changes': {
+    self: 'admit',
+    'own-child': 'deny',
+    spouse: 'deny',
+  },
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes': {
+    self: 'admit',
+    'own-child': 'deny',
+    spouse: 'deny',
+  },
+  'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': {
+    self: 'admit',
+    'own-child': 'deny',
+    spouse: 'deny',
+  },
 };
 
 export type Outcome = 'admit' | 'unauthenticated' | 'forbidden';

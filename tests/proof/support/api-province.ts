@@ -15,6 +15,7 @@ import {
   queueEnvName,
   SECRET_NAMES,
   type SecretName,
+  settingEnvName,
   tableEnvName,
 } from '../../../shared/manifest';
 import { inProcessRuntime } from '../../support/in-process-runtime';
@@ -55,6 +56,8 @@ export async function startApiProvince(isolation: string, province = '33') {
   for (const [queue, address] of Object.entries(resources.queues))
     process.env[queueEnvName(queue)] = address.url;
   for (const name of SECRET_NAMES) process.env[localSecretEnvName(name)] = secrets[name];
+  // The disburser, when a proof runs it, sends to this bank.
+  process.env[settingEnvName('payout-bank-url')] = bank.simulator.url;
   // The local stand-in for the KMS field keys.
   process.env[LOCAL_FIELD_KEYS_ENV] = JSON.stringify({
     current: 'local-1',
@@ -95,6 +98,7 @@ export async function startApiProvince(isolation: string, province = '33') {
     resources,
     secrets,
     handlers,
+    bank: bank.simulator,
     url: gateway.url,
     issuers: issuer.issuers,
     audience: issuer.audience,

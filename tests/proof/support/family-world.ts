@@ -230,7 +230,8 @@ export async function familyWorld(api: Api) {
       fromPeriod: '2026-01',
       account: accountFor(++n),
     });
-    await payout.enrollments.create(enrollment);
+    // It pays the person, as an enrolment made from the registry's facts does.
+    await payout.enrollments.create({ ...enrollment, personRef: ref(ID[cell]) });
     enrollments[cell] = enrollment.enrollmentId;
   }
 
@@ -260,9 +261,13 @@ export async function familyWorld(api: Api) {
     'GET /v1/me/access-log': personIds,
   };
   let births = 0;
+  let changes = 0;
   const account = { accountNumber: '6228480000330106999', holderName: '李芳', bankCode: '999331000002' };
+  /** The account of the latest change asked for: the app has it typed again to confirm. */
+  let lastAccount = account.accountNumber;
   /** A request naming the cell's person, for the routes that name one. */
-  const requests: Record<string, (cell: FamilyCell) => { method: string; path: string; body: unknown }> = {
+  type Request = { method: string; path: string; body: unknown };
+  const requests: Record<string, (cell: FamilyCell) => Request | Promise<Request>> = {
     'POST /v1/me/birth-registrations': (cell) => {
       const id = ID[cell];
       const day = String(++births).padStart(2, '0');
@@ -290,6 +295,30 @@ export async function familyWorld(api: Api) {
       path: '/v1/me/mandates',
       body: { holderResidentId: ID[cell] },
     }),
+    'GET /v1/me/enrollments/{enrollmentId}/account-changes': (cell) => ({
+      method: 'GET',
+      path: `/v1/me/enrollments/${enrollments[cell] ?? newUlid()}/account-changes`,
+      body: undefined,
+    }),
+    'POST /v1/me/enrollments/{enrollmentId}/account-changes': async (cell) => {
+      lastAccount = `62284800330106${String(++changes).padStart(5, '0')}`;
+      return {
+        method: 'POST',
+        path: `/v1/me/enrollments/${enrollments[cell] ?? newUlid()}/account-changes`,
+        body: { bankAccount: { ...account, accountNumber: lastAccount } },
+      };
+    },
+    // The change waiting on the cell's enrolment, where the mother may see one.
+    'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': async (cell) => {
+      const enrollmentId = enrollments[cell] ?? newUlid();
+      const history = await call('GET', `/v1/me/enrollments/${enrollmentId}/account-changes`, mother);
+      const pending = (history.body as { pending?: { changeId: string } }).pending?.changeId;
+      return {
+        method: 'POST',
+        path: `/v1/me/enrollments/${enrollmentId}/account-changes/${pending ?? newUlid()}/confirm`,
+        body: { accountNumber: lastAccount },
+      };
+    },
     'POST /v1/me/mandates/{mandateId}/actions/revoke': (cell) => ({
       method: 'POST',
       path: `/v1/me/mandates/${mandates[cell]}/actions/revoke`,
@@ -301,7 +330,7 @@ export async function familyWorld(api: Api) {
     async ask(key: string, cell: FamilyCell) {
       const request = requests[key];
       if (request) {
-        const { method, path, body } = request(cell);
+        const { method, path, body } = await request(cell);
         const answer = await call(method, path, mother, body);
         // Admitted: the request reached the family's own rules, whatever they answered.
         return { status: answer.status, text: answer.text, admitted: answer.status !== 404 };
