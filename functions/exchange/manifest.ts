@@ -124,7 +124,12 @@ export const exchangeManifest: AreaManifest = {
       routes: [
         { method: 'GET', path: '/v1/exchange/partners', roles: [...READERS], scope: 'province' },
         { method: 'PUT', path: '/v1/exchange/partners/{code}', roles: [...OPERATORS], scope: 'province' },
-        { method: 'POST', path: '/v1/exchange/partners/{code}/actions/{action}', roles: [...OPERATORS], scope: 'province' },
+        {
+          method: 'POST',
+          path: '/v1/exchange/partners/{code}/actions/{action}',
+          roles: [...OPERATORS],
+          scope: 'province',
+        },
         { method: 'GET', path: '/v1/exchange/partners/{code}/log', roles: [...READERS], scope: 'province' },
         { method: 'GET', path: '/v1/exchange/messages', roles: [...READERS], scope: 'province' },
         { method: 'GET', path: '/v1/exchange/messages/{messageId}', roles: [...READERS], scope: 'province' },

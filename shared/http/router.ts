@@ -1,6 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { HttpMethod, RouteSpec } from '../manifest';
-import { type Principal, type PrincipalOptions, principalOf, requireProvinceScope, requireRole } from './auth';
+import {
+  type Principal,
+  type PrincipalOptions,
+  principalOf,
+  requireProvinceScope,
+  requireRole,
+} from './auth';
 import { type CursorSealer, pageCursors } from './cursor';
 import { methodNotAllowed, routeNotFound } from './problem';
 import type { ApiRequest, ApiResponse } from './request';
