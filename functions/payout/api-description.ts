@@ -8,6 +8,7 @@ import {
   ActionRequest,
   BatchActionParams,
   BatchIdParams,
+  BatchListQuery,
   DeathNoticeReversalRequest,
   EnrollmentActionParams,
   EnrollmentIdParams,
@@ -305,6 +306,16 @@ export const payoutApi: ApiDescription = {
     query: MyListQuery,
     paginated: true,
     responses: { 200: { description: 'A page of benefits', schema: CursorPage(Benefit) } },
+  },
+  'GET /v1/payout-batches': {
+    summary: 'List batches in your region, filtered',
+    description:
+      'Newest period first within a scheme. `waitingForMe=true` (approvers only) lists the batches ' +
+      'submitted by someone else, which the caller may approve now. A page may hold fewer items than ' +
+      '`limit` while `nextCursor` says more may follow.',
+    query: BatchListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of batches', schema: CursorPage(BatchView) } },
   },
   'POST /v1/payout-batches': {
     summary: 'Plan a payout batch for a scheme, period and region',

@@ -44,6 +44,7 @@ const enrollmentRoutes: RouteSpec[] = [
 ];
 
 const batchRoutes: RouteSpec[] = [
+  { method: 'GET', path: '/v1/payout-batches', roles: [...READERS] },
   { method: 'POST', path: '/v1/payout-batches', roles: ['payout-officer'] },
   { method: 'GET', path: '/v1/payout-batches/{batchId}', roles: [...READERS] },
   { method: 'GET', path: '/v1/payout-batches/{batchId}/payments', roles: [...READERS] },

@@ -161,6 +161,24 @@ export const StatusReportRequest = z.strictObject({
 });
 export type StatusReportRequest = z.infer<typeof StatusReportRequest>;
 
+/** `GET /v1/payout-batches`: batches in the caller's region, filtered. */
+export const BatchListQuery = z.strictObject({
+  state: z
+    .enum(['planning', 'planned', 'submitted', 'approved', 'disbursing', 'reconciled', 'cancelled'])
+    .optional(),
+  scheme: SchemeCode.optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be YYYY-MM or YYYY')
+    .optional(),
+  region: Region.optional(),
+  /** `true`: only batches the caller (an approver) may approve now. */
+  waitingForMe: z.enum(['true', 'false']).optional(),
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type BatchListQuery = z.infer<typeof BatchListQuery>;
+
 export const PayoutReportQuery = z.strictObject({
   scheme: SchemeCode.optional(),
   region: Region.optional(),

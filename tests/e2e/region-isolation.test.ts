@@ -171,6 +171,7 @@ const payoutRequests = (f: Family): Record<string, Request> => {
       body: {},
       expect: 'forbidden',
     },
+    'GET /v1/payout-batches': { path: '/v1/payout-batches?region=330100', expect: 'forbidden' },
     'POST /v1/payout-batches': {
       path: '/v1/payout-batches',
       body: { scheme: 'rural-reward', period: '2026-10', region: '330100' },

@@ -79,6 +79,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
     findPayment: unused('findPayment'),
     openItems: unused('openItems'),
     list: unused('list'),
+    page: unused('page'),
   };
   return { repo, states: () => [...byId.values()].map((l) => l.state) };
 }

@@ -90,6 +90,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'GET /v1/me/enrollments/{enrollmentId}/account-changes': citizen,
   'POST /v1/me/enrollments/{enrollmentId}/account-changes': citizen,
   'POST /v1/me/enrollments/{enrollmentId}/account-changes/{changeId}/confirm': citizen,
+  'GET /v1/payout-batches': staff('payout-officer', 'payout-approver', 'auditor'),
   'POST /v1/payout-batches': staff('payout-officer'),
   'GET /v1/payout-batches/{batchId}': staff('payout-officer', 'payout-approver', 'auditor'),
   'GET /v1/payout-batches/{batchId}/payments': staff('payout-officer', 'payout-approver', 'auditor'),

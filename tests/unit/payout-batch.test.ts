@@ -9,6 +9,7 @@ import {
   type Ledger,
   type LineState,
   ledgerBalances,
+  matchesBatchFilter,
 } from '../../functions/payout/domain/batch';
 import type { Enrollment } from '../../functions/payout/domain/enrollment';
 import { decideLine } from '../../functions/payout/domain/planning';
@@ -62,6 +63,31 @@ describe('batch lifecycle: maker and checker', () => {
       );
     }
     expect(() => applyBatchCommand(batch(), 'approve', { by: 'approver-2', at })).toThrow(ConflictError);
+  });
+});
+
+describe('the batch list filter', () => {
+  const county = batch({ region: '330106', period: '2026-11', state: 'submitted', submittedBy: 'officer-1' });
+
+  it('keeps batches inside the region prefix and matching each filter given', () => {
+    expect(matchesBatchFilter(county, { regionPrefix: '3301' })).toBe(true);
+    expect(matchesBatchFilter(county, { regionPrefix: '3302' })).toBe(false);
+    expect(
+      matchesBatchFilter(county, { regionPrefix: '33', state: 'submitted', scheme: 'rural-reward' }),
+    ).toBe(true);
+    expect(matchesBatchFilter(county, { regionPrefix: '33', state: 'planned' })).toBe(false);
+    expect(matchesBatchFilter(county, { regionPrefix: '33', period: '2026-12' })).toBe(false);
+    expect(matchesBatchFilter(county, { regionPrefix: '33', scheme: 'special-assistance' })).toBe(false);
+  });
+
+  it('shows an approver the submitted batches of others, never their own or any other state', () => {
+    expect(matchesBatchFilter(county, { regionPrefix: '33', awaitingApprovalBy: 'approver-2' })).toBe(true);
+    expect(matchesBatchFilter(county, { regionPrefix: '33', awaitingApprovalBy: 'officer-1' })).toBe(false);
+    for (const state of ['planned', 'approved', 'disbursing', 'reconciled', 'cancelled'] as const) {
+      expect(
+        matchesBatchFilter({ ...county, state }, { regionPrefix: '33', awaitingApprovalBy: 'approver-2' }),
+      ).toBe(false);
+    }
   });
 });
 

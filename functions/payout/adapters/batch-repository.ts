@@ -535,6 +535,36 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
       } while (start);
       return batches;
     },
+    async page({ scheme, period, cursor, limit }, keep) {
+      const prefix = scheme ? `${scheme}#${period ? `${period}#` : ''}` : undefined;
+      const items: Batch[] = [];
+      let start = decodeCursor(cursor);
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: prefix ? 'gsi2pk = :pk AND begins_with(gsi2sk, :sk)' : 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'BATCHES', ...(prefix ? { ':sk': prefix } : {}) },
+            ScanIndexForward: false,
+            Limit: 100,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const batch = toBatch(item);
+          if (!keep(batch)) continue;
+          items.push(batch);
+          // A full page ends at this item: the next one starts after its index position.
+          if (items.length === limit) {
+            const { pk, sk, gsi2pk, gsi2sk } = item;
+            return { items, cursor: encodeCursor({ pk, sk, gsi2pk, gsi2sk }) as string };
+          }
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return { items };
+    },
   };
 }
 

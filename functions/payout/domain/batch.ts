@@ -79,6 +79,31 @@ export interface Batch {
 
 export type BatchCommand = 'submit' | 'approve' | 'cancel';
 
+/** What a staff member asks the batch list for; the region prefix is already their scope. */
+export interface BatchFilter {
+  readonly regionPrefix: string;
+  readonly state?: BatchState;
+  readonly scheme?: string;
+  readonly period?: string;
+  /** Only batches this approver may approve now: submitted, by someone else. */
+  readonly awaitingApprovalBy?: string;
+}
+
+/**
+ * Whether a batch belongs in a filtered list. A batch waits for an approver when it is
+ * submitted and they did not submit it: maker-checker never lets them approve their own.
+ */
+export function matchesBatchFilter(batch: Batch, filter: BatchFilter): boolean {
+  if (!batch.region.startsWith(filter.regionPrefix)) return false;
+  if (filter.state && batch.state !== filter.state) return false;
+  if (filter.scheme && batch.scheme !== filter.scheme) return false;
+  if (filter.period && batch.period !== filter.period) return false;
+  if (filter.awaitingApprovalBy !== undefined) {
+    return batch.state === 'submitted' && batch.submittedBy !== filter.awaitingApprovalBy;
+  }
+  return true;
+}
+
 const FROM: Record<BatchCommand, readonly BatchState[]> = {
   submit: ['planned'],
   approve: ['submitted'],

@@ -193,6 +193,14 @@ export interface BatchRepository {
     fromPeriod?: string;
     toPeriod?: string;
   }): Promise<Batch[]>;
+  /**
+   * A page of batch headers that `keep` accepts, newest period first within a scheme;
+   * narrowed on the index by scheme (and period with it) when given.
+   */
+  page(
+    query: { scheme?: string; period?: string; cursor?: string; limit: number },
+    keep: (batch: Batch) => boolean,
+  ): Promise<Page<Batch>>;
 }
 
 /** Where a scheme has anyone to plan for: the scheduled planner's fan-out. */

@@ -29,7 +29,14 @@ import { alertIfRefusedReport } from '../adapters/report-refusals';
 import { payoutConfiguration } from '../config/deployment';
 import { getScheme } from '../config/schemes';
 import type { BankTrust } from '../domain/bank-trust';
-import { applyBatchCommand, type Batch, EMPTY_TALLY, type PaymentLine, type Tally } from '../domain/batch';
+import {
+  applyBatchCommand,
+  type Batch,
+  EMPTY_TALLY,
+  matchesBatchFilter,
+  type PaymentLine,
+  type Tally,
+} from '../domain/batch';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
 import type { Debtor } from '../domain/iso20022';
@@ -47,6 +54,7 @@ import {
   ActionRequest,
   BatchActionParams,
   BatchIdParams,
+  BatchListQuery,
   PaymentFileQuery,
   PaymentsQuery,
   PayoutReportQuery,
@@ -116,6 +124,31 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
     ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     ...(deps.idempotency ? { idempotency: idempotentPosts(deps.idempotency) } : {}),
     handlers: {
+      'GET /v1/payout-batches': async ({ query, principal, cursors }) => {
+        const q = parseWith(BatchListQuery, query, 'query');
+        // Only an approver has batches waiting for their approval.
+        if (q.waitingForMe === 'true') requireRole(principal, ['payout-approver']);
+        const { cursor: _cursor, limit: _limit, ...asked } = q;
+        const filter = {
+          regionPrefix: scopedRegion(principal, q.region),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.scheme ? { scheme: q.scheme } : {}),
+          ...(q.period ? { period: q.period } : {}),
+          ...(q.waitingForMe === 'true' ? { awaitingApprovalBy: principal.subject } : {}),
+        };
+        const filters = { ...asked, region: filter.regionPrefix };
+        const cursor = cursors.open(q.cursor, filters);
+        const page = await deps.batches.page(
+          {
+            ...(q.scheme ? { scheme: q.scheme } : {}),
+            ...(q.period ? { period: q.period } : {}),
+            limit: q.limit,
+            ...(cursor ? { cursor } : {}),
+          },
+          (batch) => matchesBatchFilter(batch, filter),
+        );
+        return json(200, pageBody(page.items, cursors.seal(page.cursor, filters)));
+      },
       'POST /v1/payout-batches': async ({ event, principal }) => {
         const body = parseJsonBody(event, PlanBatchRequest);
         scopedRegion(principal, body.region);

@@ -552,6 +552,10 @@ export async function routeWorld(api: Api) {
         body: decision === 'reject' ? { reason: '账户信息不符' } : {},
       };
     },
+    'GET /v1/payout-batches': async () => ({
+      path: `/v1/payout-batches?scheme=rural-reward&region=${WORLD_COUNTY}&limit=100`,
+      shows: sentBatch,
+    }),
     'POST /v1/payout-batches': async () => ({ path: '/v1/payout-batches', body: planBody() }),
     'GET /v1/payout-batches/{batchId}': async () => ({
       path: `/v1/payout-batches/${sentBatch}`,
