@@ -395,16 +395,19 @@ export const registryApi: ApiDescription = {
     responses: { 200: { description: 'The report', schema: BirthsReportView } },
   },
   'GET /v1/me/access-log': {
-    summary: "Who read my family's records: every staff read, newest first",
+    summary: "Who read my family's records, and who was given or lost the right to act for us: newest first",
     description:
-      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children): who, ' +
-      'in which role and region, through which route and record, why and when. Kept five years.',
+      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children, a ward, a ' +
+      'parent who authorised them): who, in which role and region, through which route and record, why and ' +
+      'when; and each mandate recorded or revoked for or by one of them (`action`), by staff at the counter or ' +
+      'by one of its two people in the app (`actor`, never their login). Kept five years.',
     query: MyAccessLogQuery,
     paginated: true,
     responses: { 200: { description: 'A page of access entries', schema: Page(FamilyAccessEntryView) } },
   },
   'GET /v1/access-log': {
-    summary: "An auditor's view of the access log: one staff member's reads, or the reads about one person",
+    summary:
+      "An auditor's view of the access log: one staff member's reads and mandate actions, or the entries about one person",
     description:
       "Give exactly one of `staff` and `personId`. Only records inside the auditor's region are shown; the " +
       "auditor's look is itself recorded in the persons' logs (purpose audit).",
