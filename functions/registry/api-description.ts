@@ -72,6 +72,11 @@ const MandateView = z.looseObject({
   version: z.number().int(),
 });
 const Mandates = z.object({ given: z.array(MandateView), held: z.array(MandateView) });
+const MyMandateView = MandateView.extend({
+  side: z
+    .enum(['given', 'held'])
+    .describe('`given`: someone may act for you; `held`: you may act for the person named'),
+});
 const RegistrationView = z.looseObject({
   registrationId: z.string(),
   status: z.string(),
@@ -272,11 +277,19 @@ export const registryApi: ApiDescription = {
   },
   'GET /v1/me/household': {
     summary: 'Your household and its derived family type',
-    responses: { 200: { description: 'Zero or one household', schema: Items(HouseholdView) } },
+    description:
+      'A list of households like any list, paged by household id (today zero or one: a person belongs to one ' +
+      'household at most); each household comes with all its members.',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of households', schema: Page(HouseholdView) } },
   },
   'GET /v1/me/mandates': {
     summary: 'Mandates you gave (who may act for you) and hold (for whom you may act)',
-    responses: { 200: { description: 'Mandates', schema: Mandates } },
+    description: 'One list, in the order the mandates were recorded; `side` says which of the two each is.',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of mandates', schema: Page(MyMandateView) } },
   },
   'POST /v1/me/mandates': {
     summary: 'As a parent of 60 or over, authorise one of your children to act for you',

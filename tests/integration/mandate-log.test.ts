@@ -19,6 +19,7 @@ import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
 import type { Clock } from '../../shared/domain/clock';
 import { StaleVersionError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
+import { cursorSealer } from '../../shared/http/cursor';
 import { citizenClaims, staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
@@ -36,6 +37,7 @@ const elder = citizenClaims('citizen-elder', elderId);
 const child = citizenClaims('citizen-child', childId);
 const ward = citizenClaims('citizen-ward', wardId);
 const stranger = citizenClaims('citizen-stranger', strangerId);
+const CURSOR_SECRET = 'c'.repeat(64);
 
 /** A clock a second on at each reading, from a fixed day: entries keep their order, whatever today is. */
 function steppingClock(start: string): Clock {
@@ -52,7 +54,7 @@ interface Entry {
   channel?: string;
 }
 
-describe('mandate changes in the access log, against DynamoDB Local', () => {
+describe('mandate changes in the access log, and the paged family lists, against DynamoDB Local', () => {
   let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
   let table: string;
   let family: ReturnType<typeof buildFamilyApi>;
@@ -83,6 +85,7 @@ describe('mandate changes in the access log, against DynamoDB Local', () => {
       accessLog,
       personRefOf: testPersonRefOf,
       clock,
+      cursorSecret: CURSOR_SECRET,
       observability: quietObservability(),
     });
     log = buildAccessLogApi({
@@ -349,5 +352,94 @@ describe('mandate changes in the access log, against DynamoDB Local', () => {
     expect(mine.body.items).toContainEqual(
       expect.objectContaining({ action: 'read', record: `person/${ids.stranger}` }),
     );
+  });
+
+  it('pages /v1/me/mandates in record order, given and held together, with cursors bound to the citizen and the route', async () => {
+    const all = await callApi(family, 'GET', '/v1/me/mandates', { claims: child, query: { limit: '100' } });
+    expect(all.status).toBe(200);
+    expect(all.body.nextCursor).toBeUndefined();
+    // The son holds the guardianship and the two authorisations of the tests above.
+    expect(all.body.items.length).toBeGreaterThanOrEqual(3);
+    expect(all.body.items.every((m: { side: string }) => m.side === 'held')).toBe(true);
+    const elders = await callApi(family, 'GET', '/v1/me/mandates', { claims: elder });
+    expect(elders.body.items.every((m: { side: string; personId: string }) => m.side === 'given')).toBe(true);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let first: string | undefined;
+    do {
+      const page = await callApi(family, 'GET', '/v1/me/mandates', {
+        claims: child,
+        query: { limit: '1', ...(cursor ? { cursor } : {}) },
+      });
+      expect(page.status).toBe(200);
+      expect(page.body.items).toHaveLength(1);
+      seen.push(...page.body.items.map((m: { mandateId: string }) => m.mandateId));
+      cursor = page.body.nextCursor;
+      first ??= cursor;
+    } while (cursor && seen.length < 20);
+    expect(seen).toEqual(all.body.items.map((m: { mandateId: string }) => m.mandateId));
+    expect([...seen].sort()).toEqual(seen);
+    if (!first) throw new Error('a page of one left no cursor');
+
+    const replays = [
+      await callApi(family, 'GET', '/v1/me/mandates', { claims: elder, query: { cursor: first } }),
+      await callApi(family, 'GET', '/v1/me/household', { claims: child, query: { cursor: first } }),
+      await callApi(family, 'GET', '/v1/me/mandates', { claims: child, query: { cursor: `${first}x` } }),
+    ];
+    for (const replay of replays) {
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    // The list takes no filter: an unknown query parameter is refused, not ignored.
+    expect(
+      (await callApi(family, 'GET', '/v1/me/mandates', { claims: child, query: { side: 'held' } })).status,
+    ).toBe(422);
+  });
+
+  it('pages /v1/me/household as a list of households, each with its members, with cursors bound to the citizen', async () => {
+    const page = await callApi(family, 'GET', '/v1/me/household', { claims: elder, query: { limit: '1' } });
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({
+      items: [
+        expect.objectContaining({
+          householdId,
+          members: [
+            expect.objectContaining({ role: 'mother', personId: ids.elder }),
+            expect.objectContaining({ role: 'child', personId: ids.child }),
+          ],
+        }),
+      ],
+    });
+    expect((await callApi(family, 'GET', '/v1/me/household', { claims: stranger })).body).toEqual({
+      items: [],
+    });
+
+    // One household makes no second page, so a cursor is sealed here as the API seals one
+    // for the elder (position: before every household id).
+    const sealed = cursorSealer(CURSOR_SECRET).seal('0', {
+      route: 'GET /v1/me/household',
+      caller: JSON.stringify(['citizen-elder', ['citizen'], null]),
+      filters: {},
+    });
+    const own = await callApi(family, 'GET', '/v1/me/household', {
+      claims: elder,
+      query: { cursor: sealed ?? '' },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((h: { householdId: string }) => h.householdId)).toEqual([householdId]);
+    for (const claims of [child, stranger]) {
+      const replay = await callApi(family, 'GET', '/v1/me/household', {
+        claims,
+        query: { cursor: sealed ?? '' },
+      });
+      expect(replay.status).toBe(400);
+      expect(replay.body.type).toMatch(/invalid-cursor$/);
+    }
+    const onMandates = await callApi(family, 'GET', '/v1/me/mandates', {
+      claims: elder,
+      query: { cursor: sealed ?? '' },
+    });
+    expect(onMandates.status).toBe(400);
   });
 });

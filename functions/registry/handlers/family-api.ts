@@ -12,6 +12,7 @@ import type { PersonRead } from '../../../shared/events/person-data-read';
 import { readRecorder, staffReadOf } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
 import { type CitizenFamily, familyOfCitizen, notInYourFamily } from '../../../shared/http/family-scope';
 import { type ApiRequest, json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
@@ -45,6 +46,7 @@ import { registryManifest } from '../manifest';
 import {
   AuthoriseRelativeRequest,
   MandateParams,
+  MyListQuery,
   PersonIdParams,
   PersonMandateParams,
   RecordMandateRequest,
@@ -65,6 +67,7 @@ export interface FamilyApiDeps {
   readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
+  readonly cursorSecret?: string;
   readonly observability?: Observability;
 }
 
@@ -252,6 +255,7 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
     service: FUNCTION,
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     identity: { personRefOf: deps.personRefOf },
     handlers: {
       'GET /v1/me': async ({ principal }) => {
@@ -264,19 +268,44 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
           family: found.flatMap((s, i) => (s ? [memberView(s.person, others[i]?.[1])] : [])),
         });
       },
-      'GET /v1/me/household': async ({ principal }) => {
+      'GET /v1/me/household': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
+        // A list of households, like every list, paged by household id; today a person
+        // belongs to one household at most. A household's members come whole with it.
         const family = await familyOfCitizen(principal, directory, clock);
         const household = family.self ? await deps.households.findByMember(family.self) : undefined;
-        return json(200, { items: household ? [householdView(household)] : [] });
+        const page = pageOfList(
+          household ? [household] : [],
+          (h) => h.householdId,
+          'ascending',
+          limit,
+          after,
+        );
+        return json(200, pageBody(page.items.map(householdView), cursors.seal(page.next, {})));
       },
-      'GET /v1/me/mandates': async ({ principal }) => {
+      'GET /v1/me/mandates': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
         const family = await familyOfCitizen(principal, directory, clock);
-        if (!family.self) return json(200, { given: [], held: [] });
+        if (!family.self) return json(200, pageBody([], undefined));
         const [given, held] = await Promise.all([
           deps.mandates.givenFor(family.self),
           deps.mandates.heldBy(family.self),
         ]);
-        return json(200, { given: await mandateViews(given, false), held: await mandateViews(held, false) });
+        // Given and held in one list in the order they were recorded (mandate ids are ULIDs);
+        // no mandate is both, since no one holds a mandate for themselves.
+        const all = [
+          ...given.map((mandate) => ({ mandate, side: 'given' as const })),
+          ...held.map((mandate) => ({ mandate, side: 'held' as const })),
+        ].sort((a, b) => (a.mandate.mandateId < b.mandate.mandateId ? -1 : 1));
+        const page = pageOfList(all, (m) => m.mandate.mandateId, 'ascending', limit, after);
+        const names = await namesOf(page.items.flatMap(({ mandate: m }) => [m.personId, m.holderPersonId]));
+        const items = page.items.map(({ mandate, side }) => ({
+          ...mandateView(mandate, names, false),
+          side,
+        }));
+        return json(200, pageBody(items, cursors.seal(page.next, {})));
       },
       'POST /v1/me/mandates': async (request) => {
         const { event } = request;
@@ -361,12 +390,13 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('registry');
-  const refKey = await loadSecret('person-ref-key');
+  const [refKey, cursorSecret] = await Promise.all([loadSecret('person-ref-key'), loadSecret('cursor-key')]);
   return buildFamilyApi({
     persons: dynamoPersonRepository(db, table),
     households: dynamoHouseholdRepository(db, table),
     mandates: dynamoMandateRepository(db, table),
     accessLog: dynamoAccessLog(db, table),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
+    cursorSecret,
   });
 });
