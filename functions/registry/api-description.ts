@@ -72,6 +72,11 @@ const MandateView = z.looseObject({
   version: z.number().int(),
 });
 const Mandates = z.object({ given: z.array(MandateView), held: z.array(MandateView) });
+const MyMandateView = MandateView.extend({
+  side: z
+    .enum(['given', 'held'])
+    .describe('`given`: someone may act for you; `held`: you may act for the person named'),
+});
 const RegistrationView = z.looseObject({
   registrationId: z.string(),
   status: z.string(),
@@ -272,11 +277,19 @@ export const registryApi: ApiDescription = {
   },
   'GET /v1/me/household': {
     summary: 'Your household and its derived family type',
-    responses: { 200: { description: 'Zero or one household', schema: Items(HouseholdView) } },
+    description:
+      'A list of households like any list, paged by household id (today zero or one: a person belongs to one ' +
+      'household at most); each household comes with all its members.',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of households', schema: Page(HouseholdView) } },
   },
   'GET /v1/me/mandates': {
     summary: 'Mandates you gave (who may act for you) and hold (for whom you may act)',
-    responses: { 200: { description: 'Mandates', schema: Mandates } },
+    description: 'One list, in the order the mandates were recorded; `side` says which of the two each is.',
+    query: MyListQuery,
+    paginated: true,
+    responses: { 200: { description: 'A page of mandates', schema: Page(MyMandateView) } },
   },
   'POST /v1/me/mandates': {
     summary: 'As a parent of 60 or over, authorise one of your children to act for you',
@@ -395,16 +408,19 @@ export const registryApi: ApiDescription = {
     responses: { 200: { description: 'The report', schema: BirthsReportView } },
   },
   'GET /v1/me/access-log': {
-    summary: "Who read my family's records: every staff read, newest first",
+    summary: "Who read my family's records, and who was given or lost the right to act for us: newest first",
     description:
-      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children): who, ' +
-      'in which role and region, through which route and record, why and when. Kept five years.',
+      'Each staff read of the data of the signed-in citizen or their family (spouse, minor children, a ward, a ' +
+      'parent who authorised them): who, in which role and region, through which route and record, why and ' +
+      'when; and each mandate recorded or revoked for or by one of them (`action`), by staff at the counter or ' +
+      'by one of its two people in the app (`actor`, never their login). Kept five years.',
     query: MyAccessLogQuery,
     paginated: true,
     responses: { 200: { description: 'A page of access entries', schema: Page(FamilyAccessEntryView) } },
   },
   'GET /v1/access-log': {
-    summary: "An auditor's view of the access log: one staff member's reads, or the reads about one person",
+    summary:
+      "An auditor's view of the access log: one staff member's reads and mandate actions, or the entries about one person",
     description:
       "Give exactly one of `staff` and `personId`. Only records inside the auditor's region are shown; the " +
       "auditor's look is itself recorded in the persons' logs (purpose audit).",

@@ -75,7 +75,7 @@ export const registryManifest: AreaManifest = {
       ],
       tables: [{ table: 'registry', access: 'readWrite' }],
       sends: [],
-      secrets: ['person-ref-key'],
+      secrets: ['person-ref-key', 'cursor-key'],
     },
     {
       name: 'registry-birth-registrations-api',

@@ -406,7 +406,10 @@ export type PersonMandateParams = z.infer<typeof PersonMandateParams>;
 export const RevokeMandateRequest = z.strictObject({ reason: Reason.optional() });
 export type RevokeMandateRequest = z.infer<typeof RevokeMandateRequest>;
 
-/** `GET /v1/me/access-log?cursor=&limit=`: the staff reads of the citizen's family. */
+/**
+ * `GET /v1/me/access-log?cursor=&limit=`: the staff reads of the citizen's family's data and
+ * the mandates recorded or revoked for or by them.
+ */
 export const MyAccessLogQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -433,16 +436,30 @@ export const AccessLogQuery = z
   });
 export type AccessLogQuery = z.infer<typeof AccessLogQuery>;
 
-/** An access entry as the family sees it: who read which of their records, why and when. */
+/**
+ * An access entry as the family sees it: what happened to which of their records, who did it,
+ * why and when. The staff fields (`staff`, `role`, `region`, `purpose`) are there when staff
+ * acted; a mandate one of its two people changed in the app names which of them (`actor`),
+ * never their login or resident ID.
+ */
 export const FamilyAccessEntryView = z.object({
   at: z.string(),
   personId: z.string(),
-  staff: z.string(),
-  role: z.string(),
+  action: z
+    .enum(['read', 'mandate-recorded', 'mandate-revoked'])
+    .describe('A staff read, or a mandate to act for the person (or held by them) recorded or revoked'),
+  actor: z
+    .enum(['staff', 'person', 'holder'])
+    .describe(
+      'Who acted: staff; or, in the app, the person the mandate lets another act for (`person`) or its holder',
+    ),
+  staff: z.string().optional().describe('The staff member’s login subject, when staff acted'),
+  role: z.string().optional(),
   region: z.string().optional(),
+  channel: z.enum(['counter', 'app']).optional().describe('Where a mandate was recorded or revoked'),
   route: z.string(),
-  record: z.string(),
-  purpose: z.string(),
+  record: z.string().describe('`person/<id>`, `enrollment/<id>`, `mandate/<id>`, …'),
+  purpose: z.string().optional(),
 });
 export type FamilyAccessEntryView = z.infer<typeof FamilyAccessEntryView>;
 

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCESS_LOG_RETENTION_YEARS,
+  AccessEntry,
   accessEntriesOf,
   accessEntriesOfPayoutEvent,
   accessEntryExpiry,
   ForeignAccessEventError,
+  mandateAccessEntries,
+  partyOf,
 } from '../../functions/registry/domain/access-log';
 import { registryFamilyDirectory } from '../../functions/registry/domain/family-directory';
 import type { Household, HouseholdMember } from '../../functions/registry/domain/household';
+import { recordMandate, revokeMandate } from '../../functions/registry/domain/mandate';
 import type { StoredPerson } from '../../functions/registry/domain/ports';
 import { fixedClock } from '../../shared/domain/clock';
 import { ValidationError } from '../../shared/domain/errors';
@@ -102,8 +106,15 @@ describe('access entries', () => {
       { personId: a, record: 'household/h', regions: ['330106'] },
     ]);
     expect(entries).toEqual([
-      { ...read, personId: a, record: 'person/a', regions: ['330106'] },
-      { ...read, personId: b, record: 'person/b', regions: ['330106', '330108'] },
+      { ...read, actor: 'staff', action: 'read', personId: a, record: 'person/a', regions: ['330106'] },
+      {
+        ...read,
+        actor: 'staff',
+        action: 'read',
+        personId: b,
+        record: 'person/b',
+        regions: ['330106', '330108'],
+      },
     ]);
   });
 
@@ -121,6 +132,107 @@ describe('access entries', () => {
     ]) {
       expect(() => accessEntriesOfPayoutEvent({ source, data }, '33')).toThrow(ForeignAccessEventError);
     }
+  });
+});
+
+describe('the entries of a mandate change', () => {
+  const parent = newUlid();
+  const child = newUlid();
+  const mandate = recordMandate({
+    mandateId: newUlid(),
+    kind: 'authorised-relative',
+    personId: parent,
+    holderPersonId: child,
+    channel: 'app',
+    recordedBy: 'cit-1',
+    recordedAt: '2026-11-20T02:00:00.000Z',
+    eventId: newUlid(),
+  });
+  const regions = { person: ['330106', '330106'], holder: ['330108'] };
+  const inApp = { actor: 'person', route: 'POST /v1/me/mandates' } as const;
+  // A staff read's own id and time are the request's: the entries take the mandate's.
+  const counterRead: StaffRead = {
+    ...read,
+    readId: 'REQUEST',
+    at: '2026-11-20T09:59:59.000Z',
+    route: 'POST /v1/persons/{personId}/mandates',
+  };
+  const atCounter = { actor: 'staff', staff: counterRead } as const;
+
+  it('are one for the person acted for and one for the holder, naming the mandate', () => {
+    const entries = mandateAccessEntries(mandate, atCounter, regions);
+    expect(entries.map((e) => [e.personId, e.regions])).toEqual([
+      [parent, ['330106']],
+      [child, ['330108']],
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        action: 'mandate-recorded',
+        actor: 'staff',
+        subject: 'reg-1',
+        role: 'registrar',
+        region: '3301',
+        purpose: 'counter-service',
+        route: 'POST /v1/persons/{personId}/mandates',
+        record: `mandate/${mandate.mandateId}`,
+        at: mandate.recordedAt,
+        readId: mandate.eventId,
+      });
+      expect(AccessEntry.parse(entry)).toEqual(entry);
+    }
+  });
+
+  it('say which of the two people acted in the app, and nothing of their login or resident ID', () => {
+    const entries = mandateAccessEntries(mandate, inApp, regions);
+    expect(entries).toEqual([
+      {
+        actor: 'person',
+        action: 'mandate-recorded',
+        readId: mandate.eventId,
+        at: mandate.recordedAt,
+        route: 'POST /v1/me/mandates',
+        personId: parent,
+        record: `mandate/${mandate.mandateId}`,
+        regions: ['330106'],
+      },
+      expect.objectContaining({ actor: 'person', personId: child, regions: ['330108'] }),
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('cit-1');
+    for (const entry of entries) expect(entry).not.toHaveProperty('subject');
+    expect(partyOf(mandate, parent)).toBe('person');
+    expect(partyOf(mandate, child)).toBe('holder');
+    expect(partyOf(mandate, newUlid())).toBeUndefined();
+    expect(partyOf(mandate, undefined)).toBeUndefined();
+  });
+
+  it('list a revocation at its own time and key, by whichever party revoked', () => {
+    const revoked = revokeMandate(mandate, 'cit-2', '2026-11-21T03:00:00.000Z', newUlid());
+    const entries = mandateAccessEntries(
+      revoked,
+      { actor: 'holder', route: 'POST /v1/me/mandates/{mandateId}/actions/revoke' },
+      regions,
+    );
+    expect(entries.map((e) => [e.action, e.actor, e.at, e.readId])).toEqual([
+      ['mandate-revoked', 'holder', '2026-11-21T03:00:00.000Z', revoked.eventId],
+      ['mandate-revoked', 'holder', '2026-11-21T03:00:00.000Z', revoked.eventId],
+    ]);
+    expect(revoked.eventId).not.toBe(mandate.eventId);
+  });
+
+  it('have the same keys when the same change is written again, so the log keeps one of each', () => {
+    // The log keys an entry by person, time and id (adapters/access-log-repository.ts) and
+    // keeps the first of a key: a retried write of one change appends nothing.
+    const log = new Map<string, AccessEntry>();
+    const append = (entries: readonly AccessEntry[]) => {
+      for (const e of entries) {
+        const key = `${e.personId}#${e.at}#${e.readId}`;
+        if (!log.has(key)) log.set(key, e);
+      }
+    };
+    const retryRead: StaffRead = { ...counterRead, readId: 'RETRY', at: '2026-11-20T10:00:05.000Z' };
+    append(mandateAccessEntries(mandate, atCounter, regions));
+    append(mandateAccessEntries(mandate, { actor: 'staff', staff: retryRead }, regions));
+    expect(log.size).toBe(2);
   });
 });
 

@@ -1,22 +1,54 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { PersonRead, StaffRead } from '../../../shared/events/person-data-read';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { type AccessEntry, type AccessLog, type AccessPage, accessEntryExpiry } from '../domain/access-log';
+import {
+  AccessAction,
+  type AccessEntry,
+  type AccessLog,
+  type AccessPage,
+  accessEntryExpiry,
+  PartyAccessEntry,
+  StaffAccessEntry,
+} from '../domain/access-log';
 
 const sortKey = (entry: AccessEntry) => `${entry.at}#${entry.readId}`;
 
-/** An access entry as stored: keyed by person, indexed by staff member, both newest last. */
-const AccessEntryItem = StaffRead.extend(PersonRead.shape).extend({
-  pk: z.string().startsWith('ACCESS#'),
-  sk: z.string(),
-});
+/**
+ * An access entry as stored. Entries written before mandate actions were logged carry
+ * neither `actor` nor `action`: they are staff reads, and read as such.
+ */
+const StoredAccessEntry = z.union([
+  PartyAccessEntry,
+  StaffAccessEntry.extend({
+    actor: StaffAccessEntry.shape.actor.default('staff'),
+    action: AccessAction.default('read'),
+  }),
+]);
 
-const toEntry = (item: unknown): AccessEntry => {
-  const { pk: _pk, sk: _sk, ...entry } = AccessEntryItem.parse(item);
-  return entry;
-};
+const toEntry = (item: unknown): AccessEntry => StoredAccessEntry.parse(item);
+
+/**
+ * The put that appends one entry: keyed by person, indexed by staff member (gsi1) when staff
+ * made it, both newest last, and only if no item holds its key, so an entry, once written,
+ * is never overwritten. An entry a person made in the app names no staff member and is not
+ * indexed by one. Shared with the mandate adapter, which writes it in the mandate's
+ * transaction.
+ */
+export const accessEntryPut = (table: string, entry: AccessEntry) => ({
+  TableName: table,
+  Item: {
+    pk: `ACCESS#${entry.personId}`,
+    sk: sortKey(entry),
+    entity: 'AccessEntry',
+    ...(entry.actor === 'staff'
+      ? { gsi1pk: `ACCESSBY#${entry.subject}`, gsi1sk: `${sortKey(entry)}#${entry.personId}` }
+      : {}),
+    expiresAt: accessEntryExpiry(entry.at),
+    ...entry,
+  },
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
 
 /** Where a merged page of several persons' entries stopped: the last entry's sort key and person. */
 const Position = z.object({ sk: z.string().min(1), personId: z.string().min(1) });
@@ -44,21 +76,7 @@ export function dynamoAccessLog(db: DynamoDBDocumentClient, table: string): Acce
     async append(entries) {
       for (const entry of entries) {
         try {
-          await db.send(
-            new PutCommand({
-              TableName: table,
-              Item: {
-                pk: `ACCESS#${entry.personId}`,
-                sk: sortKey(entry),
-                entity: 'AccessEntry',
-                gsi1pk: `ACCESSBY#${entry.subject}`,
-                gsi1sk: `${sortKey(entry)}#${entry.personId}`,
-                expiresAt: accessEntryExpiry(entry.at),
-                ...entry,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
+          await db.send(new PutCommand(accessEntryPut(table, entry)));
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         }

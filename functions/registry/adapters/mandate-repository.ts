@@ -1,8 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { StaleVersionError } from '../../../shared/domain/errors';
+import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
+import type { AccessEntry } from '../domain/access-log';
 import type { Mandate, MandateRepository } from '../domain/mandate';
+import { accessEntryPut } from './access-log-repository';
 
 const key = (mandateId: string) => ({ pk: `MANDATE#${mandateId}`, sk: 'MANDATE' });
 
@@ -34,7 +41,12 @@ const item = (mandate: Mandate) => ({
   ...mandate,
 });
 
-/** Mandates in the registry table; the table stream publishes each version to payout. */
+/**
+ * Mandates in the registry table; the table stream publishes each version to payout. Each
+ * version is written in one transaction with the access entries that list it (the log shares
+ * the table): the mandate and its entries are stored together or not at all, so a change
+ * never goes unlisted, and a retry after a failure finds nothing half done.
+ */
 export function dynamoMandateRepository(db: DynamoDBDocumentClient, table: string): MandateRepository {
   const byIndex = async (index: 'gsi1' | 'gsi2', pk: string): Promise<Mandate[]> => {
     const out = await db.send(
@@ -47,15 +59,29 @@ export function dynamoMandateRepository(db: DynamoDBDocumentClient, table: strin
     );
     return (out.Items ?? []).map((i) => StoredMandate.parse(i));
   };
+  const write = async (
+    mandatePut: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    mandate: Mandate,
+    entries: readonly AccessEntry[],
+  ) =>
+    db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: item(mandate), ...mandatePut } },
+          ...entries.map((entry) => ({ Put: accessEntryPut(table, entry) })),
+        ],
+      }),
+    );
   return {
-    async add(mandate) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: item(mandate),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    async add(mandate, entries) {
+      try {
+        await write({ ConditionExpression: 'attribute_not_exists(pk)' }, mandate, entries);
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          throw new ConflictError('This mandate is already recorded.');
+        }
+        throw error;
+      }
     },
     async find(mandateId) {
       const { Item } = await db.send(
@@ -63,18 +89,18 @@ export function dynamoMandateRepository(db: DynamoDBDocumentClient, table: strin
       );
       return Item ? StoredMandate.parse(Item) : undefined;
     },
-    async save(next, expectedVersion) {
+    async save(next, expectedVersion, entries) {
       try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: item(next),
+        await write(
+          {
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
+          },
+          next,
+          entries,
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
+        if (error instanceof TransactionCanceledException) {
           throw new StaleVersionError('The mandate changed meanwhile.');
         }
         throw error;

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../../shared/domain/errors';
 import type { MandateChanged } from '../../../shared/events/mandate';
+import type { AccessEntry } from './access-log';
 
 /**
  * A standing mandate to act for a person (shared/domain/family.ts): a guardian a registrar
@@ -73,12 +74,20 @@ export function mandateChangedFacts(mandate: Mandate): MandateChanged {
   };
 }
 
-/** Where mandates are kept. */
+/**
+ * Where mandates are kept. Each change is stored with the access entries that list it
+ * (`mandateAccessEntries`) in one write, all or nothing: a mandate is never recorded or
+ * revoked without both persons' logs showing it.
+ */
 export interface MandateRepository {
-  add(mandate: Mandate): Promise<void>;
+  /** Stores a new mandate and its entries. */
+  add(mandate: Mandate, entries: readonly AccessEntry[]): Promise<void>;
   find(mandateId: string): Promise<Mandate | undefined>;
-  /** Stores the next version if the stored one is still `expectedVersion` (else StaleVersionError). */
-  save(next: Mandate, expectedVersion: number): Promise<void>;
+  /**
+   * Stores the next version and its entries if the stored one is still `expectedVersion`
+   * (else StaleVersionError, and nothing is written).
+   */
+  save(next: Mandate, expectedVersion: number, entries: readonly AccessEntry[]): Promise<void>;
   /** Mandates the person holds (to act for others), revoked ones included. */
   heldBy(personId: string): Promise<Mandate[]>;
   /** Mandates given to others to act for the person, revoked ones included. */

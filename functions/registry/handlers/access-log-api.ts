@@ -49,25 +49,34 @@ export interface AccessLogApiDeps {
   readonly observability?: Observability;
 }
 
+/**
+ * An entry as the family sees it: what happened (a read, a mandate recorded or revoked), who
+ * did it (a member of staff, or which of a mandate's two people in the app), when, through
+ * which route and record. The same staff fields a read shows, nothing more.
+ */
 const familyView = (e: AccessEntry): FamilyAccessEntryView => ({
   at: e.at,
   personId: e.personId,
-  staff: e.subject,
-  role: e.role,
-  ...(e.region ? { region: e.region } : {}),
+  action: e.action,
+  actor: e.actor,
+  ...(e.actor === 'staff'
+    ? { staff: e.subject, role: e.role, ...(e.region ? { region: e.region } : {}), purpose: e.purpose }
+    : {}),
+  // Staff change mandates at the counter; the two people concerned, in the app.
+  ...(e.action === 'read' ? {} : { channel: e.actor === 'staff' ? 'counter' : 'app' }),
   route: e.route,
   record: e.record,
-  purpose: e.purpose,
 });
+/** An entry as an auditor sees it: the family's view, the request's id and the record's regions. */
 const auditView = (e: AccessEntry): AccessEntryView => ({
   ...familyView(e),
   readId: e.readId,
   regions: [...e.regions],
 });
-
 /**
- * "Who read my record": a citizen lists the staff reads of their family's data, newest
- * first; an auditor lists the reads of one staff member or about one person, inside the
+ * "Who read my record": a citizen lists the staff reads of their family's data and the
+ * mandates recorded or revoked for or by them, newest first; an auditor lists the entries of
+ * one staff member (their reads and mandate actions) or about one person, inside the
  * auditor's region. An auditor's look at the log is itself a read of those persons, and is
  * recorded like any other.
  */
@@ -112,7 +121,7 @@ export function buildAccessLogApi(deps: AccessLogApiDeps) {
         }
         // The query schema admits exactly one of personId and staff: here it is staff.
         const page = await deps.accessLog.ofStaff(staff ?? '', limit, after);
-        // Only reads of records inside the auditor's region; a page may then hold fewer items.
+        // Only entries about records inside the auditor's region; a page may then hold fewer items.
         const items = page.items.filter((e) => coversRecord(request.principal, e.regions));
         await record(
           request,

@@ -9,18 +9,25 @@ import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { normaliseResidentId } from '../../../shared/domain/resident-id';
 import type { PersonRead } from '../../../shared/events/person-data-read';
-import { readRecorder } from '../../../shared/http/access-read';
+import { readRecorder, staffReadOf } from '../../../shared/http/access-read';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { type Principal, requireRegionScope } from '../../../shared/http/auth';
+import { pageBody, pageOfList } from '../../../shared/http/cursor';
 import { type CitizenFamily, familyOfCitizen, notInYourFamily } from '../../../shared/http/family-scope';
-import { json, parseJsonBody, parseWith } from '../../../shared/http/request';
+import { type ApiRequest, json, parseJsonBody, parseWith } from '../../../shared/http/request';
 import { functionSpec } from '../../../shared/manifest';
 import type { Observability } from '../../../shared/observability';
 import { dynamoAccessLog } from '../adapters/access-log-repository';
 import { dynamoHouseholdRepository } from '../adapters/household-repository';
 import { dynamoMandateRepository } from '../adapters/mandate-repository';
 import { dynamoPersonRepository } from '../adapters/person-repository';
-import { type AccessLog, accessEntriesOf } from '../domain/access-log';
+import {
+  type AccessLog,
+  accessEntriesOf,
+  type MandateActor,
+  mandateAccessEntries,
+  partyOf,
+} from '../domain/access-log';
 import type { HouseholdRepository } from '../domain/birth-registration-ports';
 import { registryFamilyDirectory } from '../domain/family-directory';
 import { deriveFamilyType, type Household } from '../domain/household';
@@ -39,6 +46,7 @@ import { registryManifest } from '../manifest';
 import {
   AuthoriseRelativeRequest,
   MandateParams,
+  MyListQuery,
   PersonIdParams,
   PersonMandateParams,
   RecordMandateRequest,
@@ -51,11 +59,15 @@ export interface FamilyApiDeps {
   readonly persons: PersonRepository;
   readonly households: HouseholdRepository;
   readonly mandates: MandateRepository;
-  /** Every staff read of a person's mandates is appended here for each person it names. */
+  /**
+   * Every staff read of a person's mandates is appended here for each person it names. (A
+   * mandate's own changes are listed too, written with the mandate: MandateRepository.)
+   */
   readonly accessLog: AccessLog;
   readonly personRefOf: PersonRefOf;
   readonly clock?: Clock;
   readonly newId?: () => string;
+  readonly cursorSecret?: string;
   readonly observability?: Observability;
 }
 
@@ -162,8 +174,34 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
     }
   };
 
+  /**
+   * Who changes a mandate in this request, as both persons' access logs will name them: the
+   * member of staff at the counter, or (in the app) which of the mandate's two people acted,
+   * never their login or resident ID. `self` is the signed-in citizen's person.
+   */
+  const actorOf = (request: ApiRequest, mandate: Mandate, self?: string): MandateActor => {
+    const at = new Date(mandate.revokedAt ?? mandate.recordedAt);
+    const staff = staffReadOf(request, 'counter-service', { readId: mandate.eventId, at });
+    if (staff) return { actor: 'staff', staff };
+    const party = partyOf(mandate, self);
+    // The routes admit registrars and the mandate's two people only: anything else is a wiring fault.
+    if (!party) throw new Error('a mandate is changed by staff or by one of its two people');
+    return { actor: party, route: `${request.route.method} ${request.route.path}` };
+  };
+
+  const regionsOfParties = async (mandate: Mandate) => {
+    const [person, holder] = await Promise.all([
+      deps.persons.find(mandate.personId),
+      deps.persons.find(mandate.holderPersonId),
+    ]);
+    return {
+      person: person ? regionsOf(person.person) : [],
+      holder: holder ? regionsOf(holder.person) : [],
+    };
+  };
+
   const record = async (
-    principal: Principal,
+    request: ApiRequest,
     person: Person,
     holder: Person,
     kind: MandateKind,
@@ -176,7 +214,7 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
       personId: person.personId,
       holderPersonId: holder.personId,
       channel,
-      recordedBy: principal.subject,
+      recordedBy: request.principal.subject,
       recordedAt: clock.now().toISOString(),
       ...(reason ? { reason } : {}),
       eventId: newId(),
@@ -185,13 +223,24 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
       (m) => isActive(m) && m.holderPersonId === holder.personId && m.kind === kind,
     );
     if (standing.length > 0) throw new ConflictError('This mandate is already recorded and stands.');
-    await deps.mandates.add(mandate);
+    const entries = mandateAccessEntries(mandate, actorOf(request, mandate, person.personId), {
+      person: regionsOf(person),
+      holder: regionsOf(holder),
+    });
+    await deps.mandates.add(mandate, entries);
     return mandate;
   };
 
-  const revoke = async (principal: Principal, mandate: Mandate, reason?: string) => {
-    const next = revokeMandate(mandate, principal.subject, clock.now().toISOString(), newId(), reason);
-    await deps.mandates.save(next, mandate.version);
+  const revoke = async (request: ApiRequest, mandate: Mandate, reason?: string, self?: string) => {
+    const next = revokeMandate(
+      mandate,
+      request.principal.subject,
+      clock.now().toISOString(),
+      newId(),
+      reason,
+    );
+    const entries = mandateAccessEntries(next, actorOf(request, next, self), await regionsOfParties(next));
+    await deps.mandates.save(next, mandate.version, entries);
     return next;
   };
 
@@ -206,6 +255,7 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
     service: FUNCTION,
     routes: functionSpec(registryManifest, FUNCTION).routes ?? [],
     observability: deps.observability,
+    ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     identity: { personRefOf: deps.personRefOf },
     handlers: {
       'GET /v1/me': async ({ principal }) => {
@@ -218,33 +268,60 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
           family: found.flatMap((s, i) => (s ? [memberView(s.person, others[i]?.[1])] : [])),
         });
       },
-      'GET /v1/me/household': async ({ principal }) => {
+      'GET /v1/me/household': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
+        // A list of households, like every list, paged by household id; today a person
+        // belongs to one household at most. A household's members come whole with it.
         const family = await familyOfCitizen(principal, directory, clock);
         const household = family.self ? await deps.households.findByMember(family.self) : undefined;
-        return json(200, { items: household ? [householdView(household)] : [] });
+        const page = pageOfList(
+          household ? [household] : [],
+          (h) => h.householdId,
+          'ascending',
+          limit,
+          after,
+        );
+        return json(200, pageBody(page.items.map(householdView), cursors.seal(page.next, {})));
       },
-      'GET /v1/me/mandates': async ({ principal }) => {
+      'GET /v1/me/mandates': async ({ principal, query, cursors }) => {
+        const { cursor, limit } = parseWith(MyListQuery, query, 'query');
+        const after = cursors.open(cursor, {});
         const family = await familyOfCitizen(principal, directory, clock);
-        if (!family.self) return json(200, { given: [], held: [] });
+        if (!family.self) return json(200, pageBody([], undefined));
         const [given, held] = await Promise.all([
           deps.mandates.givenFor(family.self),
           deps.mandates.heldBy(family.self),
         ]);
-        return json(200, { given: await mandateViews(given, false), held: await mandateViews(held, false) });
+        // Given and held in one list in the order they were recorded (mandate ids are ULIDs);
+        // no mandate is both, since no one holds a mandate for themselves.
+        const all = [
+          ...given.map((mandate) => ({ mandate, side: 'given' as const })),
+          ...held.map((mandate) => ({ mandate, side: 'held' as const })),
+        ].sort((a, b) => (a.mandate.mandateId < b.mandate.mandateId ? -1 : 1));
+        const page = pageOfList(all, (m) => m.mandate.mandateId, 'ascending', limit, after);
+        const names = await namesOf(page.items.flatMap(({ mandate: m }) => [m.personId, m.holderPersonId]));
+        const items = page.items.map(({ mandate, side }) => ({
+          ...mandateView(mandate, names, false),
+          side,
+        }));
+        return json(200, pageBody(items, cursors.seal(page.next, {})));
       },
-      'POST /v1/me/mandates': async ({ event, principal }) => {
+      'POST /v1/me/mandates': async (request) => {
+        const { event } = request;
         const body = parseJsonBody(event, AuthoriseRelativeRequest);
-        const family = await familyOfCitizen(principal, directory, clock);
+        const family = await familyOfCitizen(request.principal, directory, clock);
         const self = await selfOf(family);
         const holder = await personNamed(body.holderResidentId);
         await checkAuthorisation(self, holder, beijingDate(clock.now()));
-        const mandate = await record(principal, self, holder as Person, 'authorised-relative', 'app');
+        const mandate = await record(request, self, holder as Person, 'authorised-relative', 'app');
         return json(201, (await mandateViews([mandate], false))[0], { location: '/v1/me/mandates' });
       },
-      'POST /v1/me/mandates/{mandateId}/actions/revoke': async ({ event, pathParameters, principal }) => {
-        const { mandateId } = parseWith(MandateParams, pathParameters, 'path');
+      'POST /v1/me/mandates/{mandateId}/actions/revoke': async (request) => {
+        const { mandateId } = parseWith(MandateParams, request.pathParameters, 'path');
+        const { event } = request;
         const body = parseJsonBody(event, RevokeMandateRequest);
-        const family = await familyOfCitizen(principal, directory, clock);
+        const family = await familyOfCitizen(request.principal, directory, clock);
         const mandate = await deps.mandates.find(mandateId);
         // Only the two people it concerns may see it; anyone else gets the one answer.
         const party = mandate && (mandate.personId === family.self || mandate.holderPersonId === family.self);
@@ -252,19 +329,20 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
         if (mandate.kind === 'guardian') {
           throw new ConflictError('A guardianship is ended at the counter, on the decision that ends it.');
         }
-        const next = await revoke(principal, mandate, body.reason);
+        const next = await revoke(request, mandate, body.reason, family.self);
         return json(200, (await mandateViews([next], false))[0]);
       },
-      'POST /v1/persons/{personId}/mandates': async ({ event, pathParameters, principal }) => {
-        const { personId } = parseWith(PersonIdParams, pathParameters, 'path');
+      'POST /v1/persons/{personId}/mandates': async (request) => {
+        const { personId } = parseWith(PersonIdParams, request.pathParameters, 'path');
+        const { event } = request;
         const body = parseJsonBody(event, RecordMandateRequest);
-        const person = await personInScope(principal, personId);
+        const person = await personInScope(request.principal, personId);
         const holder = await personNamed(body.holderResidentId);
         if (!holder) throw new NotFoundError('No person with that resident ID is recorded.');
         if (body.kind === 'authorised-relative') {
           await checkAuthorisation(person, holder, beijingDate(clock.now()));
         }
-        const mandate = await record(principal, person, holder, body.kind, 'counter', body.reason);
+        const mandate = await record(request, person, holder, body.kind, 'counter', body.reason);
         return json(201, (await mandateViews([mandate], true))[0], {
           location: `/v1/persons/${personId}/mandates`,
         });
@@ -289,14 +367,11 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
         await recordRead(request, 'counter-service', reads);
         return json(200, { given: await mandateViews(given, true), held: await mandateViews(held, true) });
       },
-      'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': async ({
-        event,
-        pathParameters,
-        principal,
-      }) => {
-        const { personId, mandateId } = parseWith(PersonMandateParams, pathParameters, 'path');
+      'POST /v1/persons/{personId}/mandates/{mandateId}/actions/revoke': async (request) => {
+        const { personId, mandateId } = parseWith(PersonMandateParams, request.pathParameters, 'path');
+        const { event } = request;
         const body = parseJsonBody(event, RevokeMandateRequest);
-        await personInScope(principal, personId);
+        await personInScope(request.principal, personId);
         const mandate = await deps.mandates.find(mandateId);
         if (!mandate || mandate.personId !== personId)
           throw new NotFoundError('No such mandate for this person.');
@@ -305,7 +380,7 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
             { field: 'body.reason', message: 'is required' },
           ]);
         }
-        const next = await revoke(principal, mandate, body.reason);
+        const next = await revoke(request, mandate, body.reason);
         return json(200, (await mandateViews([next], true))[0]);
       },
     },
@@ -315,12 +390,13 @@ export function buildFamilyApi(deps: FamilyApiDeps) {
 export const handler = initOnce(async () => {
   const db = documentClient();
   const table = tableName('registry');
-  const refKey = await loadSecret('person-ref-key');
+  const [refKey, cursorSecret] = await Promise.all([loadSecret('person-ref-key'), loadSecret('cursor-key')]);
   return buildFamilyApi({
     persons: dynamoPersonRepository(db, table),
     households: dynamoHouseholdRepository(db, table),
     mandates: dynamoMandateRepository(db, table),
     accessLog: dynamoAccessLog(db, table),
     personRefOf: (residentId) => personRefOf(refKey, residentId),
+    cursorSecret,
   });
 });
