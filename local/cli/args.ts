@@ -47,11 +47,17 @@ export interface Options {
   readonly persons?: number;
   readonly concurrency: number;
   readonly wait: boolean;
+  readonly waiting: boolean;
 }
 
 /** Commands with how many positional arguments each takes. */
 export const COMMANDS: Record<string, { readonly args: readonly string[]; readonly summary: string }> = {
   'batch plan': { args: [], summary: 'plan a batch: --scheme --period --region' },
+  'batch list': {
+    args: [],
+    summary:
+      'batches in your region (--status --scheme --period --region; --waiting: awaiting your approval)',
+  },
   'batch show': { args: ['batchId'], summary: 'state, control totals and ledger' },
   'batch payments': { args: ['batchId'], summary: 'the batch lines (--status to filter)' },
   'batch submit': { args: ['batchId'], summary: 'submit a planned batch for approval' },
@@ -124,6 +130,7 @@ export function parseInvocation(
     help: values.help ?? false,
     concurrency: positiveInt('concurrency', values.concurrency) ?? 8,
     wait: values.wait ?? false,
+    waiting: values.waiting ?? false,
     ...defined({
       token: values.token ?? env.JIAHE_TOKEN,
       as: values.as,
@@ -188,6 +195,7 @@ function parse(argv: readonly string[]) {
       persons: { type: 'string' },
       concurrency: { type: 'string' },
       wait: { type: 'boolean' },
+      waiting: { type: 'boolean' },
     },
   });
 }

@@ -4,7 +4,14 @@ import { regionsUnder } from '../../shared/domain/region-codes';
 import { type Api, devToken, expectStatus, type Reply, waitFor } from '../client/http';
 import { residentIdOf } from '../demo/family';
 import { type Invocation, UsageError } from './args';
-import { batchSummary, messagesTable, partnersTable, paymentsTable, progressBar } from './format';
+import {
+  batchesTable,
+  batchSummary,
+  messagesTable,
+  partnersTable,
+  paymentsTable,
+  progressBar,
+} from './format';
 
 /** Where a command writes: results to `out`, progress and notes to `err`. */
 export interface Io {
@@ -89,6 +96,14 @@ export const handlers: Record<string, (run: Run) => Promise<void>> = {
     const token = await run.token('payout-officer');
     const reply = ok('plan batch', await run.api('POST', '/v1/payout-batches', { token, body }), 200, 201);
     print(run, reply.body, () => batchSummary(reply.body));
+  },
+  'batch list': async (run) => {
+    const { status, scheme, period, region, waiting } = run.invocation.options;
+    // The approval queue is an approver's: it lists what they, not the submitter, may approve.
+    const token = await run.token(waiting ? 'payout-approver' : 'payout-officer');
+    const path = `/v1/payout-batches${query({ state: status, scheme, period, region, waitingForMe: waiting ? 'true' : undefined })}`;
+    const items = await allPages(run, token, path);
+    print(run, { items }, () => batchesTable(items));
   },
   'batch show': async (run) => {
     const token = await run.token('payout-officer');

@@ -51,6 +51,19 @@ export function paymentsTable(items: readonly Row[]): string {
   );
 }
 
+/** Batches as a table: what an officer or approver picks from. */
+export function batchesTable(items: readonly Row[]): string {
+  return table(
+    items.map((b) => ({
+      ...b,
+      lines: b.control?.count ?? 0,
+      amount: yuan(b.control?.sumFen),
+      submittedBy: b.submittedBy ?? '',
+    })),
+    ['batchId', 'scheme', 'period', 'region', 'state', 'lines', 'amount', 'submittedBy'],
+  );
+}
+
 /** Exchange messages as a table. */
 export function messagesTable(items: readonly Row[]): string {
   return table(

@@ -49,6 +49,10 @@ describe('the operator CLI against the local cloud', { timeout: 120_000 }, () =>
     const { batchId, state } = JSON.parse(planned.stdout);
     expect(state).toBe('planned');
     expect((await jiahe(['batch', 'submit', batchId], base)).code).toBe(0);
+    // The approver finds it in their queue: submitted by someone else.
+    const waiting = await jiahe(['batch', 'list', '--waiting', '--region', '330110', '--json'], base);
+    expect(waiting.code, waiting.stderr).toBe(0);
+    expect(JSON.parse(waiting.stdout).items.map((b: { batchId: string }) => b.batchId)).toContain(batchId);
     const approved = await jiahe(['batch', 'approve', batchId, '--wait'], base);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stdout).toContain('state     reconciled');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, parseInvocation, UsageError, usage } from '../../local/cli/args';
 import { syntheticPerson } from '../../local/cli/commands';
-import { batchSummary, messagesTable, paymentsTable, progressBar, table, yuan } from '../../local/cli/format';
+import {
+  batchesTable,
+  batchSummary,
+  messagesTable,
+  paymentsTable,
+  progressBar,
+  table,
+  yuan,
+} from '../../local/cli/format';
 import { checkResidentId } from '../../shared/domain/resident-id';
 
 describe('CLI command line', () => {
@@ -102,6 +110,26 @@ describe('CLI output', () => {
     });
     expect(text).toContain('state     reconciled');
     expect(text).toContain('paid 1 (60.00)');
+  });
+
+  it('reads the approval queue flag of batch list, and shows batches with their totals in yuan', () => {
+    const parsed = parseInvocation(['batch', 'list', '--waiting', '--region', '330106']);
+    expect(parsed.command).toEqual(['batch', 'list']);
+    expect(parsed.options).toMatchObject({ waiting: true, region: '330106' });
+    expect(parseInvocation(['batch', 'list']).options.waiting).toBe(false);
+    const shown = batchesTable([
+      {
+        batchId: 'B1',
+        scheme: 'rural-reward',
+        period: '2026-11',
+        region: '330106',
+        state: 'submitted',
+        control: { count: 3, sumFen: 36_000 },
+        submittedBy: 'officer-1',
+      },
+    ]);
+    expect(shown).toContain('360.00');
+    expect(shown).toContain('officer-1');
   });
 
   it('shows a held line with its reason and a message with its answer', () => {
