@@ -87,7 +87,11 @@ const BatchView = z.looseObject({
   scheme: z.string(),
   period: z.string(),
   region: z.string(),
-  state: z.string().describe('planned, submitted, approved, disbursing, reconciled or cancelled'),
+  state: z
+    .string()
+    .describe(
+      'planned, submitted, approved, disbursing, reconciled, nothing-to-pay (every line held) or cancelled',
+    ),
   control: Tally.describe('Control totals fixed at planning'),
   ledger: z.looseObject({}).describe('Tallies by payment state'),
   version: z.number().int(),

@@ -164,7 +164,16 @@ export type StatusReportRequest = z.infer<typeof StatusReportRequest>;
 /** `GET /v1/payout-batches`: batches in the caller's region, filtered. */
 export const BatchListQuery = z.strictObject({
   state: z
-    .enum(['planning', 'planned', 'submitted', 'approved', 'disbursing', 'reconciled', 'cancelled'])
+    .enum([
+      'planning',
+      'planned',
+      'submitted',
+      'approved',
+      'disbursing',
+      'reconciled',
+      'nothing-to-pay',
+      'cancelled',
+    ])
     .optional(),
   scheme: SchemeCode.optional(),
   period: z

@@ -75,7 +75,7 @@ async function batchAction(run: Run, action: string, role: string) {
       'the batch to be reconciled',
       async () => {
         const now = await run.api('GET', `/v1/payout-batches/${batchId}`, { token: officer });
-        return now.body?.state === 'reconciled' ? now.body : undefined;
+        return ['reconciled', 'nothing-to-pay'].includes(now.body?.state) ? now.body : undefined;
       },
       300_000,
     );

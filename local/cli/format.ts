@@ -37,7 +37,7 @@ export function batchSummary(batch: Row): string {
   return [
     `batch     ${batch.batchId}`,
     `scheme    ${batch.scheme}  period ${batch.period}  region ${batch.region}`,
-    `state     ${batch.state}`,
+    `state     ${batch.state}${batch.state === 'nothing-to-pay' ? '  (every line held: no file was sent to the bank)' : ''}`,
     `control   ${tally(batch.control)}`,
     `ledger    planned ${tally(ledger.planned)} · paid ${tally(ledger.paid)} · failed ${tally(ledger.failed)} · held ${tally(ledger.held)} · pending ${tally(ledger.pending)}`,
   ].join('\n');

@@ -61,6 +61,11 @@ export class PaymentInFlightError extends ConflictError {
   override readonly kind: string = 'payment-in-flight';
 }
 
+/** A payment file asked of a batch that pays nobody: all its lines are held, so none went to the bank. */
+export class NothingToPayError extends ConflictError {
+  override readonly kind: string = 'nothing-to-pay';
+}
+
 /** The caller edited an old version of the record (If-Match mismatch). */
 export class StaleVersionError extends DomainError {
   readonly kind = 'stale-version';

@@ -12,6 +12,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, Bilingual>> = {
   'access-denied': { zh: '超出管辖范围', en: 'Forbidden' },
   'separation-of-duties': { zh: '须由另一人复核', en: 'Separation of Duties' },
   'payment-in-flight': { zh: '有款项正在发放', en: 'Payment In Flight' },
+  'nothing-to-pay': { zh: '本批次无应付款项', en: 'Nothing To Pay' },
   'not-found': { zh: '未找到', en: 'Not Found' },
   'method-not-allowed': { zh: '不支持该请求方法', en: 'Method Not Allowed' },
   conflict: { zh: '与当前状态冲突', en: 'Conflict' },

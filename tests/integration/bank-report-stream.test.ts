@@ -80,6 +80,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
     openItems: unused('openItems'),
     list: unused('list'),
     page: unused('page'),
+    findPayments: unused('findPayments'),
   };
   return { repo, states: () => [...byId.values()].map((l) => l.state) };
 }

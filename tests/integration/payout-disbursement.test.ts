@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getScheme } from '../../functions/payout/config/schemes';
 import type { BankRail } from '../../functions/payout/domain/bank-rail';
 import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
-import { type DisbursePorts, disburseBatch } from '../../functions/payout/domain/disburse';
+import { type DisbursePorts, disburseBatch, paymentFileOf } from '../../functions/payout/domain/disburse';
 import { applyDeath } from '../../functions/payout/domain/enrollment';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import type { BatchRepository } from '../../functions/payout/domain/ports';
 import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
+import { NothingToPayError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
 import { type BankCustomer, bankCustomer } from '../support/bank';
 import { provisionForTest } from '../support/local-aws';
@@ -154,17 +155,42 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
     expect(bank.settlements).toHaveLength(12 * periods.length);
   });
 
-  it('a second batch covering the same people and period pays nobody again: its lines are held as already paid', async () => {
+  it('a batch planned after the same people were paid holds them at planning: its totals leave them out, and it ends with nothing to pay', async () => {
     const first = await approve(await plan('2026-09'));
     await disburseBatch(ports(repos.batches, rail(bank)), first.batchId);
     // The county's own batch for the same month overlaps the province's.
-    const county = await approve(await plan('2026-09', '330106'));
-    const done = (await disburseBatch(ports(repos.batches, rail(bank)), county.batchId)) as Batch;
-    expect(done.ledger.held.count).toBe(12);
+    const planned = await plan('2026-09', '330106');
+    expect(planned.control).toEqual({ count: 0, sumFen: 0 });
+    expect(planned.ledger.held.count).toBe(12);
+    const lines = await repos.batches.lines(planned.batchId, { limit: 100 });
+    expect(new Set(lines.items.map((l) => l.holdReason))).toEqual(new Set(['already-paid']));
+    const filesBefore = bank.files.size;
+    const done = (await disburseBatch(
+      ports(repos.batches, rail(bank)),
+      (
+        await approve(planned)
+      ).batchId,
+    )) as Batch;
+    expect(done.state).toBe('nothing-to-pay');
     expect(done.ledger.paid.count).toBe(0);
     expect(ledgerBalances(done.ledger)).toBe(true);
-    const lines = await repos.batches.lines(county.batchId, { limit: 100 });
-    expect(new Set(lines.items.map((l) => l.holdReason))).toEqual(new Set(['already-paid']));
+    // No file without a transfer goes to the bank, and none can be made.
+    expect(bank.files.size).toBe(filesBefore);
+    await expect(paymentFileOf(ports(repos.batches, rail(bank)), done)).rejects.toBeInstanceOf(
+      NothingToPayError,
+    );
+  });
+
+  it('a batch planned before an overlapping one paid holds those lines when it disburses', async () => {
+    const province = await approve(await plan('2027-04'));
+    const county = await approve(await plan('2027-04', '330106'));
+    expect(county.control.count).toBe(12);
+    await disburseBatch(ports(repos.batches, rail(bank)), province.batchId);
+    const done = (await disburseBatch(ports(repos.batches, rail(bank)), county.batchId)) as Batch;
+    expect(done.state).toBe('nothing-to-pay');
+    expect(done.ledger.held.count).toBe(12);
+    expect(ledgerBalances(done.ledger)).toBe(true);
+    expect(bank.settlements.filter((s) => s.messageId === county.batchId)).toHaveLength(0);
   });
 
   it('a duplicate disbursement command waits while another worker holds the batch', async () => {

@@ -10,9 +10,11 @@ import {
   type LineState,
   ledgerBalances,
   matchesBatchFilter,
+  type PaymentLine,
+  waitsOnOpenList,
 } from '../../functions/payout/domain/batch';
 import type { Enrollment } from '../../functions/payout/domain/enrollment';
-import { decideLine } from '../../functions/payout/domain/planning';
+import { decideLine, holdIfAlreadyPaid, paymentKeyTaken } from '../../functions/payout/domain/planning';
 import { type BeneficiaryFacts, periodFor } from '../../functions/payout/domain/schemes';
 import { AccessDeniedError, ConflictError } from '../../shared/domain/errors';
 
@@ -63,6 +65,59 @@ describe('batch lifecycle: maker and checker', () => {
       );
     }
     expect(() => applyBatchCommand(batch(), 'approve', { by: 'approver-2', at })).toThrow(ConflictError);
+  });
+});
+
+describe('lines already paid are held at planning', () => {
+  const line = (overrides: Partial<PaymentLine> = {}): PaymentLine => ({
+    batchId: 'B2',
+    lineId: 'E1#2026-11',
+    enrollmentId: 'E1',
+    personId: 'P1',
+    scheme: 'rural-reward',
+    period: '2026-11',
+    region: '330106',
+    amountFen: 12_000,
+    state: 'pending',
+    paymentKey: 'rural-reward#2026-11#P1',
+    attempt: 1,
+    endToEndId: 'X-1',
+    reasons: [],
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    ...overrides,
+  });
+  const payment = (state: 'sent' | 'paid' | 'failed', attempt = 1) => ({
+    paymentKey: 'rural-reward#2026-11#P1',
+    batchId: 'B1',
+    lineId: 'E1#2026-11',
+    attempt,
+    state,
+    amountFen: 12_000,
+  });
+
+  it('takes a key with any payment but an earlier attempt that failed', () => {
+    expect(paymentKeyTaken(undefined, 1)).toBe(false);
+    expect(paymentKeyTaken(payment('paid'), 1)).toBe(true);
+    expect(paymentKeyTaken(payment('sent'), 2)).toBe(true);
+    expect(paymentKeyTaken(payment('failed', 1), 1)).toBe(true);
+    expect(paymentKeyTaken(payment('failed', 1), 2)).toBe(false);
+  });
+
+  it('holds a pending line whose key is taken, and leaves every other line as it is', () => {
+    expect(holdIfAlreadyPaid(line(), payment('paid'))).toMatchObject({
+      state: 'held',
+      holdReason: 'already-paid',
+    });
+    expect(holdIfAlreadyPaid(line(), undefined)).toEqual(line());
+    expect(holdIfAlreadyPaid(line({ attempt: 2 }), payment('failed', 1)).state).toBe('pending');
+    const suspended = line({ state: 'held', holdReason: 'suspended' });
+    expect(holdIfAlreadyPaid(suspended, payment('paid'))).toEqual(suspended);
+  });
+
+  it('keeps a held line on the open list unless it was already paid elsewhere', () => {
+    expect(waitsOnOpenList({ state: 'held', holdReason: 'suspended' })).toBe(true);
+    expect(waitsOnOpenList({ state: 'held', holdReason: 'already-paid' })).toBe(false);
+    expect(waitsOnOpenList({ state: 'pending' })).toBe(false);
   });
 });
 

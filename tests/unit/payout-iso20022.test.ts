@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
   buildPain001,
-  buildPain002,
   type CreditTransferFile,
   decimalToFen,
   fenToDecimal,
   parsePain002,
 } from '../../functions/payout/domain/iso20022';
-import { parseXml } from '../../functions/payout/domain/iso20022/xml';
+
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
+import { writeStatusReport } from '../../local/bank/bank-xml';
 import { xsdErrors } from '../../local/bank/xsd';
 
 const sample = (name: string) =>
@@ -65,13 +66,16 @@ describe('pain.001.001.09 credit transfer files', () => {
       fc.property(
         fc.array(fc.integer({ min: 1, max: 10 ** 9 }), { minLength: 1, maxLength: 30 }),
         (amounts) => {
-          const root = parseXml(buildPain001(file(amounts)));
-          const header = root.children[0]?.children[0];
-          const ctrl = header?.children.find((c) => c.name === 'CtrlSum')?.text ?? '';
+          const read = new XMLParser({ parseTagValue: false }).parse(buildPain001(file(amounts)));
+          const ctrl = String(read.Document.CstmrCdtTrfInitn.GrpHdr.CtrlSum);
           expect(decimalToFen(ctrl)).toBe(amounts.reduce((a, b) => a + b, 0));
         },
       ),
     );
+  });
+
+  it('are never written without a transfer: the schema wants at least one', () => {
+    expect(() => buildPain001(file([]))).toThrow(/at least one transfer/);
   });
 
   it('the schema check is real: a wrong currency code and an over-long account are refused', async () => {
@@ -104,7 +108,7 @@ describe('pain.002.001.10 status reports', () => {
   });
 
   it('the reports the simulator writes are valid and read back', async () => {
-    const xml = buildPain002({
+    const xml = writeStatusReport({
       messageId: 'STS-1',
       createdAt: '2026-11-22T10:00:01',
       originalMessageId: '01JD0000000000000000000000',

@@ -9,11 +9,31 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { batchGetAll } from '../../../shared/aws/batch-get';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { type Batch, bucketOf, type Ledger, type LedgerBucket, type PaymentLine } from '../domain/batch';
+import {
+  type Batch,
+  bucketOf,
+  type Ledger,
+  type LedgerBucket,
+  type PaymentLine,
+  waitsOnOpenList,
+} from '../domain/batch';
 import type { BatchRepository, LineMove, OpenItem, Payment } from '../domain/ports';
 import { failedEntries, packChunks } from './transaction-chunks';
+
+/** A payment record as stored, checked where it leaves the table. */
+const StoredPayment = z.object({
+  paymentKey: z.string(),
+  batchId: z.string(),
+  lineId: z.string(),
+  attempt: z.number().int(),
+  state: z.enum(['sent', 'paid', 'failed']),
+  amountFen: z.number().int(),
+});
+const toPayment = (item: Record<string, unknown>): Payment => StoredPayment.parse(item);
 
 const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: 'BATCH' });
 const lineKey = (batchId: string, lineId: string) => ({ pk: `BATCH#${batchId}`, sk: `LINE#${lineId}` });
@@ -140,7 +160,7 @@ function addLineWrite(table: string, line: PaymentLine, closes?: OpenItem): Line
   const items: TransactItem[] = [
     { Put: { TableName: table, Item: lineItem(line), ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
-  if (line.state === 'held')
+  if (waitsOnOpenList(line))
     items.push({ Put: { TableName: table, Item: openItem({ ...line, reason: 'held' }) } });
   if (closes) {
     items.push(
@@ -486,9 +506,11 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
       const { Item } = await db.send(
         new GetCommand({ TableName: table, Key: paymentKeyOf(paymentKey), ConsistentRead: true }),
       );
-      if (!Item) return undefined;
-      const { pk: _a, sk: _b, entity: _c, ...rest } = Item;
-      return rest as unknown as Payment;
+      return Item ? toPayment(Item) : undefined;
+    },
+    async findPayments(paymentKeys) {
+      const items = await batchGetAll(db, table, paymentKeys.map(paymentKeyOf));
+      return new Map(items.map((item) => [String(item.paymentKey), toPayment(item)]));
     },
     async openItems(scheme, regionPrefix) {
       const items: OpenItem[] = [];

@@ -7,6 +7,8 @@ export type BatchState =
   | 'approved'
   | 'disbursing'
   | 'reconciled'
+  /** Disbursed with every line held: no file went to the bank, and the batch is closed. */
+  | 'nothing-to-pay'
   | 'cancelled';
 
 /** A count of lines and their sum in fen. */
@@ -49,7 +51,14 @@ export function ledgerBalances(ledger: Ledger): boolean {
 }
 
 export interface BatchAction {
-  readonly type: 'planned' | 'submitted' | 'approved' | 'cancelled' | 'disbursing' | 'reconciled';
+  readonly type:
+    | 'planned'
+    | 'submitted'
+    | 'approved'
+    | 'cancelled'
+    | 'disbursing'
+    | 'reconciled'
+    | 'nothing-to-pay';
   readonly by: string;
   readonly at: string;
   readonly reason?: string;
@@ -78,6 +87,13 @@ export interface Batch {
 }
 
 export type BatchCommand = 'submit' | 'approve' | 'cancel';
+
+/**
+ * Whether a held line waits on the open list, to be carried into a later batch once its
+ * hold clears. A line held because its payment was already made elsewhere is final.
+ */
+export const waitsOnOpenList = (line: Pick<PaymentLine, 'state' | 'holdReason'>): boolean =>
+  line.state === 'held' && line.holdReason !== 'already-paid';
 
 /** What a staff member asks the batch list for; the region prefix is already their scope. */
 export interface BatchFilter {

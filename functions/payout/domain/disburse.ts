@@ -1,4 +1,4 @@
-import { StaleVersionError } from '../../../shared/domain/errors';
+import { NothingToPayError, StaleVersionError } from '../../../shared/domain/errors';
 import { accountInForce } from './bank-account';
 import type { BankRail, SignedReport, StreamedReport } from './bank-rail';
 import { BankReportRefusedError, type BankTrust, reportSignatureCheck } from './bank-trust';
@@ -70,7 +70,8 @@ const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 /**
  * The batch's payment file: every line sent in this batch, in line order, with the
  * approval time as creation time, so building it again gives the same bytes. Also the
- * lines it holds, whose accounts it decrypted.
+ * lines it holds, whose accounts it decrypted. A batch that sent no line has no file
+ * (NothingToPayError): a file must carry at least one transfer.
  */
 export async function paymentFileOf(
   ports: Omit<DisbursePorts, 'rail' | 'now' | 'trust'>,
@@ -80,6 +81,12 @@ export async function paymentFileOf(
   await eachLine(ports.batches, batch.batchId, undefined, async (line) => {
     if (IN_FILE.has(line.state)) lines.push(line);
   });
+  if (lines.length === 0) {
+    throw new NothingToPayError({
+      en: 'This batch pays nobody: every line is held, so no payment file was made or sent to the bank.',
+      zh: '本批次所有明细均被暂缓，无应付款项，未生成也未向银行发送支付文件。',
+    });
+  }
   lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
   const transfers = [];
   // The enrolments are read in bulk, a group at a time; the file keeps line order.
@@ -277,7 +284,8 @@ export async function reconcileIfSettled(
  *    an earlier attempt) and becomes sent in the same transaction; a key already taken
  *    holds the line as `already-paid` instead;
  * 3. the payment file of all sent lines goes to the bank under the batch id, which the
- *    bank deduplicates, and its status report is imported.
+ *    bank deduplicates, and its status report is imported; a batch that sent no line
+ *    (all held) sends no file and ends `nothing-to-pay`.
  * One worker holds the batch at a time (a lease owned by the queue message).
  * No step pays a key twice, and a re-run picks up every line a crash left pending.
  */
@@ -343,11 +351,40 @@ export async function disburseBatch(
     }
   });
 
-  const { xml, file } = await paymentFileOf(ports, batch);
-  if (file.transfers.length > 0) {
-    const report = await ports.rail.submit(batch.batchId, xml);
-    await importStatusReport(ports, report, batchId);
+  // Every pending line is sent or held now: the ledger tells whether any went into the file.
+  const { ledger } = (await ports.batches.find(batchId)) as Batch;
+  if (ledger.pending.count + ledger.paid.count + ledger.failed.count === 0) {
+    await closeWithNothingToPay(ports, batchId);
+    return ports.batches.find(batchId);
   }
+  const { xml } = await paymentFileOf(ports, batch);
+  const report = await ports.rail.submit(batch.batchId, xml);
+  await importStatusReport(ports, report, batchId);
   await reconcileIfSettled(ports, batchId);
   return ports.batches.find(batchId);
+}
+
+/**
+ * Closes a disbursing batch none of whose lines went to the bank (all held): no file is
+ * sent, since a payment file without a transfer is no file, and the batch says so by its
+ * state. Safe to run again.
+ */
+async function closeWithNothingToPay(ports: DisbursePorts, batchId: string): Promise<void> {
+  const batch = await ports.batches.find(batchId);
+  if (batch?.state !== 'disbursing' || batch.ledger.pending.count > 0) return;
+  const at = ports.now().toISOString();
+  try {
+    await ports.batches.saveState(
+      {
+        ...batch,
+        state: 'nothing-to-pay',
+        version: batch.version + 1,
+        updatedAt: at,
+        actions: [...batch.actions, { type: 'nothing-to-pay', by: 'system', at }],
+      },
+      'disbursing',
+    );
+  } catch (error) {
+    if (!(error instanceof StaleVersionError)) throw error;
+  }
 }

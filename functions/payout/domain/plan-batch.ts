@@ -4,7 +4,7 @@ import { accountEverChanged, accountInForce } from './bank-account';
 import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
 import { loadBeneficiaryFacts, loadBeneficiaryFactsMany } from './beneficiary';
 import type { Enrollment } from './enrollment';
-import { decideLine, endToEndIdOf, linePaymentKey } from './planning';
+import { decideLine, endToEndIdOf, holdIfAlreadyPaid, linePaymentKey } from './planning';
 import type {
   BatchRepository,
   EnrollmentRepository,
@@ -171,7 +171,7 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       const carried = await Promise.all(group.map((o) => carryForward(ports, o, lineOf)));
       return carried.filter((c): c is LineAddition => c !== undefined);
     },
-    (additions) => ports.batches.addLines(additions),
+    (additions) => addLines(ports.batches, additions),
   );
   // Deciding a line only reads, the facts of a block at once; lines are written a block at
   // a time, many to a transaction with one ledger update each, while the next block is read.
@@ -192,7 +192,7 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       );
       return lines.filter((l): l is PaymentLine => l !== undefined).map((line) => ({ line }));
     },
-    (additions) => ports.batches.addLines(additions),
+    (additions) => addLines(ports.batches, additions),
   );
 
   const header = (await ports.batches.find(batchId)) as Batch;
@@ -207,6 +207,18 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   };
   await ports.batches.saveState(planned, 'planning');
   return planned;
+}
+
+/**
+ * Writes a block of lines, those already paid elsewhere held as such: their payment keys
+ * are read in bulk first, so the control totals leave them out (`holdIfAlreadyPaid`).
+ */
+async function addLines(batches: BatchRepository, additions: readonly LineAddition[]): Promise<void> {
+  const pending = additions.filter((a) => a.line.state === 'pending').map((a) => a.line.paymentKey);
+  const payments = pending.length > 0 ? await batches.findPayments(pending) : new Map();
+  await batches.addLines(
+    additions.map((a) => ({ ...a, line: holdIfAlreadyPaid(a.line, payments.get(a.line.paymentKey)) })),
+  );
 }
 
 /** The account of an enrolment's last paid line; absent when nothing was paid (or not looked up). */

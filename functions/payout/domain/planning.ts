@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { HoldReason, LineState } from './batch';
+import type { HoldReason, LineState, PaymentLine } from './batch';
 import { type Enrollment, periodOnOrAfter } from './enrollment';
+import type { Payment } from './ports';
 import {
   type BeneficiaryFacts,
   entitlement,
@@ -87,4 +88,23 @@ export const linePaymentKey = (scheme: Scheme, period: Period, enrollment: Enrol
 export function endToEndIdOf(paymentKey: string, attempt: number): string {
   const digest = createHash('sha256').update(paymentKey).digest('hex').slice(0, 28).toUpperCase();
   return `${digest}-${attempt}`;
+}
+
+/**
+ * Whether a payment key is taken for an attempt: a payment is recorded under it, and it is
+ * not an earlier attempt that failed. The disburser's conditional write is this rule, made
+ * atomic (adapters/batch-repository.ts); planning asks it first.
+ */
+export const paymentKeyTaken = (payment: Pick<Payment, 'state' | 'attempt'> | undefined, attempt: number) =>
+  payment !== undefined && !(payment.state === 'failed' && payment.attempt < attempt);
+
+/**
+ * A pending line whose payment key is taken is held `already-paid` at planning, so the
+ * control totals the approver signs are what the bank will be asked to pay. Another line
+ * is left as it is. A payment made between planning and disbursing still holds the line
+ * then, by the disburser's conditional write.
+ */
+export function holdIfAlreadyPaid(line: PaymentLine, payment: Payment | undefined): PaymentLine {
+  if (line.state !== 'pending' || !paymentKeyTaken(payment, line.attempt)) return line;
+  return { ...line, state: 'held', holdReason: 'already-paid' };
 }

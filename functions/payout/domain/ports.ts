@@ -186,6 +186,8 @@ export interface BatchRepository {
   findLine(batchId: string, lineId: string): Promise<PaymentLine | undefined>;
   linesOfEnrollment(enrollmentId: string): Promise<PaymentLine[]>;
   findPayment(paymentKey: string): Promise<Payment | undefined>;
+  /** The payments recorded under these keys, by key; keys without one are absent. */
+  findPayments(paymentKeys: readonly string[]): Promise<Map<string, Payment>>;
   openItems(scheme: string, regionPrefix: string): Promise<OpenItem[]>;
   list(query: {
     scheme?: string;

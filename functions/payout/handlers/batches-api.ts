@@ -222,7 +222,7 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
         const { purpose } = parseWith(PaymentFileQuery, query, 'query');
         const batch = await load(principal, batchId);
-        if (!['disbursing', 'reconciled'].includes(batch.state)) {
+        if (!['disbursing', 'reconciled', 'nothing-to-pay'].includes(batch.state)) {
           throw new ConflictError('A batch has a payment file once disbursing has started.');
         }
         const { xml, file, lines } = await paymentFileOf(deps, batch);

@@ -1,5 +1,5 @@
+import { XMLBuilder } from 'fast-xml-parser';
 import { fenToDecimal } from './amount';
-import { escapeXml } from './xml';
 
 export const PAIN_001_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09';
 
@@ -31,9 +31,13 @@ export interface CreditTransferFile {
   readonly transfers: readonly CreditTransfer[];
 }
 
-const account = (id: string) => `<Id><Othr><Id>${escapeXml(id)}</Id></Othr></Id>`;
-const agent = (code: string) =>
-  `<FinInstnId><ClrSysMmbId><ClrSysId><Cd>CNAPS</Cd></ClrSysId><MmbId>${escapeXml(code)}</MmbId></ClrSysMmbId></FinInstnId>`;
+/** Writes the file; fast-xml-parser escapes every text and attribute value. */
+const writer = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: false });
+
+const account = (id: string) => ({ Id: { Othr: { Id: id } } });
+const agent = (code: string) => ({
+  FinInstnId: { ClrSysMmbId: { ClrSysId: { Cd: 'CNAPS' }, MmbId: code } },
+});
 
 /** Sum of the transfers in fen: the file's control sum. */
 export const controlSumFen = (transfers: readonly CreditTransfer[]): number =>
@@ -43,29 +47,47 @@ export const controlSumFen = (transfers: readonly CreditTransfer[]): number =>
  * A pain.001.001.09 customer credit transfer initiation: one payment information block,
  * CNY, domestic accounts as `Othr/Id`, banks by CNAPS member id, the debtor bearing the
  * charges so every beneficiary receives the full amount. The same input gives the same
- * bytes, so a re-sent file carries the same message id and content.
+ * bytes, so a re-sent file carries the same message id and content. Elements follow the
+ * schema's sequence (object key order); a file without a transfer is refused, since the
+ * schema wants at least one.
  */
 export function buildPain001(file: CreditTransferFile): string {
   const count = file.transfers.length;
+  if (count === 0) throw new Error('a payment file needs at least one transfer');
   const sum = fenToDecimal(controlSumFen(file.transfers));
-  const txs = file.transfers
-    .map(
-      (t) =>
-        `<CdtTrfTxInf><PmtId><EndToEndId>${escapeXml(t.endToEndId)}</EndToEndId></PmtId>` +
-        `<Amt><InstdAmt Ccy="CNY">${fenToDecimal(t.amountFen)}</InstdAmt></Amt>` +
-        `<CdtrAgt>${agent(t.creditorBankCode)}</CdtrAgt>` +
-        `<Cdtr><Nm>${escapeXml(t.creditorName)}</Nm></Cdtr>` +
-        `<CdtrAcct>${account(t.creditorAccount)}</CdtrAcct>` +
-        `<RmtInf><Ustrd>${escapeXml(t.remittance)}</Ustrd></RmtInf></CdtTrfTxInf>`,
-    )
-    .join('');
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="${PAIN_001_NAMESPACE}"><CstmrCdtTrfInitn>` +
-    `<GrpHdr><MsgId>${escapeXml(file.messageId)}</MsgId><CreDtTm>${escapeXml(file.createdAt)}</CreDtTm>` +
-    `<NbOfTxs>${count}</NbOfTxs><CtrlSum>${sum}</CtrlSum><InitgPty><Nm>${escapeXml(file.debtor.name)}</Nm></InitgPty></GrpHdr>` +
-    `<PmtInf><PmtInfId>${escapeXml(file.messageId)}</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>${count}</NbOfTxs><CtrlSum>${sum}</CtrlSum>` +
-    `<ReqdExctnDt><Dt>${escapeXml(file.executionDate)}</Dt></ReqdExctnDt>` +
-    `<Dbtr><Nm>${escapeXml(file.debtor.name)}</Nm></Dbtr><DbtrAcct>${account(file.debtor.accountNumber)}<Ccy>CNY</Ccy></DbtrAcct>` +
-    `<DbtrAgt>${agent(file.debtor.bankCode)}</DbtrAgt><ChrgBr>DEBT</ChrgBr>${txs}</PmtInf></CstmrCdtTrfInitn></Document>\n`
-  );
+  const document = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    Document: {
+      '@_xmlns': PAIN_001_NAMESPACE,
+      CstmrCdtTrfInitn: {
+        GrpHdr: {
+          MsgId: file.messageId,
+          CreDtTm: file.createdAt,
+          NbOfTxs: String(count),
+          CtrlSum: sum,
+          InitgPty: { Nm: file.debtor.name },
+        },
+        PmtInf: {
+          PmtInfId: file.messageId,
+          PmtMtd: 'TRF',
+          NbOfTxs: String(count),
+          CtrlSum: sum,
+          ReqdExctnDt: { Dt: file.executionDate },
+          Dbtr: { Nm: file.debtor.name },
+          DbtrAcct: { ...account(file.debtor.accountNumber), Ccy: 'CNY' },
+          DbtrAgt: agent(file.debtor.bankCode),
+          ChrgBr: 'DEBT',
+          CdtTrfTxInf: file.transfers.map((t) => ({
+            PmtId: { EndToEndId: t.endToEndId },
+            Amt: { InstdAmt: { '@_Ccy': 'CNY', '#text': fenToDecimal(t.amountFen) } },
+            CdtrAgt: agent(t.creditorBankCode),
+            Cdtr: { Nm: t.creditorName },
+            CdtrAcct: account(t.creditorAccount),
+            RmtInf: { Ustrd: t.remittance },
+          })),
+        },
+      },
+    },
+  };
+  return `${writer.build(document)}\n`;
 }
