@@ -43,6 +43,11 @@ export const HouseholdChanged = z.object({
     z.object({
       role: z.enum(['mother', 'father', 'child']),
       personId: z.string().regex(ULID_PATTERN).optional(),
+      /**
+       * A child's registered birth date: eligibility by the child's age needs it even while
+       * the newborn has no resident ID, and so no person record, yet. Parents' are not sent.
+       */
+      birthDate: z.iso.date().optional(),
       alive: z.boolean(),
     }),
   ),

@@ -6,6 +6,7 @@ import {
   type HouseholdMember,
   newHousehold,
 } from '../../functions/registry/domain/household';
+import { householdChangedFacts } from '../../functions/registry/domain/outbound-events';
 
 const member = (
   role: HouseholdMember['role'],
@@ -57,5 +58,19 @@ describe('addChild', () => {
     expect(addChild(once, child, '2026-03-01T00:00:00.000Z', 'e-3')).toBe(once);
     expect(addChild(once, member('child', { personId: 'p-1' }), 'x', 'e-4')).toBe(once);
     expect(household.members).toHaveLength(2);
+  });
+});
+
+describe('householdChangedFacts: what leaves the registry about a household', () => {
+  it("sends a child's registered birth date, with or without a person record, and nothing of the parents'", () => {
+    const household = newHousehold('01JD0000000000000000000003', parents, '2026-01-01T00:00:00.000Z', 'e-1');
+    const newborn = member('child', { birthDate: '2026-10-02', name: '王小宝', registrationId: 'r-1' });
+    const facts = householdChangedFacts(addChild(household, newborn, '2026-10-05T00:00:00.000Z', 'e-2'));
+    expect(facts.members).toEqual([
+      { role: 'mother', alive: true },
+      { role: 'father', alive: true },
+      { role: 'child', birthDate: '2026-10-02', alive: true },
+    ]);
+    expect(JSON.stringify(facts)).not.toContain('王小宝');
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../functions/payout/domain/enrollment';
 import type { PersonFacts } from '../../functions/payout/domain/person-facts';
 import { beneficiaryFacts, onlyChildOf, parentHousehold } from '../../functions/payout/domain/projection';
+import { entitlement, periodFor } from '../../functions/payout/domain/schemes';
 import { fixedClock } from '../../shared/domain/clock';
 import { ConflictError, ValidationError } from '../../shared/domain/errors';
 import { issuesOf } from '../support/validation';
@@ -194,6 +195,38 @@ describe('beneficiary facts from the projection', () => {
       certificates: ['special-assistance-certificate'],
     });
     expect(beneficiaryFacts({ person, certificates: [] }).familyType).toBe('other');
+  });
+
+  it("a newborn without a resident ID yet gives the only child's age from the registered birth date", () => {
+    const newborn = {
+      ...household,
+      familyType: 'only-child' as const,
+      members: [
+        { role: 'mother' as const, personId: person.personId, alive: true },
+        { role: 'child' as const, birthDate: '2026-10-02', alive: true },
+      ],
+    };
+    const certificate = {
+      certificateId: 'c',
+      householdId: household.householdId,
+      kind: 'only-child-certificate' as const,
+      revoked: false,
+    };
+    const facts = beneficiaryFacts({ person, household: newborn, certificates: [certificate] });
+    expect(facts.childBirthDate).toBe('2026-10-02');
+    // A child's own record, once there is one, is what counts.
+    expect(
+      beneficiaryFacts({
+        person,
+        household: newborn,
+        certificates: [],
+        childFacts: { birthDate: '2026-10-03' },
+      }).childBirthDate,
+    ).toBe('2026-10-03');
+    // With the certificate issued, the family qualifies: the child's age is known.
+    const reward = getScheme('only-child-reward');
+    const year = periodFor(reward, '2026') as NonNullable<ReturnType<typeof periodFor>>;
+    expect(entitlement(reward, facts, year)).toMatchObject({ eligible: true });
   });
 
   it('an only child is known only when the household has exactly one child', () => {

@@ -1,12 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
-import { MandateChanged } from '../../../shared/events/catalog';
+import { HouseholdChanged, MandateChanged } from '../../../shared/events/catalog';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
 import { dynamoPersonFactsRepository } from './person-facts-repository';
 
 const householdKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
+/** A household as stored: the registry's event data and the event it came from. */
+const StoredHousehold = HouseholdChanged.extend({ sourceEventId: z.string() });
 const strip = ({
   pk: _pk,
   sk: _sk,
@@ -51,7 +54,7 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
     const ids = memberships.flatMap(([, h]) => h);
     const households = new Map(
       (await batchGetAll(db, table, ids.map(householdKey))).map((i) => {
-        const h = strip(i) as unknown as HouseholdFacts;
+        const h: HouseholdFacts = StoredHousehold.parse(i);
         return [h.householdId, h];
       }),
     );

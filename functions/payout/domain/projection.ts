@@ -43,8 +43,10 @@ export function parentHousehold(
 /**
  * The facts eligibility is decided on, joined from payout's own projection: the person,
  * the household they are a parent in (family type), its certificates, and the birth date
- * of an only child when the child's record is known. Without a household the family
- * type is `other`: eligibility never follows from missing data.
+ * of an only child: from the child's person record when there is one, else the birth date
+ * the household carries from the registered birth (a newborn without a resident ID yet).
+ * Without a household the family type is `other`: eligibility never follows from missing
+ * data.
  */
 export function beneficiaryFacts(input: {
   person: PersonFacts;
@@ -54,6 +56,7 @@ export function beneficiaryFacts(input: {
 }): BeneficiaryFacts {
   const { person, household } = input;
   const kinds = [...new Set(input.certificates.filter((c) => !c.revoked).map((c) => c.kind))].sort();
+  const childBirthDate = input.childFacts?.birthDate ?? onlyChildMember(household)?.birthDate;
   return {
     sex: person.sex,
     birthDate: person.birthDate,
@@ -64,12 +67,17 @@ export function beneficiaryFacts(input: {
     ...(person.hukouType ? { hukouType: person.hukouType } : {}),
     familyType: household?.familyType ?? 'other',
     certificates: kinds,
-    ...(input.childFacts ? { childBirthDate: input.childFacts.birthDate } : {}),
+    ...(childBirthDate ? { childBirthDate } : {}),
   };
+}
+
+/** The household's child member when it has exactly one child. */
+function onlyChildMember(household: HouseholdFacts | undefined) {
+  const children = household?.members.filter((m) => m.role === 'child') ?? [];
+  return children.length === 1 ? children[0] : undefined;
 }
 
 /** The only child of a household, when it has exactly one child with a person record. */
 export function onlyChildOf(household: HouseholdFacts | undefined): string | undefined {
-  const children = household?.members.filter((m) => m.role === 'child') ?? [];
-  return children.length === 1 ? children[0]?.personId : undefined;
+  return onlyChildMember(household)?.personId;
 }

@@ -41,7 +41,10 @@ export function birthRegisteredFacts(
   };
 }
 
-/** A household's members (ids and whether alive only) and its derived family type. */
+/**
+ * A household's members (ids, whether alive, and a child's registered birth date only) and
+ * its derived family type.
+ */
 export function householdChangedFacts(household: Household): HouseholdChanged {
   return {
     householdId: household.householdId,
@@ -50,6 +53,7 @@ export function householdChangedFacts(household: Household): HouseholdChanged {
     members: household.members.map((m) => ({
       role: m.role,
       ...(m.personId ? { personId: m.personId } : {}),
+      ...(m.role === 'child' ? { birthDate: m.birthDate } : {}),
       alive: m.alive,
     })),
   };
