@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
 import { HouseholdChanged, MandateChanged } from '../../../shared/events/catalog';
 import type { ProjectionRepository } from '../domain/ports';
