@@ -14,6 +14,7 @@ import {
   waitsOnOpenList,
 } from '../../functions/payout/domain/batch';
 import type { Enrollment } from '../../functions/payout/domain/enrollment';
+import { payoutReport } from '../../functions/payout/domain/payout-report';
 import { decideLine, holdIfAlreadyPaid, paymentKeyTaken } from '../../functions/payout/domain/planning';
 import { type BeneficiaryFacts, periodFor } from '../../functions/payout/domain/schemes';
 import { AccessDeniedError, ConflictError } from '../../shared/domain/errors';
@@ -118,6 +119,28 @@ describe('lines already paid are held at planning', () => {
     expect(waitsOnOpenList({ state: 'held', holdReason: 'suspended' })).toBe(true);
     expect(waitsOnOpenList({ state: 'held', holdReason: 'already-paid' })).toBe(false);
     expect(waitsOnOpenList({ state: 'pending' })).toBe(false);
+  });
+});
+
+describe('the payouts report', () => {
+  it('sums the ledgers per scheme and period, ordered, leaving cancelled batches out', () => {
+    const ledger = (paidCount: number): Ledger => ({
+      ...EMPTY_LEDGER,
+      planned: { count: paidCount + 1, sumFen: (paidCount + 1) * 100 },
+      paid: { count: paidCount, sumFen: paidCount * 100 },
+      held: { count: 1, sumFen: 100 },
+    });
+    const rows = payoutReport([
+      batch({ period: '2026-12', region: '330106', ledger: ledger(2) }),
+      batch({ period: '2026-11', region: '330106', ledger: ledger(1) }),
+      batch({ period: '2026-11', region: '330102', ledger: ledger(3) }),
+      batch({ period: '2026-11', region: '330110', state: 'cancelled', ledger: ledger(9) }),
+    ]);
+    expect(rows.map((r) => [r.period, r.batches, r.paid.count, r.held.count])).toEqual([
+      ['2026-11', 2, 4, 2],
+      ['2026-12', 1, 2, 1],
+    ]);
+    expect(rows[0]?.paid.sumFen).toBe(400);
   });
 });
 

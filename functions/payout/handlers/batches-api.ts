@@ -29,24 +29,18 @@ import { alertIfRefusedReport } from '../adapters/report-refusals';
 import { payoutConfiguration } from '../config/deployment';
 import { getScheme } from '../config/schemes';
 import type { BankTrust } from '../domain/bank-trust';
-import {
-  applyBatchCommand,
-  type Batch,
-  EMPTY_TALLY,
-  matchesBatchFilter,
-  type PaymentLine,
-  type Tally,
-} from '../domain/batch';
+import { type Batch, matchesBatchFilter, type PaymentLine } from '../domain/batch';
+import { commandBatch } from '../domain/batch-service';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
 import type { Debtor } from '../domain/iso20022';
 import { controlSumFen } from '../domain/iso20022';
+import { payoutReport } from '../domain/payout-report';
 import { planBatch } from '../domain/plan-batch';
 import type {
   BankAccountVault,
   BatchRepository,
   EnrollmentRepository,
-  OpenItem,
   ProjectionRepository,
 } from '../domain/ports';
 import { payoutManifest } from '../manifest';
@@ -94,8 +88,6 @@ const lineView = ({ accountFingerprint: _fingerprint, ...line }: PaymentLine) =>
   ...line,
   accountChanged: line.accountChanged ?? false,
 });
-
-const sumTallies = (a: Tally, b: Tally): Tally => ({ count: a.count + b.count, sumFen: a.sumFen + b.sumFen });
 
 /**
  * Payout batches: planning (the same as the schedule does), maker-checker submission and
@@ -204,17 +196,11 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         if (action === 'approve') requireRole(principal, ['payout-approver']);
         const batch = await load(principal, batchId);
         if (headers['if-match']) requireIfMatch(headers, batch.version);
-        const next = applyBatchCommand(batch, action, {
+        const next = await commandBatch(deps.batches, batch, action, {
           by: principal.subject,
           at: clock.now(),
           ...(body.reason ? { reason: body.reason } : {}),
         });
-        await deps.batches.saveState(next, batch.state);
-        if (action === 'cancel') {
-          // The (scheme, period, region) may be planned again; what the batch carried goes back.
-          await deps.batches.releaseKey(next);
-          await reopenCarried(deps.batches, next);
-        }
         return json(200, next, { etag: etagOf(next.version) });
       },
       'GET /v1/payout-batches/{batchId}/payment-file': async (request) => {
@@ -281,77 +267,13 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           ...(q.from ? { fromPeriod: q.from } : {}),
           ...(q.to ? { toPeriod: q.to } : {}),
         });
-        const rows = new Map<
-          string,
-          {
-            scheme: string;
-            period: string;
-            batches: number;
-            paid: Tally;
-            failed: Tally;
-            held: Tally;
-            pending: Tally;
-          }
-        >();
-        for (const b of batches.filter((x) => x.state !== 'cancelled')) {
-          const key = `${b.scheme}#${b.period}`;
-          const row = rows.get(key) ?? {
-            scheme: b.scheme,
-            period: b.period,
-            batches: 0,
-            paid: EMPTY_TALLY,
-            failed: EMPTY_TALLY,
-            held: EMPTY_TALLY,
-            pending: EMPTY_TALLY,
-          };
-          rows.set(key, {
-            ...row,
-            batches: row.batches + 1,
-            paid: sumTallies(row.paid, b.ledger.paid),
-            failed: sumTallies(row.failed, b.ledger.failed),
-            held: sumTallies(row.held, b.ledger.held),
-            pending: sumTallies(row.pending, b.ledger.pending),
-          });
-        }
         return json(200, {
           region: prefix,
-          items: [...rows.values()].sort((a, b) => (a.scheme + a.period < b.scheme + b.period ? -1 : 1)),
+          items: payoutReport(batches),
         });
       },
     },
   });
-}
-
-/**
- * A cancelled batch gives back what it carried: held and failed lines it took over from
- * earlier batches return to the open list, so the next batch picks them up again.
- */
-async function reopenCarried(batches: BatchRepository, batch: Batch): Promise<void> {
-  let cursor: string | undefined;
-  do {
-    const page = await batches.lines(batch.batchId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const line of page.items) {
-      if (!line.carriedFrom || line.state !== 'pending') continue;
-      const open: OpenItem = {
-        scheme: line.scheme,
-        region: line.region,
-        period: line.period,
-        enrollmentId: line.enrollmentId,
-        batchId: line.carriedFrom,
-        lineId: line.lineId,
-        reason: line.attempt > 1 ? 'failed' : 'held',
-      };
-      await batches.moveLine({
-        batchId: batch.batchId,
-        lineId: line.lineId,
-        from: 'pending',
-        to: 'pending',
-        amountFen: 0,
-        openItem: open,
-      });
-    }
-    cursor = page.cursor;
-  } while (cursor);
 }
 
 export const handler = initOnce(async () => {
