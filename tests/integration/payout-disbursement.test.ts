@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getScheme } from '../../functions/payout/config/schemes';
 import type { BankRail } from '../../functions/payout/domain/bank-rail';
 import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
+import { commandBatch } from '../../functions/payout/domain/batch-service';
 import { type DisbursePorts, disburseBatch, paymentFileOf } from '../../functions/payout/domain/disburse';
 import { applyDeath } from '../../functions/payout/domain/enrollment';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
@@ -253,8 +254,17 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
       const lines = (await repos.batches.lines(first.batchId, { limit: 100 })).items;
       expect(lines.some((l) => l.failure?.returned)).toBe(true);
       expect(lines.filter((l) => l.state === 'failed').every((l) => l.failure?.code)).toBe(true);
+      // A cancelled batch gives back what it carried: planned again, December carries the same lines.
+      const cancelled = await plan('2026-12');
+      expect(cancelled.ledger.planned.count).toBeGreaterThan(12);
+      await commandBatch(repos.batches, cancelled, 'cancel', {
+        by: 'officer-1',
+        at: new Date(),
+        reason: '重新编制',
+      });
       // The next month's batch carries every failed November line, on its second attempt, to a bank that pays.
       const next = await approve(await plan('2026-12'));
+      expect(next.batchId).not.toBe(cancelled.batchId);
       const carried = (await repos.batches.lines(next.batchId, { limit: 100 })).items.filter(
         (l) => l.period === '2026-11',
       );
