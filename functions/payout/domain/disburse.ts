@@ -254,9 +254,18 @@ export async function importStatusReport(
 }
 
 /** Marks a disbursing batch reconciled once every line is settled (paid, failed or held). */
-export async function reconcileIfSettled(
+export const reconcileIfSettled = (ports: Pick<DisbursePorts, 'batches' | 'now'>, batchId: string) =>
+  closeDisbursing(ports, batchId, 'reconciled');
+
+/**
+ * Moves a disbursing batch with no line left pending to its final state: `reconciled`, or
+ * `nothing-to-pay` when none of its lines went to the bank. Safe to run again: a batch
+ * already moved (by this run or another) is left as it is.
+ */
+async function closeDisbursing(
   ports: Pick<DisbursePorts, 'batches' | 'now'>,
   batchId: string,
+  final: 'reconciled' | 'nothing-to-pay',
 ): Promise<void> {
   const batch = await ports.batches.find(batchId);
   if (batch?.state !== 'disbursing' || batch.ledger.pending.count > 0) return;
@@ -265,10 +274,10 @@ export async function reconcileIfSettled(
     await ports.batches.saveState(
       {
         ...batch,
-        state: 'reconciled',
+        state: final,
         version: batch.version + 1,
         updatedAt: at,
-        actions: [...batch.actions, { type: 'reconciled', by: 'system', at }],
+        actions: [...batch.actions, { type: final, by: 'system', at }],
       },
       'disbursing',
     );
@@ -354,7 +363,8 @@ export async function disburseBatch(
   // Every pending line is sent or held now: the ledger tells whether any went into the file.
   const { ledger } = (await ports.batches.find(batchId)) as Batch;
   if (ledger.pending.count + ledger.paid.count + ledger.failed.count === 0) {
-    await closeWithNothingToPay(ports, batchId);
+    // No file without a transfer goes to the bank: the batch closes as it is.
+    await closeDisbursing(ports, batchId, 'nothing-to-pay');
     return ports.batches.find(batchId);
   }
   const { xml } = await paymentFileOf(ports, batch);
@@ -362,29 +372,4 @@ export async function disburseBatch(
   await importStatusReport(ports, report, batchId);
   await reconcileIfSettled(ports, batchId);
   return ports.batches.find(batchId);
-}
-
-/**
- * Closes a disbursing batch none of whose lines went to the bank (all held): no file is
- * sent, since a payment file without a transfer is no file, and the batch says so by its
- * state. Safe to run again.
- */
-async function closeWithNothingToPay(ports: DisbursePorts, batchId: string): Promise<void> {
-  const batch = await ports.batches.find(batchId);
-  if (batch?.state !== 'disbursing' || batch.ledger.pending.count > 0) return;
-  const at = ports.now().toISOString();
-  try {
-    await ports.batches.saveState(
-      {
-        ...batch,
-        state: 'nothing-to-pay',
-        version: batch.version + 1,
-        updatedAt: at,
-        actions: [...batch.actions, { type: 'nothing-to-pay', by: 'system', at }],
-      },
-      'disbursing',
-    );
-  } catch (error) {
-    if (!(error instanceof StaleVersionError)) throw error;
-  }
 }
