@@ -72,6 +72,7 @@ interface Province {
   readonly certificates: Api;
   readonly deathNotices: Api;
   readonly consumer: ReturnType<typeof buildInboundConsumer>;
+  readonly accessLog: ReturnType<typeof dynamoAccessLog>;
   readonly registrar: Record<string, string>;
   /** Every request to exchange-outbound seen so far. */
   readonly sent: EventEnvelope[];
@@ -145,10 +146,12 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
         deathNotices: buildDeathNoticesApi({
           notices: dynamoHeldDeathNotices(db, table),
           persons,
+          accessLog: dynamoAccessLog(db, table),
           clock: fixedClock('2026-06-01T02:00:00.000Z'),
           observability: quietObservability(),
         }),
         consumer,
+        accessLog: dynamoAccessLog(db, table),
         registrar: staffClaims(`registrar-${code}`, ['registrar'], `${code}0000`),
         sent: [],
       };
@@ -699,6 +702,15 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
         (await held(of(A).registrar)).body.items.map((n: { noticeId: string }) => n.noticeId),
       ).not.toContain(delivered.id);
       expect((await decide(of(A).registrar, delivered.id, 'confirm', {})).status).toBe(409);
+      // The registrar's reads of the notice are in the person's access log; the outsider read nothing.
+      const log = await of(A).accessLog.ofPersons([person.personId], 50);
+      const noticeReads = log.items.filter((e) => e.record === `held-death-notice/${delivered.id}`);
+      // Listed once while held (the list after the decision no longer shows it), and decided.
+      expect(noticeReads.map((e) => e.route).sort()).toEqual([
+        'GET /v1/held-death-notices',
+        'POST /v1/held-death-notices/{noticeId}/actions/{action}',
+      ]);
+      expect(noticeReads.every((e) => e.actor === 'staff' && e.subject === 'registrar-81')).toBe(true);
     });
 
     it('records a held death once a registrar confirms it, with the sender as origin', async () => {
