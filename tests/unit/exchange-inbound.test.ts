@@ -120,6 +120,38 @@ describe('inbound checks', () => {
     expect(ridCheck.ok || ridCheck.rejection.slug).toBe('invalid-envelope');
   });
 
+  it('ignores members it does not know, in the envelope and in data (a tolerant reader, §12)', () => {
+    const base = JSON.parse(body) as Record<string, unknown>;
+    const extended = JSON.stringify({
+      ...base,
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      dataschema: 'https://example.gov.cn/schemas/x.json',
+      data: { ...(base.data as object), addedInALaterMinor: { any: ['shape'] } },
+    });
+    const result = check(extended, signedHeaders(id, extended, [key33.signing], NOW));
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.message).not.toHaveProperty('traceparent');
+  });
+
+  it.each([
+    ['1', true],
+    ['42', true],
+    ['999999999999999', true],
+    ['0', false],
+    ['042', false],
+    ['+1', false],
+    ['1e3', false],
+    ['0x10', false],
+    ['1.0', false],
+    [' 1', false],
+    ['1000000000000000', false],
+  ])('takes sequence %j only as a decimal of at most 15 digits: %s', (sequence, accepted) => {
+    const message = partnerMessageBody('33', '51', { sequence });
+    const result = check(message.body, signedHeaders(message.id, message.body, [key33.signing], NOW));
+    expect(result.ok || result.rejection.slug).toBe(accepted ? true : 'invalid-envelope');
+  });
+
   it('reads the claimed sender only from a province URN', () => {
     expect(claimedPartner(body)).toEqual({ code: '33' });
     expect(claimedPartner('not json')).toMatchObject({ status: 400, slug: 'malformed-json' });
