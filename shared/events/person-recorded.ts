@@ -29,7 +29,7 @@ export const PersonRecorded = z.object({
     .string()
     .regex(ULID_PATTERN)
     .describe(
-      'The sending deployment’s own id of the person’s record (a ULID). Between provinces it names no one (ADR 0004): receivers identify the person by `personRef` and ignore this member.',
+      'Inside a deployment: the registry’s id of the person’s record (a ULID). Between provinces it names no one (ADR 0004): the sender puts the message’s own id there, and receivers ignore it and identify the person by `personRef`.',
     ),
   version: z
     .number()
