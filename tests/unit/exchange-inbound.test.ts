@@ -235,3 +235,32 @@ describe('the inbox against an independent implementation of the scheme (node:cr
     expect(repos.inbound.size).toBe(1);
   });
 });
+
+describe('the inbox as a tolerant reader (docs/exchange-protocol.md §2, §12)', () => {
+  it('answers 202 to a message with members it does not know, and keeps the body as sent', async () => {
+    const base = JSON.parse(partnerMessageBody('33', '51', { time: NOW.toISOString() }).body);
+    const body = JSON.stringify({
+      ...base,
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      data: { ...base.data, addedInALaterMinor: true },
+    });
+    const repos = memoryRepos();
+    const inbox = buildInbox({
+      province: '51',
+      ...repos,
+      signingKeys: [key51.signing],
+      clock: fixedClock(NOW.toISOString()),
+      observability: quietObservability(),
+    });
+    const event = apiEvent({
+      method: 'POST',
+      route: '/exchange/v1/inbox',
+      headers: signedHeaders(base.id, body, [key33.signing], NOW),
+      body,
+    });
+    const answer = parsed(await inbox(event as never, context()));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ receiptFor: base.id, status: 'accepted' });
+    expect([...repos.inbound.values()].map((r) => r.body)).toEqual([body]);
+  });
+});
