@@ -69,9 +69,7 @@ const DeliveryAttempt = z.object({
     .number()
     .int()
     .min(0)
-    .describe(
-      '0 for the first sending; each resume of the partner or replay of the message starts the next.',
-    ),
+    .describe('0, then one more for each resume of the partner or replay that released the message.'),
   at: z.string().describe('When the attempt was made.'),
   status: z.number().int().optional().describe('The HTTP status answered, if any answer came.'),
   outcome: z.enum(['delivered', 'failed']),

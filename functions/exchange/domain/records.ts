@@ -78,7 +78,7 @@ export interface AttemptRecord {
   readonly partner: string;
   /** 0-based within its round (the operations API shows it 1-based, as the retry schedule counts). */
   readonly attempt: number;
-  /** 0 for the first sending; each resume or replay of the message starts the next. */
+  /** 0, then one more for each resume or replay that released the message (its `rounds`). */
   readonly round: number;
   readonly at: string;
   readonly status?: number;
