@@ -8,6 +8,7 @@ import { fetchInboxClient } from '../../functions/exchange/adapters/inbox-client
 import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
 import { dynamoMessageRepository } from '../../functions/exchange/adapters/message-repository';
 import { dynamoPartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import { exchangeApi } from '../../functions/exchange/api-description';
 import { PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import { generateSigningKey, jwks } from '../../functions/exchange/domain/signing';
 import { buildInbox } from '../../functions/exchange/handlers/inbox';
@@ -243,7 +244,9 @@ describe('delivery between two provinces with the receiver down', () => {
       outcome: string;
       reason?: string;
     }[];
-    // Numbered from 1 as the retry schedule is; `attempts` counts them.
+    // As the OpenAPI document describes it: numbered from 1 as the retry schedule is; `attempts` counts them.
+    const described = exchangeApi['GET /v1/exchange/messages/{messageId}']?.responses[200]?.schema;
+    expect(described?.safeParse(detail.body).error).toBeUndefined();
     expect(attempts.map((t) => t.attempt)).toEqual(attempts.map((_, i) => i + 1));
     expect(detail.body.messages[0].attempts).toBe(attempts.length);
     expect(attempts.at(-1)?.outcome).toBe('delivered');
