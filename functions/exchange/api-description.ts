@@ -26,12 +26,58 @@ const PartnerView = z.looseObject({
 const MessageView = z.looseObject({
   direction: z.enum(['inbound', 'outbound']),
   messageId: z.string(),
-  partner: z.string(),
+  partner: z.string().describe('The other province’s two-digit code: the recipient, or the sender.'),
   type: z.string(),
   subject: z.string(),
   sequence: z.number().int(),
   sha256: z.string(),
   status: z.enum(['accepted', 'pending', 'waiting', 'delivered', 'failed']),
+  attempts: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe(
+      'Outbound: how many delivery attempts the current round has started, 0 before the first; so also the number (1–10) of the latest attempt.',
+    ),
+  rounds: z
+    .number()
+    .int()
+    .optional()
+    .describe('Outbound: rounds of attempts started after the first (each resume or replay starts one).'),
+  nextAttemptAt: z.string().optional().describe('Outbound, pending: when the next attempt is due.'),
+  lastError: z.string().optional().describe('Outbound: why the latest attempt failed.'),
+  ack: z
+    .object({
+      outcome: z.enum(['ok', 'transient-error', 'fatal-error']),
+      reason: z.string().optional(),
+      messageId: z.string().describe('The id of the `ack.v1` message.'),
+      at: z.string(),
+    })
+    .optional()
+    .describe('Outbound: the latest business answer (`ack.v1`) the partner sent for it, once one came.'),
+});
+const DeliveryAttempt = z.object({
+  attempt: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .describe('The attempt’s number within its round, 1–10, as in the retry schedule (protocol §7).'),
+  round: z
+    .number()
+    .int()
+    .min(0)
+    .describe('0, then one more for each resume of the partner or replay that released the message.'),
+  at: z.string().describe('When the attempt was made.'),
+  status: z.number().int().optional().describe('The HTTP status answered, if any answer came.'),
+  outcome: z.enum(['delivered', 'failed']),
+  reason: z
+    .string()
+    .optional()
+    .describe('Why it failed, e.g. `network-error`, `timeout`, `http-503`, `receipt-bad-signature`.'),
+  nextAttemptAt: z.string().optional().describe('After a failure: when the next attempt is due.'),
 });
 
 const message = {
@@ -151,7 +197,19 @@ export const exchangeApi: ApiDescription = {
     responses: {
       200: {
         description: 'The message in each direction and partner it was used with',
-        schema: z.object({ messageId: z.string(), messages: z.array(MessageView) }),
+        schema: z.object({
+          messageId: z.string(),
+          messages: z.array(
+            MessageView.extend({
+              deliveryAttempts: z
+                .array(DeliveryAttempt)
+                .optional()
+                .describe(
+                  'Outbound: every attempt of every round, oldest first; `attempts` counts the current round’s.',
+                ),
+            }),
+          ),
+        }),
       },
     },
   },

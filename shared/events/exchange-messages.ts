@@ -23,11 +23,14 @@ export const PERSON_RESIDENCE_ENDED = 'cn.gov.jiahe.person.residence-ended.v1';
  * longer does. Lets the hukou province serve them through us and not pay them twice.
  */
 export const PersonResidenceNotice = z.object({
-  personRef: PersonRef,
-  hukouRegion: Region,
-  residenceRegion: Region,
-  /** Date the residence began (registered) or ended (ended), Beijing time. */
-  on: z.iso.date(),
+  personRef: PersonRef.describe('The person’s cross-province reference (exchange protocol §2).'),
+  hukouRegion: Region.describe(
+    'Region code of the person’s household registration, as the sender records it.',
+  ),
+  residenceRegion: Region.describe(
+    'Region code of the residence that began (registered) or ended (ended); it lies in the sending province.',
+  ),
+  on: z.iso.date().describe('Date the residence began (registered) or ended (ended), Beijing time.'),
 });
 export type PersonResidenceNotice = z.infer<typeof PersonResidenceNotice>;
 
@@ -40,31 +43,32 @@ export const BENEFIT_ENROLLMENT_CLEAR = 'cn.gov.jiahe.benefit.enrollment-clear.v
  * or residence) answers with conflict (it pays them already) or clear.
  */
 export const BenefitEnrollmentClaimed = z.object({
-  /** The claiming province's enrolment id; answers quote it. */
-  claimId: Ulid,
-  personRef: PersonRef,
-  /** Scheme code, the same in every province (e.g. `rural-reward`). */
-  scheme: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-  /** First period the claiming province would pay. */
-  fromPeriod: Period,
-  claimingRegion: Region,
+  claimId: Ulid.describe('The claiming province’s enrolment id (a ULID); answers and releases quote it.'),
+  personRef: PersonRef.describe('The cross-province reference of the person to be enrolled.'),
+  scheme: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,39}$/)
+    .describe('Scheme code, the same in every province (e.g. `rural-reward`).'),
+  fromPeriod: Period.describe(
+    'First period the claiming province would pay: `YYYY-MM` (monthly schemes), `YYYY` (annual) or `once`.',
+  ),
+  claimingRegion: Region.describe('Region code of the office that would pay.'),
 });
 export type BenefitEnrollmentClaimed = z.infer<typeof BenefitEnrollmentClaimed>;
 
 /** Answer to a claim: this province has an active enrolment for the same person and scheme. */
 export const BenefitEnrollmentConflict = z.object({
-  claimId: Ulid,
-  scheme: z.string(),
-  /** First period this province pays (or paid) under its enrolment. */
-  activeSincePeriod: Period,
-  region: Region,
+  claimId: Ulid.describe('The `claimId` of the claim answered.'),
+  scheme: z.string().describe('The scheme of the claim, repeated.'),
+  activeSincePeriod: Period.describe('First period this province pays (or paid) under its own enrolment.'),
+  region: Region.describe('Region code of the office here that pays the person.'),
 });
 export type BenefitEnrollmentConflict = z.infer<typeof BenefitEnrollmentConflict>;
 
 /** Answer to a claim, or a later release: no active enrolment here for that person and scheme. */
 export const BenefitEnrollmentClear = z.object({
-  claimId: Ulid,
-  scheme: z.string(),
+  claimId: Ulid.describe('The `claimId` of the claim answered or released.'),
+  scheme: z.string().describe('The scheme of the claim, repeated.'),
 });
 export type BenefitEnrollmentClear = z.infer<typeof BenefitEnrollmentClear>;
 
@@ -73,20 +77,32 @@ export const CERTIFICATE_VERIFY_ANSWERED = 'cn.gov.jiahe.certificate.verify-answ
 
 /** Asks the issuing province whether a certificate is valid, by its verification code. */
 export const CertificateVerifyRequested = z.object({
-  requestId: Ulid,
-  verificationCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{16}$/),
+  requestId: Ulid.describe('The asking province’s id of the question (a ULID); the answer quotes it.'),
+  verificationCode: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{16}$/)
+    .describe('The verification code printed on the certificate (16 characters, Crockford base32).'),
 });
 export type CertificateVerifyRequested = z.infer<typeof CertificateVerifyRequested>;
 
 /** The answer: what the public verify route shows, and nothing more. */
 export const CertificateVerifyAnswered = z.object({
-  requestId: Ulid,
-  found: z.boolean(),
-  valid: z.boolean(),
-  kind: z.enum(['only-child-parents', 'special-assistance']).optional(),
-  issuedAt: z.iso.date().optional(),
-  issuingRegion: Region.optional(),
-  holderNameMasked: z.string().max(40).optional(),
+  requestId: Ulid.describe('The `requestId` of the question answered.'),
+  found: z.boolean().describe('Whether a certificate has this verification code.'),
+  valid: z.boolean().describe('Whether it is valid now (found and not revoked).'),
+  kind: z
+    .enum(['only-child-parents', 'special-assistance'])
+    .optional()
+    .describe('When found: 独生子女父母光荣证 (`only-child-parents`) or 特扶证 (`special-assistance`).'),
+  issuedAt: z.iso.date().optional().describe('When found: the date of issue.'),
+  issuingRegion: Region.optional().describe('When found: region code of the issuing office.'),
+  holderNameMasked: z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'When found: the holder’s name with every character but the first masked as `*` (王小明 → `王**`).',
+    ),
 });
 export type CertificateVerifyAnswered = z.infer<typeof CertificateVerifyAnswered>;
 
@@ -97,11 +113,17 @@ export const ACK = 'cn.gov.jiahe.ack.v1';
  * only says a message was stored; the ack says whether the recipient could act on it.
  */
 export const Ack = z.object({
-  outcome: z.enum(['ok', 'transient-error', 'fatal-error']),
-  /** A short, non-personal reason code for errors, e.g. `unknown-person`. */
+  outcome: z
+    .enum(['ok', 'transient-error', 'fatal-error'])
+    .describe(
+      '`ok`: acted on (or nothing to do); `transient-error`: will try again; `fatal-error`: cannot act on it.',
+    ),
   reason: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,63}$/)
-    .optional(),
+    .optional()
+    .describe(
+      'A short, non-personal reason code (exchange protocol §3.2), e.g. `unknown-person`; with `ok`, a qualifier such as `held-for-confirmation`.',
+    ),
 });
 export type Ack = z.infer<typeof Ack>;

@@ -25,20 +25,41 @@ export const PERSON_EVENT_TYPES = {
  * Deliberately without resident ID or name: payout needs neither to decide eligibility.
  */
 export const PersonRecorded = z.object({
-  personId: z.string().regex(ULID_PATTERN),
-  version: z.number().int().positive(),
-  sex: z.enum(['male', 'female']),
-  birthDate: z.iso.date(),
-  alive: z.boolean(),
-  deathDate: z.iso.date().optional(),
-  hukouRegion: z.string().regex(REGION_CODE_PATTERN),
-  /** 农业 / 非农业 household registration, where recorded: some schemes are for rural families. */
-  hukouType: z.enum(['rural', 'urban']).optional(),
-  residenceRegion: z.string().regex(REGION_CODE_PATTERN),
-  /**
-   * Cross-province reference (shared/domain/person-ref.ts), present when the person has a
-   * resident ID: lets payout match enrolments with other provinces without the ID itself.
-   */
-  personRef: z.string().regex(PERSON_REF_PATTERN).optional(),
+  personId: z
+    .string()
+    .regex(ULID_PATTERN)
+    .describe(
+      'Inside a deployment: the registry’s id of the person’s record (a ULID). Between provinces it names no one (ADR 0004): the sender puts the message’s own id there, and receivers ignore it and identify the person by `personRef`.',
+    ),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .describe(
+      'The version of the person’s record the facts come from: higher is newer, for ordering messages about one person.',
+    ),
+  sex: z.enum(['male', 'female']).describe('The person’s sex.'),
+  birthDate: z.iso.date().describe('The person’s date of birth.'),
+  alive: z.boolean().describe('Whether the person is alive; `false` in `person.deceased.v1`.'),
+  deathDate: z.iso
+    .date()
+    .optional()
+    .describe('Date of death, when recorded; always present in `person.deceased.v1`.'),
+  hukouRegion: z
+    .string()
+    .regex(REGION_CODE_PATTERN)
+    .describe('Region code (GB/T 2260) of the person’s household registration (户籍地).'),
+  hukouType: z
+    .enum(['rural', 'urban'])
+    .optional()
+    .describe('农业 / 非农业 household registration, where recorded: some schemes are for rural families.'),
+  residenceRegion: z.string().regex(REGION_CODE_PATTERN).describe('Region code where the person lives.'),
+  personRef: z
+    .string()
+    .regex(PERSON_REF_PATTERN)
+    .optional()
+    .describe(
+      'The person’s cross-province reference (exchange protocol §2), present when the person has a resident ID. A jiahe deployment sends `person.deceased.v1` only for persons with one; a notice without it names nobody and is answered `fatal-error` `unknown-person`.',
+    ),
 });
 export type PersonRecorded = z.infer<typeof PersonRecorded>;

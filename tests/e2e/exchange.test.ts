@@ -62,7 +62,10 @@ describe('exchange between provinces 33 and 51 on the local cloud', () => {
     }, 30_000);
     expect(sent.partner).toBe('51');
     expect(sent.sequence).toBeGreaterThanOrEqual(1);
-    expect(sent.attempts).toHaveLength(1);
+    expect(sent.deliveryAttempts).toEqual([
+      expect.objectContaining({ attempt: 1, round: 0, outcome: 'delivered' }),
+    ]);
+    expect(sent.attempts).toBe(1);
     expect(sent.receipt).toMatchObject({ receiptFor: request.id, sha256: sent.sha256, status: 'accepted' });
 
     // The receipt verifies with the key 51 publishes.

@@ -8,6 +8,7 @@ import { fetchInboxClient } from '../../functions/exchange/adapters/inbox-client
 import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
 import { dynamoMessageRepository } from '../../functions/exchange/adapters/message-repository';
 import { dynamoPartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import { exchangeApi } from '../../functions/exchange/api-description';
 import { PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import { generateSigningKey, jwks } from '../../functions/exchange/domain/signing';
 import { buildInbox } from '../../functions/exchange/handlers/inbox';
@@ -238,7 +239,16 @@ describe('delivery between two provinces with the receiver down', () => {
       path: { messageId: ids[0] ?? '' },
       claims: OPERATOR,
     });
-    const attempts = detail.body.messages[0].attempts as { outcome: string; reason?: string }[];
+    const attempts = detail.body.messages[0].deliveryAttempts as {
+      attempt: number;
+      outcome: string;
+      reason?: string;
+    }[];
+    // As the OpenAPI document describes it: numbered from 1 as the retry schedule is; `attempts` counts them.
+    const described = exchangeApi['GET /v1/exchange/messages/{messageId}']?.responses[200]?.schema;
+    expect(described?.safeParse(detail.body).error).toBeUndefined();
+    expect(attempts.map((t) => t.attempt)).toEqual(attempts.map((_, i) => i + 1));
+    expect(detail.body.messages[0].attempts).toBe(attempts.length);
     expect(attempts.at(-1)?.outcome).toBe('delivered');
     expect(attempts.slice(0, -1).every((t) => t.outcome === 'failed' && t.reason === 'network-error')).toBe(
       true,
@@ -318,10 +328,10 @@ describe('delivery between two provinces with the receiver down', () => {
       claims: OPERATOR,
     });
     expect(
-      history.body.messages[0].attempts.map(
-        (t: { round: number; outcome: string }) => `${t.round}:${t.outcome}`,
+      history.body.messages[0].deliveryAttempts.map(
+        (t: { round: number; attempt: number; outcome: string }) => `${t.round}.${t.attempt}:${t.outcome}`,
       ),
-    ).toEqual(['0:failed', '0:failed', '0:failed', '1:delivered']);
+    ).toEqual(['0.1:failed', '0.2:failed', '0.3:failed', '1.1:delivered']);
 
     await eventually(async () => {
       forwarded.push(...(await registryInbound()));
@@ -335,7 +345,7 @@ describe('delivery between two provinces with the receiver down', () => {
         path: { messageId: held ?? '' },
         claims: OPERATOR,
       });
-      const attempts = detail.body.messages[0].attempts as { round: number; outcome: string }[];
+      const attempts = detail.body.messages[0].deliveryAttempts as { round: number; outcome: string }[];
       return attempts.some((t) => t.round === 1 && t.outcome === 'delivered') ? true : undefined;
     });
     forwarded.push(...(await registryInbound()));

@@ -351,6 +351,9 @@ describe('registry notifications between provinces (81 ⇄ 82)', () => {
       data: { alive: false, deathDate: '2026-03-03' },
     });
     noResidentIds([death as EventEnvelope]);
+    // Our record id stays here (ADR 0004): the required personId carries the message's id.
+    expect(JSON.stringify(death)).not.toContain(here.personId);
+    expect((death as EventEnvelope).data).toMatchObject({ personId: (death as EventEnvelope).id });
     const delivered = await deliver(A, death as EventEnvelope);
     expect((await ackFor(B, delivered.id)).data).toEqual({ outcome: 'ok' });
     const recorded = await callApi(of(B).persons, 'GET', '/v1/persons/{personId}', {

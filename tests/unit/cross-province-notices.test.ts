@@ -102,15 +102,17 @@ describe('personNotices', () => {
     expect(personNotices(here, moved, OWN)).toEqual([]);
   });
 
-  it('tells the hukou province of a death, with the person facts', () => {
+  it('tells the hukou province of a death, with the person facts but never the record id', () => {
     const died = person({ lastChange: 'deceased', alive: false, deathDate: '2026-05-20', version: 2 });
-    expect(valid(personNotices(person(), died, OWN))).toMatchObject([
+    const notices = valid(personNotices(person(), died, OWN));
+    expect(notices).toMatchObject([
       {
         type: PERSON_DECEASED,
         recipient: '51',
-        data: { personRef: REF, alive: false, deathDate: '2026-05-20' },
+        data: { personRef: REF, alive: false, deathDate: '2026-05-20', personId: died.eventId },
       },
     ]);
+    expect(JSON.stringify(notices)).not.toContain(died.personId);
   });
 
   it('never sends a change back to the province it came from', () => {

@@ -120,6 +120,38 @@ describe('inbound checks', () => {
     expect(ridCheck.ok || ridCheck.rejection.slug).toBe('invalid-envelope');
   });
 
+  it('ignores members it does not know, in the envelope and in data (a tolerant reader, §12)', () => {
+    const base = JSON.parse(body) as Record<string, unknown>;
+    const extended = JSON.stringify({
+      ...base,
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      dataschema: 'https://example.gov.cn/schemas/x.json',
+      data: { ...(base.data as object), addedInALaterMinor: { any: ['shape'] } },
+    });
+    const result = check(extended, signedHeaders(id, extended, [key33.signing], NOW));
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.message).not.toHaveProperty('traceparent');
+  });
+
+  it.each([
+    ['1', true],
+    ['42', true],
+    ['999999999999999', true],
+    ['0', false],
+    ['042', false],
+    ['+1', false],
+    ['1e3', false],
+    ['0x10', false],
+    ['1.0', false],
+    [' 1', false],
+    ['1000000000000000', false],
+  ])('takes sequence %j only as a decimal of at most 15 digits: %s', (sequence, accepted) => {
+    const message = partnerMessageBody('33', '51', { sequence });
+    const result = check(message.body, signedHeaders(message.id, message.body, [key33.signing], NOW));
+    expect(result.ok || result.rejection.slug).toBe(accepted ? true : 'invalid-envelope');
+  });
+
   it('reads the claimed sender only from a province URN', () => {
     expect(claimedPartner(body)).toEqual({ code: '33' });
     expect(claimedPartner('not json')).toMatchObject({ status: 400, slug: 'malformed-json' });
@@ -201,5 +233,34 @@ describe('the inbox against an independent implementation of the scheme (node:cr
     // And it names the digest of the exact bytes sent.
     expect(answer.body.sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect(repos.inbound.size).toBe(1);
+  });
+});
+
+describe('the inbox as a tolerant reader (docs/exchange-protocol.md §2, §12)', () => {
+  it('answers 202 to a message with members it does not know, and keeps the body as sent', async () => {
+    const base = JSON.parse(partnerMessageBody('33', '51', { time: NOW.toISOString() }).body);
+    const body = JSON.stringify({
+      ...base,
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      data: { ...base.data, addedInALaterMinor: true },
+    });
+    const repos = memoryRepos();
+    const inbox = buildInbox({
+      province: '51',
+      ...repos,
+      signingKeys: [key51.signing],
+      clock: fixedClock(NOW.toISOString()),
+      observability: quietObservability(),
+    });
+    const event = apiEvent({
+      method: 'POST',
+      route: '/exchange/v1/inbox',
+      headers: signedHeaders(base.id, body, [key33.signing], NOW),
+      body,
+    });
+    const answer = parsed(await inbox(event as never, context()));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ receiptFor: base.id, status: 'accepted' });
+    expect([...repos.inbound.values()].map((r) => r.body)).toEqual([body]);
   });
 });

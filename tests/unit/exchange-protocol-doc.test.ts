@@ -1,10 +1,17 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../functions/exchange/domain/digest';
+import { ExchangeMessage, SEQUENCE_PATTERN } from '../../functions/exchange/domain/envelope';
+import { entryHash, type LogEntry } from '../../functions/exchange/domain/message-log';
+import { MAX_PARTNER_TYPES, PartnerSettings } from '../../functions/exchange/domain/partner';
+import { type EventType, eventCatalog } from '../../shared/events/catalog';
 
 /**
- * The worked examples of docs/exchange-protocol.md, checked with node:crypto alone, as a
- * partner reading only the document would check them.
+ * The worked examples and checkable claims of docs/exchange-protocol.md: the examples are
+ * recomputed with node:crypto alone, as a partner reading only the document would, and
+ * compared with what the code does.
  */
 const doc = readFileSync('docs/exchange-protocol.md', 'utf8');
 const TEST_ONLY_PUBLIC = createPublicKey({
@@ -18,20 +25,165 @@ const verifies = (input: string, signature: string) =>
     TEST_ONLY_PUBLIC,
     Buffer.from(signature.replace(/^v1a,/, ''), 'base64'),
   );
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const body = /^(\{"specversion".*\})$/m.exec(doc)?.[1] ?? '';
+const receipt = /^(\{"receiptFor".*\})$/m.exec(doc)?.[1] ?? '';
+
+/** The section of the document under a heading, up to the next heading of the same level or above. */
+function section(heading: string): string {
+  const start = doc.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const level = /^#+/.exec(heading)?.[0].length ?? 2;
+  const rest = doc.slice(start + heading.length + 2);
+  const end = rest.search(new RegExp(`^#{1,${level}} `, 'm'));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The fenced blocks of a section, by language. */
+const blocks = (text: string, language: string) =>
+  [...text.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] ?? '');
+
+/** The JSON objects of a `jsonc` block, each with the message types its comment names. */
+function dataExamples(block: string): { types: string[]; value: unknown }[] {
+  const examples: { types: string[]; value: unknown }[] = [];
+  let types: string[] = [];
+  let text = '';
+  let depth = 0;
+  for (const line of block.split('\n')) {
+    if (depth === 0 && line.startsWith('//')) {
+      types = [...line.matchAll(/\b([a-z]+(?:\.[a-z-]+)*\.v1)\b/g)].map((m) => `cn.gov.jiahe.${m[1]}`);
+      continue;
+    }
+    for (const char of line) {
+      if (char === '{') depth++;
+      if (char === '}') depth--;
+    }
+    text += `${line}\n`;
+    if (depth === 0 && text.trim()) {
+      examples.push({ types, value: JSON.parse(text) });
+      text = '';
+    }
+  }
+  return examples;
+}
 
 describe('docs/exchange-protocol.md worked examples', () => {
-  const body = /^(\{"specversion".*\})$/m.exec(doc)?.[1] ?? '';
-  const receipt = /^(\{"receiptFor".*\})$/m.exec(doc)?.[1] ?? '';
-
   it('the message signature verifies over id.timestamp.body', () => {
     const signatures = [...doc.matchAll(/^webhook-signature: (v1a,\S+)$/gm)].map((m) => m[1] ?? '');
     expect(verifies(`01KAQ3ZJ8M4W6T9RZ5XH2C7B1D.1795338000.${body}`, signatures[0] ?? '')).toBe(true);
   });
 
   it('the receipt carries the body digest and its signature verifies', () => {
-    expect(JSON.parse(receipt).sha256).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(JSON.parse(receipt).sha256).toBe(sha256(body));
     const signatures = [...doc.matchAll(/^webhook-signature: (v1a,\S+)$/gm)].map((m) => m[1] ?? '');
     const receiptSignature = signatures[1] ?? '';
     expect(verifies(`01KAQ3ZK0000000000000000R1.1795338001.${receipt}`, receiptSignature)).toBe(true);
+  });
+
+  it('the message log entries hash as §11 says, byte for byte, and as the code hashes them', () => {
+    const example = section('### 11.2 Worked example');
+    const line = (name: string) => new RegExp(`^${name}: +(\\S.*)$`, 'm').exec(example)?.[1] ?? '';
+    const [entry1, hash1, entry2, hash2] = ['entry 1', 'hash 1', 'entry 2', 'hash 2'].map(line);
+    // With node:crypto alone.
+    expect(sha256(entry1 ?? '')).toBe(hash1);
+    expect(sha256(`${hash1}${entry2}`)).toBe(hash2);
+    const first = JSON.parse(entry1 ?? '{}');
+    expect(first.sha256).toBe(sha256(body));
+    expect(first.receiptSha256).toBe(sha256(receipt));
+    expect(first.headers['webhook-signature']).toBe(/^webhook-signature: (v1a,\S+)$/m.exec(doc)?.[1]);
+    // The code agrees: the lines are its canonical text, and it chains them to the same hashes.
+    const second = JSON.parse(entry2 ?? '{}');
+    expect([canonicalJson(first), canonicalJson(second)]).toEqual([entry1, entry2]);
+    expect(entryHash(null, first as LogEntry)).toBe(hash1);
+    expect(entryHash(hash1 ?? '', second as LogEntry)).toBe(hash2);
+    expect(canonicalJson(JSON.parse(receipt))).toBe(receipt);
+  });
+});
+
+/** Canonical JSON written from §11.1's rules alone, to compare with the code. */
+function canonicalFromTheDocument(value: unknown): string {
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
+  if (typeof value === 'string') {
+    const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n' };
+    Object.assign(named, { '\f': '\\f', '\r': '\\r' });
+    let out = '"';
+    for (let i = 0; i < value.length; i++) {
+      const char = value.charAt(i);
+      const unit = value.charCodeAt(i);
+      const high = unit >= 0xd800 && unit <= 0xdbff;
+      const low = unit >= 0xdc00 && unit <= 0xdfff;
+      const paired =
+        (high && /[\udc00-\udfff]/.test(value.charAt(i + 1))) ||
+        (low && /[\ud800-\udbff]/.test(value.charAt(i - 1)));
+      if (named[char]) out += named[char];
+      else if (unit < 0x20 || ((high || low) && !paired)) out += `\\u${unit.toString(16).padStart(4, '0')}`;
+      else out += char;
+    }
+    return `${out}"`;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalFromTheDocument).join(',')}]`;
+  const members = Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${members.map(([name, member]) => `${canonicalFromTheDocument(name)}:${canonicalFromTheDocument(member)}`).join(',')}}`;
+}
+
+describe('docs/exchange-protocol.md claims', () => {
+  it('canonical JSON is exactly what §11.1 says, for any JSON value and any string', () => {
+    const anyString = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
+    });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(anyString, anyString), (json, strings) => {
+        expect(canonicalJson(json)).toBe(canonicalFromTheDocument(json));
+        expect(canonicalJson(strings)).toBe(canonicalFromTheDocument(strings));
+      }),
+      { numRuns: 500 },
+    );
+    expect(canonicalJson({ b: 1, a: 'é/王\u2028"\\\n\u0001', B: [true, null] })).toBe(
+      '{"B":[true,null],"a":"é/王\u2028\\"\\\\\\n\\u0001","b":1}',
+    );
+  });
+
+  it('its envelope example and every data example match the schemas the inbox enforces', () => {
+    const envelope = JSON.parse(blocks(section('## 2. The envelope'), 'json')[0] ?? '{}');
+    expect(ExchangeMessage.safeParse(envelope).success).toBe(true);
+    expect(eventCatalog[envelope.type as EventType].safeParse(envelope.data).success).toBe(true);
+    const examples = blocks(section('## 3. Message types'), 'jsonc').flatMap(dataExamples);
+    const covered = new Set(examples.flatMap((e) => e.types));
+    expect(covered.size).toBe(10);
+    for (const { types, value } of examples) {
+      for (const type of types) {
+        const schema = eventCatalog[type as EventType];
+        expect(schema, type).toBeDefined();
+        expect(schema.safeParse(value).error?.issues, `${type}: ${JSON.stringify(value)}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('states the sequence pattern and the type-list cap the code enforces', () => {
+    expect(doc).toContain(`\`${SEQUENCE_PATTERN.source}\``);
+    expect(section('## 9. Onboarding a partner')).toContain(`up to ${MAX_PARTNER_TYPES} distinct types`);
+    const settings = JSON.parse(blocks(section('## 9. Onboarding a partner'), 'json')[0] ?? '{}');
+    expect(PartnerSettings.safeParse(settings).success).toBe(true);
+  });
+
+  it('lists every ack reason the receiving areas send', () => {
+    const sources = [
+      'functions/registry/domain/inbound-service.ts',
+      'functions/payout/domain/inbound-service.ts',
+      'functions/payout/domain/claims.ts',
+    ].map((path) => readFileSync(path, 'utf8'));
+    const reasons = new Set(
+      sources.flatMap((source) => [
+        ...[...source.matchAll(/fatal\('([a-z-]+)'\)/g)].map((m) => m[1]),
+        ...[...source.matchAll(/'fatal-error', [^;]*?'([a-z-]+)'\)/g)].map((m) => m[1]),
+        ...[...source.matchAll(/outcome: 'ok', reason: '([a-z-]+)'/g)].map((m) => m[1]),
+      ]),
+    );
+    expect(reasons.size).toBeGreaterThanOrEqual(8);
+    const table = section('### 3.2 Answers: `ack.v1`');
+    for (const reason of reasons) expect(table, String(reason)).toContain(`| \`${reason}\` |`);
   });
 });

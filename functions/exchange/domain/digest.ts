@@ -6,22 +6,22 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 /**
- * Canonical JSON: object keys sorted (by UTF-16 code unit, recursively), no whitespace,
- * `undefined` members dropped as `JSON.stringify` does. Two equal values always give the
- * same text, so the text can be hashed.
+ * Canonical JSON (docs/exchange-protocol.md §11.1): object members sorted by name (UTF-16
+ * code units, recursively), no whitespace, strings and numbers as `JSON.stringify` writes
+ * them, `undefined` members dropped as it does. Two equal values always give the same text,
+ * so the text can be hashed. Objects are written member by member because a JavaScript
+ * object lists integer-like names (`"0"`, `"42"`) first whatever order they were added in.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item) ?? 'null').join(',')}]`;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+    const members: string[] = [];
+    for (const name of Object.keys(value).sort()) {
+      const member = canonicalJson((value as Record<string, unknown>)[name]);
+      if (member !== undefined) members.push(`${JSON.stringify(name)}:${member}`);
     }
-    return sorted;
+    return `{${members.join(',')}}`;
   }
-  return value;
+  // undefined (and functions) give undefined, as with JSON.stringify: left out by the caller.
+  return JSON.stringify(value);
 }

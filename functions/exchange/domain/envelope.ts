@@ -20,8 +20,11 @@ export const MESSAGE_TYPE_PATTERN = /^cn\.gov\.jiahe\.([a-z][a-z0-9-]*(?:\.[a-z]
  */
 export const RESIDENT_ID_LIKE = /\d{17}[\dXx]/;
 
-/** A positive integer written in decimal without leading zeros, within the safe range. */
-const SEQUENCE_PATTERN = /^[1-9]\d{0,15}$/;
+/**
+ * A positive integer in decimal without leading zeros, at most 15 digits: every such number
+ * is exact in a double, so the pattern alone is the rule (and the published schema says it).
+ */
+export const SEQUENCE_PATTERN = /^[1-9][0-9]{0,14}$/;
 
 const provinceUrn = z.string().regex(PROVINCE_URN_PATTERN, 'must be urn:cn:gov:<6-digit region code>:jiahe');
 const ulid = z.string().regex(ULID_PATTERN, 'must be a ULID');
@@ -46,10 +49,12 @@ export const ExchangeMessage = z.object({
   recipient: provinceUrn,
   /** Extension: the id of the message this one answers or follows from. */
   correlationid: ulid.optional(),
-  /** Extension: position in the sender→recipient stream, starting at "1". */
   sequence: z
     .string()
-    .refine((s) => SEQUENCE_PATTERN.test(s) && Number.isSafeInteger(Number(s)), 'must be a positive integer'),
+    .regex(SEQUENCE_PATTERN, 'must be a positive decimal integer of at most 15 digits')
+    .describe(
+      'Extension: position in the sender→recipient stream, "1", "2", …: decimal, no leading zeros, at most 15 digits.',
+    ),
 });
 export type ExchangeMessage = z.infer<typeof ExchangeMessage>;
 

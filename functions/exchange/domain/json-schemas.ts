@@ -8,7 +8,12 @@ import { Receipt } from './receipt';
  * The JSON Schemas (draft 2020-12) partners implement against: the envelope, the receipt,
  * and the `data` of each message type. Generated from the same zod schemas the inbox
  * validates with, so the published contract cannot drift from what is enforced.
+ * They describe what a reader accepts (`io: 'input'`): no `additionalProperties: false`,
+ * because a reader ignores members it does not know (docs/exchange-protocol.md §12), as
+ * the inbox does.
  */
+const toJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
 export function protocolJsonSchemas(): {
   envelope: unknown;
   receipt: unknown;
@@ -16,11 +21,11 @@ export function protocolJsonSchemas(): {
 } {
   const data: Record<string, unknown> = {};
   for (const type of PROTOCOL_TYPES) {
-    data[type] = z.toJSONSchema(eventCatalog[type as EventType], { unrepresentable: 'any' });
+    data[type] = toJsonSchema(eventCatalog[type as EventType]);
   }
   return {
-    envelope: z.toJSONSchema(ExchangeMessage, { unrepresentable: 'any' }),
-    receipt: z.toJSONSchema(Receipt, { unrepresentable: 'any' }),
+    envelope: toJsonSchema(ExchangeMessage),
+    receipt: toJsonSchema(Receipt),
     data,
   };
 }

@@ -39,6 +39,19 @@ const ProtocolType = z
   .string()
   .refine((t) => PROTOCOL_TYPES.includes(t), 'must be a message type of the protocol');
 
+/**
+ * How many types a partner's list may hold: every type of the protocol in a few major
+ * versions at once (`.v1` beside `.v2` while partners move), with room to spare.
+ */
+export const MAX_PARTNER_TYPES = 50;
+
+const TypeList = (direction: string) =>
+  z
+    .array(ProtocolType)
+    .max(MAX_PARTNER_TYPES)
+    .refine((types) => new Set(types).size === types.length, 'must not name a type twice')
+    .describe(direction);
+
 /** A partner's public keys as it publishes them (`/.well-known/jwks.json`). */
 export const PublicJwks = z.object({
   keys: z
@@ -73,10 +86,12 @@ export const partnerSettings = (policy: PartnerUrlPolicy) =>
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     jwks: PublicJwks,
-    /** Types the partner may send us. */
-    inboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
-    /** Types we may send the partner. */
-    outboundTypes: z.array(ProtocolType).max(PROTOCOL_TYPES.length),
+    inboundTypes: TypeList(
+      'Types this province accepts from the partner; the inbox refuses any other with 403 type-not-allowed.',
+    ),
+    outboundTypes: TypeList(
+      'Types this province sends the partner; a message of another type is not sent (it waits on the exchange-outbound DLQ for an operator).',
+    ),
   });
 
 /** Partner settings as every deployment accepts them: public https inboxes only. */

@@ -25,7 +25,10 @@ interface MessageRecordBase {
 export interface OutboundRecord extends MessageRecordBase {
   readonly direction: 'outbound';
   readonly status: OutboundStatus;
-  /** Attempts made so far (in the current round: a replay starts a new round). */
+  /**
+   * Attempts started in the current round (a resume or a replay starts a new one): 0 before
+   * the first, then the number of the latest, 1–10 as in the retry schedule.
+   */
   readonly attempts: number;
   readonly createdAt: string;
   readonly nextAttemptAt?: string;
@@ -73,8 +76,9 @@ export type MessageRecord = OutboundRecord | InboundRecord;
 export interface AttemptRecord {
   readonly messageId: string;
   readonly partner: string;
-  /** 0-based within its round. */
+  /** 0-based within its round (the operations API shows it 1-based, as the retry schedule counts). */
   readonly attempt: number;
+  /** 0, then one more for each resume or replay that released the message (its `rounds`). */
   readonly round: number;
   readonly at: string;
   readonly status?: number;

@@ -1,3 +1,5 @@
+import { SEQUENCE_PATTERN } from './envelope';
+
 /**
  * Gap detection on a sender→recipient stream. The sender numbers its messages to each
  * recipient 1, 2, 3, …; the receiver compares each arrival with the highest number seen.
@@ -24,7 +26,7 @@ export function checkSequence(lastSeen: number | undefined, incoming: number): S
 
 /** The envelope's `sequence` extension (a decimal string) as a number. */
 export function parseSequence(value: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) {
+  if (!SEQUENCE_PATTERN.test(value)) {
     throw new RangeError(`bad sequence ${value}`);
   }
   return Number(value);

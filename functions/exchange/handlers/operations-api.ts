@@ -18,7 +18,7 @@ import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/par
 import { verifyChain } from '../domain/message-log';
 import { type Partner, partnerSettings } from '../domain/partner';
 import type { PartnerUrlPolicy } from '../domain/partner-url';
-import type { MessageRecord, OutboundRecord } from '../domain/records';
+import type { AttemptRecord, MessageRecord, OutboundRecord } from '../domain/records';
 import { exchangeManifest } from '../manifest';
 import {
   MessageIdParams,
@@ -50,6 +50,16 @@ export interface OperationsApiDeps {
  * the table; the digest identifies it.
  */
 const view = ({ body: _body, ...message }: MessageRecord) => message;
+
+/**
+ * One delivery attempt as operators see it, numbered 1–10 within its round as the retry
+ * schedule is (docs/exchange-protocol.md §7). The records count from 0, as the delivery
+ * queue's requests do.
+ */
+const attemptView = ({ messageId: _m, partner: _p, attempt, ...rest }: AttemptRecord) => ({
+  attempt: attempt + 1,
+  ...rest,
+});
 
 /**
  * The exchange's operations API: onboard and list partners, pause and resume a partner's
@@ -172,7 +182,7 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
           messages: found.messages.map((m) => ({
             ...view(m),
             ...(m.direction === 'outbound'
-              ? { attempts: found.attempts.filter((a) => a.partner === m.partner) }
+              ? { deliveryAttempts: found.attempts.filter((a) => a.partner === m.partner).map(attemptView) }
               : {}),
           })),
         });

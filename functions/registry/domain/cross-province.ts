@@ -69,7 +69,9 @@ export function personNotices(
       return [];
     }
     case 'deceased':
-      return [notice(PERSON_DECEASED, personRecordedFacts(after))];
+      // v1 requires `personId`; another province must not learn our record ids (ADR 0004),
+      // so it carries the message's own id, and the person travels as `personRef` only.
+      return [notice(PERSON_DECEASED, { ...personRecordedFacts(after), personId: after.eventId })];
     default:
       return [];
   }
