@@ -35,6 +35,8 @@ export function ensureConsoleBuilt(repoRoot: string, log: (line: string) => void
   const result = spawnSync('npm', ['run', '--silent', '-w', 'console', 'build'], {
     cwd: repoRoot,
     stdio: 'inherit',
+    // A production build whoever calls (vitest sets NODE_ENV=test, which would bundle React's development build).
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error('the staff console did not build: see the output above');
 }
