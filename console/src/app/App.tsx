@@ -1,12 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { useState } from 'react';
 import { RouterProvider } from 'react-router';
 import { SessionProvider } from '../auth/session';
 import type { ConsoleSettings } from '../auth/settings';
-import { I18nProvider, useI18n } from '../i18n/i18n';
+import { I18nProvider } from '../i18n/i18n';
+import { AntConfig } from './AntConfig';
 import { createRouter } from './routes';
 
 const newQueryClient = () =>
@@ -17,26 +15,16 @@ const newQueryClient = () =>
     },
   });
 
-function Localised() {
-  const { language } = useI18n();
-  const [router] = useState(createRouter);
-  return (
-    // No space forced between two Chinese characters in buttons: labels read as written.
-    <ConfigProvider locale={language === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
-      <AntApp>
-        <RouterProvider router={router} />
-      </AntApp>
-    </ConfigProvider>
-  );
-}
-
 export function App({ settings }: { readonly settings: ConsoleSettings }) {
   const [queryClient] = useState(newQueryClient);
+  const [router] = useState(createRouter);
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
         <SessionProvider settings={settings}>
-          <Localised />
+          <AntConfig>
+            <RouterProvider router={router} />
+          </AntConfig>
         </SessionProvider>
       </I18nProvider>
     </QueryClientProvider>

@@ -20,6 +20,7 @@ import { useApi } from '../api/use-api';
 import { canOperateExchange } from '../app/screens';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { whenValid } from '../shared/forms';
 import { ProblemAlert } from '../shared/ProblemAlert';
 
 /** The partner provinces: state, pause and resume, replay a period, verify the message log. */
@@ -151,7 +152,7 @@ export default function Partners() {
         confirmLoading={replay.isPending}
         onCancel={() => setReplaying(undefined)}
         onOk={() =>
-          form.validateFields().then(({ range }) =>
+          whenValid(form, ({ range }) =>
             replay.mutate({
               partner: replaying ?? '',
               from: range[0].toISOString().replace(/\.\d{3}Z$/, 'Z'),

@@ -6,6 +6,7 @@ import { unwrap } from '../api/problem';
 import type { Registration, RegistrationAction } from '../api/types';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
+import { whenValid } from '../shared/forms';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { ACTION_FORMS, actionBody } from './registration-actions';
 
@@ -67,7 +68,7 @@ export function ActionButton({
         okText={t('app.confirm')}
         cancelText={t('app.cancel')}
         confirmLoading={mutation.isPending}
-        onOk={() => form.validateFields().then((values) => mutation.mutate(values))}
+        onOk={() => whenValid(form, (values) => mutation.mutate(values))}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >

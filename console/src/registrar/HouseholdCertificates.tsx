@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem';
 import type { Certificate, Household } from '../api/types';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
+import { whenValid } from '../shared/forms';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { eligibleKind } from './certificate-kinds';
 
@@ -120,9 +121,7 @@ export function HouseholdCertificates({ household, mayAct }: { household: Househ
         confirmLoading={revoke.isPending}
         onCancel={() => setRevoking(undefined)}
         onOk={() =>
-          form
-            .validateFields()
-            .then(({ reason }) => revoking && revoke.mutate({ certificate: revoking, reason }))
+          whenValid(form, ({ reason }) => revoking && revoke.mutate({ certificate: revoking, reason }))
         }
         destroyOnHidden
       >
