@@ -43,7 +43,9 @@ export async function consoleAnswer(
   path: string,
   options: { readonly dir: string; readonly settings: () => unknown },
 ): Promise<Answer | undefined> {
-  if (method !== 'GET' || !(path === '/console' || path.startsWith('/console/'))) return undefined;
+  // HEAD as GET: the gateway's HTTP server leaves the body out.
+  if (!(method === 'GET' || method === 'HEAD') || !(path === '/console' || path.startsWith('/console/')))
+    return undefined;
   const secure = { 'content-security-policy': CONSOLE_CSP, 'x-content-type-options': 'nosniff' };
   if (path === '/console') return { status: 308, headers: { location: '/console/' } };
   if (path === '/console/config.json') {

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Flex, Spin, Tag, Typography } from 'antd';
+import { Card, Descriptions, Flex, Spin, Table, Tag, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { type AttemptView, attemptsOf } from './attempts';
 
 /** Fields of a log record shown as they come (attempts, receipt), beyond the common ones. */
 const COMMON = new Set([
@@ -61,6 +62,26 @@ export default function Message() {
                 </Descriptions.Item>
               ))}
           </Descriptions>
+          {record.direction === 'outbound' && (
+            <Table<AttemptView>
+              aria-label={t('exchange.attempts')}
+              title={() => t('exchange.attempts')}
+              size="small"
+              rowKey="key"
+              pagination={false}
+              dataSource={attemptsOf(record)}
+              locale={{ emptyText: t('app.empty') }}
+              columns={[
+                { title: t('exchange.round'), dataIndex: 'round' },
+                { title: t('exchange.attempt'), dataIndex: 'attempt' },
+                { title: t('exchange.at'), dataIndex: 'at' },
+                { title: 'HTTP', dataIndex: 'status' },
+                { title: t('exchange.outcome'), dataIndex: 'outcome' },
+                { title: t('registration.reason'), dataIndex: 'reason' },
+                { title: t('exchange.nextAttempt'), dataIndex: 'nextAttemptAt' },
+              ]}
+            />
+          )}
         </Card>
       ))}
     </Flex>

@@ -1,4 +1,5 @@
-import { Flex, Form, Input, Select, Tag, Typography } from 'antd';
+import { DatePicker, Flex, Form, Input, Select, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { Link, useSearchParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import type { ExchangeMessage } from '../api/types';
@@ -6,7 +7,7 @@ import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
-import { DIRECTIONS, filtersFrom, MESSAGE_STATUSES } from './message-filters';
+import { DIRECTIONS, filtersFrom, MESSAGE_STATUSES, toInstant } from './message-filters';
 
 const STATUS_COLOUR: Readonly<Record<string, string>> = {
   delivered: 'green',
@@ -29,10 +30,12 @@ export default function Messages() {
       }),
     ),
   );
-  const set = (name: string, value: string | undefined) => {
+  const set = (values: Record<string, string | undefined>) => {
     const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
+    for (const [name, value] of Object.entries(values)) {
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
     setSearch(next);
   };
   return (
@@ -46,7 +49,7 @@ export default function Messages() {
             style={{ width: 80 }}
             defaultValue={filters.partner}
             onChange={(e) =>
-              (e.target.value === '' || /^\d{2}$/.test(e.target.value)) && set('partner', e.target.value)
+              (e.target.value === '' || /^\d{2}$/.test(e.target.value)) && set({ partner: e.target.value })
             }
           />
         </Form.Item>
@@ -56,7 +59,7 @@ export default function Messages() {
             style={{ width: 120 }}
             placeholder={t('exchange.any')}
             value={filters.direction}
-            onChange={(v) => set('direction', v)}
+            onChange={(v) => set({ direction: v })}
             options={DIRECTIONS.map((d) => ({ value: d, label: t(`exchange.${d}`) }))}
           />
         </Form.Item>
@@ -66,8 +69,21 @@ export default function Messages() {
             style={{ width: 140 }}
             placeholder={t('exchange.any')}
             value={filters.status}
-            onChange={(v) => set('status', v)}
+            onChange={(v) => set({ status: v })}
             options={MESSAGE_STATUSES.map((s) => ({ value: s, label: t(`messageStatus.${s}`) }))}
+          />
+        </Form.Item>
+        <Form.Item label={`${t('exchange.from')} – ${t('exchange.to')}`}>
+          <DatePicker.RangePicker
+            showTime
+            allowEmpty={[true, true]}
+            value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]}
+            onChange={(range) =>
+              set({
+                from: range?.[0] ? toInstant(range[0].toDate()) : undefined,
+                to: range?.[1] ? toInstant(range[1].toDate()) : undefined,
+              })
+            }
           />
         </Form.Item>
       </Form>

@@ -22,6 +22,7 @@ import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { whenValid } from '../shared/forms';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { toInstant } from './message-filters';
 
 /** The partner provinces: state, pause and resume, replay a period, verify the message log. */
 export default function Partners() {
@@ -155,8 +156,8 @@ export default function Partners() {
           whenValid(form, ({ range }) =>
             replay.mutate({
               partner: replaying ?? '',
-              from: range[0].toISOString().replace(/\.\d{3}Z$/, 'Z'),
-              to: range[1].toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              from: toInstant(new Date(range[0].toISOString())),
+              to: toInstant(new Date(range[1].toISOString())),
             }),
           )
         }
