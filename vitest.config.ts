@@ -1,8 +1,9 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { examplePayoutConfigurationText } from './local/examples/payout-configuration';
 
 /**
- * Four projects, one per kind of test. `npm test` runs them all; each can run alone with
+ * One project per kind of test. `npm test` runs them all; each can run alone with
  * `npm run test:<name>`. Integration tests share one DynamoDB Local and one SQS emulator
  * per run; e2e tests share one local cloud with both provinces.
  */
@@ -55,6 +56,16 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
           setupFiles,
+        },
+      },
+      {
+        // The staff console's components and logic, in a simulated browser.
+        plugins: [react()],
+        test: {
+          name: 'console',
+          include: ['console/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: [...setupFiles, 'console/src/test-setup.ts'],
         },
       },
       {

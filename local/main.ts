@@ -5,7 +5,8 @@
  *   --provinces 33,51   which provinces to run
  */
 import { parseArgs } from 'node:util';
-import { startLocalCloud } from './cloud';
+import { REPO_ROOT, startLocalCloud } from './cloud';
+import { ensureConsoleBuilt } from './console-build';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +33,7 @@ for (const code of (values.provinces ?? '').split(',').filter(Boolean)) {
 }
 const persistDir = values.persist ?? (values['persist-default'] ? '.local/data' : undefined);
 
+ensureConsoleBuilt(REPO_ROOT);
 const started = performance.now();
 const cloud = await startLocalCloud({ provinces, ...(persistDir ? { persistDir } : {}) });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -40,6 +42,9 @@ console.log(`
 jiahe local cloud is up (${seconds} s)${persistDir ? `, data kept in ${persistDir}` : ', in memory'}
 ${cloud.provinces.map((p) => `  province ${p.province}: ${p.url}   (health: ${p.url}/health)`).join('\n')}
   DynamoDB Local: ${cloud.endpoints.dynamodb}   SQS emulator: ${cloud.endpoints.sqs}
+
+Staff console (sign in as any dev staff member):
+${cloud.provinces.map((p) => `  province ${p.province}: ${p.url}/console/`).join('\n')}
 
 Get a dev token and call the API:
   TOKEN=$(curl -s -X POST ${first?.url}/dev/token -H 'content-type: application/json' \\

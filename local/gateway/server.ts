@@ -7,8 +7,10 @@ import { toValidationError } from '../../shared/http/request';
 import { type AreaManifest, FALLBACK_THROTTLE, throttleOf } from '../../shared/manifest';
 import { DevTokenRequest, type IssuerKind, type LocalIssuer } from '../identity';
 import type { FunctionRuntime } from '../runtime/function-runtime';
+import { staffSignIn } from '../sign-in/staff-sign-in';
 import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
+import { consoleAnswer } from './console-assets';
 import { compileRoutes, matchRoute } from './routes';
 import { type RouteThrottles, routeThrottles } from './throttle';
 
@@ -34,7 +36,11 @@ export interface GatewayOptions {
    * handlers under load and must not be throttled (the benchmark, the fuzz proof).
    */
   readonly throttles?: RouteThrottles | false;
+  /** The built staff console served under `/console` (default: the repository's console/dist). */
+  readonly consoleDir?: string;
 }
+
+const DEFAULT_CONSOLE_DIR = new URL('../../console/dist', import.meta.url).pathname;
 
 export interface Gateway {
   readonly url: string;
@@ -80,12 +86,14 @@ function fromLambda(result: unknown): Answer {
  * One province's local API Gateway: routes from the manifests to the same handlers the
  * cloud runs, each route's throttle as the stage applies it, JWT checked as the authorizer
  * would, API Gateway's own answers for what it rejects itself. Adds the local-only `/health`, `/dev/token` and `/docs` (the API
- * documentation). Binds 127.0.0.1 only.
+ * documentation), the staff console under `/console` and the staff identity provider's
+ * sign-in for it (`/dev/staff/authorize`, `/dev/staff/token`). Binds 127.0.0.1 only.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const paths = compileRoutes(options.manifests);
   const apiId = `local${options.province}`;
   const throttles = options.throttles === false ? undefined : (options.throttles ?? routeThrottles());
+  const signIn = staffSignIn({ province: options.province, issuer: options.issuer });
 
   const route = async (request: IncomingMessage): Promise<Answer> => {
     const body = await readBody(request);
@@ -124,6 +132,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const docs = await apiDocsAnswer(method, path);
     if (docs) return docs;
+    const signInAnswer = await signIn.answer(method, new URL(request.url ?? '/', 'http://localhost'), body);
+    if (signInAnswer) return signInAnswer;
+    const consoleFile = await consoleAnswer(method, path, {
+      dir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
+      settings: () => signIn.consoleSettings(),
+    });
+    if (consoleFile) return consoleFile;
 
     const match = matchRoute(paths, method, path);
     if (match.kind === 'none') return gatewayError(404, 'Not Found');

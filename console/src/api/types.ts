@@ -1,0 +1,19 @@
+import type { paths } from './openapi';
+
+/** The JSON body of a route's answer with `status`, as docs/openapi.json describes it. */
+type Json<P extends keyof paths, M extends keyof paths[P], S extends number> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer B } } };
+}
+  ? B
+  : never;
+
+export type Registration = Json<'/v1/birth-registrations/{registrationId}', 'get', 200>;
+export type Person = Json<'/v1/persons/{personId}', 'get', 200>;
+export type PersonHistoryEntry = Json<'/v1/persons/{personId}/history', 'get', 200>['items'][number];
+export type Household = Json<'/v1/households', 'get', 200>['items'][number];
+export type Certificate = Json<'/v1/certificates', 'get', 200>['items'][number];
+export type Partner = Json<'/v1/exchange/partners', 'get', 200>['items'][number];
+export type ExchangeMessage = Json<'/v1/exchange/messages', 'get', 200>['items'][number];
+export type LogVerification = Json<'/v1/exchange/partners/{code}/log', 'get', 200>;
+export type RegistrationAction =
+  paths['/v1/birth-registrations/{registrationId}/actions/{action}']['post']['parameters']['path']['action'];

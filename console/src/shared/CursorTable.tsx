@@ -1,0 +1,39 @@
+import { Button, Empty, Flex, Table, type TableProps } from 'antd';
+import { useI18n } from '../i18n/i18n';
+import type { useCursorPages } from './cursor-pages';
+import { ProblemAlert } from './ProblemAlert';
+
+/** A table over a cursor-paged list: loading and empty states, the error, and "load more". */
+export function CursorTable<T extends object>(props: {
+  readonly pages: ReturnType<typeof useCursorPages<T>>;
+  readonly columns: TableProps<T>['columns'];
+  readonly rowKey: keyof T & string;
+  readonly label: string;
+}) {
+  const { t } = useI18n();
+  const { pages } = props;
+  return (
+    <Flex vertical gap="middle">
+      <ProblemAlert error={pages.error} />
+      <Table<T>
+        aria-label={props.label}
+        size="middle"
+        rowKey={props.rowKey}
+        columns={props.columns}
+        dataSource={pages.items as T[]}
+        loading={pages.isPending}
+        pagination={false}
+        locale={{ emptyText: <Empty description={t('app.empty')} /> }}
+      />
+      {pages.hasNextPage && (
+        <Button
+          onClick={() => pages.fetchNextPage()}
+          loading={pages.isFetchingNextPage}
+          style={{ alignSelf: 'center' }}
+        >
+          {t('app.loadMore')}
+        </Button>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,146 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/in-process-runtime';
+import { residentIdFor } from '../support/resident-ids';
+import { newPage, openBrowser, screenshot, signIn } from './console-browser';
+import { http, province, token } from './support';
+
+/**
+ * The staff console in a real browser (Debian's chromium) against the local cloud: sign-in
+ * through the local staff identity provider, then each role's main work. Screenshots of
+ * each screen go to .local/console-screenshots/.
+ */
+describe('the staff console in a browser', () => {
+  const zj = province['33'];
+  let browser: Browser;
+  const foreign: string[] = [];
+  // A made-up family per run: the shared local cloud keeps other files' records.
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const motherBirth = `199${Math.floor(Math.random() * 10)}-05-${day}`;
+  const motherId = residentIdFor(
+    '510104',
+    motherBirth,
+    String(100 + 2 * Math.floor(Math.random() * 400)).padStart(3, '0'),
+  );
+  const childBirth = `2026-10-${day}`;
+  const childId = residentIdFor(
+    '330106',
+    childBirth,
+    String(101 + 2 * Math.floor(Math.random() * 400)).padStart(3, '0'),
+  );
+  const childName = '钱安然';
+
+  beforeAll(async () => {
+    browser = await openBrowser();
+    const registrar = await token(zj(), 'registrar-e2e-console', ['registrar'], '330100');
+    const mother = await http(zj(), 'POST', '/v1/persons', {
+      token: registrar,
+      body: {
+        residentId: motherId,
+        name: '孙静',
+        sex: 'female',
+        birthDate: motherBirth,
+        hukouRegion: '510104',
+        residenceRegion: '330106',
+      },
+    });
+    expect(mother.status).toBe(201);
+    const submitted = await http(zj(), 'POST', '/v1/birth-registrations', {
+      token: registrar,
+      body: {
+        child: {
+          name: childName,
+          sex: 'male',
+          birthDate: childBirth,
+          birthRegion: '330106',
+          residentId: childId,
+        },
+        mother: { name: '孙静', residentId: motherId, birthDate: motherBirth, hukouRegion: '510104' },
+        residenceRegion: '330106',
+        birthOrder: 1,
+      },
+    });
+    expect(submitted.status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    // Everything the console loaded came from the province's own gateway.
+    expect(foreign).toEqual([]);
+  });
+
+  it('a county registrar signs in, validates and registers a birth, issues the certificate and prints it', async () => {
+    const page = await newPage(browser, zj(), foreign);
+    await signIn(page, zj(), 'registrar-330106');
+    await page.getByRole('tab', { name: '已提交' }).waitFor();
+    const child = page.getByRole('link', { name: childName });
+    // Newest first, so it is on the first page; a busy queue pages on with "load more".
+    const loadMore = page.getByRole('button', { name: '加载更多' });
+    for (let pages = 0; pages < 10; pages++) {
+      await child.or(loadMore).first().waitFor();
+      if ((await child.count()) > 0) break;
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/v1/birth-registrations?')),
+        loadMore.click(),
+      ]);
+    }
+    await screenshot(page, '1-registrar-work-queue');
+    await child.click();
+
+    const status = page.getByTestId('registration-status');
+    await status.filter({ hasText: '已提交' }).waitFor();
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await status.filter({ hasText: '已审核' }).waitFor();
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await status.filter({ hasText: '已登记' }).waitFor();
+    expect(await page.getByTestId('registration-number').textContent()).toMatch(/^330106-\d{4}-\d{6}$/);
+    await screenshot(page, '2-registrar-registration');
+
+    await page.getByRole('link', { name: '查看子女档案' }).click();
+    await page.getByRole('link', { name: childName }).click();
+    await page.getByTestId('family-type').filter({ hasText: '独生子女家庭' }).waitFor();
+    await page.getByRole('button', { name: /发证/ }).click();
+    await page.getByRole('cell', { name: '有效' }).waitFor();
+    await screenshot(page, '3-registrar-person');
+
+    await page.getByRole('link', { name: '打印' }).click();
+    await page.getByTestId('verification-qr').waitFor();
+    expect(await page.getByTestId('verification-code').textContent()).toMatch(
+      /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/,
+    );
+    await screenshot(page, '4-certificate-print');
+    // The page never shows the resident IDs in full.
+    expect(await page.content()).not.toContain(childId);
+  }, 120_000);
+
+  it('the exchange operator sees the partner province, verifies its log and finds the notification sent to it', async () => {
+    // The registration above notified Sichuan (the mother's hukou): wait until it is delivered.
+    const operator = await token(zj(), 'operator-e2e-console', ['exchange-operator'], '330000');
+    await eventually(async () => {
+      const reply = await http(
+        zj(),
+        'GET',
+        '/v1/exchange/messages?partner=51&direction=outbound&status=delivered',
+        {
+          token: operator,
+        },
+      );
+      return reply.body?.items?.length > 0 ? true : undefined;
+    }, 30_000);
+
+    const page = await newPage(browser, zj(), foreign);
+    await signIn(page, zj(), 'exchange-operator-330000');
+    await page.getByTestId('partner-51-status').filter({ hasText: '正常' }).waitFor();
+    await page.getByRole('button', { name: '核验消息日志' }).click();
+    await page.getByText(/日志完整/).waitFor();
+    await screenshot(page, '5-exchange-partners');
+
+    await page.getByRole('link', { name: '交换消息' }).click();
+    await page.getByRole('combobox').first().waitFor();
+    await page.getByRole('row').filter({ hasText: '已送达' }).first().waitFor();
+    await screenshot(page, '6-exchange-messages');
+    await page.getByRole('row').filter({ hasText: '已送达' }).first().getByRole('link').click();
+    await page.getByRole('heading', { name: /消息/ }).waitFor();
+    await screenshot(page, '7-exchange-message');
+  }, 120_000);
+});
