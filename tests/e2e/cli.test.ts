@@ -39,14 +39,14 @@ describe('the operator CLI against the local cloud', { timeout: 120_000 }, () =>
     expect(JSON.parse(run.stdout).recorded + JSON.parse(run.stdout).duplicate).toBe(12);
   });
 
-  it('plans, submits and approves a batch (the approver is another person) until it is reconciled', async () => {
+  it('plans, submits and approves a batch (the approver is another person) until it is settled', async () => {
     const base = province['33']();
     const planned = await jiahe(
       ['batch', 'plan', '--scheme', 'rural-reward', '--period', '2026-11', '--region', '330110', '--json'],
       base,
     );
     expect(planned.code, planned.stderr).toBe(0);
-    const { batchId, state } = JSON.parse(planned.stdout);
+    const { batchId, state, control } = JSON.parse(planned.stdout);
     expect(state).toBe('planned');
     expect((await jiahe(['batch', 'submit', batchId], base)).code).toBe(0);
     // The approver finds it in their queue: submitted by someone else.
@@ -55,7 +55,15 @@ describe('the operator CLI against the local cloud', { timeout: 120_000 }, () =>
     expect(JSON.parse(waiting.stdout).items.map((b: { batchId: string }) => b.batchId)).toContain(batchId);
     const approved = await jiahe(['batch', 'approve', batchId, '--wait'], base);
     expect(approved.code, approved.stderr).toBe(0);
-    expect(approved.stdout).toContain('state     reconciled');
+    if (control.count > 0) {
+      expect(approved.stdout).toContain('state     reconciled');
+    } else {
+      // Nobody enrolled in this county: no file goes to the bank, and the CLI says so.
+      expect(approved.stdout).toContain('state     nothing-to-pay');
+      const exported = await jiahe(['batch', 'export', batchId], base);
+      expect(exported.code).toBe(1);
+      expect(exported.stderr).toContain('409');
+    }
     // Approving again is refused by the API: exit code 1 and the problem's detail.
     const again = await jiahe(['batch', 'approve', batchId], base);
     expect(again.code).toBe(1);
