@@ -29,12 +29,14 @@ describe('sign-in with the authorization code and PKCE', () => {
   it('redeems the code with the verifier and keeps nothing afterwards', async () => {
     const { pending } = await authorizationRequest(SETTINGS, '/persons');
     sessionStorage.setItem('jiahe.console.pending-sign-in', JSON.stringify(pending));
-    const fetch = vi.fn(async () => Response.json({ id_token: 'the-token', token_type: 'Bearer' }));
+    const fetch = vi.fn(async (_url: URL | string, _init?: RequestInit) =>
+      Response.json({ id_token: 'the-token', token_type: 'Bearer' }),
+    );
     vi.stubGlobal('fetch', fetch);
     const result = await completeSignIn(SETTINGS, `?code=abc&state=${pending.state}`);
     expect(result).toEqual({ token: 'the-token', returnTo: '/persons' });
-    const [, init] = fetch.mock.calls[0] as unknown as [URL, RequestInit];
-    const body = new URLSearchParams(String(init.body));
+    const init = fetch.mock.calls[0]?.[1];
+    const body = new URLSearchParams(String(init?.body));
     expect(body.get('code_verifier')).toBe(pending.verifier);
     expect(body.get('code')).toBe('abc');
     expect(sessionStorage.length).toBe(0);
