@@ -15,6 +15,7 @@ import { pascal, stackName } from './constructs/names';
 import type { IdentityConfig } from './identity';
 import { parseProvince } from './province';
 import { AreaStack } from './stacks/area-stack';
+import { CONSOLE_ROUTES, ConsoleStack } from './stacks/console-stack';
 import { DataStack } from './stacks/data-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { StageStack } from './stacks/stage-stack';
@@ -93,6 +94,11 @@ export interface JiaheStacks {
   readonly platform: PlatformStack;
   /** Areas without functions get no stack. */
   readonly areas: ReadonlyMap<AreaName, AreaStack>;
+  /**
+   * The staff console on the API's origin. Only with OIDC identity: it signs in with the
+   * staff issuer's authorization code flow, which the Cognito stand-in's client does not offer.
+   */
+  readonly console?: ConsoleStack;
   /** The API's stage with its per-route throttles, after every area stack. */
   readonly stage: StageStack;
 }
@@ -146,19 +152,33 @@ export function buildApp(app: App, province: string, options: BuildAppOptions): 
     );
   }
 
+  const consoleStack =
+    options.identity.kind === 'oidc'
+      ? new ConsoleStack(app, stackName(code, 'Console'), {
+          env,
+          province: code,
+          data,
+          platform,
+          settings,
+          description: `jiahe province ${code}: the staff console under /console on the API`,
+        })
+      : undefined;
+
   const stage = new StageStack(app, stackName(code, 'Stage'), {
     env,
     province: code,
     api: platform.api,
     plan,
+    extraRoutes: consoleStack ? CONSOLE_ROUTES : [],
     description: `jiahe province ${code}: API stage, access logs and per-route throttles`,
   });
   for (const area of areas.values()) stage.addStackDependency(area);
+  if (consoleStack) stage.addStackDependency(consoleStack);
 
   // Not on event source mappings: they take no tags in the AWS China regions.
   const untaggable = { excludeResourceTypes: ['AWS::Lambda::EventSourceMapping'] };
   Tags.of(app).add('project', 'jiahe', untaggable);
   Tags.of(app).add('province', code, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { province: code, data, platform, areas, stage };
+  return { province: code, data, platform, areas, stage, ...(consoleStack ? { console: consoleStack } : {}) };
 }

@@ -242,6 +242,16 @@ export interface FunctionSpec {
   readonly fieldKeys?: readonly FieldKeyAccess[];
   readonly alarms?: readonly MetricAlarmSpec[];
   readonly settings?: readonly SettingName[];
+  /** Files shipped beside the bundle, e.g. the built staff console the function serves. */
+  readonly files?: readonly BundledFiles[];
+}
+
+/** A folder copied into a function's bundle: `from` the repository root, `to` a folder beside the code. */
+export interface BundledFiles {
+  readonly from: string;
+  readonly to: string;
+  /** The command that produces `from`, for the error when it is missing at synth. */
+  readonly builtBy: string;
 }
 
 export interface TableSpec {

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { Charset, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  Charset,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import {
   BUNDLED_SETTINGS,
@@ -17,6 +22,33 @@ import { REPO_ROOT } from './repo-root';
 const PLACEHOLDER_CODE =
   "exports.handler = async () => { throw new Error('placeholder: synthesized without bundling'); };";
 
+/**
+ * Copies the spec's files into the bundle after esbuild has run. Checked first: a synth
+ * that bundles must not ship a function without the files it serves.
+ */
+function copyFiles(
+  spec: Pick<FunctionSpec, 'name' | 'files'>,
+  bundlingRequired: boolean,
+): Pick<BundlingOptions, 'commandHooks'> {
+  const files = spec.files ?? [];
+  if (files.length === 0) return {};
+  for (const file of files) {
+    if (bundlingRequired && !existsSync(join(REPO_ROOT, file.from))) {
+      throw new Error(
+        `Function ${spec.name}: ${file.from} does not exist; build it first with \`${file.builtBy}\``,
+      );
+    }
+  }
+  return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        files.map((file) => `cp -R "${join(inputDir, file.from)}" "${join(outputDir, file.to)}"`),
+    },
+  };
+}
+
 type CodeProps = Pick<
   NodejsFunctionProps,
   'entry' | 'handler' | 'code' | 'bundling' | 'projectRoot' | 'depsLockFilePath'
@@ -30,7 +62,7 @@ type CodeProps = Pick<
  */
 export function functionCode(
   scope: Construct,
-  spec: FunctionSpec,
+  spec: Pick<FunctionSpec, 'name' | 'entry' | 'settings' | 'files'>,
   settings: DeploymentSettings = {},
 ): CodeProps {
   // Bundled settings replace `process.env.<NAME>` in the code with their (validated) value.
@@ -64,6 +96,7 @@ export function functionCode(
       banner: ESM_REQUIRE_BANNER,
       minify: true,
       ...(Object.keys(define).length > 0 ? { define } : {}),
+      ...copyFiles(spec, Stack.of(scope).bundlingRequired),
       // Region names are Chinese: UTF-8 output keeps them at 3 bytes a character instead
       // of 6-byte \u escapes (about 32 KB less per function). This CDK version accepts
       // `charset` but does not pass it to esbuild, hence also the flag below.

@@ -43,6 +43,8 @@ export class PlatformStack extends Stack {
   readonly authorizers: Readonly<Record<SignInAudience, IHttpRouteAuthorizer>>;
   /** The `iss` each audience's tokens carry; API functions get them as JIAHE_CITIZEN_ISSUER / JIAHE_STAFF_ISSUER. */
   readonly issuers: Readonly<Record<SignInAudience, string>>;
+  /** The `aud` each audience's tokens must carry: jiahe's client id at that issuer. */
+  readonly audiences: Readonly<Record<SignInAudience, string>>;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -86,6 +88,7 @@ export class PlatformStack extends Stack {
     };
     this.authorizers = { citizen: authorizer('citizen'), staff: authorizer('staff') };
     this.issuers = { citizen: issuers.citizen.issuer, staff: issuers.staff.issuer };
+    this.audiences = { citizen: issuers.citizen.audience, staff: issuers.staff.audience };
 
     new CfnOutput(this, 'CitizenIssuer', { value: issuers.citizen.issuer });
     new CfnOutput(this, 'CitizenAudience', { value: issuers.citizen.audience });

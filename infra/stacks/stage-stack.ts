@@ -16,12 +16,14 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FALLBACK_THROTTLE } from '../../shared/manifest';
-import type { ManifestPlan } from '../constructs/manifest-plan';
+import type { ManifestPlan, PlannedRoute } from '../constructs/manifest-plan';
 
 export interface StageStackProps extends StackProps {
   readonly province: string;
   readonly api: IHttpApi;
   readonly plan: ManifestPlan;
+  /** Routes outside the area manifests (the console's), throttled the same way. */
+  readonly extraRoutes?: readonly PlannedRoute[];
 }
 
 /**
@@ -74,7 +76,7 @@ export class StageStack extends Stack {
     // Per route: a flood on one route (a public one, most likely) uses up that route's
     // bucket only, never the staff routes' (docs/operations.md#throttles).
     const routeSettings = Object.fromEntries(
-      [...props.plan.routes.values()]
+      [...props.plan.routes.values(), props.extraRoutes ?? []]
         .flat()
         .map((route) => [
           route.routeKey,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { consoleAnswer } from '../../shared/console/assets';
 import { negotiateLanguage } from '../../shared/http/language';
 import { malformedJson, problemResponse, tooManyRequests } from '../../shared/http/problem';
 import { toValidationError } from '../../shared/http/request';
@@ -10,7 +11,6 @@ import type { FunctionRuntime } from '../runtime/function-runtime';
 import { staffSignIn } from '../sign-in/staff-sign-in';
 import { apiDocsAnswer } from './api-docs';
 import { apiGatewayEvent, flattenClaims } from './api-event';
-import { consoleAnswer } from './console-assets';
 import { compileRoutes, matchRoute } from './routes';
 import { type RouteThrottles, routeThrottles } from './throttle';
 

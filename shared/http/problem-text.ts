@@ -27,6 +27,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, Bilingual>> = {
   'idempotency-in-progress': { zh: '请求正在处理中', en: 'Request In Progress' },
   'invalid-cursor': { zh: '分页游标无效', en: 'Invalid Cursor' },
   internal: { zh: '服务器内部错误', en: 'Internal Server Error' },
+  'sign-in-unavailable': { zh: '登录服务暂不可用', en: 'Sign-In Unavailable' },
   // The exchange inbox's answers to partner provinces (docs/exchange-protocol.md).
   'invalid-envelope': { zh: '报文信封无效', en: 'Invalid Envelope' },
   'invalid-data': { zh: '报文数据无效', en: 'Invalid Data' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
+import { CONSOLE_CLIENT_ID_ENV, CONSOLE_FUNCTION } from '../../shared/console/manifest';
 import {
   BUNDLED_SETTINGS,
   CITIZEN_ISSUER_ENV,
@@ -14,6 +15,7 @@ import {
 } from '../../shared/manifest';
 import {
   type CfnResource,
+  DEPLOYED_FUNCTIONS,
   resourcesOf,
   type Synthesized,
   synthesize,
@@ -21,7 +23,7 @@ import {
   testSettings,
 } from './support';
 
-const specs = manifests.flatMap((m) => m.functions);
+const specs = DEPLOYED_FUNCTIONS;
 
 /** The environment variable names a function must get, derived independently of the infra code. */
 function expectedEnvNames(spec: FunctionSpec): string[] {
@@ -43,6 +45,8 @@ function expectedEnvNames(spec: FunctionSpec): string[] {
     // Bundled settings are compiled into the code, not set in the environment.
     ...(spec.settings ?? []).filter((name) => !BUNDLED_SETTINGS.includes(name)).map(settingEnvName),
     ...((spec.fieldKeys ?? []).length > 0 ? ['FIELD_KEY_ARN'] : []),
+    // The console signs in as its own client of the staff issuer.
+    ...(spec === CONSOLE_FUNCTION ? [CONSOLE_CLIENT_ID_ENV] : []),
     ...(spec.routes?.length ? [CITIZEN_ISSUER_ENV, STAFF_ISSUER_ENV] : []),
   ].sort();
 }
@@ -78,6 +82,7 @@ describe('area stacks (province 33)', () => {
       'Jiahe-P33-Data',
       'Jiahe-P33-Platform',
       ...expected.map((a) => `Jiahe-P33-${a.charAt(0).toUpperCase()}${a.slice(1)}`),
+      'Jiahe-P33-Console',
       'Jiahe-P33-Stage',
     ]);
   });
@@ -184,7 +189,12 @@ describe('area stacks (province 33)', () => {
     for (const path of new Set(all.map(({ route }) => route.path))) {
       expect(routes.has(`ANY ${path}`), `ANY ${path}`).toBe(true);
     }
-    const expectedCount = all.length + new Set(all.map(({ route }) => route.path)).size;
+    // The console's two public routes, with no ANY fallback (they answer GET only).
+    for (const route of CONSOLE_FUNCTION.routes ?? []) {
+      expect(routes.get(`${route.method} ${route.path}`)?.AuthorizationType).toBe('NONE');
+    }
+    const expectedCount =
+      all.length + new Set(all.map(({ route }) => route.path)).size + (CONSOLE_FUNCTION.routes ?? []).length;
     expect(routes.size).toBe(expectedCount);
   });
 

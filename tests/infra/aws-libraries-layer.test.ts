@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests } from '../../functions/manifests';
 import {
   functionExternals,
   LAYER_MODULES,
@@ -15,9 +14,9 @@ import {
 } from '../../infra/constructs/aws-libraries';
 import { functionCode } from '../../infra/constructs/function-code';
 import { REPO_ROOT } from '../../infra/constructs/repo-root';
-import { type CfnResource, resourcesOf, type Synthesized, synthesize } from './support';
+import { type CfnResource, DEPLOYED_FUNCTIONS, resourcesOf, type Synthesized, synthesize } from './support';
 
-const specs = manifests.flatMap((m) => m.functions);
+const specs = DEPLOYED_FUNCTIONS;
 
 describe('AWS libraries layer', () => {
   let synth: Synthesized;

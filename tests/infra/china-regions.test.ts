@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests } from '../../functions/manifests';
 import { parseIdentity } from '../../infra/identity';
+import { CONSOLE_CLIENT_ID_ENV, CONSOLE_FUNCTION } from '../../shared/console/manifest';
 import { CITIZEN_ISSUER_ENV, routeAudience, routesOf, STAFF_ISSUER_ENV } from '../../shared/manifest';
 import { type CfnResource, resourcesOf, type Synthesized, synthesize } from './support';
 
@@ -100,12 +101,38 @@ describe('province 33 in cn-northwest-1 (aws-cn partition)', () => {
     }
   });
 
+  it("serves the staff console on the API's own origin, with Lambda and API Gateway only", () => {
+    const stack = synth.stacks.console;
+    if (!stack) throw new Error('no console stack');
+    expect(stack.stackName).toBe('Jiahe-P33-Console');
+    const template = synth.template(stack).toJSON();
+    const types = new Set(
+      Object.values(template.Resources as Record<string, CfnResource>).map((r) => r.Type),
+    );
+    expect([...types].filter((t) => /CloudFront|S3::|Cognito/.test(t))).toEqual([]);
+    const routes = resourcesOf(synth, 'AWS::ApiGatewayV2::Route', [stack]).map(([, r]) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+    ]);
+    expect(Object.fromEntries(routes)).toEqual({ 'GET /console': 'NONE', 'GET /console/{proxy+}': 'NONE' });
+    const [[, fn] = []] = resourcesOf(synth, 'AWS::Lambda::Function', [stack]);
+    expect(fn?.Properties.Environment).toMatchObject({
+      Variables: { [STAFF_ISSUER_ENV]: STAFF_ISSUER, [CONSOLE_CLIENT_ID_ENV]: 'jiahe-p33-staff' },
+    });
+    const [[, stage] = []] = resourcesOf(synth, 'AWS::ApiGatewayV2::Stage', [synth.stacks.stage]);
+    expect(stage?.Properties.RouteSettings).toMatchObject({
+      'GET /console/{proxy+}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 200 },
+    });
+  });
+
   it('tells API functions both issuers, and other functions neither', () => {
     for (const [, fn] of resourcesOf(synth, 'AWS::Lambda::Function')) {
       const env = ((fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
         ?.Variables ?? {}) as Record<string, unknown>;
       if (!env.POWERTOOLS_SERVICE_NAME) continue;
-      const serves = routesOf(manifests).some(({ fn: spec }) => spec.name === env.POWERTOOLS_SERVICE_NAME);
+      const serves =
+        env.POWERTOOLS_SERVICE_NAME === CONSOLE_FUNCTION.name ||
+        routesOf(manifests).some(({ fn: spec }) => spec.name === env.POWERTOOLS_SERVICE_NAME);
       expect(env[CITIZEN_ISSUER_ENV], String(env.POWERTOOLS_SERVICE_NAME)).toBe(
         serves ? CITIZEN_ISSUER : undefined,
       );

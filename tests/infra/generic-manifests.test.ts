@@ -144,6 +144,9 @@ describe('stacks built from other manifests', () => {
       'GET /v1/births': 'JWT',
       'DELETE /v1/births': 'NONE',
       'ANY /v1/births': 'JWT',
+      // The staff console's page and files: public, they hold no data.
+      'GET /console': 'NONE',
+      'GET /console/{proxy+}': 'NONE',
     });
   });
 

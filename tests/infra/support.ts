@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { manifests } from '../../functions/manifests';
 import type { IdentityConfig } from '../../infra/identity';
 import { type BuildAppOptions, buildApp, type JiaheStacks } from '../../infra/jiahe-app';
+import { CONSOLE_FUNCTION } from '../../shared/console/manifest';
+import type { FunctionSpec } from '../../shared/manifest';
+
+/** Every function a deployment with OIDC identity has: the areas' and the console's. */
+export const DEPLOYED_FUNCTIONS: readonly FunctionSpec[] = [
+  ...manifests.flatMap((m) => m.functions),
+  CONSOLE_FUNCTION,
+];
 
 /** Settings every test synthesis passes, as an operator would with `-c name=value`. */
 export const testSettings = (province: string) =>
@@ -57,7 +66,13 @@ export function synthesize(province: string, options: Partial<BuildAppOptions> =
       ...options,
     });
     const assembly = app.synth();
-    const all: Stack[] = [stacks.data, stacks.platform, ...stacks.areas.values(), stacks.stage];
+    const all: Stack[] = [
+      stacks.data,
+      stacks.platform,
+      ...stacks.areas.values(),
+      ...(stacks.console ? [stacks.console] : []),
+      stacks.stage,
+    ];
     const templates = new Map(
       all.map((stack) => [stack, Template.fromJSON(assembly.getStackByName(stack.stackName).template)]),
     );

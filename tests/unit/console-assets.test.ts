@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, consoleAnswer } from '../../local/gateway/console-assets';
+import { CONSOLE_CSP, consoleAnswer } from '../../shared/console/assets';
 
 const dir = mkdtempSync(join(tmpdir(), 'console-dist-'));
 mkdirSync(join(dir, 'assets'));
