@@ -204,7 +204,8 @@ export const payoutManifest: AreaManifest = {
       // parallel batches, not a faster loop, are what scale (docs/performance.md).
       queue: { queue: 'payout-payments', batchSize: 1, maxConcurrency: 50 },
       tables: [{ table: 'payout', access: 'readWrite' }],
-      sends: [],
+      // A batch too large for one invocation is handed on to the next step as a new command.
+      sends: [{ queue: 'payout-payments', access: 'send' }],
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
       secrets: ['payout-bank-client', 'payout-bank-ca'],
       settings: ['payout-bank-url', 'payout-configuration'],

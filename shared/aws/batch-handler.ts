@@ -18,8 +18,11 @@ type Source = { sqs: [SQSEvent, SQSRecord]; stream: [DynamoDBStreamEvent, Dynamo
 export interface BatchHandlerOptions<K extends keyof Source> {
   readonly service: string;
   readonly source: K;
-  /** Handles one record; a throw marks only that record failed (retried, then DLQ). */
-  readonly record: (record: Source[K][1]) => Promise<void>;
+  /**
+   * Handles one record; a throw marks only that record failed (retried, then DLQ). The
+   * invocation's context tells how long it may still run.
+   */
+  readonly record: (record: Source[K][1], context: Context) => Promise<void>;
   readonly observability?: Observability;
 }
 
@@ -31,9 +34,9 @@ export interface BatchHandlerOptions<K extends keyof Source> {
 export function batchHandler<K extends keyof Source>(options: BatchHandlerOptions<K>) {
   const { logger, metrics, tracing } = options.observability ?? observability(options.service);
   const eventType = options.source === 'sqs' ? EventType.SQS : EventType.DynamoDBStreams;
-  const recordHandler = async (record: Source[K][1]) => {
+  const recordHandler = async (record: Source[K][1], context: Context) => {
     try {
-      await options.record(record);
+      await options.record(record, context);
       metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
     } catch (error) {
       metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);

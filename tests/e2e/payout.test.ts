@@ -96,12 +96,15 @@ describe('payout over HTTP on the local cloud', () => {
       body: {},
     });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'active', fromPeriod: '2026' });
+    // Paid from the year of approval: the local cloud runs on the wall clock, so the test
+    // takes the period from the answer instead of naming a year.
+    expect(approved.body).toMatchObject({ status: 'active', fromPeriod: expect.stringMatching(/^\d{4}$/) });
+    const period: string = approved.body.fromPeriod;
 
     // The officer plans the county's batch (the schedule does the same for the province).
     const planned = await http(zj(), 'POST', '/v1/payout-batches', {
       token: officer,
-      body: { scheme: 'only-child-reward', period: '2026', region: '330106' },
+      body: { scheme: 'only-child-reward', period, region: '330106' },
       headers: { 'idempotency-key': 'payout-e2e-plan-1' },
     });
     expect(planned.status).toBe(201);
@@ -139,7 +142,7 @@ describe('payout over HTTP on the local cloud', () => {
     expect(payments.body.items).toEqual([
       expect.objectContaining({
         enrollmentId,
-        period: '2026',
+        period,
         amountFen: 12_000,
         state: 'paid',
         ruleVersion: 1,
@@ -157,7 +160,7 @@ describe('payout over HTTP on the local cloud', () => {
         channel: 'counter',
         scheme: 'only-child-reward',
         status: 'active',
-        payments: [{ period: '2026', amountFen: 12_000, status: 'paid' }],
+        payments: [{ period, amountFen: 12_000, status: 'paid' }],
       }),
     ]);
     expect(benefits.text).not.toContain(motherId);
@@ -169,7 +172,7 @@ describe('payout over HTTP on the local cloud', () => {
     expect(report.body.items).toEqual([
       expect.objectContaining({
         scheme: 'only-child-reward',
-        period: '2026',
+        period,
         paid: { count: 1, sumFen: 12_000 },
       }),
     ]);

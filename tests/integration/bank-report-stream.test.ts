@@ -70,6 +70,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
     claimKey: unused('claimKey'),
     createHeader: unused('createHeader'),
     acquireLease: unused('acquireLease'),
+    releaseLease: unused('releaseLease'),
     releaseKey: unused('releaseKey'),
     addLine: unused('addLine'),
     addLines: unused('addLines'),

@@ -388,6 +388,22 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         throw error;
       }
     },
+    async releaseLease(batchId, owner) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: batchKey(batchId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeValues: { ':o': owner },
+          }),
+        );
+      } catch (error) {
+        // Another worker took it after it expired: theirs now, nothing to give up.
+        if (!conditionFailed(error)) throw error;
+      }
+    },
     async releaseKey(batch) {
       await db.send(
         new DeleteCommand({

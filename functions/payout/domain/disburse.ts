@@ -28,14 +28,39 @@ export interface DisbursePorts {
    * message: its redelivery after a crash takes the batch over, a duplicate message waits.
    */
   readonly leaseMs?: number;
+  /** Stepwise disbursing; without it a batch is disbursed in one go (tests, tools). */
+  readonly step?: DisburseStep;
 }
 
+/**
+ * One invocation's share of a batch: how long it may still run, and how to hand the batch
+ * on to the next invocation (a new disbursement command) when its time is nearly up.
+ */
+export interface DisburseStep {
+  readonly timeLeftMs: () => number;
+  readonly continueLater: (batchId: string) => Promise<void>;
+}
+
+/**
+ * Below this much time left, a step reserves no further page of lines: one page (100
+ * reservations, a few transactions) and the hand-over take seconds, so this leaves a wide
+ * margin under the function's timeout.
+ */
+export const RESERVE_MARGIN_MS = 30_000;
+/**
+ * Below this much time left after its reservations, a step leaves the payment file to the
+ * next invocation: building a capped batch's file, the bank's answer and the import of its
+ * report take most of a fresh invocation (docs/payout.md#stepwise-disbursing).
+ */
+export const SEND_MARGIN_MS = 150_000;
+
+/** Visits the batch's lines a page at a time, until `visit` answers `stop`; false when stopped. */
 async function eachPage(
   batches: BatchRepository,
   batchId: string,
   state: PaymentLine['state'] | undefined,
-  visit: (lines: PaymentLine[]) => Promise<void>,
-): Promise<void> {
+  visit: (lines: PaymentLine[]) => Promise<'stop' | undefined>,
+): Promise<boolean> {
   let cursor: string | undefined;
   do {
     const page = await batches.lines(batchId, {
@@ -43,9 +68,10 @@ async function eachPage(
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
-    if (page.items.length > 0) await visit(page.items);
+    if (page.items.length > 0 && (await visit(page.items)) === 'stop') return false;
     cursor = page.cursor;
   } while (cursor);
+  return true;
 }
 
 const eachLine = (
@@ -56,7 +82,8 @@ const eachLine = (
 ): Promise<void> =>
   eachPage(batches, batchId, state, async (lines) => {
     for (const line of lines) await visit(line);
-  });
+    return undefined;
+  }).then(() => undefined);
 
 /** How many report outcomes are handed to the repository at once (it fits them into transactions). */
 const MOVE_BLOCK = 500;
@@ -287,6 +314,22 @@ async function closeDisbursing(
 }
 
 /**
+ * Ends an invocation's step: the lease is given up first, so the worker of the next command
+ * takes the batch at once. A crash in between leaves this command to be delivered again,
+ * and it resumes the batch itself.
+ */
+async function handOver(
+  ports: DisbursePorts,
+  step: DisburseStep,
+  batchId: string,
+  owner: string,
+): Promise<Batch | undefined> {
+  await ports.batches.releaseLease(batchId, owner);
+  await step.continueLater(batchId);
+  return ports.batches.find(batchId);
+}
+
+/**
  * Disburses an approved batch. Every step may crash and run again:
  * 1. approved → disbursing;
  * 2. each pending line reserves its payment key (a conditional write: free, or failed in
@@ -297,6 +340,9 @@ async function closeDisbursing(
  *    (all held) sends no file and ends `nothing-to-pay`.
  * One worker holds the batch at a time (a lease owned by the queue message).
  * No step pays a key twice, and a re-run picks up every line a crash left pending.
+ * With `ports.step`, an invocation whose time runs short (RESERVE_MARGIN_MS before the
+ * next page, SEND_MARGIN_MS before the file) hands the batch to a new command and returns
+ * it still disbursing; each step reserves at least one page, so every step moves on.
  */
 export async function disburseBatch(
   ports: DisbursePorts,
@@ -330,8 +376,13 @@ export async function disburseBatch(
   if (batch.state !== 'disbursing') return batch;
 
   // A page of pending lines at a time: each reserves its payment key and becomes sent, many
-  // to a transaction. A line the repository could not move is looked at on its own.
-  await eachPage(ports.batches, batchId, 'pending', async (lines) => {
+  // to a transaction. A line the repository could not move is looked at on its own. A step
+  // whose time runs short hands the rest to the next, after at least one page of its own.
+  const timeLeft = () => ports.step?.timeLeftMs() ?? Number.POSITIVE_INFINITY;
+  let reservedHere = false;
+  const reservedAll = await eachPage(ports.batches, batchId, 'pending', async (lines) => {
+    if (reservedHere && timeLeft() < RESERVE_MARGIN_MS) return 'stop';
+    reservedHere = true;
     const at = ports.now().toISOString();
     const sent = await ports.batches.moveLines(
       lines.map((line) => ({
@@ -358,7 +409,11 @@ export async function disburseBatch(
         patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
       });
     }
+    return undefined;
   });
+  if (ports.step && (!reservedAll || (reservedHere && timeLeft() < SEND_MARGIN_MS))) {
+    return handOver(ports, ports.step, batchId, owner);
+  }
 
   // Every pending line is sent or held now: the ledger tells whether any went into the file.
   const { ledger } = (await ports.batches.find(batchId)) as Batch;

@@ -155,6 +155,8 @@ export interface BatchRepository {
    * holds an unexpired one; true when taken. Keeps two workers off one batch.
    */
   acquireLease(batchId: string, owner: string, until: string, now: string): Promise<boolean>;
+  /** Gives up `owner`'s lease, so the next step's worker may take the batch at once. */
+  releaseLease(batchId: string, owner: string): Promise<void>;
   /** Frees the (scheme, period, region) key of a cancelled batch so it may be planned again. */
   releaseKey(batch: Batch): Promise<void>;
   /**

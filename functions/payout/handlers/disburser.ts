@@ -1,9 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
-import { setting, tableName } from '../../../shared/aws/config';
+import { queueUrl, setting, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
+import { sqsClient } from '../../../shared/aws/sqs';
 import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
 import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { systemClock } from '../../../shared/domain/clock';
@@ -11,25 +12,35 @@ import type { Observability } from '../../../shared/observability';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { parseBankChannel } from '../adapters/bank-channel';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { sqsDisburseQueue } from '../adapters/disburse-queue';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { httpBankRail } from '../adapters/http-bank-rail';
 import { payoutConfiguration } from '../config/deployment';
 import { certificatesOf } from '../domain/bank-trust';
-import { type DisbursePorts, disburseBatch } from '../domain/disburse';
+import { type DisbursePorts, type DisburseStep, disburseBatch } from '../domain/disburse';
 import { DisburseCommand } from '../schemas';
 
 /**
  * Disburses approved batches, one queue message per batch. A crash at any point leaves
  * the message to be delivered again, and `disburseBatch` resumes without paying twice.
+ * A batch too large for one invocation goes on in steps: when its time runs short, an
+ * invocation sends the batch's command again through `continueLater` and stops.
  */
-export function buildDisburser(deps: DisbursePorts & { observability?: Observability }) {
+export function buildDisburser(
+  deps: DisbursePorts & {
+    continueLater: DisburseStep['continueLater'];
+    observability?: Observability;
+  },
+) {
+  const { continueLater, observability: obs, ...ports } = deps;
   return batchHandler({
     service: 'payout-disburser',
     source: 'sqs',
-    ...(deps.observability ? { observability: deps.observability } : {}),
-    record: async (record: SQSRecord) => {
+    ...(obs ? { observability: obs } : {}),
+    record: async (record: SQSRecord, context) => {
       const { batchId } = DisburseCommand.parse(JSON.parse(record.body));
-      await disburseBatch(deps, batchId, record.messageId);
+      const step = { timeLeftMs: () => context.getRemainingTimeInMillis(), continueLater };
+      await disburseBatch({ ...ports, step }, batchId, record.messageId);
     },
   });
 }
@@ -54,5 +65,6 @@ export const handler = initOnce(async () => {
     trust: { bankCa: certificatesOf(channel.bankCa) },
     now,
     leaseMs: 240_000,
+    continueLater: sqsDisburseQueue(sqsClient(), queueUrl('payout-payments')),
   });
 });
