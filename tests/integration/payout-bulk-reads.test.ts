@@ -16,12 +16,22 @@ import {
  */
 describe('payout bulk reads', () => {
   let repos: ReturnType<typeof payoutRepos>;
+  /** The DynamoDB operations sent, by name, while `counting` is on. */
+  const sent: string[] = [];
+  let counting = false;
   const people: string[] = [];
   const enrollmentIds: string[] = [];
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('32');
     repos = payoutRepos(aws, resources.tables.payout);
+    aws.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (counting) sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countOperations' },
+    );
     // 130 parents of two daughters, more than one BatchGetItem request holds.
     for (let i = 0; i < 130; i++) {
       const personId = newUlid();
@@ -81,6 +91,18 @@ describe('payout bulk reads', () => {
     expect(father?.certificates).toEqual(['only-child-certificate']);
     expect(father?.familyType).toBe('only-child');
     expect(father?.childBirthDate).toBe('1990-06-01');
+  });
+
+  it('reads planning facts by key only: a handful of BatchGetItem requests for 133 persons, no query per person', async () => {
+    sent.length = 0;
+    counting = true;
+    const many = await loadBeneficiaryFactsMany(repos.projection, people);
+    counting = false;
+    expect(many.size).toBe(people.length - 1);
+    expect(new Set(sent)).toEqual(new Set(['BatchGetItemCommand']));
+    // Over 100 keys each, two requests for persons, memberships, households (131) and their
+    // certificates; one for the only child.
+    expect(sent.length).toBe(9);
   });
 
   it('reads the same enrolments in bulk as one at a time, a missing id absent', async () => {

@@ -5,11 +5,35 @@ import { batchGetAll } from '../../../shared/aws/batch-get';
 import { HouseholdChanged, MandateChanged } from '../../../shared/events/catalog';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
+import { CertificateKind } from '../domain/schemes';
 import { dynamoPersonFactsRepository } from './person-facts-repository';
 
 const householdKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'HOUSEHOLD' });
 /** A household as stored: the registry's event data and the event it came from. */
 const StoredHousehold = HouseholdChanged.extend({ sourceEventId: z.string() });
+
+/**
+ * A person's households, one item per person: planning reads everyone's by key in bulk
+ * (BatchGetItem) instead of querying each person's memberships.
+ */
+const membershipsKey = (personId: string) => ({ pk: `MEMBER#${personId}`, sk: 'HOUSEHOLDS' });
+/** Household ids as households name the person; a stale id is harmless (readers check the household's members). */
+const StoredMemberships = z.object({ personId: z.string(), householdIds: z.set(z.string()) });
+
+/** A household's certificates, one item per household, each under `cert_<certificate id>`. */
+const certificatesKey = (householdId: string) => ({ pk: `HOUSEHOLD#${householdId}`, sk: 'CERTIFICATES' });
+const HOLDING_PREFIX = 'cert_';
+const StoredHoldings = z.object({ householdId: z.string() });
+const StoredHolding = z.object({
+  certificateId: z.string(),
+  householdId: z.string(),
+  kind: CertificateKind,
+  revoked: z.boolean(),
+}) satisfies z.ZodType<CertificateHolding>;
+const holdingsOf = (item: Record<string, unknown>): CertificateHolding[] =>
+  Object.entries(item)
+    .filter(([name]) => name.startsWith(HOLDING_PREFIX))
+    .map(([, holding]) => StoredHolding.parse(holding));
 const strip = ({
   pk: _pk,
   sk: _sk,
@@ -38,19 +62,13 @@ const ignoreConditionFailure = async (write: Promise<unknown>): Promise<boolean>
 export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: string): ProjectionRepository {
   const persons = dynamoPersonFactsRepository(db, table);
   const householdsOfMany: ProjectionRepository['householdsOfMany'] = async (personIds) => {
-    const memberships = await Promise.all(
-      personIds.map(async (personId) => {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `MEMBER#${personId}` },
-            ConsistentRead: true,
-          }),
-        );
-        return [personId, (out.Items ?? []).map((i) => i.householdId as string)] as const;
+    const stored = new Map(
+      (await batchGetAll(db, table, personIds.map(membershipsKey))).map((item) => {
+        const { personId, householdIds } = StoredMemberships.parse(item);
+        return [personId, [...householdIds]] as const;
       }),
     );
+    const memberships = personIds.map((personId) => [personId, stored.get(personId) ?? []] as const);
     const ids = memberships.flatMap(([, h]) => h);
     const households = new Map(
       (await batchGetAll(db, table, ids.map(householdKey))).map((i) => {
@@ -67,6 +85,13 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       ]),
     );
   };
+
+  const certificatesOfMany: ProjectionRepository['certificatesOfMany'] = async (householdIds) =>
+    new Map(
+      (await batchGetAll(db, table, householdIds.map(certificatesKey))).map(
+        (item) => [StoredHoldings.parse(item).householdId, holdingsOf(item)] as const,
+      ),
+    );
 
   return {
     ...persons,
@@ -93,18 +118,19 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
         ),
       );
       if (!saved) return false;
-      // Membership items let a person's households be found; a stale one is harmless, as
-      // readers check the household's own member list.
+      // A person's memberships item lets their households be found in bulk; adding an id
+      // twice changes nothing, and a stale one is harmless, as readers check the members.
       for (const member of household.members) {
         if (!member.personId) continue;
         await db.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: table,
-            Item: {
-              pk: `MEMBER#${member.personId}`,
-              sk: `HOUSEHOLD#${household.householdId}`,
-              entity: 'HouseholdMembership',
-              householdId: household.householdId,
+            Key: membershipsKey(member.personId),
+            UpdateExpression: 'SET entity = :e, personId = :p ADD householdIds :h',
+            ExpressionAttributeValues: {
+              ':e': 'HouseholdMemberships',
+              ':p': member.personId,
+              ':h': new Set([household.householdId]),
             },
           }),
         );
@@ -116,33 +142,21 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       return (await householdsOfMany([personId])).get(personId) ?? [];
     },
     async recordCertificate(holding) {
-      const key = { pk: `HOUSEHOLD#${holding.householdId}`, sk: `CERT#${holding.certificateId}` };
-      if (holding.revoked) {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key,
-            UpdateExpression:
-              'SET entity = :e, certificateId = :c, householdId = :h, kind = :k, revoked = :r',
-            ExpressionAttributeValues: {
-              ':e': 'CertificateHolding',
-              ':c': holding.certificateId,
-              ':h': holding.householdId,
-              ':k': holding.kind,
-              ':r': true,
-            },
-          }),
-        );
-        return;
-      }
-      await ignoreConditionFailure(
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...key, entity: 'CertificateHolding', ...holding },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
+      // Issued: kept unless already there (a revocation that arrived first stays). Revoked:
+      // written over whatever is there, so once revoked it stays revoked.
+      const value = holding.revoked ? ':holding' : 'if_not_exists(#c, :holding)';
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: certificatesKey(holding.householdId),
+          UpdateExpression: `SET entity = :e, householdId = :h, #c = ${value}`,
+          ExpressionAttributeNames: { '#c': `${HOLDING_PREFIX}${holding.certificateId}` },
+          ExpressionAttributeValues: {
+            ':e': 'CertificateHoldings',
+            ':h': holding.householdId,
+            ':holding': StoredHolding.parse(holding),
+          },
+        }),
       );
     },
     async saveMandateIfNewer(mandate) {
@@ -173,16 +187,9 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       );
       return (out.Items ?? []).map((i) => MandateChanged.parse(strip(i))).filter((m) => m.active);
     },
+    certificatesOfMany,
     async certificatesOf(householdId) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: { ':pk': `HOUSEHOLD#${householdId}`, ':sk': 'CERT#' },
-          ConsistentRead: true,
-        }),
-      );
-      return (out.Items ?? []).map((i) => strip(i) as unknown as CertificateHolding);
+      return (await certificatesOfMany([householdId])).get(householdId) ?? [];
     },
   };
 }

@@ -25,9 +25,9 @@ export async function loadBeneficiaryFacts(
 }
 
 /**
- * `loadBeneficiaryFacts` for many persons at once: persons, households and only children
- * are read in bulk, certificates per household. Answers by person id; a person payout
- * holds no facts about is absent.
+ * `loadBeneficiaryFacts` for many persons at once: persons, their memberships, households,
+ * certificates and only children, each read in bulk by key. Answers by person id; a person
+ * payout holds no facts about is absent.
  */
 export async function loadBeneficiaryFactsMany(
   projection: ProjectionRepository,
@@ -40,9 +40,7 @@ export async function loadBeneficiaryFactsMany(
     known.map((id) => [id, parentHousehold(id, householdsOf.get(id) ?? [])] as const),
   );
   const householdIds = [...new Set([...households.values()].flatMap((h) => (h ? [h.householdId] : [])))];
-  const certificates = new Map(
-    await Promise.all(householdIds.map(async (h) => [h, await projection.certificatesOf(h)] as const)),
-  );
+  const certificates = await projection.certificatesOfMany(householdIds);
   const childIds = [...households.values()].flatMap((h) => {
     const child = onlyChildOf(h);
     return child ? [child] : [];

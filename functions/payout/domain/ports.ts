@@ -27,6 +27,8 @@ export interface ProjectionRepository extends PersonFactsRepository {
   /** Records a certificate; once revoked it stays revoked whatever arrives later. */
   recordCertificate(holding: CertificateHolding): Promise<void>;
   certificatesOf(householdId: string): Promise<CertificateHolding[]>;
+  /** `certificatesOf` for many households at once, by household id (absent: none recorded). */
+  certificatesOfMany(householdIds: readonly string[]): Promise<Map<string, CertificateHolding[]>>;
   /** Records a mandate's latest version (older versions change nothing). */
   saveMandateIfNewer(mandate: MandateChanged): Promise<boolean>;
   /** The mandates a person holds that still stand. */
