@@ -9,6 +9,8 @@ export function CursorTable<T extends object>(props: {
   readonly columns: TableProps<T>['columns'];
   readonly rowKey: keyof T & string;
   readonly label: string;
+  /** The rows to show when the screen narrows the pages read so far further (default: all of them). */
+  readonly rows?: readonly T[];
 }) {
   const { t } = useI18n();
   const { pages } = props;
@@ -20,8 +22,8 @@ export function CursorTable<T extends object>(props: {
         size="middle"
         rowKey={props.rowKey}
         columns={props.columns}
-        dataSource={pages.items as T[]}
-        loading={pages.isPending}
+        dataSource={(props.rows ?? pages.items) as T[]}
+        loading={pages.isLoading}
         pagination={false}
         locale={{ emptyText: <Empty description={t('app.empty')} /> }}
       />
