@@ -1,4 +1,4 @@
-import { Empty, List, Tag, Typography } from 'antd';
+import { Empty, Tag, Typography } from 'antd';
 import { useI18n } from '../i18n/i18n';
 import { readReasons } from './enrollment-rules';
 
@@ -8,22 +8,18 @@ export function EligibilityReasons({ reasons }: { readonly reasons: readonly str
   const lines = readReasons(reasons);
   if (lines.length === 0) return <Empty description={t('payout.enrollment.noReasons')} />;
   return (
-    <List
-      size="small"
-      aria-label={t('payout.enrollment.eligibility')}
-      dataSource={lines}
-      renderItem={(line, i) => (
-        <List.Item key={`${i}-${line.text}`} style={{ paddingInlineStart: 8 + line.depth * 20 }}>
-          <span>
-            {line.passed !== undefined && (
-              <Tag color={line.passed ? 'green' : 'red'}>
-                {t(line.passed ? 'payout.enrollment.pass' : 'payout.enrollment.fail')}
-              </Tag>
-            )}
-            <Typography.Text code>{line.text}</Typography.Text>
-          </span>
-        </List.Item>
-      )}
-    />
+    <ul aria-label={t('payout.enrollment.eligibility')} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+      {lines.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the trail never reorders, and two tests may read alike
+        <li key={`${i}-${line.text}`} style={{ paddingInlineStart: line.depth * 20, paddingBlock: 2 }}>
+          {line.passed !== undefined && (
+            <Tag color={line.passed ? 'green' : 'red'}>
+              {t(line.passed ? 'payout.enrollment.pass' : 'payout.enrollment.fail')}
+            </Tag>
+          )}
+          <Typography.Text code>{line.text}</Typography.Text>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -56,13 +56,19 @@ describe("the payout screens' rules", () => {
 
   it('offers enrolment approval to an approver only, the other actions by status, nothing to a reader', () => {
     expect(enrollmentActionsFor(OFFICER, { status: 'pending-review' })).toEqual(['reject', 'end']);
-    expect(enrollmentActionsFor(APPROVER, { status: 'pending-review' })).toEqual(['approve', 'reject', 'end']);
+    expect(enrollmentActionsFor(APPROVER, { status: 'pending-review' })).toEqual([
+      'approve',
+      'reject',
+      'end',
+    ]);
     expect(enrollmentActionsFor(OFFICER, { status: 'active' })).toEqual(['suspend', 'end']);
     expect(enrollmentActionsFor(OFFICER, { status: 'suspended', suspensionReason: 'staff' })).toEqual([
       'resume',
       'end',
     ]);
-    expect(enrollmentActionsFor(OFFICER, { status: 'suspended', suspensionReason: 'deceased' })).toEqual(['end']);
+    expect(enrollmentActionsFor(OFFICER, { status: 'suspended', suspensionReason: 'deceased' })).toEqual([
+      'end',
+    ]);
     expect(enrollmentActionsFor(APPROVER, { status: 'ended' })).toEqual([]);
     expect(enrollmentActionsFor(AUDITOR, { status: 'pending-review' })).toEqual([]);
     expect(statusFrom('active')).toBe('active');
@@ -133,7 +139,11 @@ describe("the payout screens' rules", () => {
 
   it('keeps only known batch filters from the address', () => {
     const search = new URLSearchParams('state=submitted&scheme=rural-reward&period=2026-13&region=330106');
-    expect(batchFiltersFrom(search)).toEqual({ state: 'submitted', scheme: 'rural-reward', region: '330106' });
+    expect(batchFiltersFrom(search)).toEqual({
+      state: 'submitted',
+      scheme: 'rural-reward',
+      region: '330106',
+    });
     expect(batchFiltersFrom(new URLSearchParams('state=odd&period=2026'))).toEqual({ period: '2026' });
   });
 
