@@ -17,16 +17,19 @@ export function CursorTable<T extends object>(props: {
   return (
     <Flex vertical gap="middle">
       <ProblemAlert error={pages.error} />
-      <Table<T>
-        aria-label={props.label}
-        size="middle"
-        rowKey={props.rowKey}
-        columns={props.columns}
-        dataSource={(props.rows ?? pages.items) as T[]}
-        loading={pages.isLoading}
-        pagination={false}
-        locale={{ emptyText: <Empty description={t('app.empty')} /> }}
-      />
+      {/* A narrow screen (a tablet) scrolls a wide table sideways instead of squeezing it. */}
+      <div style={{ overflowX: 'auto' }}>
+        <Table<T>
+          aria-label={props.label}
+          size="middle"
+          rowKey={props.rowKey}
+          columns={props.columns}
+          dataSource={(props.rows ?? pages.items) as T[]}
+          loading={pages.isLoading}
+          pagination={false}
+          locale={{ emptyText: <Empty description={t('app.empty')} /> }}
+        />
+      </div>
       {pages.hasNextPage && (
         <Button
           onClick={() => pages.fetchNextPage()}
