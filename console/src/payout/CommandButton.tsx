@@ -31,7 +31,6 @@ export function CommandButton<T>(props: {
       props.send({ ...(reason ? { reason } : {}), idempotencyKey: `${key}-${props.version}` }),
     onSuccess: (result) => {
       setOpen(false);
-      form.resetFields();
       void message.success(t('payout.done'));
       props.onDone(result);
     },
