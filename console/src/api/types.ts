@@ -17,3 +17,16 @@ export type ExchangeMessage = Json<'/v1/exchange/messages', 'get', 200>['items']
 export type LogVerification = Json<'/v1/exchange/partners/{code}/log', 'get', 200>;
 export type RegistrationAction =
   paths['/v1/birth-registrations/{registrationId}/actions/{action}']['post']['parameters']['path']['action'];
+export type Scheme = Json<'/v1/schemes', 'get', 200>['items'][number];
+export type Enrollment = Json<'/v1/enrollments/{enrollmentId}', 'get', 200>;
+export type EnrollmentStatus = Enrollment['status'];
+export type EnrollmentAction =
+  paths['/v1/enrollments/{enrollmentId}/actions/{action}']['post']['parameters']['path']['action'];
+export type AccountChangeDecision =
+  paths['/v1/enrollments/{enrollmentId}/account-changes/{changeId}/{decision}']['post']['parameters']['path']['decision'];
+export type PayoutBatch = Json<'/v1/payout-batches/{batchId}', 'get', 200>;
+export type BatchAction =
+  paths['/v1/payout-batches/{batchId}/actions/{action}']['post']['parameters']['path']['action'];
+export type PaymentLine = Json<'/v1/payout-batches/{batchId}/payments', 'get', 200>['items'][number];
+export type PaymentFile = Json<'/v1/payout-batches/{batchId}/payment-file', 'get', 200>;
+export type StatusReportResult = Json<'/v1/payout-batches/{batchId}/status-reports', 'post', 200>;

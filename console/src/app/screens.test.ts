@@ -8,7 +8,12 @@ describe('screens by role', () => {
     expect(paths(['registrar'], '330106')).toEqual(['/registrations', '/persons']);
     expect(paths(['exchange-operator'], '330000')).toEqual(['/exchange/partners', '/exchange/messages']);
     expect(paths(['exchange-operator'], '330100')).toEqual([]);
-    expect(paths(['auditor'], '330000')).toHaveLength(4);
-    expect(paths(['payout-officer'], '330000')).toEqual([]);
+    expect(paths(['auditor'], '330000')).toHaveLength(6);
+    expect(paths(['payout-officer'], '330106')).toEqual(['/payout/enrollments', '/payout/batches']);
+    expect(paths(['payout-approver'], '330106')).toEqual([
+      '/payout/enrollments',
+      '/payout/batches',
+      '/payout/approvals',
+    ]);
   });
 });

@@ -16,6 +16,17 @@ export const SCREENS: readonly Screen[] = [
   { path: '/persons', label: 'nav.persons', roles: ['registrar', 'auditor'] },
   { path: '/exchange/partners', label: 'nav.partners', roles: ['exchange-operator', 'auditor'] },
   { path: '/exchange/messages', label: 'nav.messages', roles: ['exchange-operator', 'auditor'] },
+  {
+    path: '/payout/enrollments',
+    label: 'payout.nav.enrollments',
+    roles: ['payout-officer', 'payout-approver', 'auditor'],
+  },
+  {
+    path: '/payout/batches',
+    label: 'payout.nav.batches',
+    roles: ['payout-officer', 'payout-approver', 'auditor'],
+  },
+  { path: '/payout/approvals', label: 'payout.nav.approvals', roles: ['payout-approver'] },
 ];
 
 const PROVINCE_ONLY = new Set(['/exchange/partners', '/exchange/messages']);
@@ -33,3 +44,10 @@ export function screensFor(roles: readonly string[], region: string | undefined)
 export const canRegister = (roles: readonly string[]): boolean => roles.includes('registrar');
 /** Whether they may pause, resume and replay the exchange. */
 export const canOperateExchange = (roles: readonly string[]): boolean => roles.includes('exchange-operator');
+/** Whether they may plan and submit payout batches and import the bank's status reports (the maker). */
+export const canPlanPayout = (roles: readonly string[]): boolean => roles.includes('payout-officer');
+/** Whether they may approve enrolments, batches and account changes (the checker; never their own). */
+export const canApprovePayout = (roles: readonly string[]): boolean => roles.includes('payout-approver');
+/** Whether they may act on payout at all: reject, suspend, cancel, export the payment file. */
+export const canActOnPayout = (roles: readonly string[]): boolean =>
+  canPlanPayout(roles) || canApprovePayout(roles);

@@ -9,22 +9,27 @@ export function CursorTable<T extends object>(props: {
   readonly columns: TableProps<T>['columns'];
   readonly rowKey: keyof T & string;
   readonly label: string;
+  /** The rows to show when the screen narrows the pages read so far further (default: all of them). */
+  readonly rows?: readonly T[];
 }) {
   const { t } = useI18n();
   const { pages } = props;
   return (
     <Flex vertical gap="middle">
       <ProblemAlert error={pages.error} />
-      <Table<T>
-        aria-label={props.label}
-        size="middle"
-        rowKey={props.rowKey}
-        columns={props.columns}
-        dataSource={pages.items as T[]}
-        loading={pages.isPending}
-        pagination={false}
-        locale={{ emptyText: <Empty description={t('app.empty')} /> }}
-      />
+      {/* A narrow screen (a tablet) scrolls a wide table sideways instead of squeezing it. */}
+      <div style={{ overflowX: 'auto' }}>
+        <Table<T>
+          aria-label={props.label}
+          size="middle"
+          rowKey={props.rowKey}
+          columns={props.columns}
+          dataSource={(props.rows ?? pages.items) as T[]}
+          loading={pages.isLoading}
+          pagination={false}
+          locale={{ emptyText: <Empty description={t('app.empty')} /> }}
+        />
+      </div>
       {pages.hasNextPage && (
         <Button
           onClick={() => pages.fetchNextPage()}

@@ -9,13 +9,16 @@ export interface Page<T> {
 /**
  * A list read page by page with the API's cursors: each page's `nextCursor` goes back as
  * `cursor`, with the same filters (the key). Items of every page read so far, in order.
+ * Nothing is asked while `enabled` is false (a filter the list needs is not known yet).
  */
 export function useCursorPages<T>(
   key: QueryKey,
   fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+  enabled = true,
 ) {
   const query = useInfiniteQuery({
     queryKey: key,
+    enabled,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor,
