@@ -17,3 +17,9 @@ export type ExchangeMessage = Json<'/v1/exchange/messages', 'get', 200>['items']
 export type LogVerification = Json<'/v1/exchange/partners/{code}/log', 'get', 200>;
 export type RegistrationAction =
   paths['/v1/birth-registrations/{registrationId}/actions/{action}']['post']['parameters']['path']['action'];
+export type BirthsReport = Json<'/v1/reports/births', 'get', 200>;
+export type BirthFigures = BirthsReport['total'];
+export type PayoutsReport = Json<'/v1/reports/payouts', 'get', 200>;
+export type PayoutReportItem = PayoutsReport['items'][number];
+export type Scheme = Json<'/v1/schemes', 'get', 200>['items'][number];
+export type AccessLogEntry = Json<'/v1/access-log', 'get', 200>['items'][number];
