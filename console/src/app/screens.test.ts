@@ -8,7 +8,14 @@ describe('screens by role', () => {
     expect(paths(['registrar'], '330106')).toEqual(['/registrations', '/persons']);
     expect(paths(['exchange-operator'], '330000')).toEqual(['/exchange/partners', '/exchange/messages']);
     expect(paths(['exchange-operator'], '330100')).toEqual([]);
-    expect(paths(['auditor'], '330000')).toHaveLength(4);
+    expect(paths(['auditor'], '330000')).toHaveLength(7);
+    expect(paths(['auditor'], '330106')).toEqual([
+      '/registrations',
+      '/persons',
+      '/reports/births',
+      '/reports/payouts',
+      '/audit/access-log',
+    ]);
     expect(paths(['payout-officer'], '330000')).toEqual([]);
   });
 });

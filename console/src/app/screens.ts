@@ -16,6 +16,9 @@ export const SCREENS: readonly Screen[] = [
   { path: '/persons', label: 'nav.persons', roles: ['registrar', 'auditor'] },
   { path: '/exchange/partners', label: 'nav.partners', roles: ['exchange-operator', 'auditor'] },
   { path: '/exchange/messages', label: 'nav.messages', roles: ['exchange-operator', 'auditor'] },
+  { path: '/reports/births', label: 'reports.birthsTitle', roles: ['auditor'] },
+  { path: '/reports/payouts', label: 'reports.payoutsTitle', roles: ['auditor'] },
+  { path: '/audit/access-log', label: 'audit.title', roles: ['auditor'] },
 ];
 
 const PROVINCE_ONLY = new Set(['/exchange/partners', '/exchange/messages']);
