@@ -17,7 +17,7 @@ import {
 } from './births-report';
 import { ChartCard } from './ChartCard';
 import { CsvButton } from './CsvButton';
-import { linesOption, sexRatioOption, stackedBarsOption } from './chart-options';
+import { sexRatioOption, stackedBarsOption } from './chart-options';
 import { csvFileName } from './csv';
 import { ReportFilters } from './ReportFilters';
 import { birthsFiltersFrom, REGION_PREFIX } from './report-filters';
@@ -68,8 +68,8 @@ export default function BirthsReport() {
       },
       {
         title: t('reports.chart.migrant'),
-        option: linesOption(s.months, [
-          { name: t('reports.births.births'), data: s.births },
+        option: stackedBarsOption(s.months, [
+          { name: t('reports.births.residentBirths'), data: s.residentBirths },
           { name: t('reports.births.migrantBirths'), data: s.migrantBirths },
         ]),
       },

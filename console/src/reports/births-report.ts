@@ -71,7 +71,7 @@ export interface BirthSeries {
   readonly within1Year: number[];
   readonly later: number[];
   readonly migrantBirths: number[];
-  /** Births to mothers living where their hukou is: births less migrant births. */
+  /** Births to families whose mother's hukou is in the province they live in: births less migrant births. */
   readonly residentBirths: number[];
 }
 
