@@ -66,3 +66,29 @@ export function fakeFetch(
   };
   return { fn, requests };
 }
+
+/**
+ * A fetch that answers by path (`/v1/schemes`), for screens that make several calls at once
+ * in no fixed order; a path given a list answers from it in turn. Unknown paths get a 404.
+ */
+export function routedFetch(routes: Record<string, Answer | Answer[]>): {
+  fn: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  requests: Request[];
+} {
+  const queues = new Map(Object.entries(routes).map(([path, a]) => [path, Array.isArray(a) ? [...a] : a]));
+  const requests: Request[] = [];
+  const fn = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push(request);
+    const queued = queues.get(new URL(request.url).pathname);
+    const answer = (Array.isArray(queued) ? queued.shift() : queued) ?? { status: 404 };
+    const type = answer.status >= 400 ? 'application/problem+json' : 'application/json';
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': type, ...answer.headers },
+    });
+  };
+  return { fn, requests };
+}
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };

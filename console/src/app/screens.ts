@@ -27,6 +27,9 @@ export const SCREENS: readonly Screen[] = [
     roles: ['payout-officer', 'payout-approver', 'auditor'],
   },
   { path: '/payout/approvals', label: 'payout.nav.approvals', roles: ['payout-approver'] },
+  { path: '/reports/births', label: 'reports.birthsTitle', roles: ['auditor'] },
+  { path: '/reports/payouts', label: 'reports.payoutsTitle', roles: ['auditor'] },
+  { path: '/audit/access-log', label: 'audit.title', roles: ['auditor'] },
 ];
 
 const PROVINCE_ONLY = new Set(['/exchange/partners', '/exchange/messages']);

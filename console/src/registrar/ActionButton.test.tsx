@@ -64,4 +64,35 @@ describe('an action on a registration', () => {
     await waitFor(() => expect(fetch.requests).toHaveLength(1));
     expect(await (fetch.requests[0] as Request).json()).toEqual({ reason: '不同的孩子' });
   });
+
+  it('records a birth: sex required, the expected date and region offered, the facts sent as the child', async () => {
+    const expected: Registration = {
+      ...registration,
+      details: { child: { expected: true, birthDate: '2026-04-01', birthRegion: '330106' } },
+      availableActions: ['validate', 'record-birth'],
+    };
+    const fetch = fakeFetch([{ status: 200, body: { ...expected, version: 4 } }]);
+    vi.stubGlobal('fetch', fetch.fn);
+    renderSignedIn(<ActionButton registration={expected} action="record-birth" />, { token });
+    fireEvent.click(screen.getByRole('button', { name: '补录出生' }));
+    const date = (await screen.findByLabelText('实际出生日期')) as HTMLInputElement;
+    expect(date.value).toBe('2026-04-01');
+    expect((screen.getByLabelText('出生地（县级代码）') as HTMLInputElement).value).toBe('330106');
+    expect(screen.queryByLabelText('理由')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '确定' }));
+    await screen.findByText('请选择性别');
+    expect(fetch.requests).toHaveLength(0);
+    fireEvent.click(screen.getByRole('radio', { name: '女' }));
+    fireEvent.change(date, { target: { value: '2026-03-28' } });
+    fireEvent.change(screen.getByLabelText('子女姓名'), { target: { value: '王安' } });
+    fireEvent.click(screen.getByRole('button', { name: '确定' }));
+    await waitFor(() => expect(fetch.requests).toHaveLength(1));
+    const request = fetch.requests[0] as Request;
+    expect(new URL(request.url).pathname).toBe(
+      `/v1/birth-registrations/${registration.registrationId}/actions/record-birth`,
+    );
+    expect(await request.json()).toEqual({
+      child: { sex: 'female', birthDate: '2026-03-28', name: '王安', birthRegion: '330106' },
+    });
+  });
 });

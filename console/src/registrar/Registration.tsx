@@ -8,6 +8,7 @@ import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { ActionButton } from './ActionButton';
+import { DuplicateReview } from './DuplicateReview';
 import { offeredActions } from './registration-actions';
 import { readDetails, readHistory } from './registration-details';
 import { STATUS_COLOUR, statusLabel } from './statuses';
@@ -43,7 +44,10 @@ export default function Registration() {
           </Typography.Text>
         )}
       </Space>
-      {actions.length > 0 && (
+      {registration.status === 'flagged-duplicate' && (
+        <DuplicateReview registration={registration} actions={actions} />
+      )}
+      {registration.status !== 'flagged-duplicate' && actions.length > 0 && (
         <Card title={t('registration.actions')} size="small">
           <Space wrap>
             {actions.map((action) => (

@@ -8,6 +8,7 @@ describe("the registrar's screens' rules", () => {
   it('offers the actions the registration allows that have a form here', () => {
     expect(offeredActions(['validate', 'record-birth', 'dismiss-duplicate', 'unknown'])).toEqual([
       'validate',
+      'record-birth',
       'dismiss-duplicate',
     ]);
     expect(actionBody('register', { reason: 'ignored' })).toEqual({});
@@ -15,6 +16,32 @@ describe("the registrar's screens' rules", () => {
     expect(actionBody('request-correction', { reason: '笔误', childName: '王安' })).toEqual({
       reason: '笔误',
       changes: { 'child.name': '王安' },
+    });
+  });
+
+  it('records a birth with its sex and date, and the name, resident ID and region only when entered', () => {
+    expect(
+      actionBody('record-birth', { sex: 'female', birthDate: '2026-03-02', childName: ' ', residentId: '' }),
+    ).toEqual({
+      child: { sex: 'female', birthDate: '2026-03-02' },
+    });
+    expect(
+      actionBody('record-birth', {
+        sex: 'male',
+        birthDate: '2026-03-02',
+        childName: '王安',
+        residentId: ' 33010620260302123x ',
+        birthRegion: '330106',
+        reason: 'ignored',
+      }),
+    ).toEqual({
+      child: {
+        sex: 'male',
+        birthDate: '2026-03-02',
+        name: '王安',
+        residentId: '33010620260302123X',
+        birthRegion: '330106',
+      },
     });
   });
 
