@@ -17,12 +17,21 @@ export async function openBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
+/** The screen the console is made for, and a tablet held upright (iPad Air, CSS pixels). */
+export const DESKTOP = { width: 1280, height: 800 };
+export const TABLET = { width: 820, height: 1180 };
+
 /**
  * A page of a fresh browser context (nothing shared with another user's session) that
  * fails the test on any request leaving the province's own origin.
  */
-export async function newPage(browser: Browser, base: string, foreign: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+export async function newPage(
+  browser: Browser,
+  base: string,
+  foreign: string[],
+  viewport = DESKTOP,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', hasTouch: viewport === TABLET });
   const page = await context.newPage();
   page.on('request', (request) => {
     if (!request.url().startsWith(base) && !request.url().startsWith('data:')) foreign.push(request.url());
@@ -40,3 +49,17 @@ export async function signIn(page: Page, base: string, staff: string): Promise<v
 
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** How far the page is wider than its window: 0 when nothing scrolls sideways. */
+export const sidewaysOverflow = (page: Page): Promise<number> =>
+  // A string: evaluated in the page, whose DOM types this project does not compile against.
+  page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+
+/**
+ * Opens a console path inside the app, as a menu link does (history and the router's
+ * popstate): a reload would sign out, since the token lives in memory only.
+ */
+export const openInApp = (page: Page, path: string): Promise<void> =>
+  page.evaluate<void>(
+    `window.history.pushState({}, '', ${JSON.stringify(`/console${path}`)}); window.dispatchEvent(new PopStateEvent('popstate'))`,
+  );

@@ -2,7 +2,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/in-process-runtime';
 import { residentIdFor } from '../support/resident-ids';
-import { newPage, openBrowser, screenshot, signIn } from './console-browser';
+import {
+  newPage,
+  openBrowser,
+  openInApp,
+  screenshot,
+  sidewaysOverflow,
+  signIn,
+  TABLET,
+} from './console-browser';
+import { type EnrolledFamily, enrolledFamily } from './console-payout-family';
 import { http, province, token } from './support';
 
 /**
@@ -113,6 +122,49 @@ describe('the staff console in a browser', () => {
     expect(await page.content()).not.toContain(childId);
   }, 120_000);
 
+  it('a payout officer plans and submits the county batch; an approver approves it and its line shows paid', async () => {
+    const family: EnrolledFamily = await enrolledFamily(zj());
+    const officer = await newPage(browser, zj(), foreign);
+    await signIn(officer, zj(), 'payout-officer-330000');
+    await officer.getByRole('link', { name: '发放批次' }).click();
+    await officer.getByRole('button', { name: '编制批次' }).click();
+    const plan = officer.getByRole('dialog', { name: '编制批次' });
+    await plan.getByLabel('项目').click();
+    // Ant Design's options are listed by their titles (its ARIA options carry the codes).
+    await officer.getByTitle('独生子女父母奖励费').click();
+    await plan.getByLabel('期次').fill(family.period);
+    await plan.getByLabel('辖区').fill(family.region);
+    await plan.getByRole('button', { name: '确定' }).click();
+    // The new batch opens: one line, ¥120.00, the family's.
+    const state = officer.getByTestId('batch-state');
+    await state.filter({ hasText: '已编制' }).waitFor();
+    expect(await officer.getByTestId('control-count').textContent()).toBe('1');
+    expect(await officer.getByTestId('control-sum').textContent()).toMatch(/120\.00/);
+    await screenshot(officer, '8-payout-batch-planned');
+    await officer.getByRole('button', { name: '提交审批' }).click();
+    await officer.getByRole('dialog', { name: '提交审批' }).getByRole('button', { name: '确定' }).click();
+    await state.filter({ hasText: '待审批' }).waitFor();
+    const batchId = officer.url().split('/').pop() ?? '';
+
+    // A second person, the approver, finds it waiting for them.
+    const approver = await newPage(browser, zj(), foreign);
+    await signIn(approver, zj(), 'payout-approver-330000');
+    await approver.getByRole('link', { name: '待我审批' }).click();
+    await approver.getByRole('link', { name: batchId }).click();
+    await screenshot(approver, '9-payout-approval');
+    await approver.getByRole('button', { name: '审批通过' }).click();
+    const approve = approver.getByRole('dialog', { name: '审批通过' });
+    await approve.getByText(/1 笔/).waitFor();
+    await approve.getByRole('button', { name: '确定' }).click();
+    // Disbursed through the bank simulator and reconciled: the screen follows on its own.
+    await approver.getByTestId('batch-state').filter({ hasText: '已对账' }).waitFor({ timeout: 60_000 });
+    // Opened from the approver's queue the lines show changed accounts only; all of them now.
+    await approver.getByRole('checkbox', { name: '只看账户变更' }).click();
+    await approver.getByRole('row').filter({ hasText: family.period }).filter({ hasText: '已付' }).waitFor();
+    await screenshot(approver, '10-payout-batch-paid');
+    expect(await approver.content()).not.toContain('6228480000330102062');
+  }, 180_000);
+
   it('the exchange operator sees the partner province, verifies its log and finds the notification sent to it', async () => {
     // The registration above notified Sichuan (the mother's hukou): wait until it is delivered.
     const operator = await token(zj(), 'operator-e2e-console', ['exchange-operator'], '330000');
@@ -142,5 +194,44 @@ describe('the staff console in a browser', () => {
     await page.getByRole('row').filter({ hasText: '已送达' }).first().getByRole('link').click();
     await page.getByRole('heading', { name: /消息/ }).waitFor();
     await screenshot(page, '7-exchange-message');
+  }, 120_000);
+
+  it("works on a tablet held upright: each role's main screens fit its width", async () => {
+    // Each screen by its path and its heading.
+    for (const [staff, screens] of [
+      [
+        'registrar-330106',
+        [
+          ['/registrations', '生育登记工作台'],
+          ['/persons', '人员查询'],
+        ],
+      ],
+      [
+        'payout-approver-330000',
+        [
+          ['/payout/enrollments', '待遇申领审核'],
+          ['/payout/batches', '发放批次'],
+          ['/payout/approvals', '待我审批的批次'],
+        ],
+      ],
+      [
+        'auditor-330000',
+        [
+          ['/reports/births', '出生统计'],
+          ['/audit/access-log', '访问日志'],
+          ['/exchange/messages', '交换消息'],
+        ],
+      ],
+    ] as const) {
+      const page = await newPage(browser, zj(), foreign, TABLET);
+      await signIn(page, zj(), staff);
+      for (const [path, heading] of screens) {
+        await openInApp(page, path);
+        await page.getByRole('heading', { name: heading, level: 3 }).waitFor();
+        await screenshot(page, `tablet${path.replaceAll('/', '-')}`);
+        expect({ path, overflow: await sidewaysOverflow(page) }).toEqual({ path, overflow: 0 });
+      }
+      await page.context().close();
+    }
   }, 120_000);
 });

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Card, Flex, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
@@ -10,7 +11,14 @@ import { ProblemAlert } from '../shared/ProblemAlert';
 import { BatchActions } from './BatchActions';
 import { BatchLines } from './BatchLines';
 import { BatchTotals } from './BatchTotals';
-import { BATCH_STATE_COLOUR, batchStateLabel, canImportReport, hasPaymentFile } from './batch-rules';
+import {
+  BATCH_STATE_COLOUR,
+  batchInFlight,
+  batchStateLabel,
+  canImportReport,
+  hasPaymentFile,
+  IN_FLIGHT_REFRESH_MS,
+} from './batch-rules';
 import { History } from './History';
 import { PaymentFileExport } from './PaymentFileExport';
 import { StatusReportImport } from './StatusReportImport';
@@ -18,7 +26,8 @@ import { StatusReportImport } from './StatusReportImport';
 /**
  * One batch: state, control totals and ledger, the actions the staff member's roles allow,
  * the payment file and status reports once it went to the bank, and its lines. The batch and
- * its first page of lines are read side by side.
+ * its first page of lines are read side by side; while the system moves the batch on its
+ * own (disbursing, reconciling) both are read again until it settles.
  */
 export default function Batch() {
   const { t } = useI18n();
@@ -30,8 +39,14 @@ export default function Batch() {
     queryKey: ['payout-batch', batchId],
     queryFn: async () =>
       unwrap(await api.GET('/v1/payout-batches/{batchId}', { params: { path: { batchId } } })),
+    refetchInterval: (q) => (batchInFlight(q.state.data) ? IN_FLIGHT_REFRESH_MS : false),
   });
   const batch = query.data;
+  // A new state means lines moved too: read them again.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (batch?.state) void queryClient.invalidateQueries({ queryKey: ['payout-lines', batchId] });
+  }, [batch?.state, batchId, queryClient]);
   const label = batch ? batchStateLabel(batch.state) : undefined;
   return (
     <Flex vertical gap="middle">

@@ -114,6 +114,17 @@ export const batchActionLabel = (
 /** Cancelling (or rejecting) a batch always carries a reason here, though the API does not insist. */
 export const batchActionNeedsReason = (action: BatchAction): boolean => action === 'cancel';
 
+/** How often a batch the system is moving on its own is read again, in milliseconds. */
+export const IN_FLIGHT_REFRESH_MS = 3_000;
+
+/**
+ * States a batch leaves without anyone acting (planning finishes, an approved batch is
+ * disbursed, the bank's report reconciles it): the screen reads such a batch again until it
+ * settles, so an approver sees the lines paid without reloading.
+ */
+export const batchInFlight = (batch: Pick<PayoutBatch, 'state'> | undefined): boolean =>
+  batch?.state === 'planning' || batch?.state === 'approved' || batch?.state === 'disbursing';
+
 /** The payment file exists once disbursing has started and something was sent to the bank. */
 export const hasPaymentFile = (batch: Pick<PayoutBatch, 'state'>): boolean =>
   batch.state === 'disbursing' || batch.state === 'reconciled';

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { PaymentLine } from '../api/types';
 import { canActOnPayout, canApprovePayout, canPlanPayout } from '../app/screens';
 import {
+  BATCH_STATES,
   batchActionLabel,
   batchActionsFor,
   batchFiltersFrom,
+  batchInFlight,
   canImportReport,
   filterLines,
   hasPaymentFile,
@@ -52,6 +54,12 @@ describe("the payout screens' rules", () => {
       true,
     ]);
     expect(canActOnPayout(AUDITOR)).toBe(false);
+  });
+
+  it('reads a batch again only while the system moves it on its own', () => {
+    const moving = BATCH_STATES.filter((state) => batchInFlight({ state }));
+    expect(moving).toEqual(['planning', 'approved', 'disbursing']);
+    expect(batchInFlight(undefined)).toBe(false);
   });
 
   it('offers enrolment approval to an approver only, the other actions by status, nothing to a reader', () => {
