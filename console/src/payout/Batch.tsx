@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Card, Flex, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { canActOnPayout } from '../app/screens';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { HistoryTimeline } from '../shared/HistoryTimeline';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { BatchActions } from './BatchActions';
 import { BatchLines } from './BatchLines';
@@ -19,7 +20,6 @@ import {
   hasPaymentFile,
   IN_FLIGHT_REFRESH_MS,
 } from './batch-rules';
-import { History } from './History';
 import { PaymentFileExport } from './PaymentFileExport';
 import { StatusReportImport } from './StatusReportImport';
 
@@ -42,10 +42,13 @@ export default function Batch() {
     refetchInterval: (q) => (batchInFlight(q.state.data) ? IN_FLIGHT_REFRESH_MS : false),
   });
   const batch = query.data;
-  // A new state means lines moved too: read them again.
+  // A state the batch moved to while shown means its lines moved too: read them again.
   const queryClient = useQueryClient();
+  const shownState = useRef(batch?.state);
   useEffect(() => {
-    if (batch?.state) void queryClient.invalidateQueries({ queryKey: ['payout-lines', batchId] });
+    if (shownState.current && batch?.state !== shownState.current)
+      void queryClient.invalidateQueries({ queryKey: ['payout-lines', batchId] });
+    shownState.current = batch?.state;
   }, [batch?.state, batchId, queryClient]);
   const label = batch ? batchStateLabel(batch.state) : undefined;
   return (
@@ -82,7 +85,7 @@ export default function Batch() {
       </Card>
       {batch && (
         <Card title={t('payout.history')} size="small">
-          <History actions={(batch as Record<string, unknown>).actions} />
+          <HistoryTimeline history={(batch as Record<string, unknown>).actions} />
         </Card>
       )}
     </Flex>

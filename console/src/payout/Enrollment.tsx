@@ -4,12 +4,12 @@ import { useParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
+import { HistoryTimeline } from '../shared/HistoryTimeline';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { AccountChange } from './AccountChange';
 import { EligibilityReasons } from './EligibilityReasons';
 import { EnrollmentActions } from './EnrollmentActions';
 import { ENROLLMENT_STATUS_COLOUR, enrollmentStatusLabel, pendingChangeOf } from './enrollment-rules';
-import { History } from './History';
 import { schemeName, useSchemes } from './schemes';
 
 /** One enrolment: the account (masked), why the rules found it eligible or not, a pending account change, the actions and the history. */
@@ -69,7 +69,7 @@ export default function Enrollment() {
         <EligibilityReasons reasons={enrollment.eligibility.reasons} />
       </Card>
       <Card title={t('payout.history')} size="small">
-        <History actions={extra.actions} />
+        <HistoryTimeline history={extra.actions} />
       </Card>
     </Flex>
   );

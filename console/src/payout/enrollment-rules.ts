@@ -126,27 +126,5 @@ export function accountDecisionsFor(
   return confirm ? ['confirm', 'reject'] : ['reject'];
 }
 
-/** One entry of an enrolment's or a batch's history. */
-export interface HistoryEntry {
-  readonly type: string;
-  readonly by: string;
-  readonly at: string;
-  readonly reason?: string;
-}
-
-/** The `actions` history of an enrolment or batch, whatever its shape, oldest first. */
-export function readActions(value: unknown): HistoryEntry[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((entry) => {
-    const e = (entry && typeof entry === 'object' ? entry : {}) as Record<string, unknown>;
-    return {
-      type: text(e.type) || '?',
-      by: text(e.by),
-      at: text(e.at),
-      ...(text(e.reason) ? { reason: text(e.reason) } : {}),
-    };
-  });
-}
-
 export const enrollmentStatusLabel = (status: EnrollmentStatus): MessageKey =>
   `payout.enrollmentStatus.${status}`;

@@ -19,7 +19,6 @@ import {
   enrollmentActionsFor,
   failedTests,
   pendingChangeOf,
-  readActions,
   readReasons,
   statusFrom,
 } from './enrollment-rules';
@@ -58,7 +57,7 @@ describe("the payout screens' rules", () => {
 
   it('reads a batch again only while the system moves it on its own', () => {
     const moving = BATCH_STATES.filter((state) => batchInFlight({ state }));
-    expect(moving).toEqual(['planning', 'approved', 'disbursing']);
+    expect(new Set(moving)).toEqual(new Set(['planning', 'approved', 'disbursing']));
     expect(batchInFlight(undefined)).toBe(false);
   });
 
@@ -119,10 +118,6 @@ describe("the payout screens' rules", () => {
     expect(accountDecisionsFor(OFFICER, change)).toEqual(['reject']);
     expect(accountDecisionsFor(APPROVER, { ...change, channel: 'app' })).toEqual(['reject']);
     expect(accountDecisionsFor(AUDITOR, change)).toEqual([]);
-    expect(readActions([{ type: 'applied', by: 'o-1', at: 't' }, 7])).toEqual([
-      { type: 'applied', by: 'o-1', at: 't' },
-      { type: '?', by: '', at: '' },
-    ]);
   });
 
   it('offers batch commands by maker-checker role and state, and calls an approver’s cancel a rejection', () => {

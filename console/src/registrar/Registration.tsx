@@ -1,16 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Flex, Space, Spin, Tag, Timeline, Typography } from 'antd';
+import { Card, Descriptions, Flex, Space, Spin, Tag, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { canRegister } from '../app/screens';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { HistoryTimeline } from '../shared/HistoryTimeline';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { ActionButton } from './ActionButton';
 import { DuplicateReview } from './DuplicateReview';
 import { offeredActions } from './registration-actions';
-import { readDetails, readHistory } from './registration-details';
+import { readDetails } from './registration-details';
 import { STATUS_COLOUR, statusLabel } from './statuses';
 
 /** One birth registration: its details, its history, and what the registrar may do next. */
@@ -81,17 +82,7 @@ export default function Registration() {
         )}
       </Card>
       <Card title={t('registration.history')} size="small">
-        <Timeline
-          items={readHistory(registration.history).map((entry, i) => ({
-            key: `${entry.type}-${i}`,
-            content: (
-              <>
-                <Typography.Text strong>{entry.type}</Typography.Text> · {entry.by} · {entry.at}
-                {entry.reason && <div>{entry.reason}</div>}
-              </>
-            ),
-          }))}
-        />
+        <HistoryTimeline history={registration.history} />
       </Card>
     </Flex>
   );

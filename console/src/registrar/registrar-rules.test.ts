@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eligibleKind, verificationUrl } from './certificate-kinds';
 import { personQuery } from './person-search';
 import { actionBody, offeredActions } from './registration-actions';
-import { readDetails, readHistory } from './registration-details';
+import { readDetails } from './registration-details';
 
 describe("the registrar's screens' rules", () => {
   it('offers the actions the registration allows that have a form here', () => {
@@ -73,9 +73,5 @@ describe("the registrar's screens' rules", () => {
       mother: {},
     });
     expect(readDetails(null).child).toEqual({ expected: false });
-    expect(readHistory([{ type: 'validated', by: 'r-1' }, 'odd'])).toEqual([
-      { type: 'validated', by: 'r-1' },
-      { type: '?' },
-    ]);
   });
 });

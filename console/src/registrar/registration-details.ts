@@ -41,17 +41,3 @@ export function readDetails(details: unknown): BirthDetailsView {
     birthOrder: typeof d.birthOrder === 'number' ? d.birthOrder : undefined,
   };
 }
-
-/** One entry of a registration's history, as far as the console shows it. */
-export interface HistoryEntryView {
-  readonly type: string;
-  readonly by?: string;
-  readonly at?: string;
-  readonly reason?: string;
-}
-
-export const readHistory = (history: unknown): HistoryEntryView[] =>
-  (Array.isArray(history) ? history : []).map((entry) => {
-    const e = record(entry);
-    return { type: text(e.type) ?? '?', by: text(e.by), at: text(e.at), reason: text(e.reason) };
-  });
