@@ -118,7 +118,7 @@ const CursorPage = <T extends z.ZodType>(item: T) =>
   });
 const SchemeSummary = z.looseObject({
   code: z.string(),
-  name: z.string(),
+  name: z.object({ zh: z.string(), en: z.string() }).describe('The scheme’s name in Chinese and English'),
   frequency: z.enum(['monthly', 'annual', 'once']),
   payMonth: z.number().int().optional(),
   versions: z.array(z.looseObject({ version: z.number().int(), effectiveFrom: z.string() })),

@@ -7,10 +7,10 @@ import { canPlanPayout } from '../app/screens';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { useCursorPages } from '../shared/cursor-pages';
+import { schemeName, useSchemes } from '../shared/schemes';
 import { BatchTable } from './BatchTable';
 import { BATCH_STATES, batchFiltersFrom, batchStateLabel, PERIOD, REGION } from './batch-rules';
 import { PlanBatch } from './PlanBatch';
-import { schemeName, useSchemes } from './schemes';
 
 /** The payout batches of the caller's region, filtered by state, scheme, period and region; an officer plans one here. */
 export default function Batches() {

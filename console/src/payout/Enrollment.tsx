@@ -6,11 +6,11 @@ import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { HistoryTimeline } from '../shared/HistoryTimeline';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { schemeName, useSchemes } from '../shared/schemes';
 import { AccountChange } from './AccountChange';
 import { EligibilityReasons } from './EligibilityReasons';
 import { EnrollmentActions } from './EnrollmentActions';
 import { ENROLLMENT_STATUS_COLOUR, enrollmentStatusLabel, pendingChangeOf } from './enrollment-rules';
-import { schemeName, useSchemes } from './schemes';
 
 /** One enrolment: the account (masked), why the rules found it eligible or not, a pending account change, the actions and the history. */
 export default function Enrollment() {

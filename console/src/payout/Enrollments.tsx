@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { schemeName, useSchemes } from '../shared/schemes';
 import { REGION } from './batch-rules';
 import {
   ENROLLMENT_STATUS_COLOUR,
@@ -17,7 +18,6 @@ import {
   readReasons,
   statusFrom,
 } from './enrollment-rules';
-import { schemeName, useSchemes } from './schemes';
 
 /** The enrolment review queue: one scheme's enrolments in a status, with what the eligibility rules found. */
 export default function Enrollments() {

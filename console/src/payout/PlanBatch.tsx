@@ -9,8 +9,8 @@ import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { whenValid } from '../shared/forms';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { schemeName, useSchemes } from '../shared/schemes';
 import { PERIOD, REGION } from './batch-rules';
-import { schemeName, useSchemes } from './schemes';
 
 interface PlanForm {
   scheme: string;

@@ -25,7 +25,14 @@ const report: Report = {
   ],
 };
 const schemes = {
-  items: [{ code: 'only-child-reward', name: '独生子女父母奖励', frequency: 'annual', versions: [] }],
+  items: [
+    {
+      code: 'only-child-reward',
+      name: { zh: '独生子女父母奖励', en: "Only-child parents' reward" },
+      frequency: 'annual',
+      versions: [],
+    },
+  ],
 };
 
 afterEach(() => vi.unstubAllGlobals());

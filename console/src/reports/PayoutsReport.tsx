@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { schemeName, useSchemes } from '../shared/schemes';
 import { ChartCard } from './ChartCard';
 import { CsvButton } from './CsvButton';
 import { linesOption, stackedBarsOption } from './chart-options';
@@ -38,13 +39,10 @@ export default function PayoutsReport() {
     queryFn: async () => unwrap(await api.GET('/v1/reports/payouts', { params: { query: filters } })),
   });
   // The published schemes, for the filter and to name each scheme in the console's language.
-  const schemes = useQuery({
-    queryKey: ['schemes', language],
-    queryFn: async () => unwrap(await api.GET('/v1/schemes')).items,
-  });
+  const schemes = useSchemes();
   const names = useMemo(
-    () => new Map((schemes.data ?? []).map((s) => [s.code, s.name] as const)),
-    [schemes.data],
+    () => new Map((schemes.data ?? []).map((s) => [s.code, schemeName(s, language)] as const)),
+    [schemes.data, language],
   );
   const rows = useMemo(() => payoutRows(query.data?.items ?? [], names), [query.data, names]);
   const charts = useMemo(() => {
@@ -124,7 +122,7 @@ export default function PayoutsReport() {
               loading={schemes.isPending}
               value={filters.scheme}
               onChange={(scheme?: string) => update({ scheme })}
-              options={(schemes.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
+              options={(schemes.data ?? []).map((s) => ({ value: s.code, label: schemeName(s, language) }))}
             />
           </Form.Item>
         </ReportFilters>
