@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { conditionFailed, writtenIfCondition } from '../../../shared/aws/conditional-write';
 import type { MessageRepository, OutboundCreationOutcome } from '../domain/ports';
 import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from '../domain/records';
 
@@ -64,15 +65,7 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
     } while (start);
     return items;
   };
-  const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await run();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+  const conditional = (run: () => Promise<unknown>): Promise<boolean> => writtenIfCondition(run());
 
   /** Which of these ids already have a message to the partner (consistent reads). */
   const existingIds = async (partner: string, ids: readonly string[]): Promise<Set<string>> => {
@@ -340,7 +333,7 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
           }),
         )
         .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          if (!conditionFailed(error)) throw error;
         });
     },
 
@@ -500,7 +493,7 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
         const previous = out.Attributes?.last as number | undefined;
         return previous === undefined ? { raised: true } : { raised: true, previous };
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return { raised: false };
+        if (conditionFailed(error)) return { raised: false };
         throw error;
       }
     },

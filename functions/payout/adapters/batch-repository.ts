@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { conditionFailed } from '../../../shared/aws/conditional-write';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import {
@@ -262,11 +263,6 @@ function lineItem(line: PaymentLine) {
     gsi3sk: `${line.period}#${line.batchId}`,
   };
 }
-
-const conditionFailed = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
 /**
  * Batches, their lines and ledger, payment records and the open-items list in the payout

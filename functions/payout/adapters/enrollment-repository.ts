@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { conditionFailedAt, writtenIfCondition } from '../../../shared/aws/conditional-write';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
@@ -54,10 +54,6 @@ function fromItem(raw: Record<string, unknown>): Enrollment {
   } = raw;
   return rest as unknown as Enrollment;
 }
-
-const cancelledBy = (error: unknown, index: number): boolean =>
-  error instanceof TransactionCanceledException &&
-  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /** Enrolments in the payout table, with their (person, scheme) guard and list indexes. */
 export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: string): EnrollmentRepository {
@@ -136,7 +132,7 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
           }),
         );
       } catch (error) {
-        if (cancelledBy(error, 0)) {
+        if (conditionFailedAt(error, 0)) {
           throw new ConflictError('This person already has an open enrolment in this scheme.');
         }
         throw error;
@@ -173,7 +169,7 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
           }),
         );
       } catch (error) {
-        if (cancelledBy(error, 0))
+        if (conditionFailedAt(error, 0))
           throw new StaleVersionError('The enrolment changed meanwhile; read it again.');
         throw error;
       }
@@ -216,8 +212,8 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
       if (!/^(bankAccount|earlierAccounts\[\d+\]\.account|pendingAccountChange\.account)$/.test(path)) {
         throw new Error(`not a place of a sealed account: ${path}`);
       }
-      try {
-        await db.send(
+      return writtenIfCondition(
+        db.send(
           new UpdateCommand({
             TableName: table,
             Key: key(enrollmentId),
@@ -231,12 +227,8 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
               ':next': version + 1,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { writtenIfCondition } from '../../../shared/aws/conditional-write';
 import type { OutboxRepository } from '../domain/ports';
 import { outboxPut } from './outbox';
 
@@ -9,11 +9,8 @@ export function dynamoOutboxRepository(db: DynamoDBDocumentClient, table: string
   return {
     async put(messages) {
       for (const message of messages) {
-        try {
-          await db.send(new PutCommand(outboxPut(table, message)));
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
+        // Kept once: a message already there was put by an earlier delivery.
+        await writtenIfCondition(db.send(new PutCommand(outboxPut(table, message))));
       }
     },
   };

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { writtenIfCondition } from '../../../shared/aws/conditional-write';
 import type { PersonFacts } from '../domain/person-facts';
 import type { PersonFactsRepository } from '../domain/ports';
 
@@ -32,8 +32,8 @@ export function dynamoPersonFactsRepository(
       return new Map(items.map((i) => [i.personId as string, factsOf(i)]));
     },
     async saveIfNewer(facts) {
-      try {
-        await db.send(
+      return writtenIfCondition(
+        db.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -48,12 +48,8 @@ export function dynamoPersonFactsRepository(
             ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
             ExpressionAttributeValues: { ':version': facts.version },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

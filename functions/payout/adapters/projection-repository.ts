@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { writtenIfCondition } from '../../../shared/aws/conditional-write';
 import { HouseholdChanged, MandateChanged } from '../../../shared/events/catalog';
 import type { ProjectionRepository } from '../domain/ports';
 import type { CertificateHolding, HouseholdFacts } from '../domain/projection';
@@ -42,16 +42,6 @@ const strip = ({
   gsi1sk: _g1s,
   ...rest
 }: Record<string, unknown>) => rest;
-
-const ignoreConditionFailure = async (write: Promise<unknown>): Promise<boolean> => {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-};
 
 /**
  * Payout's projection of registry facts in the payout table: persons (by id, and by
@@ -107,7 +97,7 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       return (out.Items ?? []).map((i) => i.personId as string);
     },
     async saveHouseholdIfNewer(household) {
-      const saved = await ignoreConditionFailure(
+      const saved = await writtenIfCondition(
         db.send(
           new PutCommand({
             TableName: table,
@@ -160,7 +150,7 @@ export function dynamoProjectionRepository(db: DynamoDBDocumentClient, table: st
       );
     },
     async saveMandateIfNewer(mandate) {
-      return ignoreConditionFailure(
+      return writtenIfCondition(
         db.send(
           new PutCommand({
             TableName: table,

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { writtenIfCondition } from '../../../shared/aws/conditional-write';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import {
   AccessAction,
@@ -75,11 +75,8 @@ export function dynamoAccessLog(db: DynamoDBDocumentClient, table: string): Acce
   return {
     async append(entries) {
       for (const entry of entries) {
-        try {
-          await db.send(new PutCommand(accessEntryPut(table, entry)));
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
+        // Kept once: an entry already there was appended by an earlier delivery.
+        await writtenIfCondition(db.send(new PutCommand(accessEntryPut(table, entry))));
       }
     },
 

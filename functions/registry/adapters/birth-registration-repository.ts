@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../shared/aws/batch-get';
+import { conditionFailed } from '../../../shared/aws/conditional-write';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { type BirthDetails, type BirthRegistration, deriveStatus } from '../domain/birth-registration';
 import type { BirthRegistrationRepository, DuplicateKeys } from '../domain/birth-registration-ports';
@@ -185,7 +186,7 @@ export function dynamoBirthRegistrationRepository(
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
+        if (conditionFailed(error)) {
           throw new StaleVersionError(
             'The registration was changed by someone else; read it again and retry.',
           );

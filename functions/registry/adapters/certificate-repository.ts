@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed, conditionFailedAt } from '../../../shared/aws/conditional-write';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import type {
   Certificate,
@@ -136,7 +137,7 @@ export function dynamoCertificateRepository(
         return 'added';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const failed = (i: number) => error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
+        const failed = (i: number) => conditionFailedAt(error, i);
         if (failed(2)) {
           throw new ConflictError({
             en: `The household already holds a valid ${certificate.kind} certificate.`,
@@ -192,10 +193,8 @@ export function dynamoCertificateRepository(
           }),
         );
       } catch (error) {
-        if (
-          error instanceof TransactionCanceledException ||
-          error instanceof ConditionalCheckFailedException
-        ) {
+        // A transaction cancelled by another writer's (a conflict) is as stale as a failed condition.
+        if (error instanceof TransactionCanceledException || conditionFailed(error)) {
           throw new StaleVersionError(
             'The certificate was changed by someone else; read it again and retry.',
           );

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../../shared/aws/conditional-write';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import type { HouseholdRepository } from '../domain/birth-registration-ports';
 import { deriveFamilyType, type Household } from '../domain/household';
@@ -57,7 +57,7 @@ export function dynamoHouseholdRepository(db: DynamoDBDocumentClient, table: str
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
+        if (conditionFailed(error)) {
           throw new StaleVersionError('The household changed meanwhile.');
         }
         throw error;
