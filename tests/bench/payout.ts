@@ -30,6 +30,7 @@ import { batchWriteAll, recordingClient } from './lib/bulk-seed';
 import { conditionalPutCeiling, type Throughput } from './lib/ceilings';
 import type { BenchServices } from './lib/local-services';
 import { perSecond, ratio, timed } from './lib/stats';
+import { countItemWrites } from './lib/write-counter';
 
 const DEBTOR = {
   name: '浙江省奖励扶助资金专户',
@@ -37,6 +38,8 @@ const DEBTOR = {
   bankCode: '999331000001',
 };
 const SEED_CONCURRENCY = 4;
+/** Writes per payment, to two decimals. */
+const perPayment = (writes: number, payments: number) => Math.round((writes / payments) * 100) / 100;
 /** Beneficiaries whose items are built before they are stored, to bound memory. */
 const SEED_SLICE = 2_000;
 
@@ -46,6 +49,8 @@ export interface StageFigure {
   readonly paymentsPerSecond: number;
   /** Payments/s of this stage over the conditional-write ceiling. */
   readonly ratioToCeiling: number;
+  /** Table item writes the stage made, counted at the client, per payment. */
+  readonly itemWritesPerPayment: number;
 }
 
 export interface PayoutRun {
@@ -57,6 +62,8 @@ export interface PayoutRun {
   readonly totalMs: number;
   readonly paymentsPerSecond: number;
   readonly ratioToCeiling: number;
+  /** Item writes of the whole pipeline per payment. */
+  readonly itemWritesPerPayment: number;
   readonly paid: number;
   readonly ledgerBalances: boolean;
 }
@@ -80,7 +87,7 @@ async function seed(
   region: string,
   scheme: string,
 ): Promise<void> {
-  const recorder = recordingClient();
+  const recorder = recordingClient(services.documents);
   const repos = reposOf({ ...services, documents: recorder.client }, table);
   for (let start = 0; start < size; start += SEED_SLICE) {
     for (let i = start; i < Math.min(size, start + SEED_SLICE); i++) {
@@ -112,6 +119,7 @@ async function runOnce(
   region: string,
   ceiling: number,
   bank: BankCustomer,
+  writes: { take(): number },
   log: (line: string) => void,
 ): Promise<PayoutRun> {
   const repos = reposOf(services, table);
@@ -119,6 +127,8 @@ async function runOnce(
   const scheme = EXAMPLE_SCHEMES.find((s) => s.code === 'rural-reward') as (typeof EXAMPLE_SCHEMES)[number];
   log(`payout ${size}: seeding ${size} beneficiaries in ${region}`);
   const seeded = await timed(() => seed(services, table, size, region, scheme.code));
+  writes.take();
+  const written: Partial<Record<StageFigure['stage'], number>> = {};
 
   let bankMs = 0;
   let bankAnsweredAt = 0;
@@ -128,6 +138,7 @@ async function runOnce(
       const started = performance.now();
       const answer = await bank.rail.submit(id, xml);
       bankAnsweredAt = performance.now();
+      written.disbursed = writes.take();
       bankMs = bankAnsweredAt - started;
       return answer;
     },
@@ -138,6 +149,7 @@ async function runOnce(
   const planned = await timed(() =>
     planBatch(repos, { scheme, period: '2026-11', region, by: 'officer-1', at, newId: newUlid }),
   );
+  written.planned = writes.take();
   const approved = await timed(async () => {
     const submitted = applyBatchCommand(planned.value, 'submit', { by: 'officer-1', at: new Date() });
     await repos.batches.saveState(submitted, 'planned');
@@ -145,6 +157,7 @@ async function runOnce(
     await repos.batches.saveState(ok, 'submitted');
     return ok;
   });
+  written.approved = writes.take();
   log(`payout ${size}: disbursing`);
   const started = performance.now();
   const done = (await disburseBatch(
@@ -160,27 +173,39 @@ async function runOnce(
     approved.value.batchId,
   )) as Batch;
   const ended = performance.now();
+  written.reconciled = writes.take();
   const disbursedMs = bankAnsweredAt - started;
   const reconciledMs = ended - bankAnsweredAt;
   const stage = (s: StageFigure['stage'], ms: number): StageFigure => {
     const rate = perSecond(size, ms);
-    return { stage: s, ms: Math.round(ms), paymentsPerSecond: rate, ratioToCeiling: ratio(rate, ceiling) };
+    return {
+      stage: s,
+      ms: Math.round(ms),
+      paymentsPerSecond: rate,
+      ratioToCeiling: ratio(rate, ceiling),
+      itemWritesPerPayment: perPayment(written[s] ?? 0, size),
+    };
   };
+  const stages = [
+    stage('planned', planned.ms),
+    stage('approved', approved.ms),
+    stage('disbursed', disbursedMs),
+    stage('reconciled', reconciledMs),
+  ];
   const totalMs = planned.ms + approved.ms + (ended - started);
   const rate = perSecond(size, totalMs);
   return {
     size,
     seedMs: Math.round(seeded.ms),
-    stages: [
-      stage('planned', planned.ms),
-      stage('approved', approved.ms),
-      stage('disbursed', disbursedMs),
-      stage('reconciled', reconciledMs),
-    ],
+    stages,
     bankMs: Math.round(bankMs),
     totalMs: Math.round(totalMs),
     paymentsPerSecond: rate,
     ratioToCeiling: ratio(rate, ceiling),
+    itemWritesPerPayment: perPayment(
+      Object.values(written).reduce((sum, count) => sum + count, 0),
+      size,
+    ),
     paid: done.ledger.paid.count,
     ledgerBalances: ledgerBalances(done.ledger) && done.state === 'reconciled',
   };
@@ -204,10 +229,11 @@ export async function benchPayout(
     const ceiling = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 1);
     const ceilingConcurrent = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 8);
     const small = Math.max(10, Math.round(options.size / 10));
+    const writes = countItemWrites(services.dynamodb);
     // Counties of Hangzhou: a region each, so each run's batch holds only its own people.
     const runs = [
-      await runOnce(services, table, small, '330102', ceiling.perSecond, bank, options.log),
-      await runOnce(services, table, options.size, '330105', ceiling.perSecond, bank, options.log),
+      await runOnce(services, table, small, '330102', ceiling.perSecond, bank, writes, options.log),
+      await runOnce(services, table, options.size, '330105', ceiling.perSecond, bank, writes, options.log),
     ];
     const [a, b] = runs as [PayoutRun, PayoutRun];
     return {

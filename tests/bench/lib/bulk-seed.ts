@@ -14,8 +14,15 @@ import { pool } from './stats';
 
 type Item = Record<string, unknown>;
 
-/** A document client that keeps every put (plain or in a transaction) for a later bulk write. */
-export function recordingClient(): { readonly client: DynamoDBDocumentClient; take(): Map<string, Item[]> } {
+/**
+ * A document client that keeps every put (plain or in a transaction) for a later bulk
+ * write. Any other write (an update, such as adding to a person's household ids) goes to
+ * `passThrough` as it is, one at a time.
+ */
+export function recordingClient(passThrough: DynamoDBDocumentClient): {
+  readonly client: DynamoDBDocumentClient;
+  take(): Map<string, Item[]>;
+} {
   let items = new Map<string, Item[]>();
   const keep = (table: string | undefined, item: Item | undefined) => {
     if (!table || !item) throw new Error('a captured put without table or item');
@@ -31,7 +38,7 @@ export function recordingClient(): { readonly client: DynamoDBDocumentClient; ta
           if (!t.Put) throw new Error('seeding captures puts only');
           keep(t.Put.TableName, t.Put.Item);
         }
-      } else throw new Error(`seeding captures puts only, not ${(command as object).constructor.name}`);
+      } else return passThrough.send(command as Parameters<DynamoDBDocumentClient['send']>[0]);
       return {};
     },
   };
