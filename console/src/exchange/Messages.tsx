@@ -7,6 +7,7 @@ import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
+import { useSearchUpdate } from '../shared/use-search-update';
 import { DIRECTIONS, filtersFrom, MESSAGE_STATUSES, toInstant } from './message-filters';
 
 const STATUS_COLOUR: Readonly<Record<string, string>> = {
@@ -21,7 +22,7 @@ const STATUS_COLOUR: Readonly<Record<string, string>> = {
 export default function Messages() {
   const { t } = useI18n();
   const api = useApi();
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
   const filters = filtersFrom(search);
   const pages = useCursorPages<ExchangeMessage>(['exchange-messages', filters], async (cursor) =>
     unwrap(
@@ -30,14 +31,7 @@ export default function Messages() {
       }),
     ),
   );
-  const set = (values: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(values)) {
-      if (value) next.set(name, value);
-      else next.delete(name);
-    }
-    setSearch(next);
-  };
+  const set = useSearchUpdate();
   return (
     <Flex vertical gap="middle">
       <Typography.Title level={3}>{t('exchange.messagesTitle')}</Typography.Title>

@@ -8,6 +8,7 @@ import type { MessageKey } from '../i18n/messages';
 import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
 import { formatYuan } from '../shared/money';
+import { useSearchUpdate } from '../shared/use-search-update';
 import {
   filterLines,
   LINE_STATE_COLOUR,
@@ -30,7 +31,7 @@ const reasonLabel = (key: string): MessageKey =>
 export function BatchLines({ batchId }: { readonly batchId: string }) {
   const { t } = useI18n();
   const api = useApi();
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
   const state = (LINE_STATES as readonly string[]).includes(search.get('lines') ?? '')
     ? (search.get('lines') as LineState)
     : undefined;
@@ -48,14 +49,7 @@ export function BatchLines({ batchId }: { readonly batchId: string }) {
       }),
     ),
   );
-  const set = (values: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(values)) {
-      if (value) next.set(name, value);
-      else next.delete(name);
-    }
-    setSearch(next, { replace: true });
-  };
+  const set = useSearchUpdate({ replace: true });
   const showReason = (r: LineReason | undefined) =>
     r === undefined
       ? ''

@@ -8,6 +8,7 @@ import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { useCursorPages } from '../shared/cursor-pages';
 import { schemeName, useSchemes } from '../shared/schemes';
+import { useSearchUpdate } from '../shared/use-search-update';
 import { BatchTable } from './BatchTable';
 import { BATCH_STATES, batchFiltersFrom, batchStateLabel, PERIOD, REGION } from './batch-rules';
 import { PlanBatch } from './PlanBatch';
@@ -18,7 +19,7 @@ export default function Batches() {
   const api = useApi();
   const { claims } = useSession();
   const schemes = useSchemes();
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
   const filters = batchFiltersFrom(search);
   const pages = useCursorPages<PayoutBatch>(['payout-batches', filters, claims?.sub], async (cursor) =>
     unwrap(
@@ -27,14 +28,7 @@ export default function Batches() {
       }),
     ),
   );
-  const set = (values: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(values)) {
-      if (value) next.set(name, value);
-      else next.delete(name);
-    }
-    setSearch(next);
-  };
+  const set = useSearchUpdate();
   const title = t('payout.batches.title');
   return (
     <Flex vertical gap="middle">

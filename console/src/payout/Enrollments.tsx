@@ -9,6 +9,7 @@ import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { schemeName, useSchemes } from '../shared/schemes';
+import { useSearchUpdate } from '../shared/use-search-update';
 import { REGION } from './batch-rules';
 import {
   ENROLLMENT_STATUS_COLOUR,
@@ -24,7 +25,7 @@ export default function Enrollments() {
   const { t, language } = useI18n();
   const api = useApi();
   const { claims } = useSession();
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
   const schemes = useSchemes();
   const status = statusFrom(search.get('status'));
   const region = REGION.test(search.get('region') ?? '') ? (search.get('region') ?? undefined) : undefined;
@@ -48,14 +49,7 @@ export default function Enrollments() {
       ),
     scheme !== undefined,
   );
-  const choose = (next: Record<string, string | undefined>) => {
-    const params = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(next)) {
-      if (value) params.set(name, value);
-      else params.delete(name);
-    }
-    setSearch(params);
-  };
+  const choose = useSearchUpdate();
   const title = t('payout.enrollments.title');
   return (
     <Flex vertical gap="middle">

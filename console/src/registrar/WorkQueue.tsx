@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { CursorTable } from '../shared/CursorTable';
 import { useCursorPages } from '../shared/cursor-pages';
+import { useSearchUpdate } from '../shared/use-search-update';
 import { readDetails } from './registration-details';
 import { QUEUE_STATUSES, type RegistrationStatus, STATUS_COLOUR, statusLabel } from './statuses';
 
@@ -17,7 +18,7 @@ export default function WorkQueue() {
   const { t } = useI18n();
   const api = useApi();
   const { claims } = useSession();
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
   const status = (QUEUE_STATUSES as readonly string[]).includes(search.get('status') ?? '')
     ? (search.get('status') as RegistrationStatus)
     : 'submitted';
@@ -36,14 +37,7 @@ export default function WorkQueue() {
         }),
       ),
   );
-  const choose = (next: { status?: string; region?: string }) => {
-    const params = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(next)) {
-      if (value) params.set(name, value);
-      else params.delete(name);
-    }
-    setSearch(params);
-  };
+  const choose = useSearchUpdate();
   return (
     <Flex vertical gap="middle">
       <Typography.Title level={3}>{t('queue.title')}</Typography.Title>

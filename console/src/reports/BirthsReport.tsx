@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem';
 import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { ProblemAlert } from '../shared/ProblemAlert';
+import { useSearchUpdate } from '../shared/use-search-update';
 import {
   BIRTH_COLUMNS,
   type BirthRow,
@@ -15,13 +16,12 @@ import {
   timelyShare,
   unusualSexRatio,
 } from './births-report';
-import { ChartCard } from './ChartCard';
+import { ChartGrid } from './ChartCard';
 import { CsvButton } from './CsvButton';
 import { sexRatioOption, stackedBarsOption } from './chart-options';
 import { csvFileName } from './csv';
 import { ReportFilters } from './ReportFilters';
 import { birthsFiltersFrom, REGION_PREFIX } from './report-filters';
-import { useSearchUpdate } from './use-search-update';
 
 /**
  * Births by month for a region and period: by sex and sex ratio at birth, registration
@@ -130,13 +130,7 @@ export default function BirthsReport() {
               <Empty description={t('reports.noBirths')} />
             </Card>
           ) : (
-            <Row gutter={[16, 16]}>
-              {charts.map((chart) => (
-                <Col key={chart.title} xs={24} xl={12}>
-                  <ChartCard title={chart.title} option={chart.option} />
-                </Col>
-              ))}
-            </Row>
+            <ChartGrid charts={charts} />
           )}
           <Table<BirthRow>
             aria-label={t('reports.birthsTitle')}

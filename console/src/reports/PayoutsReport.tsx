@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Empty, Flex, Form, Row, Select, Spin, Table, type TableProps, Typography } from 'antd';
+import { Card, Empty, Flex, Form, Select, Spin, Table, type TableProps, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
@@ -8,7 +8,8 @@ import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { schemeName, useSchemes } from '../shared/schemes';
-import { ChartCard } from './ChartCard';
+import { useSearchUpdate } from '../shared/use-search-update';
+import { ChartGrid } from './ChartCard';
 import { CsvButton } from './CsvButton';
 import { linesOption, stackedBarsOption } from './chart-options';
 import { csvFileName } from './csv';
@@ -22,7 +23,6 @@ import {
 } from './payouts-report';
 import { ReportFilters } from './ReportFilters';
 import { COUNTY, payoutsFiltersFrom } from './report-filters';
-import { useSearchUpdate } from './use-search-update';
 
 /**
  * Payout totals by scheme, period and state (paid, failed, held, pending) for a county or the
@@ -148,13 +148,7 @@ export default function PayoutsReport() {
           </Card>
         ) : (
           <>
-            <Row gutter={[16, 16]}>
-              {charts.map((chart) => (
-                <Col key={chart.title} xs={24} xl={12}>
-                  <ChartCard title={chart.title} option={chart.option} />
-                </Col>
-              ))}
-            </Row>
+            <ChartGrid charts={charts} />
             <Table<PayoutRow>
               aria-label={t('reports.payoutsTitle')}
               size="small"
