@@ -11,14 +11,7 @@ import { newUlid } from '../../shared/domain/ids';
 import { type BankCustomer, bankCustomer } from '../support/bank';
 import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
-import {
-  accountFor,
-  activeEnrollment,
-  payoutRepos,
-  ruralParent,
-  TEST_ACCOUNTS,
-  twoDaughterHousehold,
-} from '../support/payout-fixtures';
+import { enrolRuralParents, payoutRepos, TEST_ACCOUNTS } from '../support/payout-fixtures';
 
 const scheme = getScheme('rural-reward');
 /** Three pages of pending lines (100 a page): enough for a step to stop between pages. */
@@ -44,19 +37,7 @@ describe('stepwise disbursing: a batch too large for one invocation goes on in s
     queueUrl = provisioned.resources.queues['payout-payments']?.url ?? '';
     bank = await startBankSimulator();
     customer = await bankCustomer(bank);
-    for (let i = 0; i < BENEFICIARIES; i++) {
-      const personId = newUlid();
-      await repos.projection.saveIfNewer(ruralParent(personId));
-      await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-      await repos.enrollments.create(
-        await activeEnrollment({
-          personId,
-          scheme: scheme.code,
-          fromPeriod: '2026-01',
-          account: accountFor(i),
-        }),
-      );
-    }
+    await enrolRuralParents(repos, BENEFICIARIES, scheme.code);
   }, 120_000);
 
   afterAll(async () => {

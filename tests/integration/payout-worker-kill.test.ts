@@ -7,13 +7,7 @@ import { type BankSimulator, startBankSimulator } from '../../local/bank/simulat
 import { newUlid } from '../../shared/domain/ids';
 import { recordFigures } from '../proof/support/figures';
 import { provisionForTest } from '../support/local-aws';
-import {
-  accountFor,
-  activeEnrollment,
-  payoutRepos,
-  ruralParent,
-  twoDaughterHousehold,
-} from '../support/payout-fixtures';
+import { enrolRuralParents, payoutRepos } from '../support/payout-fixtures';
 
 const WORKER = new URL('../support/disburse-process.ts', import.meta.url).pathname;
 const scheme = getScheme('rural-reward');
@@ -31,19 +25,7 @@ describe('disbursing workers killed with SIGKILL at arbitrary points', () => {
     repos = payoutRepos(aws, table);
     bank = await startBankSimulator({ validate: false });
     channel = JSON.stringify(await bank.issueClient('jiahe-46'));
-    for (let i = 0; i < PEOPLE; i++) {
-      const personId = newUlid();
-      await repos.projection.saveIfNewer(ruralParent(personId));
-      await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-      await repos.enrollments.create(
-        await activeEnrollment({
-          personId,
-          scheme: scheme.code,
-          fromPeriod: '2026-01',
-          account: accountFor(i),
-        }),
-      );
-    }
+    await enrolRuralParents(repos, PEOPLE, scheme.code);
   });
 
   afterAll(async () => {

@@ -29,14 +29,7 @@ import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
-import {
-  accountFor,
-  activeEnrollment,
-  payoutRepos,
-  ruralParent,
-  TEST_ACCOUNTS,
-  twoDaughterHousehold,
-} from '../support/payout-fixtures';
+import { enrolRuralParents, payoutRepos, TEST_ACCOUNTS } from '../support/payout-fixtures';
 import { recordFigures } from './support/figures';
 
 const scheme = EXAMPLE_SCHEMES.find((s) => s.code === 'rural-reward') as (typeof EXAMPLE_SCHEMES)[number];
@@ -97,19 +90,7 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
     repos = payoutRepos(aws, resources.tables.payout);
     bank = await startBankSimulator();
     customer = await bankCustomer(bank, 'jiahe-52');
-    for (let i = 0; i < PEOPLE; i++) {
-      const personId = newUlid();
-      await repos.projection.saveIfNewer(ruralParent(personId));
-      await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
-      await repos.enrollments.create(
-        await activeEnrollment({
-          personId,
-          scheme: scheme.code,
-          fromPeriod: '2026-01',
-          account: accountFor(i),
-        }),
-      );
-    }
+    await enrolRuralParents(repos, PEOPLE, scheme.code);
     const plan = (period: string) =>
       planBatch(repos, { scheme, period, region: '330000', by: 'officer-1', at: new Date(), newId: newUlid });
     sent = (await disburseBatch(ports(), (await approve(await plan('2026-11'))).batchId)) as Batch;

@@ -113,3 +113,24 @@ export const twoDaughterHousehold = (motherId: string, version = 1) => ({
 
 /** Opens an enrolment's account under the test field key. */
 export const accountOf = (e: Enrollment): Promise<BankAccount> => TEST_ACCOUNTS.open(e);
+
+/**
+ * Enrols `count` rural parents of two daughters in a scheme from `fromPeriod`, each with
+ * their facts, household and own account (`accountFor(i)`): a county's worth of ordinary
+ * beneficiaries for a batch.
+ */
+export async function enrolRuralParents(
+  repos: ReturnType<typeof payoutRepos>,
+  count: number,
+  scheme: string,
+  fromPeriod = '2026-01',
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const personId = newUlid();
+    await repos.projection.saveIfNewer(ruralParent(personId));
+    await repos.projection.saveHouseholdIfNewer(twoDaughterHousehold(personId));
+    await repos.enrollments.create(
+      await activeEnrollment({ personId, scheme, fromPeriod, account: accountFor(i) }),
+    );
+  }
+}
