@@ -26,8 +26,8 @@ export abstract class DomainError extends Error {
   abstract readonly kind: string;
   /** The Chinese wording of `message`, when it was raised in both languages. */
   readonly zh?: string;
-  constructor(message: string | Bilingual) {
-    super(typeof message === 'string' ? message : message.en);
+  constructor(message: string | Bilingual, options?: ErrorOptions) {
+    super(typeof message === 'string' ? message : message.en, options);
     this.name = new.target.name;
     if (typeof message !== 'string') this.zh = message.zh;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankRailError, httpBankRail } from '../../functions/payout/adapters/http-bank-rail';
+import type { FileText } from '../../functions/payout/domain/bank-rail';
 import { verifiedReport } from '../../functions/payout/domain/disburse';
 import { buildPain001, type CreditTransferFile } from '../../functions/payout/domain/iso20022';
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
@@ -7,8 +8,8 @@ import { type BankSimulator, startBankSimulator } from '../../local/bank/simulat
 import { newUlid } from '../../shared/domain/ids';
 import { type BankCustomer, bankCustomer } from '../support/bank';
 
-/** A small, valid payment file under a fresh message id. */
-const file = (): { id: string; xml: string } => {
+/** A small, valid payment file under a fresh message id, and its text as the rail takes it. */
+const file = async (): Promise<{ id: string; xml: string; text: FileText }> => {
   const id = newUlid();
   const transfers: CreditTransferFile['transfers'] = [0, 1, 2].map((i) => ({
     endToEndId: endToEndIdOf(`rural-reward#2026-11#${id}-${i}`, 1),
@@ -18,7 +19,7 @@ const file = (): { id: string; xml: string } => {
     creditorBankCode: '999331000002',
     remittance: 'rural-reward 2026-11',
   }));
-  const xml = buildPain001({
+  const xml = await buildPain001({
     messageId: id,
     createdAt: '2026-11-22T10:00:00',
     executionDate: '2026-11-22',
@@ -29,7 +30,7 @@ const file = (): { id: string; xml: string } => {
     },
     transfers,
   });
-  return { id, xml };
+  return { id, xml, text: () => [xml] };
 };
 
 describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects', () => {
@@ -48,29 +49,56 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
   });
 
   it('sends a file over mutual TLS and gets a report the bank signed', async () => {
-    const { id, xml } = file();
-    const answer = await customer.rail.submit(id, xml);
+    const { id, text } = await file();
+    const answer = await customer.rail.submit(id, text);
     const report = await verifiedReport(customer.trust, answer, new Date());
     expect(report.originalMessageId).toBe(id);
     expect(report.transactions.map((t) => t.outcome)).toEqual(['paid', 'paid', 'paid']);
     expect(settledOf(id)).toBe(3);
   });
 
+  it('sends a file as it is written, a piece at a time, and the bank reads the same file', async () => {
+    const { id, xml } = await file();
+    // Pieces of 7 characters: many small writes, none of them on an element boundary.
+    const pieces = xml.match(/[\s\S]{1,7}/g) ?? [];
+    async function* written() {
+      for (const piece of pieces) yield piece;
+    }
+    const answer = await customer.rail.submit(id, written);
+    expect((await verifiedReport(customer.trust, answer, new Date())).transactions).toHaveLength(3);
+    expect(bank.files.get(id)).toBe(xml);
+  });
+
+  it('ends the upload when the file fails while being written: the writer error, not retried, nothing settled', async () => {
+    const { id, xml } = await file();
+    const before = posts();
+    const broken = new Error('the lines could not be read');
+    async function* halfWritten() {
+      yield xml.slice(0, 600);
+      throw broken;
+    }
+    const error = await customer.rail.submit(id, halfWritten).catch((e: unknown) => e);
+    expect(error).toBe(broken);
+    expect(posts() - before).toBeLessThanOrEqual(1);
+    expect(settledOf(id)).toBe(0);
+    expect(bank.files.has(id)).toBe(false);
+  });
+
   it('retries a bank that is briefly unavailable, and the file is settled once', async () => {
-    const { id, xml } = file();
+    const { id, text } = await file();
     const before = posts();
     bank.faults.unavailable = 2;
-    await customer.rail.submit(id, xml);
+    await customer.rail.submit(id, text);
     expect(posts() - before).toBe(3);
     expect(settledOf(id)).toBe(3);
   });
 
   it('gives up after a bounded number of attempts', async () => {
-    const { id, xml } = file();
+    const { id, text } = await file();
     const before = posts();
     bank.faults.unavailable = 10;
     const rail = httpBankRail({ url: bank.url, channel: customer.channel, attempts: 3, backoffMs: 1 });
-    const error = await rail.submit(id, xml).catch((e: unknown) => e);
+    const error = await rail.submit(id, text).catch((e: unknown) => e);
     bank.faults.unavailable = 0;
     expect(error).toBeInstanceOf(BankRailError);
     expect((error as BankRailError).retryable).toBe(true);
@@ -82,7 +110,7 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
     // A bank of the same CA that skips the schema check answers at once, so only the stalled attempt times out.
     const quick = await startBankSimulator({ pki: bank.pki, validate: false });
     try {
-      const { id, xml } = file();
+      const { id, text } = await file();
       quick.faults.stall = 1;
       const rail = httpBankRail({
         url: quick.url,
@@ -90,7 +118,7 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
         idleTimeoutMs: 500,
         backoffMs: 1,
       });
-      await rail.submit(id, xml);
+      await rail.submit(id, text);
       expect(quick.requests.get('POST /pain001')).toBe(2);
       expect(quick.settlements.filter((s) => s.messageId === id)).toHaveLength(3);
     } finally {
@@ -99,10 +127,10 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
   });
 
   it('refuses a redirect: not followed, not retried', async () => {
-    const { id, xml } = file();
+    const { id, text } = await file();
     const before = posts();
     bank.faults.redirect = 1;
-    const error = await customer.rail.submit(id, xml).catch((e: unknown) => e);
+    const error = await customer.rail.submit(id, text).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BankRailError);
     expect((error as BankRailError).message).toMatch(/redirect \(HTTP 307\): refused/);
     expect((error as BankRailError).retryable).toBe(false);
@@ -111,10 +139,10 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
   });
 
   it('the simulator catches a file whose control totals do not add up, with its own reading; a 4xx is not retried', async () => {
-    const { id, xml } = file();
+    const { id, xml } = await file();
     const before = posts();
     const wrong = xml.replace(/<CtrlSum>360\.00<\/CtrlSum>/, '<CtrlSum>360.01</CtrlSum>');
-    const error = await customer.rail.submit(id, wrong).catch((e: unknown) => e);
+    const error = await customer.rail.submit(id, () => [wrong]).catch((e: unknown) => e);
     expect((error as BankRailError).status).toBe(400);
     expect(posts() - before).toBe(1);
     expect(settledOf(id)).toBe(0);
@@ -124,8 +152,8 @@ describe('the bank channel: mutual TLS, timeouts, bounded retries, no redirects'
     const impostor = await startBankSimulator();
     try {
       const rail = httpBankRail({ url: impostor.url, channel: customer.channel, backoffMs: 1 });
-      const { id, xml } = file();
-      const error = await rail.submit(id, xml).catch((e: unknown) => e);
+      const { id, text } = await file();
+      const error = await rail.submit(id, text).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BankRailError);
       expect((error as BankRailError).retryable).toBe(false);
       expect(impostor.files.size).toBe(0);

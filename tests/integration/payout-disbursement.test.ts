@@ -9,7 +9,7 @@ import { planBatch } from '../../functions/payout/domain/plan-batch';
 import type { BatchRepository } from '../../functions/payout/domain/ports';
 import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
-import { NothingToPayError } from '../../shared/domain/errors';
+import { ConflictError, NothingToPayError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
 import { type BankCustomer, bankCustomer } from '../support/bank';
 import { provisionForTest } from '../support/local-aws';
@@ -177,9 +177,7 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
     expect(ledgerBalances(done.ledger)).toBe(true);
     // No file without a transfer goes to the bank, and none can be made.
     expect(bank.files.size).toBe(filesBefore);
-    await expect(paymentFileOf(ports(repos.batches, rail(bank)), done)).rejects.toBeInstanceOf(
-      NothingToPayError,
-    );
+    expect(() => paymentFileOf(ports(repos.batches, rail(bank)), done)).toThrow(NothingToPayError);
   });
 
   it('a batch planned before an overlapping one paid holds those lines when it disburses', async () => {
@@ -217,6 +215,23 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
     const file = bank.files.get(approved.batchId) ?? '';
     expect(file).toContain(`<NbOfTxs>${a.control.count}</NbOfTxs>`);
     expect(file).toContain(`<CtrlSum>${(a.control.sumFen / 100).toFixed(2)}</CtrlSum>`);
+  });
+
+  it('a batch whose lines are still being reserved has no complete file; once sent, the file read again is the one the bank got', async () => {
+    const approved = await approve(await plan('2027-07'));
+    const early = paymentFileOf(ports(repos.batches, rail(bank)), approved);
+    const read = async (text: AsyncIterable<string>) => {
+      let xml = '';
+      for await (const chunk of text) xml += chunk;
+      return xml;
+    };
+    // Nothing is sent yet: the lines read fall short of the ledger, and the text fails before it closes.
+    await expect(read(early.text())).rejects.toBeInstanceOf(ConflictError);
+    const done = (await disburseBatch(ports(repos.batches, rail(bank)), approved.batchId)) as Batch;
+    const file = paymentFileOf(ports(repos.batches, rail(bank)), done);
+    const pages: number[] = [];
+    expect(await read(file.text((lines) => pages.push(lines.length)))).toBe(bank.files.get(approved.batchId));
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(file.count);
   });
 
   it('rejected and returned payments fail, go on the retry list and are paid once in the next batch', async () => {

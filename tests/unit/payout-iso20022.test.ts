@@ -4,10 +4,12 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
   buildPain001,
+  ControlTotalsError,
   type CreditTransferFile,
   decimalToFen,
   fenToDecimal,
   parsePain002,
+  writePain001,
 } from '../../functions/payout/domain/iso20022';
 
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
@@ -54,19 +56,19 @@ describe('amounts: integer fen to ISO decimal and back', () => {
 
 describe('pain.001.001.09 credit transfer files', () => {
   it('are valid against the published schema, CNY with Othr/Id accounts, escaping names', async () => {
-    const xml = buildPain001(file([12_000, 8_000, 1]));
+    const xml = await buildPain001(file([12_000, 8_000, 1]));
     expect(await xsdErrors('pain.001.001.09', xml)).toEqual([]);
     expect(xml).toContain('<InstdAmt Ccy="CNY">120.00</InstdAmt>');
     expect(xml).toContain('<Othr><Id>6228480000000000001</Id></Othr>');
     expect(xml).toContain('O&apos;Brien &amp; &lt;Sons&gt;');
   });
 
-  it('carry a control sum equal to the sum of their amounts, for any amounts', () => {
-    fc.assert(
-      fc.property(
+  it('carry a control sum equal to the sum of their amounts, for any amounts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 10 ** 9 }), { minLength: 1, maxLength: 30 }),
-        (amounts) => {
-          const read = new XMLParser({ parseTagValue: false }).parse(buildPain001(file(amounts)));
+        async (amounts) => {
+          const read = new XMLParser({ parseTagValue: false }).parse(await buildPain001(file(amounts)));
           const ctrl = String(read.Document.CstmrCdtTrfInitn.GrpHdr.CtrlSum);
           expect(decimalToFen(ctrl)).toBe(amounts.reduce((a, b) => a + b, 0));
         },
@@ -74,12 +76,34 @@ describe('pain.001.001.09 credit transfer files', () => {
     );
   });
 
-  it('are never written without a transfer: the schema wants at least one', () => {
-    expect(() => buildPain001(file([]))).toThrow(/at least one transfer/);
+  it('are never written without a transfer: the schema wants at least one', async () => {
+    await expect(buildPain001(file([]))).rejects.toThrow(/at least one transfer/);
+  });
+
+  it('are written a group of transfers at a time, into the same bytes as the whole file', async () => {
+    const whole = file([12_000, 8_000, 1, 500, 7]);
+    const { transfers, ...rest } = whole;
+    const header = { ...rest, count: 5, sumFen: 20_508 };
+    let streamed = '';
+    for await (const chunk of writePain001(header, [transfers.slice(0, 2), [], transfers.slice(2)]))
+      streamed += chunk;
+    expect(streamed).toBe(await buildPain001(whole));
+    expect(await xsdErrors('pain.001.001.09', streamed)).toEqual([]);
+  });
+
+  it('fail at the end when the transfers do not add up to the header, before the document is closed', async () => {
+    const { transfers, ...rest } = file([12_000, 8_000]);
+    const written: string[] = [];
+    const writing = (async () => {
+      for await (const chunk of writePain001({ ...rest, count: 3, sumFen: 20_000 }, [transfers]))
+        written.push(chunk);
+    })();
+    await expect(writing).rejects.toBeInstanceOf(ControlTotalsError);
+    expect(written.join('')).not.toContain('</Document>');
   });
 
   it('the schema check is real: a wrong currency code and an over-long account are refused', async () => {
-    const xml = buildPain001(file([100]));
+    const xml = await buildPain001(file([100]));
     expect(await xsdErrors('pain.001.001.09', xml.replace('Ccy="CNY"', 'Ccy="CN"'))).not.toEqual([]);
     expect(
       await xsdErrors('pain.001.001.09', xml.replace('6228480000000000000', '6'.repeat(35))),

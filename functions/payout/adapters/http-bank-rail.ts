@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import * as z from 'zod';
-import type { BankRail, SignedReport, StreamedReport } from '../domain/bank-rail';
+import type { BankRail, FileText, SignedReport, StreamedReport } from '../domain/bank-rail';
 import type { BankSignature } from '../domain/bank-trust';
 import type { BankChannelCredentials } from './bank-channel';
 
@@ -97,12 +98,16 @@ export function httpBankRail(options: HttpBankRailOptions): BankRail {
   const maxAnswerBytes = options.maxAnswerBytes ?? 64 * 1024 * 1024;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  /** One request; resolves with the response head once a 2xx arrived, its body still to read. */
+  /**
+   * One request; resolves with the response head once a 2xx arrived, its body still to read.
+   * A body is sent as it is written (chunked), waiting whenever the socket is full; a body
+   * that fails to be written ends the request with that error, never retried here.
+   */
   const send = (
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
-    body?: string,
+    body?: FileText,
     deadlineMs?: number,
   ) =>
     new Promise<IncomingMessage>((resolve, reject) => {
@@ -110,13 +115,14 @@ export function httpBankRail(options: HttpBankRailOptions): BankRail {
       const req = request(url, {
         method,
         agent,
-        headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        headers,
         timeout: idleTimeoutMs,
         ...(deadlineMs ? { signal: AbortSignal.timeout(deadlineMs) } : {}),
       });
+      let bodyFailure: unknown;
       req.on('timeout', () => req.destroy(new BankRailError('the bank did not answer in time', true)));
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof BankRailError) reject(error);
+        if (error === bodyFailure || error instanceof BankRailError) reject(error);
         else if (error.name === 'AbortError' || error.name === 'TimeoutError')
           reject(new BankRailError('the bank did not finish answering in time', true, { cause: error }));
         else
@@ -146,7 +152,21 @@ export function httpBankRail(options: HttpBankRailOptions): BankRail {
           reject(new BankRailError(`the bank is unavailable: HTTP ${status}`, true, { status }));
         else reject(new BankRailError(`the bank refused the request: HTTP ${status}`, false, { status }));
       });
-      req.end(body);
+      if (!body) {
+        req.end();
+        return;
+      }
+      (async () => {
+        for await (const chunk of body()) {
+          if (req.destroyed) return;
+          // A full socket waits; a request ended meanwhile (an early answer, a timeout) stops here.
+          if (!req.write(chunk)) await Promise.race([once(req, 'drain'), once(req, 'close')]);
+        }
+        req.end();
+      })().catch((error: unknown) => {
+        bodyFailure = error;
+        req.destroy(error as Error);
+      });
     });
 
   /** Runs `attempt` up to `attempts` times while it fails with a retryable error. */

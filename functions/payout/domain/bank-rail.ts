@@ -19,9 +19,15 @@ export interface StreamedReport {
  * Every report carries the bank's signature; payout verifies it and matches the report
  * to a file it sent before changing anything (domain/disburse.ts).
  */
+/**
+ * A pain.001 file's text, written as it is sent: each call starts it again from the
+ * beginning (a retried upload), so a file of any size is never held whole.
+ */
+export type FileText = () => AsyncIterable<string> | Iterable<string>;
+
 export interface BankRail {
   /** Submits a pain.001 file; answers the bank's first pain.002 status report. */
-  submit(messageId: string, pain001: string): Promise<SignedReport>;
+  submit(messageId: string, pain001: FileText): Promise<SignedReport>;
   /** Sequence numbers of the later status reports (returns after settlement) after `after`, oldest first. */
   laterReports(after: number): Promise<number[]>;
   /** One later report, streamed. */

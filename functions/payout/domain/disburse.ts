@@ -1,15 +1,16 @@
-import { NothingToPayError, StaleVersionError } from '../../../shared/domain/errors';
+import { ConflictError, NothingToPayError, StaleVersionError } from '../../../shared/domain/errors';
 import { accountInForce } from './bank-account';
 import type { BankRail, SignedReport, StreamedReport } from './bank-rail';
 import { BankReportRefusedError, type BankTrust, reportSignatureCheck } from './bank-trust';
 import type { Batch, PaymentLine } from './batch';
-import type { Enrollment } from './enrollment';
 import {
-  buildPain001,
-  type CreditTransferFile,
+  ControlTotalsError,
+  type CreditTransfer,
+  type CreditTransferHeader,
   type Debtor,
   type StatusReport,
   statusReportReader,
+  writePain001,
 } from './iso20022';
 import type { BankAccountVault, BatchRepository, EnrollmentRepository, LineMove } from './ports';
 
@@ -54,13 +55,12 @@ export const RESERVE_MARGIN_MS = 30_000;
  */
 export const SEND_MARGIN_MS = 150_000;
 
-/** Visits the batch's lines a page at a time, until `visit` answers `stop`; false when stopped. */
-async function eachPage(
+/** The batch's lines (of one state, or all), a page at a time in line order. */
+async function* linePages(
   batches: BatchRepository,
   batchId: string,
   state: PaymentLine['state'] | undefined,
-  visit: (lines: PaymentLine[]) => Promise<'stop' | undefined>,
-): Promise<boolean> {
+): AsyncGenerator<PaymentLine[]> {
   let cursor: string | undefined;
   do {
     const page = await batches.lines(batchId, {
@@ -68,9 +68,20 @@ async function eachPage(
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
-    if (page.items.length > 0 && (await visit(page.items)) === 'stop') return false;
+    if (page.items.length > 0) yield page.items;
     cursor = page.cursor;
   } while (cursor);
+}
+
+/** Visits the batch's lines a page at a time, until `visit` answers `stop`; false when stopped. */
+async function eachPage(
+  batches: BatchRepository,
+  batchId: string,
+  state: PaymentLine['state'] | undefined,
+  visit: (lines: PaymentLine[]) => Promise<'stop' | undefined>,
+): Promise<boolean> {
+  for await (const page of linePages(batches, batchId, state))
+    if ((await visit(page)) === 'stop') return false;
   return true;
 }
 
@@ -88,70 +99,112 @@ const eachLine = (
 /** How many report outcomes are handed to the repository at once (it fits them into transactions). */
 const MOVE_BLOCK = 500;
 
-/** How many enrolments are read at once while building the payment file. */
-const READ_BULK = 500;
-
 /** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
 const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 
+/** A batch's payment file, written as it is read (`writePain001`). */
+export interface PaymentFile {
+  readonly messageId: string;
+  /** Its control totals: the ledger's lines sent, paid and failed. */
+  readonly count: number;
+  readonly sumFen: number;
+  /**
+   * The file's text, a page of lines at a time: each call reads the lines and opens their
+   * accounts again (a retried upload), and hands each page's lines in the file to `visit`.
+   */
+  readonly text: (visit?: (lines: readonly PaymentLine[]) => void) => AsyncIterable<string>;
+}
+
 /**
- * The batch's payment file: every line sent in this batch, in line order, with the
- * approval time as creation time, so building it again gives the same bytes. Also the
- * lines it holds, whose accounts it decrypted. A batch that sent no line has no file
- * (NothingToPayError): a file must carry at least one transfer.
+ * The batch's payment file: every line sent in this batch, in line order (the table's),
+ * with the approval time as creation time, so building it again gives the same bytes.
+ * The control totals are the ledger's, so the header is written before the first line is
+ * read; a page's enrolments are read and its accounts opened together, and only one page
+ * is held at a time. A batch that sent no line has no file (NothingToPayError): a file
+ * must carry at least one transfer. While lines are still being reserved the lines read
+ * fall short of the ledger and the text fails at its end (ConflictError): the file exists
+ * once every line is sent or held.
  */
-export async function paymentFileOf(
-  ports: Omit<DisbursePorts, 'rail' | 'now' | 'trust'>,
+export function paymentFileOf(
+  ports: Pick<DisbursePorts, 'batches' | 'enrollments' | 'accounts' | 'debtor'>,
   batch: Batch,
-): Promise<{ xml: string; file: CreditTransferFile; lines: readonly PaymentLine[] }> {
-  const lines: PaymentLine[] = [];
-  await eachLine(ports.batches, batch.batchId, undefined, async (line) => {
-    if (IN_FILE.has(line.state)) lines.push(line);
-  });
-  if (lines.length === 0) {
+): PaymentFile {
+  const { pending, paid, failed } = batch.ledger;
+  const count = pending.count + paid.count + failed.count;
+  const sumFen = pending.sumFen + paid.sumFen + failed.sumFen;
+  if (count === 0) {
     throw new NothingToPayError({
       en: 'This batch pays nobody: every line is held, so no payment file was made or sent to the bank.',
       zh: '本批次所有明细均被暂缓，无应付款项，未生成也未向银行发送支付文件。',
     });
   }
-  lines.sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
-  const transfers = [];
-  // The enrolments are read in bulk, a group at a time; the file keeps line order.
-  const enrollments: Enrollment[] = [];
-  for (let i = 0; i < lines.length; i += READ_BULK) {
-    const group = lines.slice(i, i + READ_BULK);
-    const found = await ports.enrollments.findMany(group.map((line) => line.enrollmentId));
-    for (const line of group) {
-      const enrollment = found.get(line.enrollmentId);
-      if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
-      enrollments.push(enrollment);
-    }
-  }
-  // Each line pays the account in force for the batch's period: a change made after planning starts later.
-  const accounts = await ports.accounts.openMany(
-    enrollments.map((e) => ({ enrollmentId: e.enrollmentId, bankAccount: accountInForce(e, batch.period) })),
-  );
-  for (const [k, line] of lines.entries()) {
-    const account = accounts[k];
-    if (!account) throw new Error(`the account of line ${line.lineId} did not open`);
-    transfers.push({
-      endToEndId: line.endToEndId,
-      amountFen: line.amountFen,
-      creditorName: account.holderName,
-      creditorAccount: account.accountNumber,
-      creditorBankCode: account.bankCode,
-      remittance: `${line.scheme} ${line.period}`,
-    });
-  }
   const createdAt = (batch.approvedAt ?? batch.updatedAt).slice(0, 19);
-  const file: CreditTransferFile = {
+  const header = {
     messageId: batch.batchId,
     createdAt,
     executionDate: createdAt.slice(0, 10),
     debtor: ports.debtor,
-    transfers,
+    count,
+    sumFen,
   };
-  return { xml: buildPain001(file), file, lines };
+  async function* transfers(
+    visit?: (lines: readonly PaymentLine[]) => void,
+  ): AsyncGenerator<CreditTransfer[]> {
+    for await (const page of linePages(ports.batches, batch.batchId, undefined)) {
+      const lines = page.filter((line) => IN_FILE.has(line.state));
+      if (lines.length === 0) continue;
+      visit?.(lines);
+      const found = await ports.enrollments.findMany(lines.map((line) => line.enrollmentId));
+      // Each line pays the account in force for the batch's period: a change made after planning starts later.
+      const accounts = await ports.accounts.openMany(
+        lines.map((line) => {
+          const enrollment = found.get(line.enrollmentId);
+          if (!enrollment) throw new Error(`enrolment of line ${line.lineId} is missing`);
+          return {
+            enrollmentId: enrollment.enrollmentId,
+            bankAccount: accountInForce(enrollment, batch.period),
+          };
+        }),
+      );
+      yield lines.map((line, k) => {
+        const account = accounts[k];
+        if (!account) throw new Error(`the account of line ${line.lineId} did not open`);
+        return {
+          endToEndId: line.endToEndId,
+          amountFen: line.amountFen,
+          creditorName: account.holderName,
+          creditorAccount: account.accountNumber,
+          creditorBankCode: account.bankCode,
+          remittance: `${line.scheme} ${line.period}`,
+        };
+      });
+    }
+  }
+  return {
+    messageId: batch.batchId,
+    count,
+    sumFen,
+    text: (visit) => fileText(header, transfers(visit)),
+  };
+}
+
+/** The file's text; transfers short of the ledger mean lines are still being reserved. */
+async function* fileText(
+  header: CreditTransferHeader,
+  transfers: AsyncIterable<CreditTransfer[]>,
+): AsyncGenerator<string> {
+  try {
+    yield* writePain001(header, transfers);
+  } catch (cause) {
+    if (!(cause instanceof ControlTotalsError)) throw cause;
+    throw new ConflictError(
+      {
+        en: 'This batch is still being disbursed: its payment file is complete once every line is sent or held.',
+        zh: '本批次正在发放，所有明细发出或暂缓后支付文件方才完整。',
+      },
+      { cause },
+    );
+  }
 }
 
 export interface ImportSummary {
@@ -416,14 +469,15 @@ export async function disburseBatch(
   }
 
   // Every pending line is sent or held now: the ledger tells whether any went into the file.
-  const { ledger } = (await ports.batches.find(batchId)) as Batch;
+  const reserved = (await ports.batches.find(batchId)) as Batch;
+  const { ledger } = reserved;
   if (ledger.pending.count + ledger.paid.count + ledger.failed.count === 0) {
     // No file without a transfer goes to the bank: the batch closes as it is.
     await closeDisbursing(ports, batchId, 'nothing-to-pay');
     return ports.batches.find(batchId);
   }
-  const { xml } = await paymentFileOf(ports, batch);
-  const report = await ports.rail.submit(batch.batchId, xml);
+  const file = paymentFileOf(ports, reserved);
+  const report = await ports.rail.submit(file.messageId, () => file.text());
   await importStatusReport(ports, report, batchId);
   await reconcileIfSettled(ports, batchId);
   return ports.batches.find(batchId);

@@ -34,7 +34,6 @@ import { commandBatch } from '../domain/batch-service';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
 import type { Debtor } from '../domain/iso20022';
-import { controlSumFen } from '../domain/iso20022';
 import { payoutReport } from '../domain/payout-report';
 import { planBatch } from '../domain/plan-batch';
 import type {
@@ -211,7 +210,11 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         if (!['disbursing', 'reconciled', 'nothing-to-pay'].includes(batch.state)) {
           throw new ConflictError('A batch has a payment file once disbursing has started.');
         }
-        const { xml, file, lines } = await paymentFileOf(deps, batch);
+        // The answer holds the whole file, so it is read whole here; the bank gets it streamed.
+        const file = paymentFileOf(deps, batch);
+        const lines: PaymentLine[] = [];
+        let document = '';
+        for await (const chunk of file.text((page) => lines.push(...page))) document += chunk;
         // Recorded before the answer: a read that cannot be recorded is not handed out.
         await deps.reads.recordDecryptedRead({
           readId: newId(),
@@ -232,10 +235,10 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         );
         return json(200, {
           messageId: file.messageId,
-          numberOfTransactions: file.transfers.length,
-          controlSumFen: controlSumFen(file.transfers),
+          numberOfTransactions: file.count,
+          controlSumFen: file.sumFen,
           contentType: 'application/xml',
-          document: xml,
+          document,
         });
       },
       'POST /v1/payout-batches/{batchId}/status-reports': async ({ event, pathParameters, principal }) => {
