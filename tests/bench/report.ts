@@ -35,6 +35,25 @@ function payout(p: Json): string[] {
   return out;
 }
 
+function paymentFile(f: Json): string[] {
+  const design = (mode: string) => (mode === 'streamed' ? 'streamed (deployed)' : 'whole (before)');
+  return [
+    '### Payment file memory',
+    '',
+    "Peak resident memory of building and handing on the pain.001 file, against the disburser's 512 MB.",
+    '',
+    '| Design | Lines | Heap cap (MB) | File | Time (ms) | RSS at start (MB) | Peak RSS (MB) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...f.runs.map((r: Json) =>
+      r.failed
+        ? `| ${design(r.mode)} | ${n(r.lines)} | ${n(r.heapCapMb)} | – | – | – | ${r.failed} |`
+        : `| ${design(r.mode)} | ${n(r.lines)} | ${n(r.heapCapMb)} | ${kb(r.bytes)} | ${n(r.ms)} | ${n(r.baselineRssMb)} | **${n(r.peakRssMb)}** of ${n(r.ceilingMb)} |`,
+    ),
+    '',
+    `The runs that finished wrote the same bytes: ${f.sameBytes}.`,
+  ];
+}
+
 function exchange(e: Json): string[] {
   return [
     '### Exchange notifications',
@@ -118,6 +137,7 @@ export function renderResults(results: Json): string {
     '',
   ];
   if (results.payout) out.push(...payout(results.payout), '');
+  if (results.paymentFile) out.push(...paymentFile(results.paymentFile), '');
   if (results.exchange) out.push(...exchange(results.exchange), '');
   if (results.api) out.push(...api(results.api), '');
   if (results.cold) out.push(...cold(results.cold), '');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--size N] [--messages N] [--only payout,exchange,api,cold]`
+ * `npm run bench [-- --quick] [--size N] [--messages N] [--only payout,file,exchange,api,cold]`
  *
  * Runs the benchmarks on local services started for this run (DynamoDB Local, the SQS
  * emulator, the bank simulator, loopback HTTP), each beside a ceiling measured in the same
@@ -25,7 +25,7 @@ import { type BenchServices, startBenchServices } from './lib/local-services';
 import { benchPayout } from './payout';
 import { renderResults } from './report';
 
-const SECTIONS = ['payout', 'exchange', 'api', 'cold'] as const;
+const SECTIONS = ['payout', 'file', 'exchange', 'api', 'cold'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -87,6 +87,52 @@ function runColdStart(runs: number): Promise<unknown> {
   });
 }
 
+/** The heap a 512 MB function can give the payment file, leaving the rest to the runtime and buffers. */
+const FILE_HEAP_MB = 400;
+/** A heap far smaller than the file: a design that completes in it holds a bounded part of the batch. */
+const SMALL_HEAP_MB = 128;
+
+/**
+ * The payment-file benchmark in a fresh process per run (payment-file.ts), its heap capped,
+ * so that peak memory is the design's own and running out of it is seen.
+ */
+function runPaymentFile(
+  lines: number,
+  mode: 'streamed' | 'whole',
+  heapMb: number,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${heapMb}`,
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'tests/bench/payment-file.ts'),
+        '--lines',
+        String(lines),
+        '--mode',
+        mode,
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ ...JSON.parse(Buffer.concat(out).toString('utf8')), heapCapMb: heapMb });
+      // Out of memory is a result, not a failure of the benchmark.
+      else
+        resolve({
+          mode,
+          lines,
+          heapCapMb: heapMb,
+          failed: `ended by ${signal ?? `exit ${code}`} (out of memory)`,
+        });
+    });
+  });
+}
+
 /**
  * Runs one in-process part on a DynamoDB Local and SQS emulator of its own, stopped before
  * the next part starts: a 100,000-beneficiary payout run leaves the emulator's memory so
@@ -106,6 +152,19 @@ if (only.has('payout')) {
   results.payout = await withServices((s) =>
     benchPayout(s, { size, ceilingCount: quick ? 500 : 3_000, log }),
   );
+  await save();
+}
+if (only.has('file')) {
+  log(
+    `payment file of ${size} lines: streamed and whole in a ${FILE_HEAP_MB} MB heap, streamed in ${SMALL_HEAP_MB} MB`,
+  );
+  const runs = [
+    await runPaymentFile(size, 'streamed', FILE_HEAP_MB),
+    await runPaymentFile(size, 'whole', FILE_HEAP_MB),
+    await runPaymentFile(size, 'streamed', SMALL_HEAP_MB),
+  ];
+  const digests = new Set(runs.filter((r) => !r.failed).map((r) => r.sha256));
+  results.paymentFile = { runs, sameBytes: digests.size === 1 };
   await save();
 }
 if (only.has('api')) {

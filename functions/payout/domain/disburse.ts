@@ -57,7 +57,7 @@ export const SEND_MARGIN_MS = 150_000;
 
 /** The batch's lines (of one state, or all), a page at a time in line order. */
 async function* linePages(
-  batches: BatchRepository,
+  batches: Pick<BatchRepository, 'lines'>,
   batchId: string,
   state: PaymentLine['state'] | undefined,
 ): AsyncGenerator<PaymentLine[]> {
@@ -75,7 +75,7 @@ async function* linePages(
 
 /** Visits the batch's lines a page at a time, until `visit` answers `stop`; false when stopped. */
 async function eachPage(
-  batches: BatchRepository,
+  batches: Pick<BatchRepository, 'lines'>,
   batchId: string,
   state: PaymentLine['state'] | undefined,
   visit: (lines: PaymentLine[]) => Promise<'stop' | undefined>,
@@ -102,6 +102,14 @@ const MOVE_BLOCK = 500;
 /** Lines that went (or go) to the bank in this batch: the content of its one payment file. */
 const IN_FILE = new Set<PaymentLine['state']>(['sent', 'paid', 'failed']);
 
+/** What a payment file is read from: the lines, their enrolments, and the vault that opens their accounts. */
+export interface PaymentFilePorts {
+  readonly batches: Pick<BatchRepository, 'lines'>;
+  readonly enrollments: Pick<EnrollmentRepository, 'findMany'>;
+  readonly accounts: Pick<BankAccountVault, 'openMany'>;
+  readonly debtor: Debtor;
+}
+
 /** A batch's payment file, written as it is read (`writePain001`). */
 export interface PaymentFile {
   readonly messageId: string;
@@ -125,10 +133,7 @@ export interface PaymentFile {
  * fall short of the ledger and the text fails at its end (ConflictError): the file exists
  * once every line is sent or held.
  */
-export function paymentFileOf(
-  ports: Pick<DisbursePorts, 'batches' | 'enrollments' | 'accounts' | 'debtor'>,
-  batch: Batch,
-): PaymentFile {
+export function paymentFileOf(ports: PaymentFilePorts, batch: Batch): PaymentFile {
   const { pending, paid, failed } = batch.ledger;
   const count = pending.count + paid.count + failed.count;
   const sumFen = pending.sumFen + paid.sumFen + failed.sumFen;
@@ -214,6 +219,12 @@ export interface ImportSummary {
   readonly unchanged: number;
 }
 
+/** What a status report's outcome is applied to: a line of the file, without its facts. */
+type ReportedLine = Pick<
+  PaymentLine,
+  'lineId' | 'state' | 'amountFen' | 'paymentKey' | 'scheme' | 'region' | 'period' | 'enrollmentId'
+>;
+
 /** Batch states whose payment file has gone to the bank: the only ones a report may answer. */
 const SENT_STATES = new Set<Batch['state']>(['disbursing', 'reconciled']);
 
@@ -268,9 +279,20 @@ export async function importStatusReport(
   if (!batch || !SENT_STATES.has(batch.state)) throw new BankReportRefusedError('unknown-original');
   if (expectedBatchId !== undefined && expectedBatchId !== batchId)
     throw new BankReportRefusedError('another-file');
-  const byE2e = new Map<string, PaymentLine>();
+  // Only what a move needs is kept of each line (not its facts): a batch's lines fit in memory.
+  const byE2e = new Map<string, ReportedLine>();
   await eachLine(ports.batches, batchId, undefined, async (line) => {
-    byE2e.set(line.endToEndId, line);
+    const { lineId, state, amountFen, paymentKey, scheme, region, period, enrollmentId } = line;
+    byE2e.set(line.endToEndId, {
+      lineId,
+      state,
+      amountFen,
+      paymentKey,
+      scheme,
+      region,
+      period,
+      enrollmentId,
+    });
   });
   const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0 };
   const at = ports.now().toISOString();
@@ -285,7 +307,7 @@ export async function importStatusReport(
     seen.add(tx.endToEndId);
   }
   for (const tx of report.transactions) {
-    const line = byE2e.get(tx.endToEndId) as PaymentLine;
+    const line = byE2e.get(tx.endToEndId) as ReportedLine;
     const base = { batchId, lineId: line.lineId, amountFen: line.amountFen };
     if (tx.outcome === 'paid' && line.state === 'sent') {
       moves.push({
