@@ -87,6 +87,16 @@ const BatchView = z.looseObject({
   scheme: z.string(),
   period: z.string(),
   region: z.string(),
+  part: z
+    .looseObject({
+      number: z.number().int().min(1),
+      after: z.string().optional().describe('Order key (`<region>#<enrolmentId>`) just before this part'),
+      last: z.string().optional().describe('Last order key of this part; absent on the last part'),
+    })
+    .optional()
+    .describe(
+      'Present when the region has more enrolments than one batch holds (the batch line cap, 20,000 by default): which part of the region this batch is. Each part is approved and paid on its own; part n + 1 is planned once part n is.',
+    ),
   state: z
     .string()
     .describe(
@@ -322,7 +332,8 @@ export const payoutApi: ApiDescription = {
     responses: { 200: { description: 'A page of batches', schema: CursorPage(BatchView) } },
   },
   'POST /v1/payout-batches': {
-    summary: 'Plan a payout batch for a scheme, period and region',
+    summary:
+      'Plan a payout batch for a scheme, period and region; over the batch line cap, this plans part 1 and the later parts follow off the planning queue',
     body: PlanBatchRequest,
     bodyExample: { scheme: 'only-child-parents', period: '2026-11', region: '330106' },
     responses: { 201: { description: 'Planned', schema: BatchView, headers: ['etag', 'location'] } },

@@ -143,7 +143,8 @@ export const payoutManifest: AreaManifest = {
         { table: 'payout', access: 'readWrite' },
         { table: 'idempotency', access: 'readWrite' },
       ],
-      sends: [],
+      // The later parts of a region over the batch line cap.
+      sends: [{ queue: 'payout-planning', access: 'send' }],
       fieldKeys: [{ field: 'payout/bank-account', use: 'open' }],
       secrets: ['payout-bank-ca', 'cursor-key'],
       settings: ['payout-configuration'],
@@ -175,7 +176,8 @@ export const payoutManifest: AreaManifest = {
       timeoutSeconds: 300,
       queue: { queue: 'payout-planning', batchSize: 1, maxConcurrency: 20 },
       tables: [{ table: 'payout', access: 'readWrite' }],
-      sends: [],
+      // The next part of a region split by the batch line cap.
+      sends: [{ queue: 'payout-planning', access: 'send' }],
       settings: ['payout-configuration'],
     },
     {

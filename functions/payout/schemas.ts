@@ -218,5 +218,7 @@ export const PlanningRequest = z.strictObject({
   scheme: SchemeCode,
   period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'must be YYYY or YYYY-MM'),
   region: Region,
+  /** A later part of a region split by the batch line cap (domain/batch-parts.ts). */
+  part: z.number().int().min(2).max(10_000).optional(),
 });
 export type PlanningRequest = z.infer<typeof PlanningRequest>;

@@ -68,6 +68,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
         return true;
       }),
     claimKey: unused('claimKey'),
+    findByKey: unused('findByKey'),
     createHeader: unused('createHeader'),
     acquireLease: unused('acquireLease'),
     releaseLease: unused('releaseLease'),

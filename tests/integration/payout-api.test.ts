@@ -15,6 +15,7 @@ import { quietObservability } from '../support/lambda';
 import { countItems, type localAws, provisionForTest } from '../support/local-aws';
 import {
   payoutRepos,
+  planningQueueOf,
   ruralParent,
   TEST_ACCOUNTS,
   TEST_FINGERPRINT_KEY,
@@ -85,6 +86,7 @@ describe('payout APIs: enrolment and batches over the handlers, on DynamoDB Loca
       },
       // No bank here: every imported report is refused (tests/integration/bank-rail.test.ts has a bank).
       trust: { bankCa: [] },
+      planning: planningQueueOf(aws, provisioned.resources),
     });
     await repos.projection.saveIfNewer(
       ruralParent(personId, { personRef: personRefOf(REF_KEY, residentId) }),

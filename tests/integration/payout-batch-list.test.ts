@@ -22,7 +22,7 @@ describe('the list of batches', () => {
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('93');
-    api = payoutApis(aws, resources.tables, fixedClock('2026-11-10T02:00:00.000Z'));
+    api = payoutApis(aws, resources, fixedClock('2026-11-10T02:00:00.000Z'));
     // Five Hangzhou batches and one in Ningbo, none with lines (no one is enrolled here).
     for (const [name, period, region] of [
       ['xihu-01', '2026-01', '330106'],

@@ -28,7 +28,7 @@ describe('a batch with nothing to pay', () => {
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('94');
-    api = payoutApis(aws, resources.tables, fixedClock('2026-11-10T02:00:00.000Z'));
+    api = payoutApis(aws, resources, fixedClock('2026-11-10T02:00:00.000Z'));
   });
 
   it('sends no file, ends nothing-to-pay, and its payment file is refused with a clear problem', async () => {

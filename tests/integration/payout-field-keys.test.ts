@@ -9,7 +9,7 @@ import type { DecryptedReadLog } from '../../functions/payout/domain/decrypted-r
 import { disburseBatch } from '../../functions/payout/domain/disburse';
 import type { BankAccount, Enrollment } from '../../functions/payout/domain/enrollment';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
-import type { BankAccountVault } from '../../functions/payout/domain/ports';
+import type { BankAccountVault, PlanningQueue } from '../../functions/payout/domain/ports';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildFieldRekeyer } from '../../functions/payout/handlers/field-rekeyer';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
@@ -26,6 +26,7 @@ import { type localAws, provisionForTest } from '../support/local-aws';
 import {
   accountFor,
   payoutRepos,
+  planningQueueOf,
   ruralParent,
   testWrappingKey,
   twoDaughterHousehold,
@@ -72,6 +73,7 @@ const enrolment = (personId: string, encrypted: string, enrollmentId = newUlid()
 
 describe('payment file: every read of decrypted accounts is recorded first', () => {
   let aws: ReturnType<typeof localAws>;
+  let planning: PlanningQueue;
   let table: string;
   let repos: ReturnType<typeof payoutRepos>;
   let bank: BankSimulator;
@@ -89,6 +91,7 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
       accessReads: payoutAccessEvents(repos.outbox, '33'),
       debtor: DEBTOR,
       trust: customer.trust,
+      planning,
       clock: fixedClock(AT.toISOString()),
       observability: quietObservability(),
     });
@@ -96,6 +99,7 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
   beforeAll(async () => {
     const provisioned = await provisionForTest('91');
     aws = provisioned.aws;
+    planning = planningQueueOf(aws, provisioned.resources);
     table = provisioned.resources.tables.payout;
     repos = payoutRepos(aws, table);
     bank = await startBankSimulator();
@@ -231,6 +235,7 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
 
 describe('field key rotation: re-sealing from key A to key B on DynamoDB Local', () => {
   let aws: ReturnType<typeof localAws>;
+  let planning: PlanningQueue;
   let table: string;
   let repos: ReturnType<typeof payoutRepos>;
   const underA = vault('key-a', ['key-a']);
@@ -260,6 +265,7 @@ describe('field key rotation: re-sealing from key A to key B on DynamoDB Local',
   beforeAll(async () => {
     const provisioned = await provisionForTest('92');
     aws = provisioned.aws;
+    planning = planningQueueOf(aws, provisioned.resources);
     table = provisioned.resources.tables.payout;
     repos = payoutRepos(aws, table);
     for (let i = 0; i < 25; i++) {

@@ -85,7 +85,7 @@ describe('four eyes on money: enrolment approval, account changes, the batch app
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('87');
-    api = payoutApis(aws, resources.tables, clock);
+    api = payoutApis(aws, resources, clock);
     bank = await startBankSimulator();
     customer = await bankCustomer(bank);
   });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sqsPlanningQueue } from '../../functions/payout/adapters/planning-queue';
 import { dynamoPlanningScope } from '../../functions/payout/adapters/planning-scope';
 import { configuredSchemes } from '../../functions/payout/config/schemes';
+import { commandBatch } from '../../functions/payout/domain/batch-service';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import { buildPlanner } from '../../functions/payout/handlers/planner';
 import { buildRegionPlanner } from '../../functions/payout/handlers/region-planner';
@@ -119,6 +120,7 @@ describe('the scheduled planner: one batch per county with beneficiaries', () =>
     // The region planner plans each request; asked again, it finds the same batch.
     const regionPlanner = buildRegionPlanner({
       ...repos,
+      queue: sqsPlanningQueue(aws.sqs, queueUrl),
       clock: fixedClock('2026-11-01T02:01:00+08:00'),
       observability: quietObservability(),
     });
@@ -141,7 +143,11 @@ describe('the scheduled planner: one batch per county with beneficiaries', () =>
   });
 
   it('refuses a request naming an unknown scheme or a malformed region, and plans the good one beside them', async () => {
-    const regionPlanner = buildRegionPlanner({ ...repos, observability: quietObservability() });
+    const regionPlanner = buildRegionPlanner({
+      ...repos,
+      queue: sqsPlanningQueue(aws.sqs, queueUrl),
+      observability: quietObservability(),
+    });
     const out = await regionPlanner(
       {
         Records: [
@@ -167,5 +173,81 @@ describe('the scheduled planner: one batch per county with beneficiaries', () =>
     expect(out).toEqual({
       batchItemFailures: [{ itemIdentifier: 'bad-scheme' }, { itemIdentifier: 'bad-region' }],
     });
+  });
+
+  it('splits a county with more enrolments than the cap into parts planned one after another, each enrolment in one part', async () => {
+    const enrolled = [];
+    for (let i = 0; i < 5; i++) enrolled.push(await enrol('330122', 20 + i));
+    // Suspended enrolments are counted and split with the active ones.
+    const suspended = enrolled[1] as (typeof enrolled)[number];
+    await repos.enrollments.save({ ...suspended, status: 'suspended', version: 2 });
+    const regionPlanner = buildRegionPlanner({
+      ...repos,
+      queue: sqsPlanningQueue(aws.sqs, queueUrl),
+      lineCap: 2,
+      clock: fixedClock('2026-12-01T02:01:00+08:00'),
+      observability: quietObservability(),
+    });
+    const plan = (bodies: string[]) =>
+      regionPlanner(
+        { Records: bodies.map((b, i) => sqsRecord(`p-${i}`, b, 'payout-planning')) } as never,
+        context(),
+      );
+    await receiveAll();
+    await plan([JSON.stringify({ scheme: SCHEME, period: '2026-12', region: '330122' })]);
+    // Each planned part asks for the next on the real queue, until the region's end.
+    const asked: unknown[] = [];
+    for (let bodies = await receiveAll(); bodies.length > 0; bodies = await receiveAll()) {
+      asked.push(...bodies.map((b) => JSON.parse(b)));
+      expect(await plan(bodies)).toEqual({ batchItemFailures: [] });
+    }
+    expect(asked).toEqual(
+      [2, 3].map((part) => ({ scheme: SCHEME, period: '2026-12', region: '330122', part })),
+    );
+
+    const parts = (
+      await repos.batches.list({ scheme: SCHEME, regionPrefix: '330122', fromPeriod: '2026-12' })
+    ).sort((a, b) => (a.part?.number ?? 0) - (b.part?.number ?? 0));
+    expect(parts.map((b) => [b.part?.number, b.state, b.ledger.planned.count])).toEqual([
+      [1, 'planned', 2],
+      [2, 'planned', 2],
+      [3, 'planned', 1],
+    ]);
+    expect(parts[2]?.part?.last).toBeUndefined();
+    const linesOf = async (batchId: string) =>
+      (await repos.batches.lines(batchId, { limit: 100 })).items.map((l) => l.enrollmentId);
+    const covered = (await Promise.all(parts.map((b) => linesOf(b.batchId)))).flat();
+    expect(covered.sort()).toEqual(enrolled.map((e) => e.enrollmentId).sort());
+
+    // Asked again, a part finds itself; a part whose predecessor is missing is refused.
+    await plan([JSON.stringify({ scheme: SCHEME, period: '2026-12', region: '330122', part: 2 })]);
+    expect(await receiveAll()).toHaveLength(1);
+    expect(await linesOf(parts[1]?.batchId as string)).toHaveLength(2);
+    // A cancelled part planned again covers the same enrolments: it ends where the next part starts.
+    const second = parts[1] as (typeof parts)[number];
+    await commandBatch(repos.batches, second, 'cancel', {
+      by: 'officer-a',
+      at: new Date(),
+      reason: 'wrong period',
+    });
+    await plan([JSON.stringify({ scheme: SCHEME, period: '2026-12', region: '330122', part: 2 })]);
+    const again = await repos.batches.findByKey({
+      scheme: SCHEME,
+      period: '2026-12',
+      region: '330122',
+      partNumber: 2,
+    });
+    expect(again?.batchId).not.toBe(second.batchId);
+    expect(again?.part).toEqual(second.part);
+    expect((await linesOf(again?.batchId as string)).sort()).toEqual((await linesOf(second.batchId)).sort());
+    await receiveAll();
+
+    // Every record of the delivery failed, so the whole delivery is handed back to the queue.
+    await expect(
+      plan([JSON.stringify({ scheme: SCHEME, period: '2026-12', region: '330122', part: 5 })]),
+    ).rejects.toThrow(/All records failed/);
+    expect(
+      await repos.batches.findByKey({ scheme: SCHEME, period: '2026-12', region: '330122', partNumber: 5 }),
+    ).toBeUndefined();
   });
 });

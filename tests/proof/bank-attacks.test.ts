@@ -17,6 +17,7 @@ import {
   importStatusReport,
 } from '../../functions/payout/domain/disburse';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
+import type { PlanningQueue } from '../../functions/payout/domain/ports';
 import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { writeStatusReport } from '../../local/bank/bank-xml';
@@ -29,7 +30,7 @@ import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
-import { enrolRuralParents, payoutRepos, TEST_ACCOUNTS } from '../support/payout-fixtures';
+import { enrolRuralParents, payoutRepos, planningQueueOf, TEST_ACCOUNTS } from '../support/payout-fixtures';
 import { recordFigures } from './support/figures';
 
 const scheme = EXAMPLE_SCHEMES.find((s) => s.code === 'rural-reward') as (typeof EXAMPLE_SCHEMES)[number];
@@ -55,6 +56,7 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
   const reports = { tried: 0, accepted: 0, changed: 0, unalerted: 0 };
 
   let readLog: DecryptedReadLog;
+  let planning: PlanningQueue;
   const ports = (): DisbursePorts => ({
     batches: repos.batches,
     enrollments: repos.enrollments,
@@ -86,6 +88,7 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('52');
+    planning = planningQueueOf(aws, resources);
     readLog = dynamoDecryptedReadLog(aws.documents, resources.tables.payout);
     repos = payoutRepos(aws, resources.tables.payout);
     bank = await startBankSimulator();
@@ -192,6 +195,7 @@ describe('bank attacks: unauthenticated clients and forged status reports', () =
       accessReads: payoutAccessEvents(repos.outbox, '33'),
       debtor: DEBTOR,
       trust: customer.trust,
+      planning,
       observability: { ...quietObservability(), metrics },
     });
     const officer = staffClaims('officer-9', ['payout-officer'], '330000');

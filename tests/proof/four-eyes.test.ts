@@ -57,7 +57,7 @@ describe('four eyes on money: nobody approves an enrolment they applied for or w
 
   beforeAll(async () => {
     const { aws, resources } = await provisionForTest('88');
-    api = payoutApis(aws, resources.tables, fixedClock('2026-11-10T02:00:00.000Z'));
+    api = payoutApis(aws, resources, fixedClock('2026-11-10T02:00:00.000Z'));
   });
 
   it('refuses every self-approval, changing nothing', async () => {

@@ -4,6 +4,7 @@ import { dynamoDecryptedReadLog } from '../../functions/payout/adapters/decrypte
 import type { BankTrust } from '../../functions/payout/domain/bank-trust';
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
+import type { ProvinceResources } from '../../local/services/provision';
 import type { Clock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { personRefOf } from '../../shared/domain/person-ref';
@@ -12,6 +13,7 @@ import { quietObservability } from './lambda';
 import type { localAws } from './local-aws';
 import {
   payoutRepos,
+  planningQueueOf,
   ruralParent,
   TEST_ACCOUNTS,
   TEST_FINGERPRINT_KEY,
@@ -35,11 +37,14 @@ export const TEST_DEBTOR = {
  */
 export function payoutApis(
   aws: ReturnType<typeof localAws>,
-  tables: { payout: string; idempotency: string },
+  resources: ProvinceResources,
   clock: Clock,
   /** Whose status reports the batches API accepts; by default none (these tests import no report). */
   trust: BankTrust = { bankCa: [] },
+  /** The batch line cap; the deployment's default when absent. */
+  lineCap?: number,
 ) {
+  const { tables } = resources;
   const repos = payoutRepos(aws, tables.payout);
   const common = {
     province: '33',
@@ -62,6 +67,8 @@ export function payoutApis(
     ...common,
     debtor: TEST_DEBTOR,
     trust,
+    planning: planningQueueOf(aws, resources),
+    ...(lineCap ? { lineCap } : {}),
     reads: dynamoDecryptedReadLog(aws.documents, tables.payout),
   });
   /** Records a beneficiary's facts; answers the person id and their person reference. */

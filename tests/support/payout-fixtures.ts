@@ -3,10 +3,13 @@ import { sealedBankAccounts } from '../../functions/payout/adapters/bank-account
 import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
+import { sqsPlanningQueue } from '../../functions/payout/adapters/planning-queue';
 import { dynamoProjectionRepository } from '../../functions/payout/adapters/projection-repository';
 import { sealBankAccount } from '../../functions/payout/domain/bank-account';
 import type { BankAccount, Enrollment } from '../../functions/payout/domain/enrollment';
 import type { PersonFacts } from '../../functions/payout/domain/person-facts';
+import type { PlanningQueue } from '../../functions/payout/domain/ports';
+import type { ProvinceResources } from '../../local/services/provision';
 import { fieldEnvelope } from '../../shared/crypto/field-envelope';
 import { type LocalFieldKeys, localFieldKeyrings } from '../../shared/crypto/field-keys';
 import { newUlid } from '../../shared/domain/ids';
@@ -134,3 +137,9 @@ export async function enrolRuralParents(
     );
   }
 }
+
+/** The province's real `payout-planning` queue on the SQS emulator, where later batch parts are asked for. */
+export const planningQueueOf = (
+  aws: ReturnType<typeof localAws>,
+  resources: ProvinceResources,
+): PlanningQueue => sqsPlanningQueue(aws.sqs, (resources.queues['payout-planning'] as { url: string }).url);

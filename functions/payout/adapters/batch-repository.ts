@@ -22,7 +22,7 @@ import {
   type PaymentLine,
   waitsOnOpenList,
 } from '../domain/batch';
-import type { BatchRepository, LineMove, OpenItem, Payment } from '../domain/ports';
+import type { BatchKey, BatchRepository, LineMove, OpenItem, Payment } from '../domain/ports';
 import { failedEntries, packChunks } from './transaction-chunks';
 
 /** A payment record as stored, checked where it leaves the table. */
@@ -43,10 +43,12 @@ const openKey = (o: Pick<OpenItem, 'scheme' | 'region' | 'period' | 'enrollmentI
   pk: `OPEN#${o.scheme}`,
   sk: `${o.region}#${o.period}#${o.enrollmentId}`,
 });
-const slotKey = (b: Pick<Batch, 'scheme' | 'period' | 'region'>) => ({
-  pk: `BATCHKEY#${b.scheme}#${b.period}#${b.region}`,
+/** Part 1 keeps the key a batch had before counties were split, so earlier batches are found again. */
+const slotKey = (b: BatchKey) => ({
+  pk: `BATCHKEY#${b.scheme}#${b.period}#${b.region}${b.partNumber > 1 ? `#P${b.partNumber}` : ''}`,
   sk: 'KEY',
 });
+const keyOfBatch = (b: Batch): BatchKey => ({ ...b, partNumber: b.part?.number ?? 1 });
 
 const BUCKETS: readonly (keyof Ledger)[] = ['planned', 'pending', 'held', 'paid', 'failed'];
 const STATE_FIELDS = [
@@ -270,6 +272,18 @@ function lineItem(line: PaymentLine) {
  * ledger balances after every write, whatever crashes in between.
  */
 export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string): BatchRepository {
+  const find = async (batchId: string): Promise<Batch | undefined> => {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: table, Key: batchKey(batchId), ConsistentRead: true }),
+    );
+    return Item ? toBatch(Item) : undefined;
+  };
+  const claimedBy = async (key: BatchKey): Promise<string | undefined> => {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: table, Key: slotKey(key), ConsistentRead: true }),
+    );
+    return Item?.batchId as string | undefined;
+  };
   const addLine = async (line: PaymentLine, closes?: OpenItem): Promise<boolean> => {
     const write = addLineWrite(table, line, closes);
     try {
@@ -360,11 +374,12 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         return batch.batchId;
       } catch (error) {
         if (!conditionFailed(error)) throw error;
-        const { Item } = await db.send(
-          new GetCommand({ TableName: table, Key: slotKey(batch), ConsistentRead: true }),
-        );
-        return (Item?.batchId as string | undefined) ?? batch.batchId;
+        return (await claimedBy(batch)) ?? batch.batchId;
       }
+    },
+    async findByKey(key) {
+      const batchId = await claimedBy(key);
+      return batchId ? find(batchId) : undefined;
     },
     async acquireLease(batchId, owner, until, now) {
       try {
@@ -404,7 +419,7 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
       await db.send(
         new DeleteCommand({
           TableName: table,
-          Key: slotKey(batch),
+          Key: slotKey(keyOfBatch(batch)),
           ConditionExpression: 'attribute_not_exists(pk) OR batchId = :id',
           ExpressionAttributeValues: { ':id': batch.batchId },
         }),
@@ -430,12 +445,7 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         if (!conditionFailed(error)) throw error;
       }
     },
-    async find(batchId) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: table, Key: batchKey(batchId), ConsistentRead: true }),
-      );
-      return Item ? toBatch(Item) : undefined;
-    },
+    find,
     async saveState(batch, expectedState) {
       const names: Record<string, string> = { '#state': 'state' };
       const values: Record<string, unknown> = { ':previous': batch.version - 1, ':expected': expectedState };

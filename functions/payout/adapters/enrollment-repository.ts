@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
 import { conditionFailedAt, writtenIfCondition } from '../../../shared/aws/conditional-write';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
@@ -56,6 +57,29 @@ function fromItem(raw: Record<string, unknown>): Enrollment {
 }
 
 /** Enrolments in the payout table, with their (person, scheme) guard and list indexes. */
+/** Sorts above every character of an order key. */
+const PAST = '\uffff';
+
+/**
+ * The key condition for a scheme's enrolments in one status under a region prefix, after
+ * one order key and up to another (both optional). Order keys are all as long
+ * (`<six-digit region>#<26-character ULID>`), so `${after}!` is past `after` and before
+ * every later key ('!' sorts below every character of a key).
+ */
+function orderKeyRange(
+  pk: string,
+  regionPrefix: string,
+  after: string | undefined,
+  last: string | undefined,
+) {
+  const from = after !== undefined && after >= regionPrefix ? `${after}!` : regionPrefix;
+  const to = last !== undefined && last < `${regionPrefix}${PAST}` ? last : `${regionPrefix}${PAST}`;
+  return {
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+  };
+}
+
 export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: string): EnrollmentRepository {
   const query = async (index: string, pk: string, prefix: string) => {
     const out = await db.send(
@@ -176,20 +200,38 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
     },
     byPerson: (personId) => query('gsi1', `PERSON#${personId}`, 'ENROLLMENT#'),
     byApplicant: (subject) => query('gsi3', `APPLICANT#${subject}`, 'ENROLLMENT#'),
-    async list({ status, scheme, regionPrefix, cursor, limit }) {
+    async list({ status, scheme, regionPrefix, part, cursor, limit }) {
       const start = decodeCursor(cursor);
       const out = await db.send(
         new QueryCommand({
           TableName: table,
           IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :sk)',
-          ExpressionAttributeValues: { ':pk': `ENROLLMENTS#${status}#${scheme}`, ':sk': regionPrefix },
+          ...orderKeyRange(`ENROLLMENTS#${status}#${scheme}`, regionPrefix, part?.after, part?.last),
           Limit: limit,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
       const next = encodeCursor(out.LastEvaluatedKey);
       return { items: (out.Items ?? []).map(fromItem), ...(next ? { cursor: next } : {}) };
+    },
+    async orderKeys({ status, scheme, regionPrefix, after, limit }) {
+      const keys: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi2',
+            ...orderKeyRange(`ENROLLMENTS#${status}#${scheme}`, regionPrefix, after, undefined),
+            ProjectionExpression: 'gsi2sk',
+            Limit: limit - keys.length,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) keys.push(z.string().parse(item.gsi2sk));
+        start = out.LastEvaluatedKey;
+      } while (start && keys.length < limit);
+      return keys;
     },
     async scanAll({ cursor, limit }) {
       // A full scan, for rare operator work (key rotation); `limit` counts items read, not kept.

@@ -20,6 +20,11 @@ export const PayoutConfiguration = z.strictObject({
   province: z.string().regex(/^\d{2}$/, 'two-digit province code'),
   debtor: DebtorAccount,
   schemes: z.array(Scheme).min(1),
+  /**
+   * The most enrolments one batch holds (default DEFAULT_BATCH_LINE_CAP, 20,000): a county
+   * with more is split into batches of this size, each planned, approved and paid on its own.
+   */
+  batchLineCap: z.number().int().min(100).max(100_000).optional(),
 });
 export type PayoutConfiguration = z.infer<typeof PayoutConfiguration>;
 

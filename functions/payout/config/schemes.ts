@@ -1,6 +1,11 @@
 import { NotFoundError } from '../../../shared/domain/errors';
+import { DEFAULT_BATCH_LINE_CAP } from '../domain/batch-parts';
 import type { Scheme } from '../domain/schemes';
 import { payoutConfiguration } from './deployment';
+
+/** The most enrolments one batch of this deployment holds. */
+export const configuredBatchLineCap = (): number =>
+  payoutConfiguration().batchLineCap ?? DEFAULT_BATCH_LINE_CAP;
 
 /** The schemes this deployment pays, from its payout configuration (config/deployment.ts). */
 export const configuredSchemes = (): readonly Scheme[] => payoutConfiguration().schemes;

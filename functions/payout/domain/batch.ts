@@ -1,4 +1,5 @@
 import { ConflictError, SeparationOfDutiesError } from '../../../shared/domain/errors';
+import type { BatchPart } from './batch-parts';
 
 export type BatchState =
   | 'planning'
@@ -70,6 +71,8 @@ export interface Batch {
   readonly period: string;
   /** Region code whose prefix the batch covers (`330000` the province, `330100` a prefecture). */
   readonly region: string;
+  /** When the region's enrolments are more than one batch may hold: which part this is. */
+  readonly part?: BatchPart;
   readonly state: BatchState;
   readonly ruleVersion: number;
   /** Control totals fixed at planning: the lines to pay. */

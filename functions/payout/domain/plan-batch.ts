@@ -2,10 +2,19 @@ import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { accountEverChanged, accountInForce } from './bank-account';
 import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
+import {
+  type BatchPart,
+  DEFAULT_BATCH_LINE_CAP,
+  inPart,
+  lastKeyOfPart,
+  orderKeyOf,
+  partOf,
+} from './batch-parts';
 import { loadBeneficiaryFacts, loadBeneficiaryFactsMany } from './beneficiary';
 import type { Enrollment } from './enrollment';
 import { decideLine, endToEndIdOf, holdIfAlreadyPaid, linePaymentKey } from './planning';
 import type {
+  BatchKey,
   BatchRepository,
   EnrollmentRepository,
   LineAddition,
@@ -33,20 +42,32 @@ export interface PlanRequest {
   readonly period: string;
   /** Region code: `330000` plans the whole province, `330100` a prefecture, `330106` a county. */
   readonly region: string;
+  /** Which part of the region (domain/batch-parts.ts): 1, the default, or one after a planned part. */
+  readonly partNumber?: number;
+  /** The most enrolments one batch holds (DEFAULT_BATCH_LINE_CAP); a region with more is split into parts. */
+  readonly lineCap?: number;
   readonly by: string;
   readonly at: Date;
   readonly newId: () => string;
 }
 
-async function allEnrollments(ports: PlanningPorts, scheme: string, prefix: string): Promise<Enrollment[]> {
+const PLANNED_STATUSES = ['active', 'suspended'] as const;
+
+async function allEnrollments(
+  ports: PlanningPorts,
+  scheme: string,
+  prefix: string,
+  part: BatchPart | undefined,
+): Promise<Enrollment[]> {
   const out: Enrollment[] = [];
-  for (const status of ['active', 'suspended'] as const) {
+  for (const status of PLANNED_STATUSES) {
     let cursor: string | undefined;
     do {
       const page = await ports.enrollments.list({
         status,
         scheme,
         regionPrefix: prefix,
+        ...(part ? { part } : {}),
         limit: 100,
         ...(cursor ? { cursor } : {}),
       });
@@ -91,19 +112,26 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   }
   const prefix = scopePrefixOf(request.region);
   const at = request.at.toISOString();
-  const batchId = await ports.batches.claimKey({
-    batchId: request.newId(),
+  const key = {
     scheme: scheme.code,
     period: period.id,
     region: request.region,
-  });
+    partNumber: request.partNumber ?? 1,
+  };
+  // A later part is refused before its key is claimed when no part comes before it.
+  const after = await partStart(ports, key);
+  const batchId = await ports.batches.claimKey({ ...key, batchId: request.newId() });
   const existing = await ports.batches.find(batchId);
   if (existing && existing.state !== 'planning') return existing;
+  const part = existing
+    ? existing.part
+    : await partToPlan(ports, key, after, prefix, request.lineCap ?? DEFAULT_BATCH_LINE_CAP);
   await ports.batches.createHeader({
     batchId,
     scheme: scheme.code,
     period: period.id,
     region: request.region,
+    ...(part ? { part } : {}),
     state: 'planning',
     ruleVersion: ruleSet.version,
     control: { count: 0, sumFen: 0 },
@@ -163,7 +191,10 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
     );
 
   // Held and failed lines of earlier batches come first: once payable they join this batch.
-  const open = (await ports.batches.openItems(scheme.code, prefix)).filter((o) => o.batchId !== batchId);
+  // A carried line belongs to the part its enrolment falls in, so exactly one part takes it.
+  const open = (await ports.batches.openItems(scheme.code, prefix)).filter(
+    (o) => o.batchId !== batchId && inPart(part, orderKeyOf(o)),
+  );
   await inBlocks(
     open,
     READ_AHEAD,
@@ -175,7 +206,7 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   );
   // Deciding a line only reads, the facts of a block at once; lines are written a block at
   // a time, many to a transaction with one ledger update each, while the next block is read.
-  const enrollments = await allEnrollments(ports, scheme.code, prefix);
+  const enrollments = await allEnrollments(ports, scheme.code, prefix, part);
   await inBlocks(
     enrollments,
     WRITE_BLOCK,
@@ -207,6 +238,55 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   };
   await ports.batches.saveState(planned, 'planning');
   return planned;
+}
+
+/**
+ * Where part `key.partNumber` of a region starts: after the previous part's last key (that
+ * part must be planned or planning: parts are planned in order); part 1 at the start.
+ */
+async function partStart(ports: PlanningPorts, key: BatchKey): Promise<string | undefined> {
+  if (key.partNumber === 1) return undefined;
+  const previous = await ports.batches.findByKey({ ...key, partNumber: key.partNumber - 1 });
+  const after = previous?.part?.last;
+  if (after === undefined) {
+    throw new ConflictError({
+      en: `Part ${key.partNumber} of this batch follows no part: part ${key.partNumber - 1} is not planned, or covers the rest of the region.`,
+      zh: `该批次第 ${key.partNumber} 部分之前没有已计划且未覆盖全部的第 ${key.partNumber - 1} 部分。`,
+    });
+  }
+  return after;
+}
+
+/**
+ * The enrolments part `key.partNumber` of a region covers, from `after`: up to where the
+ * next part starts when that part exists already (a cancelled part planned again),
+ * otherwise up to `lineCap` enrolments, or to the region's end when fewer remain.
+ */
+async function partToPlan(
+  ports: PlanningPorts,
+  key: BatchKey,
+  after: string | undefined,
+  prefix: string,
+  lineCap: number,
+): Promise<BatchPart | undefined> {
+  const next = await ports.batches.findByKey({ ...key, partNumber: key.partNumber + 1 });
+  const last =
+    next?.part?.after ??
+    lastKeyOfPart(
+      await Promise.all(
+        PLANNED_STATUSES.map((status) =>
+          ports.enrollments.orderKeys({
+            status,
+            scheme: key.scheme,
+            regionPrefix: prefix,
+            ...(after !== undefined ? { after } : {}),
+            limit: lineCap + 1,
+          }),
+        ),
+      ),
+      lineCap,
+    );
+  return partOf(key.partNumber, after, last);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { MandateChanged } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
+import type { BatchPart } from './batch-parts';
 import type { BankAccount, Enrollment, EnrollmentStatus } from './enrollment';
 import type { PersonFacts } from './person-facts';
 import type { CertificateHolding, HouseholdFacts } from './projection';
@@ -95,13 +96,24 @@ export interface EnrollmentRepository {
     from: string;
     to: string;
   }): Promise<boolean>;
+  /** A page of a scheme's enrolments in one status, in order-key order (domain/batch-parts.ts). */
   list(query: {
     status: EnrollmentStatus;
     scheme: string;
     regionPrefix: string;
+    /** Only enrolments whose order key falls in this part. */
+    part?: BatchPart;
     cursor?: string;
     limit: number;
   }): Promise<Page<Enrollment>>;
+  /** Up to `limit` order keys of a scheme's enrolments in one status, in order, after `after`. */
+  orderKeys(query: {
+    status: EnrollmentStatus;
+    scheme: string;
+    regionPrefix: string;
+    after?: string;
+    limit: number;
+  }): Promise<string[]>;
 }
 
 /** A held or failed line waiting for a later batch of its scheme and region. */
@@ -144,9 +156,19 @@ export interface Payment {
   readonly amountFen: number;
 }
 
+/** What names one batch: scheme, period, region, and part number (1 when not split). */
+export interface BatchKey {
+  readonly scheme: string;
+  readonly period: string;
+  readonly region: string;
+  readonly partNumber: number;
+}
+
 export interface BatchRepository {
-  /** The batch id holding (scheme, period, region), claiming it for `batchId` if free. */
-  claimKey(batch: Pick<Batch, 'scheme' | 'period' | 'region' | 'batchId'>): Promise<string>;
+  /** The batch id holding (scheme, period, region, part), claiming it for `batchId` if free. */
+  claimKey(batch: BatchKey & { readonly batchId: string }): Promise<string>;
+  /** The batch holding (scheme, period, region, part), if any. */
+  findByKey(key: BatchKey): Promise<Batch | undefined>;
   /** Creates the batch header unless it exists. */
   createHeader(batch: Batch): Promise<void>;
   find(batchId: string): Promise<Batch | undefined>;
@@ -159,7 +181,7 @@ export interface BatchRepository {
   acquireLease(batchId: string, owner: string, until: string, now: string): Promise<boolean>;
   /** Gives up `owner`'s lease, so the next step's worker may take the batch at once. */
   releaseLease(batchId: string, owner: string): Promise<void>;
-  /** Frees the (scheme, period, region) key of a cancelled batch so it may be planned again. */
+  /** Frees the (scheme, period, region, part) key of a cancelled batch so it may be planned again. */
   releaseKey(batch: Batch): Promise<void>;
   /**
    * Adds a line and counts it in the ledger (planned and its bucket) in one transaction;
@@ -219,8 +241,16 @@ export interface PlanningScope {
 }
 
 /** A request to plan one batch, one per region, queued by the schedule (`payout-planning`). */
+/** A batch to plan: (scheme, period, region), and the part when it is not the first. */
+export interface PlanningRequest {
+  readonly scheme: string;
+  readonly period: string;
+  readonly region: string;
+  readonly part?: number;
+}
+
 export interface PlanningQueue {
-  request(requests: readonly { scheme: string; period: string; region: string }[]): Promise<void>;
+  request(requests: readonly PlanningRequest[]): Promise<void>;
 }
 
 export type { LedgerBucket };

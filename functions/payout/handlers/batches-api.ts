@@ -1,9 +1,10 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { province as provinceOfDeployment, tableName } from '../../../shared/aws/config';
+import { province as provinceOfDeployment, queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient, dynamoDbClient } from '../../../shared/aws/dynamodb';
 import { idempotencyStore } from '../../../shared/aws/idempotency-store';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { loadSecret } from '../../../shared/aws/secrets';
+import { sqsClient } from '../../../shared/aws/sqs';
 import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
 import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
@@ -24,12 +25,14 @@ import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoDecryptedReadLog } from '../adapters/decrypted-read-log';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../adapters/outbox-repository';
+import { sqsPlanningQueue } from '../adapters/planning-queue';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { alertIfRefusedReport } from '../adapters/report-refusals';
 import { payoutConfiguration } from '../config/deployment';
-import { getScheme } from '../config/schemes';
+import { configuredBatchLineCap, getScheme } from '../config/schemes';
 import type { BankTrust } from '../domain/bank-trust';
 import { type Batch, matchesBatchFilter, type PaymentLine } from '../domain/batch';
+import { nextPartRequest } from '../domain/batch-parts';
 import { commandBatch } from '../domain/batch-service';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
@@ -40,6 +43,7 @@ import type {
   BankAccountVault,
   BatchRepository,
   EnrollmentRepository,
+  PlanningQueue,
   ProjectionRepository,
 } from '../domain/ports';
 import { payoutManifest } from '../manifest';
@@ -71,6 +75,10 @@ export interface BatchesApiDeps {
   readonly debtor: Debtor;
   /** The bank's CAs, which imported status reports must be signed under. */
   readonly trust: BankTrust;
+  /** Where the later parts of a region split by the batch line cap are asked for. */
+  readonly planning: PlanningQueue;
+  /** The most enrolments one batch holds (DEFAULT_BATCH_LINE_CAP). */
+  readonly lineCap?: number;
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly idempotency?: BasePersistenceLayer;
@@ -149,10 +157,14 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           scheme: getScheme(body.scheme),
           period: body.period,
           region: body.region,
+          ...(deps.lineCap ? { lineCap: deps.lineCap } : {}),
           by: principal.subject,
           at: clock.now(),
           newId,
         });
+        // This is part 1 of a region over the cap: the other parts are planned off the queue.
+        const next = nextPartRequest(batch);
+        if (next) await deps.planning.request([next]);
         return json(201, batch, {
           etag: etagOf(batch.version),
           location: `/v1/payout-batches/${batch.batchId}`,
@@ -294,6 +306,8 @@ export const handler = initOnce(async () => {
     // Checked at start: a broken configuration fails the cold start, not a request.
     debtor: payoutConfiguration().debtor,
     trust: { bankCa: parseBankCa(await loadSecret('payout-bank-ca')).certificates },
+    planning: sqsPlanningQueue(sqsClient(), queueUrl('payout-planning')),
+    lineCap: configuredBatchLineCap(),
     idempotency: idempotencyStore(dynamoDbClient()),
     cursorSecret: await loadSecret('cursor-key'),
   });
