@@ -235,7 +235,6 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
 
 describe('field key rotation: re-sealing from key A to key B on DynamoDB Local', () => {
   let aws: ReturnType<typeof localAws>;
-  let planning: PlanningQueue;
   let table: string;
   let repos: ReturnType<typeof payoutRepos>;
   const underA = vault('key-a', ['key-a']);
@@ -265,7 +264,6 @@ describe('field key rotation: re-sealing from key A to key B on DynamoDB Local',
   beforeAll(async () => {
     const provisioned = await provisionForTest('92');
     aws = provisioned.aws;
-    planning = planningQueueOf(aws, provisioned.resources);
     table = provisioned.resources.tables.payout;
     repos = payoutRepos(aws, table);
     for (let i = 0; i < 25; i++) {
