@@ -28,6 +28,10 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
+/** Which part of its region a batch split by the line cap is: `2`, `3 (last)`; empty for a whole region. */
+const partOf = (batch: Row): string =>
+  batch.part ? `${batch.part.number}${batch.part.last === undefined ? ' (last)' : ''}` : '';
+
 const tally = (t: { count: number; sumFen: number } | undefined) =>
   t ? `${t.count} (${yuan(t.sumFen)})` : '-';
 
@@ -36,7 +40,7 @@ export function batchSummary(batch: Row): string {
   const ledger = batch.ledger ?? {};
   return [
     `batch     ${batch.batchId}`,
-    `scheme    ${batch.scheme}  period ${batch.period}  region ${batch.region}`,
+    `scheme    ${batch.scheme}  period ${batch.period}  region ${batch.region}${batch.part ? `  part ${partOf(batch)}` : ''}`,
     `state     ${batch.state}${batch.state === 'nothing-to-pay' ? '  (every line held: no file was sent to the bank)' : ''}`,
     `control   ${tally(batch.control)}`,
     `ledger    planned ${tally(ledger.planned)} · paid ${tally(ledger.paid)} · failed ${tally(ledger.failed)} · held ${tally(ledger.held)} · pending ${tally(ledger.pending)}`,
@@ -58,9 +62,10 @@ export function batchesTable(items: readonly Row[]): string {
       ...b,
       lines: b.control?.count ?? 0,
       amount: yuan(b.control?.sumFen),
+      part: partOf(b),
       submittedBy: b.submittedBy ?? '',
     })),
-    ['batchId', 'scheme', 'period', 'region', 'state', 'lines', 'amount', 'submittedBy'],
+    ['batchId', 'scheme', 'period', 'region', 'part', 'state', 'lines', 'amount', 'submittedBy'],
   );
 }
 

@@ -127,9 +127,20 @@ describe('CLI output', () => {
         control: { count: 3, sumFen: 36_000 },
         submittedBy: 'officer-1',
       },
+      {
+        batchId: 'B2',
+        scheme: 'rural-reward',
+        period: '2026-11',
+        region: '330106',
+        part: { number: 2, after: '330106#A' },
+        state: 'planned',
+        control: { count: 1, sumFen: 12_000 },
+      },
     ]);
     expect(shown).toContain('360.00');
     expect(shown).toContain('officer-1');
+    // The second part of a county split by the line cap, and the last.
+    expect(shown.split('\n').find((l) => l.startsWith('B2'))).toContain('2 (last)');
   });
 
   it('shows a held line with its reason and a message with its answer', () => {

@@ -72,6 +72,19 @@ describe("a batch's screen", () => {
     await within(lines).findByText('e-b');
   });
 
+  it('says which part of its county a batch is, when the county was split by the line cap', async () => {
+    const api = fakeApi({
+      [`GET ${path}`]: {
+        status: 200,
+        body: { ...batch, part: { number: 2, after: '330106#A', last: '330106#B' } },
+      },
+      [`GET ${path}/payments`]: { status: 200, body: { items: LINES } },
+    });
+    vi.stubGlobal('fetch', api.fn);
+    render(approver);
+    expect(await screen.findByText(/only-child-reward · 2026-11 · 330106 · 第 2 部分$/)).toBeTruthy();
+  });
+
   it('asks the API for lines in a state and narrows held lines to one reason', async () => {
     const api = fakeApi({
       [`GET ${path}`]: { status: 200, body: { ...batch, state: 'disbursing' } },

@@ -15,6 +15,7 @@ import { BatchTotals } from './BatchTotals';
 import {
   BATCH_STATE_COLOUR,
   batchInFlight,
+  batchPartLabel,
   batchStateLabel,
   canImportReport,
   hasPaymentFile,
@@ -51,6 +52,7 @@ export default function Batch() {
     shownState.current = batch?.state;
   }, [batch?.state, batchId, queryClient]);
   const label = batch ? batchStateLabel(batch.state) : undefined;
+  const part = batch ? batchPartLabel(batch) : undefined;
   return (
     <Flex vertical gap="middle">
       <Space align="baseline" wrap>
@@ -59,6 +61,7 @@ export default function Batch() {
           <>
             <Typography.Text>
               {batch.scheme} · {batch.period} · {batch.region}
+              {part && ` · ${t(part.key, part.values)}`}
             </Typography.Text>
             <Tag color={BATCH_STATE_COLOUR[batch.state]} data-testid="batch-state">
               {label ? t(label) : batch.state}

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n';
 import { CursorTable } from '../shared/CursorTable';
 import type { useCursorPages } from '../shared/cursor-pages';
 import { formatYuan } from '../shared/money';
-import { BATCH_STATE_COLOUR, batchStateLabel } from './batch-rules';
+import { BATCH_STATE_COLOUR, batchPartLabel, batchStateLabel } from './batch-rules';
 
 /** Batches page by page: scheme, period, region, control totals and state, each opening the batch. */
 export function BatchTable(props: {
@@ -32,7 +32,14 @@ export function BatchTable(props: {
         },
         { title: t('payout.scheme'), dataIndex: 'scheme' },
         { title: t('payout.period'), dataIndex: 'period' },
-        { title: t('app.region'), dataIndex: 'region' },
+        {
+          title: t('app.region'),
+          key: 'region',
+          render: (_, b) => {
+            const part = batchPartLabel(b);
+            return part ? `${b.region} · ${t(part.key, part.values)}` : b.region;
+          },
+        },
         { title: t('payout.batch.count'), key: 'count', align: 'right', render: (_, b) => b.control.count },
         {
           title: t('payout.batch.sum'),

@@ -201,3 +201,15 @@ export function filterLines(
       (!filters.onlyChanged || line.accountChanged),
   );
 }
+
+/**
+ * Which part of its region a batch is, when the region was split by the batch line cap:
+ * the message key and its values, or undefined for a batch that covers its whole region.
+ */
+export function batchPartLabel(
+  batch: Pick<PayoutBatch, 'part'>,
+): { key: 'payout.batch.part' | 'payout.batch.lastPart'; values: { number: number } } | undefined {
+  if (!batch.part) return undefined;
+  const key = batch.part.last === undefined ? 'payout.batch.lastPart' : 'payout.batch.part';
+  return { key, values: { number: batch.part.number } };
+}
