@@ -260,6 +260,12 @@ export interface TableSpec {
   /** Global secondary indexes, each keyed `<name>pk` / `<name>sk` (strings). */
   readonly indexes: readonly string[];
   /**
+   * Indexes among `indexes` that project keys only: a change to an item's other attributes
+   * writes nothing to them, so items updated often (payment lines) cost no index write per
+   * update; readers fetch the items by key. The others project every attribute.
+   */
+  readonly keysOnly?: readonly string[];
+  /**
    * Append-only records in the table, by partition-key prefix: no function may update or
    * delete their items, and only the `writers` may add them (IAM denies the rest).
    */

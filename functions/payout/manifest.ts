@@ -59,7 +59,10 @@ export const payoutManifest: AreaManifest = {
   area: 'payout',
   table: {
     stream: true,
-    indexes: ['gsi1', 'gsi2', 'gsi3'],
+    indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi4'],
+    // Payment lines by enrolment: lines change state up to three times each, and a keys-only
+    // index takes a write only when a line is added.
+    keysOnly: ['gsi4'],
     // Reads of decrypted accounts (functions/payout/domain/decrypted-reads.ts): an audit record.
     appendOnly: [{ prefix: 'DECRYPTED-READS#', writers: ['payout-batches-api'] }],
   },

@@ -65,6 +65,13 @@ export function planManifests(manifests: readonly AreaManifest[]): ManifestPlan 
     queueNames.add(spec.name);
   }
 
+  for (const m of manifests) {
+    // A keys-only index must be one the table has, or its projection would silently not apply.
+    for (const index of m.table.keysOnly ?? [])
+      if (!m.table.indexes.includes(index))
+        errors.push(`${m.area}: keys-only index ${index} is not an index of the table`);
+  }
+
   const functionNames = new Set<string>();
   const streamSubscribedAreas = new Set<AreaName>();
   const secrets = new Set<SecretName>();

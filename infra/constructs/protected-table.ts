@@ -18,6 +18,8 @@ export interface ProtectedTableProps {
   readonly sortKey?: string;
   /** GSI names; each is keyed `<name>pk` / `<name>sk` (strings). */
   readonly indexes: readonly string[];
+  /** Those of `indexes` that project keys only; the others project all attributes. */
+  readonly keysOnly: readonly string[];
   readonly stream: boolean;
   readonly timeToLiveAttribute: string;
   readonly keyAlias: string;
@@ -63,7 +65,7 @@ export class ProtectedTable extends Construct {
         indexName: index,
         partitionKey: { name: `${index}pk`, type: AttributeType.STRING },
         sortKey: { name: `${index}sk`, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: props.keysOnly.includes(index) ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
   }

@@ -138,7 +138,7 @@ interface TableSpecification {
 const stringKey = (AttributeName: string): AttributeDefinition => ({ AttributeName, AttributeType: 'S' });
 
 const areaTable = (tableName: string, manifest: AreaManifest): TableSpecification => {
-  const { indexes, stream } = manifest.table;
+  const { indexes, stream, keysOnly = [] } = manifest.table;
   return {
     ttlAttribute: 'expiresAt',
     create: {
@@ -163,7 +163,7 @@ const areaTable = (tableName: string, manifest: AreaManifest): TableSpecificatio
                 { AttributeName: `${i}pk`, KeyType: 'HASH' },
                 { AttributeName: `${i}sk`, KeyType: 'RANGE' },
               ],
-              Projection: { ProjectionType: 'ALL' },
+              Projection: { ProjectionType: keysOnly.includes(i) ? 'KEYS_ONLY' : 'ALL' },
             })),
       StreamSpecification: stream ? { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
     },

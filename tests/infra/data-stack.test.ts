@@ -63,6 +63,7 @@ describe('data stack (province 33)', () => {
       const indexes = (table.Properties.GlobalSecondaryIndexes ?? []) as {
         IndexName: string;
         KeySchema: unknown;
+        Projection: { ProjectionType: string };
       }[];
       expect(indexes.map((i) => i.IndexName)).toEqual([...m.table.indexes]);
       for (const index of indexes) {
@@ -70,12 +71,22 @@ describe('data stack (province 33)', () => {
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
           { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
         ]);
+        const keysOnly = m.table.keysOnly?.includes(index.IndexName) ?? false;
+        expect(index.Projection.ProjectionType).toBe(keysOnly ? 'KEYS_ONLY' : 'ALL');
       }
       expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(table.Properties.StreamSpecification).toEqual(
         m.table.stream ? { StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
       );
     }
+  });
+
+  it('projects keys only on the index of payment lines, which change state after they are written', () => {
+    const payout = tableNamed('jiahe-p33-payout');
+    const lines = (
+      payout.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]
+    ).find((i) => i.IndexName === 'gsi4');
+    expect(lines?.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it('lays out the idempotency table as Powertools expects', () => {

@@ -134,6 +134,13 @@ describe('planManifests', () => {
     expect(() => planManifests(manifestSet)).toThrow(message);
   };
 
+  it('rejects a keys-only index the table does not have', () => {
+    rejects(
+      [area('registry', [], { table: { stream: false, indexes: ['gsi1'], keysOnly: ['gsi2'] } })],
+      /registry: keys-only index gsi2 is not an index of the table/,
+    );
+  });
+
   it('rejects a route key served twice', () => {
     const route = { method: 'GET', path: '/x', roles: ['auditor'] } as const;
     rejects(

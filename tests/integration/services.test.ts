@@ -173,7 +173,8 @@ describe('local emulators, in memory', () => {
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
           { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
         ]);
-        expect(index.Projection?.ProjectionType).toBe('ALL');
+        const keysOnly = manifest.table.keysOnly?.includes(index.IndexName ?? '') ?? false;
+        expect(index.Projection?.ProjectionType).toBe(keysOnly ? 'KEYS_ONLY' : 'ALL');
         expect(index.IndexStatus).toBe('ACTIVE');
       }
       if (manifest.table.stream) {

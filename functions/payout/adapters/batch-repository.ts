@@ -50,6 +50,11 @@ const slotKey = (b: BatchKey) => ({
 });
 const keyOfBatch = (b: Batch): BatchKey => ({ ...b, partNumber: b.part?.number ?? 1 });
 
+/** A line's entry in the keys-only lines-by-enrolment index. */
+const IndexedLine = z
+  .object({ pk: z.string(), sk: z.string(), gsi4sk: z.string() })
+  .transform(({ pk, sk, gsi4sk }) => ({ pk, sk, order: gsi4sk }));
+
 const BUCKETS: readonly (keyof Ledger)[] = ['planned', 'pending', 'held', 'paid', 'failed'];
 const STATE_FIELDS = [
   'state',
@@ -84,7 +89,7 @@ function toBatch(item: Record<string, unknown>): Batch {
 }
 
 function toLine(item: Record<string, unknown>): PaymentLine {
-  const { pk: _a, sk: _b, entity: _c, gsi3pk: _d, gsi3sk: _e, ...rest } = item;
+  const { pk: _a, sk: _b, entity: _c, gsi4pk: _d, gsi4sk: _e, ...rest } = item;
   return rest as unknown as PaymentLine;
 }
 
@@ -261,8 +266,8 @@ function lineItem(line: PaymentLine) {
     ...lineKey(line.batchId, line.lineId),
     entity: 'PaymentLine',
     ...line,
-    gsi3pk: `ENROLLMENT-LINES#${line.enrollmentId}`,
-    gsi3sk: `${line.period}#${line.batchId}`,
+    gsi4pk: `ENROLLMENT-LINES#${line.enrollmentId}`,
+    gsi4sk: `${line.period}#${line.batchId}`,
   };
 }
 
@@ -514,15 +519,33 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
       return Item ? toLine(Item) : undefined;
     },
     async linesOfEnrollment(enrollmentId) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': `ENROLLMENT-LINES#${enrollmentId}` },
-        }),
+      // The index holds keys only (a line's state changes cost it nothing): the lines are read by key.
+      const keys: { pk: string; sk: string; order: string }[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi4',
+            KeyConditionExpression: 'gsi4pk = :pk',
+            ExpressionAttributeValues: { ':pk': `ENROLLMENT-LINES#${enrollmentId}` },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        keys.push(...(out.Items ?? []).map((item) => IndexedLine.parse(item)));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      const order = new Map(keys.map((k) => [`${k.pk}#${k.sk}`, k.order]));
+      const items = await batchGetAll(
+        db,
+        table,
+        keys.map(({ pk, sk }) => ({ pk, sk })),
       );
-      return (out.Items ?? []).map(toLine);
+      // In the index's order: by period, then batch.
+      return items
+        .map((item) => ({ order: order.get(`${item.pk}#${item.sk}`) ?? '', line: toLine(item) }))
+        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+        .map(({ line }) => line);
     },
     async findPayment(paymentKey) {
       const { Item } = await db.send(
