@@ -12,6 +12,7 @@ import {
 import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
 import { conditionFailed } from '../../../shared/aws/conditional-write';
+import { queryItems } from '../../../shared/aws/query-pages';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import {
@@ -521,20 +522,13 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
     async linesOfEnrollment(enrollmentId) {
       // The index holds keys only (a line's state changes cost it nothing): the lines are read by key.
       const keys: { pk: string; sk: string; order: string }[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi4',
-            KeyConditionExpression: 'gsi4pk = :pk',
-            ExpressionAttributeValues: { ':pk': `ENROLLMENT-LINES#${enrollmentId}` },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        keys.push(...(out.Items ?? []).map((item) => IndexedLine.parse(item)));
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const item of queryItems(db, {
+        TableName: table,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ENROLLMENT-LINES#${enrollmentId}` },
+      }))
+        keys.push(IndexedLine.parse(item));
       const order = new Map(keys.map((k) => [`${k.pk}#${k.sk}`, k.order]));
       const items = await batchGetAll(
         db,
@@ -559,23 +553,15 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
     },
     async openItems(scheme, regionPrefix) {
       const items: OpenItem[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': `OPEN#${scheme}`, ':sk': regionPrefix },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const i of out.Items ?? []) {
-          const { pk: _a, sk: _b, entity: _c, ...rest } = i;
-          items.push(rest as unknown as OpenItem);
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const i of queryItems(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `OPEN#${scheme}`, ':sk': regionPrefix },
+        ConsistentRead: true,
+      })) {
+        const { pk: _a, sk: _b, entity: _c, ...rest } = i;
+        items.push(rest as unknown as OpenItem);
+      }
       return items;
     },
     async list({ scheme, regionPrefix, fromPeriod, toPeriod }) {

@@ -10,6 +10,7 @@ import {
 import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
 import { conditionFailedAt, writtenIfCondition } from '../../../shared/aws/conditional-write';
+import { queryItems } from '../../../shared/aws/query-pages';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
@@ -216,21 +217,16 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
     },
     async orderKeys({ status, scheme, regionPrefix, after, limit }) {
       const keys: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi2',
-            ...orderKeyRange(`ENROLLMENTS#${status}#${scheme}`, regionPrefix, after, undefined),
-            ProjectionExpression: 'gsi2sk',
-            Limit: limit - keys.length,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of out.Items ?? []) keys.push(z.string().parse(item.gsi2sk));
-        start = out.LastEvaluatedKey;
-      } while (start && keys.length < limit);
+      for await (const item of queryItems(db, {
+        TableName: table,
+        IndexName: 'gsi2',
+        ...orderKeyRange(`ENROLLMENTS#${status}#${scheme}`, regionPrefix, after, undefined),
+        ProjectionExpression: 'gsi2sk',
+        Limit: limit,
+      })) {
+        keys.push(z.string().parse(item.gsi2sk));
+        if (keys.length >= limit) break;
+      }
       return keys;
     },
     async scanAll({ cursor, limit }) {
