@@ -1,157 +1,31 @@
-import {
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payoutAccessEvents } from '../../functions/payout/adapters/access-events';
 import { getScheme } from '../../functions/payout/config/schemes';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
-import { buildEnrollmentsApi } from '../../functions/payout/handlers/enrollments-api';
-import { buildInboundConsumer } from '../../functions/payout/handlers/inbound-consumer';
-import { buildPayoutPublisher, sqsSender } from '../../functions/payout/handlers/publisher';
-import { payoutManifest } from '../../functions/payout/manifest';
-import { type Poller, startSqsPoller } from '../../local/pollers/sqs-poller';
-import { startStreamPoller } from '../../local/pollers/stream-poller';
+import type { Poller } from '../../local/pollers/sqs-poller';
 import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { PERSON_DECEASED } from '../../shared/events/catalog';
 import { type EventEnvelope, provinceUrn } from '../../shared/events/envelope';
-import { functionSpec } from '../../shared/manifest';
 import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
-import { eventually, inProcessRuntime } from '../support/in-process-runtime';
-import { quietObservability } from '../support/lambda';
-import { type localAws, provisionForTest } from '../support/local-aws';
+import { eventually } from '../support/in-process-runtime';
+import { accountFor, activeEnrollment, ruralParent, twoDaughterHousehold } from '../support/payout-fixtures';
 import {
-  accountFor,
-  activeEnrollment,
-  payoutRepos,
-  ruralParent,
-  TEST_ACCOUNTS,
-  TEST_FINGERPRINT_KEY,
-  twoDaughterHousehold,
-} from '../support/payout-fixtures';
+  answerTo,
+  deliver,
+  drained,
+  outbound,
+  type Province,
+  startProvince,
+} from '../support/payout-provinces';
 
 const scheme = getScheme('rural-reward');
 /** The day the test runs in, whatever the machine's date: approvals, answers and plans use it. */
 const CLOCK = fixedClock('2026-11-20T02:00:00.000Z');
 /** The same person in both provinces' projections: hukou in Hangzhou, living in Chengdu. */
 const PERSON_REF = 'Qm9vZ3VzUmVmZXJlbmNlRm9yVGVzdHNPbmx5MDEyMzQ';
-
-interface Province {
-  code: string;
-  table: string;
-  aws: ReturnType<typeof localAws>;
-  repos: ReturnType<typeof payoutRepos>;
-  queues: Record<string, { url: string; arn: string }>;
-}
-
-/** Pollers standing in for the province's Lambda triggers: its publisher and its inbound consumer. */
-function wire(p: Province, streamArn: string, streamDlq: string): Poller[] {
-  const publisher = buildPayoutPublisher({
-    send: sqsSender(p.aws.sqs, {
-      'exchange-outbound': p.queues['exchange-outbound']?.url ?? '',
-      'payout-payments': p.queues['payout-payments']?.url ?? '',
-      'registry-inbound': p.queues['registry-inbound']?.url ?? '',
-    }),
-    observability: quietObservability(),
-  });
-  const consumer = buildInboundConsumer({
-    province: p.code,
-    projection: p.repos.projection,
-    enrollments: p.repos.enrollments,
-    outbox: p.repos.outbox,
-    clock: CLOCK,
-    observability: quietObservability(),
-  });
-  return [
-    startStreamPoller({
-      streams: p.aws.streams,
-      streamArn,
-      batchSize: 100,
-      retryAttempts: 3,
-      runtime: inProcessRuntime(functionSpec(payoutManifest, 'payout-publisher'), publisher),
-      checkpoints: new Map<string, string>(),
-      onFailure: { sqs: p.aws.sqs, queueUrl: streamDlq },
-      log: () => undefined,
-      idleMs: 50,
-    }),
-    startSqsPoller({
-      sqs: p.aws.sqs,
-      queueUrl: p.queues['payout-inbound']?.url ?? '',
-      queueArn: p.queues['payout-inbound']?.arn ?? '',
-      batchSize: 10,
-      concurrency: 1,
-      runtime: inProcessRuntime(functionSpec(payoutManifest, 'payout-inbound-consumer'), consumer),
-      log: () => undefined,
-    }),
-  ];
-}
-
-/** What the province's publisher sent towards the exchange: received and removed, oldest first. */
-async function outbound(p: Province, count: number): Promise<EventEnvelope[]> {
-  const got: EventEnvelope[] = [];
-  await eventually(async () => {
-    const out = await p.aws.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: p.queues['exchange-outbound']?.url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    for (const m of out.Messages ?? []) {
-      got.push(JSON.parse(m.Body ?? '{}') as EventEnvelope);
-      await p.aws.sqs.send(
-        new DeleteMessageCommand({
-          QueueUrl: p.queues['exchange-outbound']?.url,
-          ReceiptHandle: m.ReceiptHandle,
-        }),
-      );
-    }
-    return got.length >= count ? got : undefined;
-  });
-  return got;
-}
-
-/** The message the province sent towards the exchange in answer to `messageId` (others are set aside). */
-async function answerTo(p: Province, messageId: string): Promise<EventEnvelope | undefined> {
-  const seen: EventEnvelope[] = [];
-  return eventually(async () => {
-    seen.push(...(await outbound(p, 1)));
-    return seen.find((m) => m.correlationid === messageId);
-  });
-}
-
-/** The exchange's part: a message from one province arrives in the other's payout-inbound. */
-async function deliver(from: Province | string, to: Province, envelope: EventEnvelope): Promise<void> {
-  expect(envelope.recipient).toBe(provinceUrn(to.code));
-  const source = provinceUrn(typeof from === 'string' ? from : from.code);
-  await to.aws.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: to.queues['payout-inbound']?.url,
-      MessageBody: JSON.stringify({ ...envelope, source }),
-    }),
-  );
-}
-
-/** Waits until the province's inbound queue holds nothing, waiting or in flight: all was handled. */
-async function drained(p: Province): Promise<void> {
-  await eventually(async () => {
-    const { Attributes } = await p.aws.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: p.queues['payout-inbound']?.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const left =
-      Number(Attributes?.ApproximateNumberOfMessages ?? 1) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 1);
-    return left === 0 ? true : undefined;
-  });
-}
 
 /** A death notice about the test person, as a province would send it. */
 const deathNotice = (from: string, deathDate: string): EventEnvelope => ({
@@ -191,17 +65,10 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
       ['42', '33'],
       ['43', '51'],
     ] as const) {
-      const { aws, resources } = await provisionForTest(test);
-      const p: Province = {
-        code,
-        table: resources.tables.payout,
-        aws,
-        repos: payoutRepos(aws, resources.tables.payout),
-        queues: resources.queues as Province['queues'],
-      };
-      pollers.push(...wire(p, resources.streams.payout ?? '', resources.streamDlqs.payout?.url ?? ''));
-      if (code === '33') zj = p;
-      else sc = p;
+      const started = await startProvince(test, code, CLOCK);
+      pollers.push(...started.pollers);
+      if (code === '33') zj = started.province;
+      else sc = started.province;
     }
     // Each province knows the person under its own record id, with the same reference.
     for (const p of [zj, sc]) {
@@ -221,20 +88,8 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         await zj.repos.enrollments.create(active);
         hukouEnrollment = active.enrollmentId;
       } else {
-        const api = buildEnrollmentsApi({
-          accessReads: payoutAccessEvents(sc.repos.outbox, '51'),
-          province: '51',
-          enrollments: sc.repos.enrollments,
-          projection: sc.repos.projection,
-          batches: sc.repos.batches,
-          accounts: TEST_ACCOUNTS,
-          fingerprintKey: TEST_FINGERPRINT_KEY,
-          personRefKey: 'test-person-ref-key-0123456789abcdef0123',
-          clock: CLOCK,
-          observability: quietObservability(),
-        });
         const officer = staffClaims('officer-sc', ['payout-officer'], '510100');
-        const created = await callApi(api, 'POST', '/v1/enrollments', {
+        const created = await callApi(sc.api, 'POST', '/v1/enrollments', {
           claims: officer,
           body: {
             scheme: scheme.code,
@@ -249,7 +104,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
         expect(created.status).toBe(201);
         residenceEnrollment = created.body.enrollmentId;
         // A second person, with the checker's role, approves the counter enrolment.
-        const approved = await callApi(api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
+        const approved = await callApi(sc.api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
           claims: staffClaims('approver-sc', ['payout-approver'], '510100'),
           path: { enrollmentId: residenceEnrollment, action: 'approve' },
           body: {},
@@ -339,19 +194,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     expect(held).toMatchObject({ state: 'held', holdReason: 'cross-province-conflict', amountFen: 12_000 });
 
     // Zhejiang's enrolment ends: it releases the claim, and Sichuan's next batch carries the held month.
-    const zjApi = buildEnrollmentsApi({
-      accessReads: payoutAccessEvents(zj.repos.outbox, '33'),
-      province: '33',
-      enrollments: zj.repos.enrollments,
-      projection: zj.repos.projection,
-      batches: zj.repos.batches,
-      accounts: TEST_ACCOUNTS,
-      fingerprintKey: TEST_FINGERPRINT_KEY,
-      personRefKey: 'test-person-ref-key-0123456789abcdef0123',
-      clock: CLOCK,
-      observability: quietObservability(),
-    });
-    const ended = await callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
+    const ended = await callApi(zj.api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
       claims: staffClaims('officer-hz', ['payout-officer'], '330100'),
       path: { enrollmentId: hukouEnrollment, action: 'end' },
       body: { reason: '户籍迁出' },
@@ -455,20 +298,8 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     expect(bodies.filter((m) => m.correlationid === deceased.id)).toEqual([]);
 
     // The notice was wrong: an officer of the person's region reverses the suspension, with a reason.
-    const zjApi = buildEnrollmentsApi({
-      accessReads: payoutAccessEvents(zj.repos.outbox, '33'),
-      province: '33',
-      enrollments: zj.repos.enrollments,
-      projection: zj.repos.projection,
-      batches: zj.repos.batches,
-      accounts: TEST_ACCOUNTS,
-      fingerprintKey: TEST_FINGERPRINT_KEY,
-      personRefKey: 'test-person-ref-key-0123456789abcdef0123',
-      clock: CLOCK,
-      observability: quietObservability(),
-    });
     const reverse = (claims: ReturnType<typeof staffClaims>, body: unknown) =>
-      callApi(zjApi, 'POST', '/v1/enrollments/{enrollmentId}/death-notice-reversal', {
+      callApi(zj.api, 'POST', '/v1/enrollments/{enrollmentId}/death-notice-reversal', {
         claims,
         path: { enrollmentId: hukouEnrollment },
         body,

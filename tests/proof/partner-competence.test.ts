@@ -127,6 +127,7 @@ describe('partner provinces out of competence', () => {
       province: OWN,
       projection: repos.projection,
       enrollments: repos.enrollments,
+      registers: repos.registers,
       outbox: repos.outbox,
       clock: CLOCK,
       observability: logging('payout-inbound-consumer'),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sealedBankAccounts } from '../../functions/payout/adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
+import { dynamoClaimRegisterRepository } from '../../functions/payout/adapters/claim-register-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
 import { sqsPlanningQueue } from '../../functions/payout/adapters/planning-queue';
@@ -39,6 +40,7 @@ export function payoutRepos(aws: ReturnType<typeof localAws>, table: string) {
   return {
     projection: dynamoProjectionRepository(aws.documents, table),
     enrollments: dynamoEnrollmentRepository(aws.documents, table),
+    registers: dynamoClaimRegisterRepository(aws.documents, table),
     batches: dynamoBatchRepository(aws.documents, table),
     outbox: dynamoOutboxRepository(aws.documents, table),
   };

@@ -1,7 +1,6 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
@@ -14,7 +13,8 @@ import { queryItems } from '../../../shared/aws/query-pages';
 import { ConflictError, StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import type { Enrollment } from '../domain/enrollment';
-import type { ConflictAnswer, EnrollmentRepository, OutboundMessage } from '../domain/ports';
+import type { EnrollmentRepository, OutboundMessage } from '../domain/ports';
+import { claimRegisterWrites, staleRegister } from './claim-register-repository';
 import { outboxPut } from './outbox';
 
 const key = (id: string) => ({ pk: `ENROLLMENT#${id}`, sk: 'ENROLLMENT' });
@@ -94,27 +94,6 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
     return (out.Items ?? []).map(fromItem);
   };
   return {
-    async recordConflictAnswer(enrollmentId, answer) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: { pk: `CONFLICTS#${enrollmentId}`, sk: answer.claimId, entity: 'ConflictAnswer', ...answer },
-        }),
-      );
-    },
-    async conflictAnswers(enrollmentId) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `CONFLICTS#${enrollmentId}` },
-          ConsistentRead: true,
-        }),
-      );
-      return (out.Items ?? []).map(
-        (i) => ({ claimId: i.claimId, scheme: i.scheme, recipient: i.recipient }) as ConflictAnswer,
-      );
-    },
     async find(enrollmentId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: table, Key: key(enrollmentId), ConsistentRead: true }),
@@ -163,7 +142,7 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
         throw error;
       }
     },
-    async save(enrollment, outbound: readonly OutboundMessage[] = []) {
+    async save(enrollment, outbound: readonly OutboundMessage[] = [], register?) {
       const release = FINAL.has(enrollment.status)
         ? [
             {
@@ -189,6 +168,7 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
                 },
               },
               ...release,
+              ...(register ? claimRegisterWrites(table, register) : []),
               ...outbound.map((m) => ({ Put: outboxPut(table, m) })),
             ],
           }),
@@ -196,6 +176,7 @@ export function dynamoEnrollmentRepository(db: DynamoDBDocumentClient, table: st
       } catch (error) {
         if (conditionFailedAt(error, 0))
           throw new StaleVersionError('The enrolment changed meanwhile; read it again.');
+        if (register && conditionFailedAt(error, 1 + release.length)) throw staleRegister();
         throw error;
       }
     },

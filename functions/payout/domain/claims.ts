@@ -7,8 +7,9 @@ import {
   type BenefitEnrollmentClaimed,
 } from '../../../shared/events/catalog';
 import { type EventEnvelope, eventSource, provinceOfUrn, provinceUrn } from '../../../shared/events/envelope';
+import type { ClaimHolder, ClaimRegister, RegisteredClaim } from './claim-register';
 import type { Enrollment } from './enrollment';
-import type { ConflictAnswer, OutboundMessage } from './ports';
+import type { OutboundMessage } from './ports';
 
 /** The province URN a message's source belongs to: answers go to the province, not an area. */
 const replyTo = (source: string): string => provinceUrn(provinceOfUrn(source) ?? '00');
@@ -59,45 +60,47 @@ export function claimMessage(
 }
 
 /**
- * The answers to another province's claim: conflict when an active enrolment here pays
- * the same person under the same scheme, clear otherwise; then the business ack. Keyed
- * by the claim message's id, so a redelivered claim is answered once.
+ * The answers to another province's claim, as the register decided it: conflict (naming
+ * who pays the person now) or clear; then the business ack. Keyed by the claim message's
+ * id, so a redelivered claim is answered once.
  */
 export function claimAnswers(
   province: string,
   claim: { id: string; source: string; data: BenefitEnrollmentClaimed },
-  active: Enrollment | undefined,
+  decision: { answer: 'clear' } | { answer: 'conflict'; holder: ClaimHolder },
   at: Date,
 ): OutboundMessage[] {
   const recipient = replyTo(claim.source);
-  const answer = active
-    ? envelope(
-        province,
-        {
-          type: BENEFIT_ENROLLMENT_CONFLICT,
-          subject: claim.data.claimId,
-          data: {
-            claimId: claim.data.claimId,
-            scheme: claim.data.scheme,
-            activeSincePeriod: active.fromPeriod ?? claim.data.fromPeriod,
-            region: active.region,
+  const { claimId, scheme } = claim.data;
+  const answer =
+    decision.answer === 'conflict'
+      ? envelope(
+          province,
+          {
+            type: BENEFIT_ENROLLMENT_CONFLICT,
+            subject: claimId,
+            data: {
+              claimId,
+              scheme,
+              activeSincePeriod: decision.holder.fromPeriod || claim.data.fromPeriod,
+              region: decision.holder.region,
+            },
+            recipient,
+            correlationid: claim.id,
           },
-          recipient,
-          correlationid: claim.id,
-        },
-        at,
-      )
-    : envelope(
-        province,
-        {
-          type: BENEFIT_ENROLLMENT_CLEAR,
-          subject: claim.data.claimId,
-          data: { claimId: claim.data.claimId, scheme: claim.data.scheme },
-          recipient,
-          correlationid: claim.id,
-        },
-        at,
-      );
+          at,
+        )
+      : envelope(
+          province,
+          {
+            type: BENEFIT_ENROLLMENT_CLEAR,
+            subject: claimId,
+            data: { claimId, scheme },
+            recipient,
+            correlationid: claim.id,
+          },
+          at,
+        );
   return [
     { key: `answer#${claim.id}`, envelope: answer },
     { key: `ack#${claim.id}`, envelope: ackMessage(province, claim, 'ok', at) },
@@ -126,19 +129,49 @@ export function ackMessage(
 }
 
 /**
- * The release of a conflict answered earlier: our enrolment has ended, so the claiming
- * province may pay from now on. Keyed by the claim, so it is sent once.
+ * A waiting claim granted by the register: the claiming province may pay from now on.
+ * Keyed by the claim and the register's version, as a claim released and made again may
+ * be granted again.
  */
-export function releaseMessage(province: string, answer: ConflictAnswer, at: Date): OutboundMessage {
+export function grantMessage(
+  province: string,
+  register: ClaimRegister,
+  granted: RegisteredClaim,
+): OutboundMessage {
   return {
-    key: `release#${answer.claimId}`,
+    key: `grant#${granted.claimId}#${register.version}`,
     envelope: envelope(
       province,
       {
         type: BENEFIT_ENROLLMENT_CLEAR,
-        subject: answer.claimId,
-        data: { claimId: answer.claimId, scheme: answer.scheme },
-        recipient: answer.recipient,
+        subject: granted.claimId,
+        data: { claimId: granted.claimId, scheme: register.scheme },
+        recipient: provinceUrn(granted.province),
+      },
+      new Date(granted.changedAt),
+    ),
+  };
+}
+
+/**
+ * The withdrawal of our claim, sent to the hukou province when our enrolment ends: a clear
+ * for our own claim id ("we no longer pay them"), which releases our place in its register.
+ */
+export function withdrawalMessage(
+  province: string,
+  ended: Enrollment,
+  hukouProvince: string,
+  at: Date,
+): OutboundMessage {
+  return {
+    key: `withdraw#${ended.enrollmentId}`,
+    envelope: envelope(
+      province,
+      {
+        type: BENEFIT_ENROLLMENT_CLEAR,
+        subject: ended.enrollmentId,
+        data: { claimId: ended.enrollmentId, scheme: ended.scheme },
+        recipient: provinceUrn(hukouProvince),
       },
       at,
     ),

@@ -12,17 +12,23 @@ import {
   PERSON_DECEASED,
 } from '../../../shared/events/catalog';
 import { provinceOfUrn } from '../../../shared/events/envelope';
-import { ackMessage, claimAnswers } from './claims';
+import { type ClaimAnswerOutcome, claimService } from './claim-service';
 import { applyDeathNotice, mayStopPaymentsOnDeathNotice } from './death-notice';
-import { applyClaimAnswer, applyDeath, type Enrollment } from './enrollment';
+import { applyDeath } from './enrollment';
 import { applyPersonRecorded } from './person-facts';
-import type { EnrollmentRepository, OutboxRepository, ProjectionRepository } from './ports';
+import type {
+  ClaimRegisterRepository,
+  EnrollmentRepository,
+  OutboxRepository,
+  ProjectionRepository,
+} from './ports';
 import { certificateKindOf } from './projection';
 
 export interface PayoutInboundDeps {
   readonly province: string;
   readonly projection: ProjectionRepository;
   readonly enrollments: EnrollmentRepository;
+  readonly registers: ClaimRegisterRepository;
   readonly outbox: OutboxRepository;
   readonly clock: Clock;
 }
@@ -36,6 +42,8 @@ export type PayoutInboundOutcome =
   | { readonly outcome: 'refused'; readonly reason: 'out-of-competence' | 'unknown-claim' };
 
 const APPLIED: PayoutInboundOutcome = { outcome: 'applied' };
+const outcomeOf = (outcome: ClaimAnswerOutcome): PayoutInboundOutcome =>
+  outcome === 'applied' ? APPLIED : { outcome: 'refused', reason: outcome };
 
 /**
  * Applies events from the registry and from other provinces to payout's own state:
@@ -45,13 +53,15 @@ const APPLIED: PayoutInboundOutcome = { outcome: 'applied' };
  *   that province is the person's hukou or residence province as payout records them; any
  *   other province's notice stops nothing (the registry holds it for a registrar, whose
  *   confirmation reaches payout as our registry's death). The registry answers notices;
- * - another province's claim is answered conflict or clear, then acknowledged;
- * - an answer to our claim is taken only from the province the claim was sent to; any
- *   other answer is refused with a `fatal-error` ack and changes nothing.
+ * - claims, their answers and withdrawals go to the claim service (claim-service.ts): a
+ *   claim is decided against the register; an answer to our claim is taken only from the
+ *   province it was sent to, a withdrawal only from the province that claimed; anything
+ *   else is refused with a `fatal-error` ack and changes nothing.
  * Every step is idempotent: a redelivered message changes nothing and sends nothing new.
  */
 export function payoutInboundService(deps: PayoutInboundDeps) {
   const { clock } = deps;
+  const claims = claimService(deps);
 
   const suspendForDeath = async (personId: string, deathDate: string) => {
     for (const enrollment of await deps.enrollments.byPerson(personId)) {
@@ -83,53 +93,6 @@ export function payoutInboundService(deps: PayoutInboundDeps) {
       }
     }
     return refused ? { outcome: 'refused', reason: 'out-of-competence' } : APPLIED;
-  };
-
-  const claimAnswer = async (
-    event: DomainEvent<typeof BENEFIT_ENROLLMENT_CONFLICT | typeof BENEFIT_ENROLLMENT_CLEAR>,
-    sender: string,
-  ): Promise<PayoutInboundOutcome> => {
-    const enrollment = await deps.enrollments.find(event.data.claimId);
-    // A claim is answered by the province it was sent to. Another province's answer is
-    // refused as a claim it does not know: the ack tells it nothing about our claims.
-    const asked = enrollment?.crossProvince?.province === sender;
-    if (!enrollment || !asked) {
-      await deps.outbox.put([
-        {
-          key: `ack#${event.id}`,
-          envelope: ackMessage(deps.province, event, 'fatal-error', clock.now(), 'unknown-claim'),
-        },
-      ]);
-      return { outcome: 'refused', reason: enrollment ? 'out-of-competence' : 'unknown-claim' };
-    }
-    const answer = event.type === BENEFIT_ENROLLMENT_CONFLICT ? 'conflict' : 'clear';
-    const next = applyClaimAnswer(enrollment, answer, clock.now());
-    if (next) await deps.enrollments.save(next);
-    await deps.outbox.put([
-      { key: `ack#${event.id}`, envelope: ackMessage(deps.province, event, 'ok', clock.now()) },
-    ]);
-    return APPLIED;
-  };
-
-  const claim = async (event: DomainEvent<typeof BENEFIT_ENROLLMENT_CLAIMED>) => {
-    const personIds = await deps.projection.personIdsByRef(event.data.personRef);
-    let active: Enrollment | undefined;
-    for (const personId of personIds) {
-      active ??= (await deps.enrollments.byPerson(personId)).find(
-        (e) => e.scheme === event.data.scheme && e.status === 'active',
-      );
-    }
-    const answers = claimAnswers(deps.province, event, active, clock.now());
-    // Remembered before the answer leaves, so ending our enrolment can release the claim.
-    if (active) {
-      const recipient = answers[0]?.envelope.recipient ?? '';
-      await deps.enrollments.recordConflictAnswer(active.enrollmentId, {
-        claimId: event.data.claimId,
-        scheme: event.data.scheme,
-        recipient,
-      });
-    }
-    await deps.outbox.put(answers);
   };
 
   return {
@@ -165,11 +128,10 @@ export function payoutInboundService(deps: PayoutInboundDeps) {
           });
           return APPLIED;
         case BENEFIT_ENROLLMENT_CLAIMED:
-          await claim(event);
-          return APPLIED;
+          return outcomeOf(await claims.answerClaim(event, sender ?? ''));
         case BENEFIT_ENROLLMENT_CONFLICT:
         case BENEFIT_ENROLLMENT_CLEAR:
-          return claimAnswer(event, sender ?? '');
+          return outcomeOf(await claims.takeAnswer(event, sender ?? ''));
         default:
           // Other catalogued events (birth.registered…) carry nothing payout decides on.
           return APPLIED;

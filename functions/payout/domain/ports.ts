@@ -2,6 +2,7 @@ import type { MandateChanged } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
 import type { BatchPart } from './batch-parts';
+import type { ClaimRegister } from './claim-register';
 import type { BankAccount, Enrollment, EnrollmentStatus } from './enrollment';
 import type { PersonFacts } from './person-facts';
 import type { CertificateHolding, HouseholdFacts } from './projection';
@@ -57,18 +58,24 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
-/** A conflict this province answered to another's claim: released when our enrolment ends. */
-export interface ConflictAnswer {
-  readonly claimId: string;
+/** Where a claim of another province is registered: looked up by the claim id alone. */
+export interface RegisteredClaimRef {
+  readonly personRef: string;
   readonly scheme: string;
-  /** The claiming province's URN. */
-  readonly recipient: string;
+  readonly province: string;
+}
+
+export interface ClaimRegisterRepository {
+  find(personRef: string, scheme: string): Promise<ClaimRegister | undefined>;
+  findClaim(claimId: string): Promise<RegisteredClaimRef | undefined>;
+  /**
+   * Saves the register (conditional on the version it was read at) with outbound messages,
+   * in one transaction; StaleVersionError when it changed meanwhile.
+   */
+  save(register: ClaimRegister, outbound: readonly OutboundMessage[]): Promise<void>;
 }
 
 export interface EnrollmentRepository {
-  /** Remembers that a claim was answered with conflict because of this enrolment. */
-  recordConflictAnswer(enrollmentId: string, answer: ConflictAnswer): Promise<void>;
-  conflictAnswers(enrollmentId: string): Promise<ConflictAnswer[]>;
   find(enrollmentId: string): Promise<Enrollment | undefined>;
   /** Many enrolments at once, by enrolment id; ids not found are absent. */
   findMany(enrollmentIds: readonly string[]): Promise<Map<string, Enrollment>>;
@@ -77,9 +84,14 @@ export interface EnrollmentRepository {
   /**
    * Saves a new version (conditional on the previous one) with any outbound messages in
    * the same transaction; StaleVersionError when someone else changed it first. Ending or
-   * rejecting frees the (person, scheme) slot for a new application.
+   * rejecting frees the (person, scheme) slot for a new application. A claim register given
+   * is saved in the same transaction, conditional on its version.
    */
-  save(enrollment: Enrollment, outbound?: readonly OutboundMessage[]): Promise<void>;
+  save(
+    enrollment: Enrollment,
+    outbound?: readonly OutboundMessage[],
+    register?: ClaimRegister,
+  ): Promise<void>;
   byPerson(personId: string): Promise<Enrollment[]>;
   byApplicant(subject: string): Promise<Enrollment[]>;
   /** Every enrolment, a page at a time (operator work such as key rotation; a full scan). */

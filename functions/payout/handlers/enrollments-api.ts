@@ -7,7 +7,7 @@ import { loadSecret } from '../../../shared/aws/secrets';
 import { fieldEnvelope } from '../../../shared/crypto/field-envelope';
 import { fieldKeyringsFromEnvironment } from '../../../shared/crypto/field-keys';
 import { beijingDate, type Clock, systemClock } from '../../../shared/domain/clock';
-import { ConflictError, NotFoundError } from '../../../shared/domain/errors';
+import { NotFoundError } from '../../../shared/domain/errors';
 import type { FamilyRelation } from '../../../shared/domain/family';
 import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
@@ -24,6 +24,7 @@ import type { Observability } from '../../../shared/observability';
 import { payoutAccessEvents } from '../adapters/access-events';
 import { sealedBankAccounts } from '../adapters/bank-account-vault';
 import { dynamoBatchRepository } from '../adapters/batch-repository';
+import { dynamoClaimRegisterRepository } from '../adapters/claim-register-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
@@ -40,18 +41,19 @@ import {
 } from '../domain/account-change';
 import { retypedFingerprint, sealBankAccount } from '../domain/bank-account';
 import { loadBeneficiaryFacts } from '../domain/beneficiary';
-import { claimMessage, releaseMessage } from '../domain/claims';
+import { claimService } from '../domain/claim-service';
 import { reverseDeathNoticeSuspension } from '../domain/death-notice';
 import { applyForBenefit } from '../domain/enroll';
-import { applyStaffAction, type Enrollment, otherProvince } from '../domain/enrollment';
+import { applyStaffAction, type Enrollment } from '../domain/enrollment';
 import { projectionFamilyDirectory } from '../domain/family-directory';
 import { nextExpectedPayment } from '../domain/next-payment';
 import type { PersonFacts } from '../domain/person-facts';
 import type {
   BankAccountVault,
   BatchRepository,
+  ClaimRegisterRepository,
   EnrollmentRepository,
-  OutboundMessage,
+  OutboxRepository,
   ProjectionRepository,
 } from '../domain/ports';
 import { payoutManifest } from '../manifest';
@@ -77,6 +79,9 @@ export interface EnrollmentsApiDeps {
   /** Staff reads of enrolments, for the registry's access log (port; payoutAccessEvents). */
   readonly accessReads: AccessSink;
   readonly enrollments: EnrollmentRepository;
+  /** Cross-province claims: the register this province keeps as a hukou province, and its outbox. */
+  readonly registers: ClaimRegisterRepository;
+  readonly outbox: OutboxRepository;
   readonly projection: ProjectionRepository;
   readonly batches: BatchRepository;
   /** Seals and opens bank accounts under the field keys, each bound to its enrolment. */
@@ -164,6 +169,7 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
   });
 
   const directory = projectionFamilyDirectory(deps.projection);
+  const claims = claimService({ ...deps, clock });
   const refOf = (residentId: string) => personRefOf(deps.personRefKey, normaliseResidentId(residentId));
 
   /** The person staff name by person id or resident ID. */
@@ -323,24 +329,14 @@ export function buildEnrollmentsApi(deps: EnrollmentsApiDeps) {
           scheme,
           ...(body.reason ? { reason: body.reason } : {}),
         });
-        const outbound: OutboundMessage[] = [];
-        const other = otherProvince(deps.province, enrollment.hukouRegion, enrollment.residenceRegion);
-        if (action === 'approve' && other) {
-          if (!enrollment.personRef) {
-            throw new ConflictError(
-              'The beneficiary lives across a provincial border but has no person reference to check the other province with.',
-            );
-          }
-          next = { ...next, crossProvince: { province: other, status: 'awaiting' } };
-          outbound.push(claimMessage(deps.province, next, other, clock.now()));
-        }
-        if (action === 'end') {
-          // Provinces told this enrolment blocked their claims may pay from now on.
-          for (const answer of await deps.enrollments.conflictAnswers(enrollment.enrollmentId)) {
-            outbound.push(releaseMessage(deps.province, answer, clock.now()));
-          }
-        }
-        await deps.enrollments.save(next, outbound);
+        const effects =
+          action === 'approve'
+            ? await claims.approval(next)
+            : action === 'end'
+              ? await claims.ending(next)
+              : { enrollment: next, outbound: [] };
+        next = effects.enrollment;
+        await deps.enrollments.save(next, effects.outbound, effects.register);
         return json(200, enrollmentView(next), { etag: etagOf(next.version) });
       },
       'POST /v1/enrollments/{enrollmentId}/death-notice-reversal': async ({
@@ -493,10 +489,13 @@ export const handler = initOnce(async () => {
     loadSecret('person-ref-key'),
     loadSecret('cursor-key'),
   ]);
+  const outbox = dynamoOutboxRepository(db, table);
   return buildEnrollmentsApi({
     province: provinceOfDeployment(),
     enrollments: dynamoEnrollmentRepository(db, table),
-    accessReads: payoutAccessEvents(dynamoOutboxRepository(db, table), provinceOfDeployment()),
+    registers: dynamoClaimRegisterRepository(db, table),
+    outbox,
+    accessReads: payoutAccessEvents(outbox, provinceOfDeployment()),
     projection: dynamoProjectionRepository(db, table),
     batches: dynamoBatchRepository(db, table),
     accounts: sealedBankAccounts(fieldEnvelope(fieldKeyringsFromEnvironment())),

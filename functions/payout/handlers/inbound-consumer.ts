@@ -6,11 +6,17 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { parseDomainEvent } from '../../../shared/events/catalog';
 import { type Observability, observability } from '../../../shared/observability';
+import { dynamoClaimRegisterRepository } from '../adapters/claim-register-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { payoutInboundService } from '../domain/inbound-service';
-import type { EnrollmentRepository, OutboxRepository, ProjectionRepository } from '../domain/ports';
+import type {
+  ClaimRegisterRepository,
+  EnrollmentRepository,
+  OutboxRepository,
+  ProjectionRepository,
+} from '../domain/ports';
 
 const SERVICE = 'payout-inbound-consumer';
 
@@ -18,6 +24,7 @@ export interface InboundConsumerDeps {
   readonly province: string;
   readonly projection: ProjectionRepository;
   readonly enrollments: EnrollmentRepository;
+  readonly registers: ClaimRegisterRepository;
   readonly outbox: OutboxRepository;
   readonly clock?: Clock;
   readonly observability?: Observability;
@@ -35,6 +42,7 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
     province: deps.province,
     projection: deps.projection,
     enrollments: deps.enrollments,
+    registers: deps.registers,
     outbox: deps.outbox,
     clock: deps.clock ?? systemClock,
   });
@@ -65,6 +73,7 @@ export const handler = initOnce(() => {
     province: provinceOfDeployment(),
     projection: dynamoProjectionRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
+    registers: dynamoClaimRegisterRepository(db, table),
     outbox: dynamoOutboxRepository(db, table),
   });
 });
