@@ -65,10 +65,16 @@ export const BenefitEnrollmentConflict = z.object({
 });
 export type BenefitEnrollmentConflict = z.infer<typeof BenefitEnrollmentConflict>;
 
-/** Answer to a claim, or a later release: no active enrolment here for that person and scheme. */
+/**
+ * Answer to a claim, or a later grant, from the hukou province: the claiming province may
+ * pay. Or, from the claiming province, the withdrawal of its own claim: it no longer pays.
+ */
 export const BenefitEnrollmentClear = z.object({
-  claimId: Ulid.describe('The `claimId` of the claim answered or released.'),
+  claimId: Ulid.describe('The `claimId` of the claim answered, granted or withdrawn.'),
   scheme: z.string().describe('The scheme of the claim, repeated.'),
+  paidThroughPeriod: Period.optional().describe(
+    'The last period already paid, or to be paid, by a province that held the person before: in an answer or grant, the claiming province must not pay it or any earlier period; in a withdrawal, the last period the withdrawing province pays. Absent when there is none.',
+  ),
 });
 export type BenefitEnrollmentClear = z.infer<typeof BenefitEnrollmentClear>;
 

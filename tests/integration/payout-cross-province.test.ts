@@ -193,7 +193,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     const [held] = (await sc.repos.batches.lines(scBatch.batchId, { limit: 10 })).items;
     expect(held).toMatchObject({ state: 'held', holdReason: 'cross-province-conflict', amountFen: 12_000 });
 
-    // Zhejiang's enrolment ends: it releases the claim, and Sichuan's next batch carries the held month.
+    // Zhejiang's enrolment ends: it grants the claim, after November, which Zhejiang pays.
     const ended = await callApi(zj.api, 'POST', '/v1/enrollments/{enrollmentId}/actions/{action}', {
       claims: staffClaims('officer-hz', ['payout-officer'], '330100'),
       path: { enrollmentId: hukouEnrollment, action: 'end' },
@@ -204,7 +204,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     expect(clear).toMatchObject({
       type: 'cn.gov.jiahe.benefit.enrollment-clear.v1',
       recipient: 'urn:cn:gov:510000:jiahe',
-      data: { claimId: residenceEnrollment, scheme: 'rural-reward' },
+      data: { claimId: residenceEnrollment, scheme: 'rural-reward', paidThroughPeriod: '2026-11' },
     });
     await deliver(zj, sc, clear as EventEnvelope);
     await eventually(async () => {
@@ -213,9 +213,10 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     });
     const december = await plan(sc, '2026-12');
     const lines = (await sc.repos.batches.lines(december.batchId, { limit: 10 })).items;
-    expect(lines.map((l) => [l.period, l.state]).sort()).toEqual([
-      ['2026-11', 'pending'],
-      ['2026-12', 'pending'],
+    // The held November is not carried to be paid a second time: it is held for good.
+    expect(lines.map((l) => [l.period, l.state, l.holdReason]).sort()).toEqual([
+      ['2026-11', 'held', 'paid-by-other-province'],
+      ['2026-12', 'pending', undefined],
     ]);
     expect(hukouEnrollment).toBeDefined();
   });
@@ -224,7 +225,8 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     // The attack: partner 44 answers "conflict" to Sichuan's claim, which was asked of Zhejiang (33),
     // to stop Sichuan paying. The answer is refused, and the enrolment stays as Zhejiang left it.
     const before = await sc.repos.enrollments.find(residenceEnrollment);
-    expect(before?.crossProvince).toEqual({ province: '33', status: 'clear' });
+    const cleared = { province: '33', status: 'clear', paidElsewhereThrough: '2026-11' };
+    expect(before?.crossProvince).toEqual(cleared);
     const forged: EventEnvelope = {
       specversion: '1.0',
       id: newUlid(),
@@ -252,7 +254,7 @@ describe('payout across provinces: claims, conflicts and clears through payout-i
     });
     const after = await sc.repos.enrollments.find(residenceEnrollment);
     expect(after?.version).toBe(before?.version);
-    expect(after?.crossProvince).toEqual({ province: '33', status: 'clear' });
+    expect(after?.crossProvince).toEqual(cleared);
   });
 
   it('a death notice stops payments only from the hukou or residence province; an officer reverses it with a reason', async () => {

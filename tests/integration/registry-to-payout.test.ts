@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoBatchRepository } from '../../functions/payout/adapters/batch-repository';
 import { dynamoClaimRegisterRepository } from '../../functions/payout/adapters/claim-register-repository';
 import { dynamoEnrollmentRepository } from '../../functions/payout/adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../../functions/payout/adapters/outbox-repository';
@@ -69,6 +70,7 @@ describe('registry table stream → publisher → payout-inbound queue → consu
       projection: dynamoProjectionRepository(aws.documents, resources.tables.payout),
       enrollments: dynamoEnrollmentRepository(aws.documents, resources.tables.payout),
       registers: dynamoClaimRegisterRepository(aws.documents, resources.tables.payout),
+      batches: dynamoBatchRepository(aws.documents, resources.tables.payout),
       outbox: dynamoOutboxRepository(aws.documents, resources.tables.payout),
       observability: quietObservability(),
     });

@@ -128,6 +128,7 @@ describe('partner provinces out of competence', () => {
       projection: repos.projection,
       enrollments: repos.enrollments,
       registers: repos.registers,
+      batches: repos.batches,
       outbox: repos.outbox,
       clock: CLOCK,
       observability: logging('payout-inbound-consumer'),

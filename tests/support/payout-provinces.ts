@@ -51,6 +51,7 @@ function wire(p: Province, clock: Clock, streamArn: string, streamDlq: string): 
     projection: p.repos.projection,
     enrollments: p.repos.enrollments,
     registers: p.repos.registers,
+    batches: p.repos.batches,
     outbox: p.repos.outbox,
     clock,
     observability: quietObservability(),

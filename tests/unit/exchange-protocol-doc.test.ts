@@ -174,6 +174,7 @@ describe('docs/exchange-protocol.md claims', () => {
       'functions/registry/domain/inbound-service.ts',
       'functions/payout/domain/inbound-service.ts',
       'functions/payout/domain/claims.ts',
+      'functions/payout/domain/claim-service.ts',
     ].map((path) => readFileSync(path, 'utf8'));
     const reasons = new Set(
       sources.flatMap((source) => [

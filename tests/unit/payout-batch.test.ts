@@ -118,6 +118,7 @@ describe('lines already paid are held at planning', () => {
   it('keeps a held line on the open list unless it was already paid elsewhere', () => {
     expect(waitsOnOpenList({ state: 'held', holdReason: 'suspended' })).toBe(true);
     expect(waitsOnOpenList({ state: 'held', holdReason: 'already-paid' })).toBe(false);
+    expect(waitsOnOpenList({ state: 'held', holdReason: 'paid-by-other-province' })).toBe(false);
     expect(waitsOnOpenList({ state: 'pending' })).toBe(false);
   });
 });
@@ -289,6 +290,17 @@ describe('planning decides each enrolment line', () => {
     expect(cross('awaiting')).toMatchObject({ state: 'held', holdReason: 'cross-province-awaiting' });
     expect(cross('conflict')).toMatchObject({ state: 'held', holdReason: 'cross-province-conflict' });
     expect(cross('clear')).toMatchObject({ state: 'pending' });
+    // Cleared after another province held the person: the periods it paid are held for good.
+    const after = (p: string) =>
+      decideLine(
+        scheme,
+        period(p),
+        enrollment({ crossProvince: { province: '33', status: 'clear', paidElsewhereThrough: '2026-11' } }),
+        facts,
+      );
+    expect(after('2026-10')).toMatchObject({ state: 'held', holdReason: 'paid-by-other-province' });
+    expect(after('2026-11')).toMatchObject({ state: 'held', holdReason: 'paid-by-other-province' });
+    expect(after('2026-12')).toMatchObject({ state: 'pending' });
     expect(
       decideLine(
         scheme,

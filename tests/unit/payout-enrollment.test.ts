@@ -145,6 +145,18 @@ describe('enrolment states', () => {
     expect(conflict?.crossProvince?.status).toBe('conflict');
     expect(conflict && applyClaimAnswer(conflict, 'conflict', at)).toBeUndefined();
     expect(conflict && applyClaimAnswer(conflict, 'clear', at)?.crossProvince?.status).toBe('clear');
+    // A grant names the last period paid by the province that held the person; a conflict keeps none.
+    const granted = conflict && applyClaimAnswer(conflict, 'clear', at, '2026-11');
+    expect(granted?.crossProvince).toEqual({
+      province: '51',
+      status: 'clear',
+      paidElsewhereThrough: '2026-11',
+    });
+    expect(granted && applyClaimAnswer(granted, 'clear', at, '2026-11')).toBeUndefined();
+    expect(granted && applyClaimAnswer(granted, 'conflict', at, '2026-11')?.crossProvince).toEqual({
+      province: '51',
+      status: 'conflict',
+    });
   });
 });
 

@@ -28,6 +28,7 @@ export const HOLD_REASONS = [
   'cross-province-conflict',
   'facts-missing',
   'already-paid',
+  'paid-by-other-province',
 ] as const;
 
 export const BATCH_STATE_COLOUR: Readonly<Record<string, string>> = {

@@ -26,6 +26,7 @@ const ClaimRegisterItem = z.object({
   personRef: z.string(),
   scheme: z.string(),
   claims: z.array(RegisteredClaimItem),
+  paidThrough: z.string().optional(),
   version: z.number().int().positive(),
 });
 const ClaimPointerItem = z.object({ personRef: z.string(), scheme: z.string(), province: z.string() });
@@ -36,7 +37,7 @@ const ClaimPointerItem = z.object({ personRef: z.string(), scheme: z.string(), p
  * item is first, so a failed condition at index 0 means someone changed it meanwhile.
  */
 export function claimRegisterWrites(table: string, register: ClaimRegister) {
-  const { personRef, scheme, claims } = register;
+  const { personRef, scheme, claims, paidThrough } = register;
   return [
     {
       Put: {
@@ -47,6 +48,7 @@ export function claimRegisterWrites(table: string, register: ClaimRegister) {
           personRef,
           scheme,
           claims,
+          ...(paidThrough ? { paidThrough } : {}),
           version: register.version + 1,
         },
         ...(register.version === 0

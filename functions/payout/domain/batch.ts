@@ -91,12 +91,15 @@ export interface Batch {
 
 export type BatchCommand = 'submit' | 'approve' | 'cancel';
 
+/** Holds that never clear: the period was paid, by another batch or another province. */
+const FINAL_HOLDS: ReadonlySet<HoldReason> = new Set(['already-paid', 'paid-by-other-province']);
+
 /**
  * Whether a held line waits on the open list, to be carried into a later batch once its
- * hold clears. A line held because its payment was already made elsewhere is final.
+ * hold clears. A line held because its period was paid elsewhere is final.
  */
 export const waitsOnOpenList = (line: Pick<PaymentLine, 'state' | 'holdReason'>): boolean =>
-  line.state === 'held' && line.holdReason !== 'already-paid';
+  line.state === 'held' && !(line.holdReason && FINAL_HOLDS.has(line.holdReason));
 
 /** What a staff member asks the batch list for; the region prefix is already their scope. */
 export interface BatchFilter {
@@ -173,7 +176,8 @@ export type HoldReason =
   | 'cross-province-awaiting'
   | 'cross-province-conflict'
   | 'facts-missing'
-  | 'already-paid';
+  | 'already-paid'
+  | 'paid-by-other-province';
 
 export type LineState = 'pending' | 'sent' | 'held' | 'paid' | 'failed';
 

@@ -26,6 +26,11 @@ export interface ClaimRegister {
   readonly personRef: string;
   readonly scheme: string;
   readonly claims: readonly RegisteredClaim[];
+  /**
+   * The last period any province that held the person paid, or will pay, under its claim:
+   * a claim cleared or granted later must not pay it or any before it.
+   */
+  readonly paidThrough?: string;
   /** 0 for a register not stored yet; each save is conditional on the version it read. */
   readonly version: number;
 }
@@ -105,21 +110,30 @@ export function decideClaim(
   return { answer: 'clear', register: withClaim(register, { ...entry, state: 'granted' }), changed: true };
 }
 
+/** The later of two periods of one scheme (they share one format, so they order as strings). */
+const laterPeriod = (a: string | undefined, b: string | undefined): string | undefined =>
+  a === undefined ? b : b === undefined || a >= b ? a : b;
+
 /**
- * Releases a claim (its province no longer pays, or our enrolment ended) and, when nothing
- * holds the person any more, grants the claim that has waited longest. `claimId` undefined
- * only looks for a waiting claim to grant: an untracked enrolment of ours has ended.
- * Releasing an unknown or released claim changes nothing.
+ * Releases a claim (its province no longer pays, or our enrolment ended), recording the
+ * last period it paid, and, when nothing holds the person any more, grants the claim that
+ * has waited longest. `claimId` undefined only records the period and looks for a claim to
+ * grant: an untracked enrolment of ours has ended. Releasing an unknown or released claim
+ * changes nothing.
  */
 export function releaseClaim(
   register: ClaimRegister,
   claimId: string | undefined,
   untracked: ClaimHolder | undefined,
   at: Date,
+  paidThrough?: string,
 ): ClaimRelease {
   const iso = at.toISOString();
   const released = register.claims.find((c) => c.claimId === claimId && c.state !== 'released');
-  const after = released ? withClaim(register, { ...released, state: 'released', changedAt: iso }) : register;
+  if (claimId !== undefined && !released) return { register, changed: false };
+  const through = laterPeriod(register.paidThrough, paidThrough);
+  const recorded = through === register.paidThrough ? register : { ...register, paidThrough: through };
+  const after = released ? withClaim(recorded, { ...released, state: 'released', changedAt: iso }) : recorded;
   const next = grantedClaim(after) || untracked ? undefined : oldestWaiting(after);
   if (!next) return { register: after, changed: after !== register };
   const granted: RegisteredClaim = { ...next, state: 'granted', changedAt: iso };

@@ -7,6 +7,7 @@ import {
   BENEFIT_ENROLLMENT_CONFLICT,
   type DomainEvent,
 } from '../../../shared/events/catalog';
+import type { LineState, PaymentLine } from './batch';
 import {
   type ClaimHolder,
   type ClaimRegister,
@@ -18,6 +19,7 @@ import {
 import { ackMessage, claimAnswers, claimMessage, grantMessage, withdrawalMessage } from './claims';
 import { applyClaimAnswer, type Enrollment, otherProvince } from './enrollment';
 import type {
+  BatchRepository,
   ClaimRegisterRepository,
   EnrollmentRepository,
   OutboundMessage,
@@ -30,6 +32,8 @@ export interface ClaimServiceDeps {
   readonly registers: ClaimRegisterRepository;
   readonly enrollments: EnrollmentRepository;
   readonly projection: Pick<ProjectionRepository, 'personIdsByRef' | 'find'>;
+  /** The lines of an ending enrolment: the last period it pays. */
+  readonly batches: Pick<BatchRepository, 'linesOfEnrollment'>;
   readonly outbox: OutboxRepository;
   readonly clock: Clock;
 }
@@ -43,6 +47,16 @@ export interface ClaimEffects {
 
 /** An answer to our claim, a withdrawal of another province's claim, or neither. */
 export type ClaimAnswerOutcome = 'applied' | 'unknown-claim';
+
+/** Line states that pay, or will unless the bank fails them. */
+const PAYS: ReadonlySet<LineState> = new Set(['pending', 'sent', 'paid']);
+
+/** The last period an enrolment pays, from its lines: withdrawals and releases say it. */
+export const lastPeriodPaid = (lines: readonly Pick<PaymentLine, 'period' | 'state'>[]): string | undefined =>
+  lines.reduce<string | undefined>(
+    (last, l) => (PAYS.has(l.state) && (last === undefined || l.period > last) ? l.period : last),
+    undefined,
+  );
 
 /** Enrolments that pay, or will again: they hold the person against other provinces. */
 const PAYING = new Set(['active', 'suspended']);
@@ -86,7 +100,7 @@ export function claimService(deps: ClaimServiceDeps) {
     const { granted, register } = release;
     if (granted && granted.province === province) {
       const waiting = await deps.enrollments.find(granted.claimId);
-      const cleared = waiting && applyClaimAnswer(waiting, 'clear', clock.now());
+      const cleared = waiting && applyClaimAnswer(waiting, 'clear', clock.now(), register.paidThrough);
       if (cleared) return deps.enrollments.save(cleared, outbound, register);
     }
     const grant = granted && granted.province !== province ? [grantMessage(province, register, granted)] : [];
@@ -133,6 +147,7 @@ export function claimService(deps: ClaimServiceDeps) {
       if (decision.answer === 'refused')
         throw new Error(`enrolment id ${approved.enrollmentId} is another province's claim`);
       const at = clock.now().toISOString();
+      const paidElsewhereThrough = decision.register.paidThrough;
       const enrollment: Enrollment =
         decision.answer === 'conflict'
           ? {
@@ -140,7 +155,9 @@ export function claimService(deps: ClaimServiceDeps) {
               crossProvince: { province, status: 'conflict' },
               actions: [...approved.actions, { type: 'claim-conflict', by: 'system', at }],
             }
-          : approved;
+          : paidElsewhereThrough
+            ? { ...approved, crossProvince: { province, status: 'clear', paidElsewhereThrough } }
+            : approved;
       // Saved even unchanged: the new version makes a claim decided meanwhile retry and see us.
       return { enrollment, outbound: [], register: decision.register };
     },
@@ -152,18 +169,22 @@ export function claimService(deps: ClaimServiceDeps) {
      */
     async ending(ended: Enrollment): Promise<ClaimEffects> {
       const outbound: OutboundMessage[] = [];
+      const paidThrough = lastPeriodPaid(await deps.batches.linesOfEnrollment(ended.enrollmentId));
       const claimedOf = ended.crossProvince?.province;
       if (claimedOf && claimedOf !== province)
-        outbound.push(withdrawalMessage(province, ended, claimedOf, clock.now()));
+        outbound.push(withdrawalMessage(province, ended, claimedOf, paidThrough, clock.now()));
       // An enrolment older than person references on enrolments finds its person's in the facts.
       const personRef = ended.personRef ?? (await deps.projection.find(ended.personId))?.personRef;
       const register = personRef && (await deps.registers.find(personRef, ended.scheme));
       if (!register) return { enrollment: ended, outbound };
+      // An enrolment older than the register is not in it: its end only records what it paid.
+      const tracked = register.claims.some((c) => c.claimId === ended.enrollmentId);
       const release = releaseClaim(
         register,
-        ended.enrollmentId,
+        tracked ? ended.enrollmentId : undefined,
         await untrackedHolder(register, ended.enrollmentId),
         clock.now(),
+        paidThrough,
       );
       if (!release.changed) return { enrollment: ended, outbound };
       const { granted } = release;
@@ -215,13 +236,11 @@ export function claimService(deps: ClaimServiceDeps) {
         key: `ack#${event.id}`,
         envelope: ackMessage(province, event, outcome, now, outcome === 'ok' ? undefined : 'unknown-claim'),
       });
+      const paidThrough = 'paidThroughPeriod' in event.data ? event.data.paidThroughPeriod : undefined;
       const ours = await deps.enrollments.find(event.data.claimId);
       if (ours?.crossProvince?.province === sender && sender !== province) {
-        const next = applyClaimAnswer(
-          ours,
-          event.type === BENEFIT_ENROLLMENT_CONFLICT ? 'conflict' : 'clear',
-          now,
-        );
+        const answer = event.type === BENEFIT_ENROLLMENT_CONFLICT ? 'conflict' : 'clear';
+        const next = applyClaimAnswer(ours, answer, now, paidThrough);
         if (next) await deps.enrollments.save(next);
         await deps.outbox.put([ack('ok')]);
         return 'applied';
@@ -236,7 +255,13 @@ export function claimService(deps: ClaimServiceDeps) {
         await deps.outbox.put([ack('fatal-error')]);
         return 'unknown-claim';
       }
-      const release = releaseClaim(register, event.data.claimId, await untrackedHolder(register), now);
+      const release = releaseClaim(
+        register,
+        event.data.claimId,
+        await untrackedHolder(register),
+        now,
+        paidThrough,
+      );
       if (release.changed) await saveGrant(release, [ack('ok')]);
       else await deps.outbox.put([ack('ok')]);
       return 'applied';

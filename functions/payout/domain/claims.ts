@@ -5,11 +5,23 @@ import {
   BENEFIT_ENROLLMENT_CLEAR,
   BENEFIT_ENROLLMENT_CONFLICT,
   type BenefitEnrollmentClaimed,
+  type BenefitEnrollmentClear,
 } from '../../../shared/events/catalog';
 import { type EventEnvelope, eventSource, provinceOfUrn, provinceUrn } from '../../../shared/events/envelope';
 import type { ClaimHolder, ClaimRegister, RegisteredClaim } from './claim-register';
 import type { Enrollment } from './enrollment';
 import type { OutboundMessage } from './ports';
+
+/** A clear's data: the claim, and the last period a province that held the person paid, if any. */
+const clearData = (
+  claimId: string,
+  scheme: string,
+  paidThroughPeriod: string | undefined,
+): BenefitEnrollmentClear => ({
+  claimId,
+  scheme,
+  ...(paidThroughPeriod ? { paidThroughPeriod } : {}),
+});
 
 /** The province URN a message's source belongs to: answers go to the province, not an area. */
 const replyTo = (source: string): string => provinceUrn(provinceOfUrn(source) ?? '00');
@@ -67,7 +79,7 @@ export function claimMessage(
 export function claimAnswers(
   province: string,
   claim: { id: string; source: string; data: BenefitEnrollmentClaimed },
-  decision: { answer: 'clear' } | { answer: 'conflict'; holder: ClaimHolder },
+  decision: { answer: 'clear'; register: ClaimRegister } | { answer: 'conflict'; holder: ClaimHolder },
   at: Date,
 ): OutboundMessage[] {
   const recipient = replyTo(claim.source);
@@ -129,7 +141,8 @@ export function ackMessage(
 }
 
 /**
- * A waiting claim granted by the register: the claiming province may pay from now on.
+ * A waiting claim granted by the register: the claiming province may pay, from the period
+ * after the last one paid by those who held the person before.
  * Keyed by the claim and the register's version, as a claim released and made again may
  * be granted again.
  */
@@ -145,7 +158,7 @@ export function grantMessage(
       {
         type: BENEFIT_ENROLLMENT_CLEAR,
         subject: granted.claimId,
-        data: { claimId: granted.claimId, scheme: register.scheme },
+        data: clearData(granted.claimId, register.scheme, register.paidThrough),
         recipient: provinceUrn(granted.province),
       },
       new Date(granted.changedAt),
@@ -155,12 +168,14 @@ export function grantMessage(
 
 /**
  * The withdrawal of our claim, sent to the hukou province when our enrolment ends: a clear
- * for our own claim id ("we no longer pay them"), which releases our place in its register.
+ * for our own claim id ("we no longer pay them") with the last period we pay, which
+ * releases our place in its register.
  */
 export function withdrawalMessage(
   province: string,
   ended: Enrollment,
   hukouProvince: string,
+  paidThrough: string | undefined,
   at: Date,
 ): OutboundMessage {
   return {
@@ -170,7 +185,7 @@ export function withdrawalMessage(
       {
         type: BENEFIT_ENROLLMENT_CLEAR,
         subject: ended.enrollmentId,
-        data: { claimId: ended.enrollmentId, scheme: ended.scheme },
+        data: clearData(ended.enrollmentId, ended.scheme, paidThrough),
         recipient: provinceUrn(hukouProvince),
       },
       at,

@@ -103,8 +103,16 @@ export interface Enrollment {
   readonly deathNotice?: DeathNoticeCause;
   /** A death date an officer found wrong in a notice: that death does not suspend again. */
   readonly reversedDeathDate?: string;
-  /** Set when hukou and residence lie in different provinces. */
-  readonly crossProvince?: { readonly province: string; readonly status: CrossProvinceStatus };
+  /**
+   * Set when the enrolment was claimed in the hukou province (`province`), or waited in our
+   * own register: where the claim stands, and the last period paid by a province that held
+   * the person before (not paid here).
+   */
+  readonly crossProvince?: {
+    readonly province: string;
+    readonly status: CrossProvinceStatus;
+    readonly paidElsewhereThrough?: string;
+  };
   /** The account paid from `accountFromPeriod` on (every period when that is unset). */
   readonly bankAccount: StoredBankAccount;
   readonly accountFromPeriod?: string;
@@ -287,20 +295,23 @@ export function applyDeath(enrollment: Enrollment, deathDate: string, at: Date):
 }
 
 /**
- * Records another province's answer to our claim. Returns undefined when it changes
- * nothing (a repeated answer).
+ * Records the answer to our claim, with the last period paid by a province that held the
+ * person before (a clear only). Returns undefined when it changes nothing (a repeated answer).
  */
 export function applyClaimAnswer(
   enrollment: Enrollment,
   answer: 'conflict' | 'clear',
   at: Date,
+  paidElsewhereThrough?: string,
 ): Enrollment | undefined {
   const current = enrollment.crossProvince;
-  if (!current || current.status === answer) return undefined;
+  const through = answer === 'clear' ? paidElsewhereThrough : undefined;
+  if (!current || (current.status === answer && current.paidElsewhereThrough === through)) return undefined;
   const iso = at.toISOString();
+  const { paidElsewhereThrough: _, ...where } = current;
   return {
     ...enrollment,
-    crossProvince: { ...current, status: answer },
+    crossProvince: { ...where, status: answer, ...(through ? { paidElsewhereThrough: through } : {}) },
     version: enrollment.version + 1,
     updatedAt: iso,
     actions: [

@@ -17,6 +17,7 @@ import { applyDeathNotice, mayStopPaymentsOnDeathNotice } from './death-notice';
 import { applyDeath } from './enrollment';
 import { applyPersonRecorded } from './person-facts';
 import type {
+  BatchRepository,
   ClaimRegisterRepository,
   EnrollmentRepository,
   OutboxRepository,
@@ -29,6 +30,7 @@ export interface PayoutInboundDeps {
   readonly projection: ProjectionRepository;
   readonly enrollments: EnrollmentRepository;
   readonly registers: ClaimRegisterRepository;
+  readonly batches: Pick<BatchRepository, 'linesOfEnrollment'>;
   readonly outbox: OutboxRepository;
   readonly clock: Clock;
 }

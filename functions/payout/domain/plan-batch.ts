@@ -1,7 +1,7 @@
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import { scopePrefixOf } from '../../../shared/domain/region-code';
 import { accountEverChanged, accountInForce } from './bank-account';
-import { type Batch, EMPTY_LEDGER, type PaymentLine } from './batch';
+import { type Batch, EMPTY_LEDGER, type PaymentLine, waitsOnOpenList } from './batch';
 import {
   type BatchPart,
   DEFAULT_BATCH_LINE_CAP,
@@ -371,6 +371,8 @@ async function carryForward(
   // A failed payment is retried under its key with the next attempt number.
   const attempt = open.reason === 'failed' ? earlier.attempt + 1 : earlier.attempt;
   const line = await lineOf(enrollment, open.period, { attempt, carriedFrom: open.batchId });
+  // Held for good (paid by another province meanwhile): written held here, which closes it.
+  if (line?.state === 'held' && !waitsOnOpenList(line)) return { line, closes: open };
   // Still held (or no longer due at all): it stays on the list for a later batch.
   if (line?.state !== 'pending') return undefined;
   return { line: { ...line, endToEndId: endToEndIdOf(line.paymentKey, attempt) }, closes: open };

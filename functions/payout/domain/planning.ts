@@ -28,7 +28,8 @@ export type LineDecision =
  * began, enrolments not active or suspended, and people the rules find ineligible while
  * alive. Held (recorded with the reason, carried forward once cleared): a suspension for
  * this period (death from the month after), an open cross-province check, missing facts,
- * and a death before the period. Otherwise pending with the amount of the rule in force.
+ * and a death before the period. Held for good: a period the province that held the person
+ * before paid. Otherwise pending with the amount of the rule in force.
  */
 export function decideLine(
   scheme: Scheme,
@@ -66,6 +67,8 @@ export function decideLine(
   if (!factsAt(facts, period.start).alive) return held('deceased');
   if (enrollment.crossProvince?.status === 'awaiting') return held('cross-province-awaiting');
   if (enrollment.crossProvince?.status === 'conflict') return held('cross-province-conflict');
+  const paidElsewhere = enrollment.crossProvince?.paidElsewhereThrough;
+  if (paidElsewhere && period.id <= paidElsewhere) return held('paid-by-other-province');
   if (!result.eligible) return { include: false, reasons: result.reasons };
   return {
     include: true,

@@ -6,12 +6,14 @@ import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
 import { parseDomainEvent } from '../../../shared/events/catalog';
 import { type Observability, observability } from '../../../shared/observability';
+import { dynamoBatchRepository } from '../adapters/batch-repository';
 import { dynamoClaimRegisterRepository } from '../adapters/claim-register-repository';
 import { dynamoEnrollmentRepository } from '../adapters/enrollment-repository';
 import { dynamoOutboxRepository } from '../adapters/outbox-repository';
 import { dynamoProjectionRepository } from '../adapters/projection-repository';
 import { payoutInboundService } from '../domain/inbound-service';
 import type {
+  BatchRepository,
   ClaimRegisterRepository,
   EnrollmentRepository,
   OutboxRepository,
@@ -25,6 +27,7 @@ export interface InboundConsumerDeps {
   readonly projection: ProjectionRepository;
   readonly enrollments: EnrollmentRepository;
   readonly registers: ClaimRegisterRepository;
+  readonly batches: Pick<BatchRepository, 'linesOfEnrollment'>;
   readonly outbox: OutboxRepository;
   readonly clock?: Clock;
   readonly observability?: Observability;
@@ -43,6 +46,7 @@ export function buildInboundConsumer(deps: InboundConsumerDeps) {
     projection: deps.projection,
     enrollments: deps.enrollments,
     registers: deps.registers,
+    batches: deps.batches,
     outbox: deps.outbox,
     clock: deps.clock ?? systemClock,
   });
@@ -74,6 +78,7 @@ export const handler = initOnce(() => {
     projection: dynamoProjectionRepository(db, table),
     enrollments: dynamoEnrollmentRepository(db, table),
     registers: dynamoClaimRegisterRepository(db, table),
+    batches: dynamoBatchRepository(db, table),
     outbox: dynamoOutboxRepository(db, table),
   });
 });
