@@ -438,7 +438,9 @@ export const steps: readonly Step[] = [
         '51 to answer the claim',
         waitMs,
       );
-      say(`51 answers: ${state.enrollment33.crossProvince.status} (no enrolment of hers there)`);
+      say(
+        `51 answers: ${state.enrollment33.crossProvince.status} (its register holds no other claim for her)`,
+      );
     },
   },
   {
@@ -547,18 +549,10 @@ export const steps: readonly Step[] = [
           body: {},
         }),
       );
+      // 51 is her hukou province: its own register of claims decides at once, with no message.
+      state.enrollment51 = approved.body;
       say(
-        `51 approver (a second person) approves → ${approved.body.status}; 51 claims her in 33 (benefit.enrollment-claimed) …`,
-      );
-      state.enrollment51 = await crossProvinceAnswer(
-        sichuan,
-        id,
-        state.tokens.officer51,
-        '33 to answer 51’s claim',
-        waitMs,
-      );
-      say(
-        `33 answers: ${state.enrollment51.crossProvince.status} (she is already paid this benefit in Zhejiang)`,
+        `51 approver (a second person) approves → ${approved.body.status}; 51 is her hukou province and its register holds 33’s claim: ${approved.body.crossProvince?.status} (she is already paid this benefit in Zhejiang)`,
       );
     },
   },

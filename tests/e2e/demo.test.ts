@@ -97,7 +97,7 @@ describe('the guided demo story across provinces 33 and 51', { timeout: 120_000 
 
   it('the same person enrolled for the same scheme in 51 is held there as a cross-province conflict, not paid', async () => {
     await step('duplicate-sichuan')();
-    expect(state.enrollment51).toMatchObject({ crossProvince: { province: '33', status: 'conflict' } });
+    expect(state.enrollment51).toMatchObject({ crossProvince: { province: '51', status: 'conflict' } });
     await step('batch-sichuan')();
     expect(state.payments51).toEqual([
       expect.objectContaining({
