@@ -5,7 +5,7 @@ import { examplePayoutConfigurationText } from './local/examples/payout-configur
 /**
  * One project per kind of test. `npm test` runs them all; each can run alone with
  * `npm run test:<name>`. Integration tests share one DynamoDB Local and one SQS emulator
- * per run; e2e tests share one local cloud with both provinces.
+ * per run; e2e tests share one local cloud with three provinces.
  */
 /** Metrics and tracing have no CloudWatch or X-Ray daemon here. */
 /** Every project keeps a copy of its output for the privacy scan (tests/proof/summary-reporter.ts). */

@@ -7,6 +7,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     province33: string;
     province51: string;
+    province44: string;
     e2eLogFile: string;
     e2eDynamodbEndpoint: string;
     e2eSqsEndpoint: string;
@@ -14,20 +15,21 @@ declare module 'vitest' {
 }
 
 /**
- * Starts the local cloud exactly as `npm start` does, both provinces on free loopback
- * ports, and keeps every log line of the run in a file the privacy test reads.
+ * Starts the local cloud exactly as `npm start -- --provinces 33,51,44` does, each province
+ * on a free loopback port (the third for claims across three provinces), and keeps every log line of the run in a file the privacy test reads.
  */
 export default async function setup(project: TestProject) {
   mkdirSync('.local', { recursive: true });
   const logFile = '.local/e2e.log';
   const out = createWriteStream(logFile, { flags: 'w' });
   const cloud = await startLocalCloud({
-    provinces: { '33': 0, '51': 0 },
+    provinces: { '33': 0, '51': 0, '44': 0 },
     log: (source, line) => out.write(`[${source}] ${line}\n`),
   });
   const url = (code: string) => cloud.provinces.find((p) => p.province === code)?.url ?? '';
   project.provide('province33', url('33'));
   project.provide('province51', url('51'));
+  project.provide('province44', url('44'));
   project.provide('e2eLogFile', logFile);
   project.provide('e2eDynamodbEndpoint', cloud.endpoints.dynamodb);
   project.provide('e2eSqsEndpoint', cloud.endpoints.sqs);

@@ -1,6 +1,10 @@
 import { inject } from 'vitest';
 
-export const province = { '33': () => inject('province33'), '51': () => inject('province51') };
+export const province = {
+  '33': () => inject('province33'),
+  '51': () => inject('province51'),
+  '44': () => inject('province44'),
+};
 
 export interface Reply {
   readonly status: number;
