@@ -291,16 +291,22 @@ describe('planning decides each enrolment line', () => {
     expect(cross('conflict')).toMatchObject({ state: 'held', holdReason: 'cross-province-conflict' });
     expect(cross('clear')).toMatchObject({ state: 'pending' });
     // Cleared after another province held the person: the periods it paid are held for good.
-    const after = (p: string) =>
+    const clearedAfterOther = (p: string) =>
       decideLine(
         scheme,
         period(p),
         enrollment({ crossProvince: { province: '33', status: 'clear', paidElsewhereThrough: '2026-11' } }),
         facts,
       );
-    expect(after('2026-10')).toMatchObject({ state: 'held', holdReason: 'paid-by-other-province' });
-    expect(after('2026-11')).toMatchObject({ state: 'held', holdReason: 'paid-by-other-province' });
-    expect(after('2026-12')).toMatchObject({ state: 'pending' });
+    expect(clearedAfterOther('2026-10')).toMatchObject({
+      state: 'held',
+      holdReason: 'paid-by-other-province',
+    });
+    expect(clearedAfterOther('2026-11')).toMatchObject({
+      state: 'held',
+      holdReason: 'paid-by-other-province',
+    });
+    expect(clearedAfterOther('2026-12')).toMatchObject({ state: 'pending' });
     expect(
       decideLine(
         scheme,
