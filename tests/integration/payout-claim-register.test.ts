@@ -236,4 +236,18 @@ describe('one authority against paying twice: the hukou province’s register ac
     // Across the three provinces, each period was to be paid once.
     expect(payable.sort()).toEqual(['2026-11 by 51', '2026-12 by 44', '2027-01 by 33']);
   });
+
+  it('a writer that read the register before another changed it is refused, and writes nothing', async () => {
+    const registers = at('33').repos.registers;
+    const read = await registers.find(PERSON_REF, scheme.code);
+    if (!read) throw new Error('no register');
+    // A claim decided meanwhile (or an approval) saves first…
+    await registers.save(read, []);
+    // …so a decision made on the version read before is refused, and changes nothing.
+    await expect(registers.save({ ...read, claims: [] }, [])).rejects.toThrow(/changed meanwhile/);
+    expect(await registers.find(PERSON_REF, scheme.code)).toMatchObject({
+      version: read.version + 1,
+      claims: read.claims,
+    });
+  });
 });

@@ -17,6 +17,7 @@ import { buildPersonsApi } from '../../functions/registry/handlers/persons-api';
 import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import {
+  BENEFIT_ENROLLMENT_CLAIMED,
   BENEFIT_ENROLLMENT_CLEAR,
   BENEFIT_ENROLLMENT_CONFLICT,
   PERSON_DECEASED,
@@ -37,6 +38,8 @@ import { recordFigures } from './support/figures';
 import { captureProcessOutput } from './support/leaks';
 
 const OWN = '33';
+/** A claim of Guizhou (52) the register here has granted. */
+const GUIZHOU_CLAIM = newUlid();
 const CLOCK = fixedClock('2026-11-20T02:00:00.000Z');
 /** A Zhejiang hukou living in Sichuan, and a Sichuan hukou living in Zhejiang. */
 const RESIDENT = residentIdFor('330106', '1958-03-01', '022');
@@ -171,6 +174,27 @@ describe('partner provinces out of competence', () => {
     };
     await repos.enrollments.create(enrollment);
     enrollmentId = enrollment.enrollmentId;
+    // As her hukou province, Zhejiang has granted a claim of Guizhou (52) to pay her.
+    const at = CLOCK.now().toISOString();
+    await repos.registers.save(
+      {
+        personRef: testPersonRefOf(RESIDENT),
+        scheme: 'rural-reward',
+        claims: [
+          {
+            claimId: GUIZHOU_CLAIM,
+            province: '52',
+            fromPeriod: '2026-01',
+            region: '520102',
+            state: 'granted',
+            registeredAt: at,
+            changedAt: at,
+          },
+        ],
+        version: 0,
+      },
+      [],
+    );
   });
 
   afterAll(() => {
@@ -178,7 +202,7 @@ describe('partner provinces out of competence', () => {
     recordFigures('4-attacks-competence', [
       {
         suite: 'exchange attacks',
-        item: 'partner out of competence (residence, death, claim answers)',
+        item: 'partner out of competence (residence, death, claim answers, another’s claim)',
         counts: figures,
         mustBeZero: ['accepted', 'unanswered', 'unlogged'],
       },
@@ -188,12 +212,13 @@ describe('partner provinces out of competence', () => {
   /** What both areas hold of the people and the enrolment: any change is an accepted attack. */
   const state = async () => {
     const persons = dynamoPersonRepository(aws.documents, tables.registry);
-    const [resident, migrant, enrollment] = await Promise.all([
+    const [resident, migrant, enrollment, register] = await Promise.all([
       persons.find(personIds.resident ?? ''),
       persons.find(personIds.migrant ?? ''),
       repos.enrollments.find(enrollmentId),
+      repos.registers.find(testPersonRefOf(RESIDENT), 'rural-reward'),
     ]);
-    return JSON.stringify([resident?.person, migrant?.person, enrollment]);
+    return JSON.stringify([resident?.person, migrant?.person, enrollment, register]);
   };
 
   /** The answers the areas stored to a message: registry outbox items and payout outbound envelopes. */
@@ -262,6 +287,23 @@ describe('partner provinces out of competence', () => {
     [
       '44 answers clear to a claim asked of 51',
       () => envelope('44', BENEFIT_ENROLLMENT_CLEAR, { claimId: enrollmentId, scheme: 'rural-reward' }),
+      ['payout'],
+    ],
+    [
+      '44 withdraws the claim 52 holds here, to free the person for itself',
+      () => envelope('44', BENEFIT_ENROLLMENT_CLEAR, { claimId: GUIZHOU_CLAIM, scheme: 'rural-reward' }),
+      ['payout'],
+    ],
+    [
+      '44 claims under the id of 52’s claim, to take over its grant',
+      () =>
+        envelope('44', BENEFIT_ENROLLMENT_CLAIMED, {
+          claimId: GUIZHOU_CLAIM,
+          personRef: testPersonRefOf(RESIDENT),
+          scheme: 'rural-reward',
+          fromPeriod: '2026-01',
+          claimingRegion: '440106',
+        }),
       ['payout'],
     ],
   ];
