@@ -183,8 +183,10 @@ describe('the staff console in a browser', () => {
     const page = await newPage(browser, zj(), foreign);
     await signIn(page, zj(), 'exchange-operator-330000');
     await page.getByTestId('partner-51-status').filter({ hasText: '正常' }).waitFor();
-    await page.getByRole('button', { name: '核验消息日志' }).click();
-    await page.getByText(/日志完整/).waitFor();
+    // Zhejiang has two partners here (51 and 44): verify 51's log from its own row.
+    const partner51 = page.getByRole('row').filter({ has: page.getByTestId('partner-51-status') });
+    await partner51.getByRole('button', { name: '核验消息日志' }).click();
+    await partner51.getByText(/日志完整/).waitFor();
     await screenshot(page, '5-exchange-partners');
 
     await page.getByRole('link', { name: '交换消息' }).click();
