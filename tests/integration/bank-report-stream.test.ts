@@ -4,6 +4,7 @@ import {
   type Batch,
   bucketOf,
   EMPTY_LEDGER,
+  lineStateIn,
   type PaymentLine,
 } from '../../functions/payout/domain/batch';
 import type { BatchRepository, LineMove } from '../../functions/payout/domain/ports';
@@ -28,6 +29,8 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
   let header = batch;
   const byId = new Map(lines.map((l) => [l.lineId, l]));
   const ordered = [...byId.keys()].sort();
+  // A line as its batch reads it, as the DynamoDB repository reads it.
+  const read = (line: PaymentLine): PaymentLine => ({ ...line, state: lineStateIn(header, line.state) });
   const unused = (name: string) => () => {
     throw new Error(`${name} is not used by a status report import`);
   };
@@ -42,7 +45,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
       const items: PaymentLine[] = [];
       let i = start;
       for (; i < ordered.length && items.length < query.limit; i++) {
-        const line = byId.get(ordered[i] as string) as PaymentLine;
+        const line = read(byId.get(ordered[i] as string) as PaymentLine);
         if (!query.state || line.state === query.state) items.push(line);
       }
       return { items, ...(i < ordered.length ? { cursor: String(i) } : {}) };
@@ -50,7 +53,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
     moveLines: async (moves: readonly LineMove[]) =>
       moves.map((move) => {
         const line = byId.get(move.lineId);
-        if (!line || line.state !== move.from) return false;
+        if (!line || read(line).state !== move.from) return false;
         byId.set(move.lineId, { ...line, ...move.patch, state: move.to });
         const from = bucketOf(move.from);
         const to = bucketOf(move.to);
@@ -67,6 +70,24 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
         };
         return true;
       }),
+    settle: async (_id, paid, at) => {
+      const { pending } = header.ledger;
+      if (header.settledAt || pending.count !== paid.count || pending.sumFen !== paid.sumFen) return false;
+      const { ledger } = header;
+      header = {
+        ...header,
+        settledAt: at,
+        ledger: {
+          ...ledger,
+          pending: EMPTY_LEDGER.pending,
+          paid: { count: ledger.paid.count + paid.count, sumFen: ledger.paid.sumFen + paid.sumFen },
+        },
+      };
+      return true;
+    },
+    reservePayments: unused('reservePayments'),
+    saveReservedThrough: unused('saveReservedThrough'),
+    markSent: unused('markSent'),
     claimKey: unused('claimKey'),
     findByKey: unused('findByKey'),
     createHeader: unused('createHeader'),
@@ -84,7 +105,7 @@ function memoryBatches(batch: Batch, lines: PaymentLine[]) {
     page: unused('page'),
     findPayments: unused('findPayments'),
   };
-  return { repo, states: () => [...byId.values()].map((l) => l.state) };
+  return { repo, states: () => [...byId.values()].map((l) => read(l).state) };
 }
 
 describe('a status report of 100,000 transactions, streamed over the bank channel', () => {
@@ -113,7 +134,8 @@ describe('a status report of 100,000 transactions, streamed over the bank channe
         period: '2026-11',
         region: '330106',
         amountFen: 12_000,
-        state: 'sent',
+        // Reserved and sent: a stored line stays pending, the batch's `sentAt` makes it sent.
+        state: 'pending',
         paymentKey: `rural-reward#2026-11#P${n}`,
         attempt: 1,
         endToEndId: `JH${n}`,
@@ -139,7 +161,7 @@ describe('a status report of 100,000 transactions, streamed over the bank channe
     };
     const submitted = applyBatchCommand(planned, 'submit', { by: 'officer-1', at: new Date(at) });
     const approved = applyBatchCommand(submitted, 'approve', { by: 'approver-2', at: new Date(at) });
-    const { repo, states } = memoryBatches({ ...approved, state: 'disbursing' }, lines);
+    const { repo, states } = memoryBatches({ ...approved, state: 'disbursing', sentAt: at }, lines);
 
     // The bank's report, written by the simulator's own XML library: every 100th transfer rejected.
     const document = writeStatusReport({

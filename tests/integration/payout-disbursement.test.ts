@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getScheme } from '../../functions/payout/config/schemes';
-import type { BankRail } from '../../functions/payout/domain/bank-rail';
+import type { BankRail, SignedReport } from '../../functions/payout/domain/bank-rail';
 import { applyBatchCommand, type Batch, ledgerBalances } from '../../functions/payout/domain/batch';
 import { commandBatch } from '../../functions/payout/domain/batch-service';
-import { type DisbursePorts, disburseBatch, paymentFileOf } from '../../functions/payout/domain/disburse';
+import {
+  type DisbursePorts,
+  disburseBatch,
+  importStatusReport,
+  paymentFileOf,
+} from '../../functions/payout/domain/disburse';
 import { applyDeath } from '../../functions/payout/domain/enrollment';
 import { planBatch } from '../../functions/payout/domain/plan-batch';
 import type { BatchRepository } from '../../functions/payout/domain/ports';
 import { buildBankReports } from '../../functions/payout/handlers/bank-reports';
+import { writeStatusReport } from '../../local/bank/bank-xml';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
 import { ConflictError, NothingToPayError } from '../../shared/domain/errors';
 import { newUlid } from '../../shared/domain/ids';
@@ -292,7 +298,10 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
       const novemberKeys = [...lines.map((l) => l.paymentKey)];
       for (const key of novemberKeys) {
         const payment = await repos.batches.findPayment(key);
-        expect(payment?.state).toBe('paid');
+        // Reserved by the attempt that was paid, whose line reads paid.
+        expect(payment?.state).toBe('reserved');
+        const line = await repos.batches.findLine(payment?.batchId ?? '', payment?.lineId ?? '');
+        expect(line?.state).toBe('paid');
       }
     } finally {
       await rejecting.stop();
@@ -329,5 +338,56 @@ describe('payout batches: plan, approve, disburse through the bank simulator, re
       (l) => l.personId === personId,
     );
     expect(lines.every((l) => l.state === 'held')).toBe(true);
+  });
+
+  it('a report answering part of the file writes its paid lines; the report answering the rest settles the batch in one write', async () => {
+    const batch = await approve(await plan('2027-08'));
+    // The beneficiary who died in January is held; the others are in the file.
+    const lines = (await repos.batches.lines(batch.batchId, { limit: 100, state: 'pending' })).items;
+    const ids = lines.map((l) => l.endToEndId);
+    const report = (statuses: (id: string, k: number) => 'ACSC' | 'ACSP'): SignedReport => {
+      const document = writeStatusReport({
+        messageId: `STS-${newUlid()}`,
+        createdAt: '2026-09-01T10:00:00',
+        originalMessageId: batch.batchId,
+        bankCode: '999000000001',
+        transactions: ids.map((endToEndId, k) => ({ endToEndId, status: statuses(endToEndId, k) })),
+      });
+      return { document, signature: bank.signReport(document) };
+    };
+    // The bank takes the file, and at first settles only its first five transfers.
+    const first = report((_, k) => (k < 5 ? 'ACSC' : 'ACSP'));
+    const partial: BankRail = {
+      ...rail(bank),
+      submit: async (messageId, text) => {
+        await rail(bank).submit(messageId, text);
+        return first;
+      },
+    };
+    const open = (await disburseBatch(ports(repos.batches, partial), batch.batchId)) as Batch;
+    expect(open.state).toBe('disbursing');
+    expect(open.settledAt).toBeUndefined();
+    expect(open.ledger.paid.count).toBe(5);
+    expect(open.ledger.pending.count).toBe(lines.length - 5);
+    const states = async () =>
+      (await repos.batches.lines(batch.batchId, { limit: 100 })).items
+        .filter((l) => l.state !== 'held')
+        .map((l) => l.state);
+    expect(await states()).toEqual(ids.map((_, k) => (k < 5 ? 'paid' : 'sent')));
+
+    // The next report answers every transfer: the rest are settled together.
+    const whole = report(() => 'ACSC');
+    const summary = await importStatusReport(ports(repos.batches, rail(bank)), whole, batch.batchId);
+    expect(summary).toMatchObject({ paid: lines.length - 5, unchanged: 5, rejected: 0 });
+    const done = (await repos.batches.find(batch.batchId)) as Batch;
+    expect(done.state).toBe('reconciled');
+    expect(done.settledAt).toBeDefined();
+    expect(done.ledger.paid.count).toBe(lines.length);
+    expect(ledgerBalances(done.ledger)).toBe(true);
+    expect(await states()).toEqual(ids.map(() => 'paid'));
+    // Imported again, it changes nothing.
+    const again = await importStatusReport(ports(repos.batches, rail(bank)), whole, batch.batchId);
+    expect(again).toMatchObject({ paid: 0, unchanged: lines.length });
+    expect(await repos.batches.find(batch.batchId)).toEqual(done);
   });
 });

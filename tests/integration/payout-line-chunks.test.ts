@@ -6,7 +6,12 @@ import {
   type PaymentLine,
 } from '../../functions/payout/domain/batch';
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
-import type { BatchRepository, LineMove, OpenItem } from '../../functions/payout/domain/ports';
+import type {
+  BatchRepository,
+  LineMove,
+  OpenItem,
+  PaymentReservation,
+} from '../../functions/payout/domain/ports';
 import { newUlid } from '../../shared/domain/ids';
 import { provisionForTest } from '../support/local-aws';
 import { payoutRepos } from '../support/payout-fixtures';
@@ -24,7 +29,7 @@ describe('payout line writes in chunks', () => {
     batches = payoutRepos(aws, resources.tables.payout).batches;
   });
 
-  const newBatch = async (): Promise<string> => {
+  const newBatch = async (state: Batch['state'] = 'planning'): Promise<string> => {
     const batchId = newUlid();
     const at = new Date().toISOString();
     const batch: Batch = {
@@ -32,7 +37,7 @@ describe('payout line writes in chunks', () => {
       scheme: 'rural-reward',
       period: '2026-11',
       region: '330106',
-      state: 'planning',
+      state,
       ruleVersion: 1,
       control: { count: 0, sumFen: 0 },
       ledger: EMPTY_LEDGER,
@@ -69,13 +74,12 @@ describe('payout line writes in chunks', () => {
     };
   };
 
-  const send = (l: PaymentLine): LineMove => ({
+  const reservation = (l: PaymentLine): PaymentReservation => ({
     batchId: l.batchId,
     lineId: l.lineId,
-    from: 'pending',
-    to: 'sent',
+    paymentKey: l.paymentKey,
+    attempt: l.attempt,
     amountFen: l.amountFen,
-    reservePayment: { paymentKey: l.paymentKey, attempt: l.attempt },
   });
 
   const ledgerOf = async (batchId: string) => ((await batches.find(batchId)) as Batch).ledger;
@@ -144,32 +148,32 @@ describe('payout line writes in chunks', () => {
     expect((await ledgerOf(batchId)).planned.count).toBe(3);
   });
 
-  it('moves lines to sent with their payment keys; a taken key or a moved line answers false and changes nothing', async () => {
-    const batchId = await newBatch();
+  it('reserves payment keys without writing the lines; a taken key answers false, the same attempt again true', async () => {
+    const batchId = await newBatch('disbursing');
     const lines = Array.from({ length: 120 }, (_, n) => line(batchId, n));
     await batches.addLines(lines.map((l) => ({ line: l })));
     // Another batch has reserved the keys of every tenth line already.
-    const otherBatch = await newBatch();
+    const otherBatch = await newBatch('disbursing');
     const taken = lines.filter((_, k) => k % 10 === 3);
     const rivals = taken.map((l, k) => line(otherBatch, k, { paymentKey: l.paymentKey }));
     await batches.addLines(rivals.map((l) => ({ line: l })));
-    expect(await batches.moveLines(rivals.map(send))).toEqual(rivals.map(() => true));
-    // And one line of this batch was sent already by an earlier run.
+    expect(await batches.reservePayments(rivals.map(reservation))).toEqual(rivals.map(() => true));
+    // And one line of this batch was reserved already, by a step that crashed after it.
     const early = lines[57] as PaymentLine;
-    expect(await batches.moveLine(send(early))).toBe(true);
+    expect(await batches.reservePayments([reservation(early)])).toEqual([true]);
 
-    const answers = await batches.moveLines(lines.map(send));
-    expect(answers).toEqual(lines.map((l) => !taken.includes(l) && l !== early));
-    for (const l of taken) {
-      expect((await batches.findLine(batchId, l.lineId))?.state).toBe('pending');
-      expect((await batches.findPayment(l.paymentKey))?.batchId).toBe(otherBatch);
-    }
-    const sentLine = lines[0] as PaymentLine;
-    expect((await batches.findLine(batchId, sentLine.lineId))?.state).toBe('sent');
-    expect(await batches.findPayment(sentLine.paymentKey)).toMatchObject({
-      batchId,
-      lineId: sentLine.lineId,
-    });
+    const answers = await batches.reservePayments(lines.map(reservation));
+    expect(answers).toEqual(lines.map((l) => !taken.includes(l)));
+    for (const l of taken) expect((await batches.findPayment(l.paymentKey))?.batchId).toBe(otherBatch);
+    const first = lines[0] as PaymentLine;
+    expect(await batches.findPayment(first.paymentKey)).toMatchObject({ batchId, lineId: first.lineId });
+    // Until every line is reserved the lines read pending; then the waiting ones read sent.
+    expect((await batches.findLine(batchId, first.lineId))?.state).toBe('pending');
+    await batches.markSent(batchId, new Date().toISOString());
+    expect((await batches.findLine(batchId, first.lineId))?.state).toBe('sent');
+    const sentPage = await batches.lines(batchId, { limit: 200, state: 'sent' });
+    expect(sentPage.items).toHaveLength(120);
+    expect(await batches.lines(batchId, { limit: 200, state: 'pending' })).toEqual({ items: [] });
     // Sent lines stay in the pending bucket until the bank answers.
     const ledger = await ledgerOf(batchId);
     expect(ledger.pending).toEqual({ count: 120, sumFen: sum(lines) });
@@ -177,60 +181,66 @@ describe('payout line writes in chunks', () => {
   });
 
   it('two lines with one payment key in a call: the key is reserved once, for the first', async () => {
-    const batchId = await newBatch();
+    const batchId = await newBatch('disbursing');
     const a = line(batchId, 1);
     const b = line(batchId, 2, { paymentKey: a.paymentKey });
     const c = line(batchId, 3);
     await batches.addLines([a, b, c].map((l) => ({ line: l })));
-    expect(await batches.moveLines([a, b, c].map(send))).toEqual([true, false, true]);
+    expect(await batches.reservePayments([a, b, c].map(reservation))).toEqual([true, false, true]);
     expect(await batches.findPayment(a.paymentKey)).toMatchObject({ lineId: a.lineId });
   });
 
-  it('settles many lines with one ledger update per transaction; the same outcomes again change nothing', async () => {
-    const batchId = await newBatch();
+  it('settles: failures written per line, the paid ones by one header write; the same outcomes again change nothing', async () => {
+    const batchId = await newBatch('disbursing');
     const lines = Array.from({ length: 90 }, (_, n) => line(batchId, n));
     await batches.addLines(lines.map((l) => ({ line: l })));
-    await batches.moveLines(lines.map(send));
-    const outcome = (l: PaymentLine, k: number): LineMove =>
-      k % 3 === 0
-        ? {
-            batchId,
-            lineId: l.lineId,
-            from: 'sent',
-            to: 'failed',
-            amountFen: l.amountFen,
-            patch: { failure: { code: 'AC04', returned: false } },
-            paymentState: { paymentKey: l.paymentKey, state: 'failed' },
-            openItem: {
-              scheme: l.scheme,
-              region: l.region,
-              period: l.period,
-              enrollmentId: l.enrollmentId,
-              batchId,
-              lineId: l.lineId,
-              reason: 'failed',
-            },
-          }
-        : {
-            batchId,
-            lineId: l.lineId,
-            from: 'sent',
-            to: 'paid',
-            amountFen: l.amountFen,
-            paymentState: { paymentKey: l.paymentKey, state: 'paid' },
-          };
-    const moves = lines.map(outcome);
-    expect(await batches.moveLines(moves)).toEqual(lines.map(() => true));
+    await batches.reservePayments(lines.map(reservation));
+    await batches.markSent(batchId, new Date().toISOString());
+    const failure = (l: PaymentLine, from: 'sent' | 'paid'): LineMove => ({
+      batchId,
+      lineId: l.lineId,
+      from,
+      to: 'failed',
+      amountFen: l.amountFen,
+      patch: { failure: { code: 'AC04', returned: from === 'paid' } },
+      paymentFailed: { paymentKey: l.paymentKey },
+      openItem: {
+        scheme: l.scheme,
+        region: l.region,
+        period: l.period,
+        enrollmentId: l.enrollmentId,
+        batchId,
+        lineId: l.lineId,
+        reason: 'failed',
+      },
+    });
     const failed = lines.filter((_, k) => k % 3 === 0);
     const paid = lines.filter((_, k) => k % 3 !== 0);
+    const moves = failed.map((l) => failure(l, 'sent'));
+    expect(await batches.moveLines(moves)).toEqual(failed.map(() => true));
+    const tally = { count: paid.length, sumFen: sum(paid) };
+    // The pending ledger must be exactly what is settled.
+    expect(await batches.settle(batchId, { count: tally.count - 1, sumFen: tally.sumFen }, 'x')).toBe(false);
+    expect(await batches.settle(batchId, tally, new Date().toISOString())).toBe(true);
     const ledger = await ledgerOf(batchId);
-    expect(ledger.paid).toEqual({ count: paid.length, sumFen: sum(paid) });
+    expect(ledger.paid).toEqual(tally);
     expect(ledger.failed).toEqual({ count: failed.length, sumFen: sum(failed) });
     expect(ledger.pending).toEqual({ count: 0, sumFen: 0 });
+    expect((await batches.findLine(batchId, (paid[0] as PaymentLine).lineId))?.state).toBe('paid');
     expect((await batches.findPayment((failed[0] as PaymentLine).paymentKey))?.state).toBe('failed');
-    expect((await batches.findPayment((paid[0] as PaymentLine).paymentKey))?.state).toBe('paid');
-    // The same report imported again: every move finds its line moved already.
-    expect(await batches.moveLines(moves)).toEqual(lines.map(() => false));
+    // A paid payment keeps its reservation: its key stays taken.
+    expect((await batches.findPayment((paid[0] as PaymentLine).paymentKey))?.state).toBe('reserved');
+    // The same report imported again: every move finds its line moved, the batch settled.
+    expect(await batches.moveLines(moves)).toEqual(failed.map(() => false));
+    expect(await batches.settle(batchId, tally, new Date().toISOString())).toBe(false);
+    // A stale reading of a paid line as sent is refused; read as paid, it is returned.
+    const returned = paid[0] as PaymentLine;
+    expect(await batches.moveLine(failure(returned, 'sent'))).toBe(false);
     expect(await ledgerOf(batchId)).toEqual(ledger);
+    expect(await batches.moveLine(failure(returned, 'paid'))).toBe(true);
+    const after = await ledgerOf(batchId);
+    expect(after.paid.count).toBe(tally.count - 1);
+    expect(after.failed.count).toBe(failed.length + 1);
+    expect(ledgerBalances(after)).toBe(true);
   });
 });

@@ -70,9 +70,9 @@ describe('stepwise disbursing: a batch too large for one invocation goes on in s
     let elapsedMs = 0;
     const batches = {
       ...repos.batches,
-      moveLines: (moves: Parameters<typeof repos.batches.moveLines>[0]) => {
+      reservePayments: (reservations: Parameters<typeof repos.batches.reservePayments>[0]) => {
         elapsedMs += pageCostMs;
-        return repos.batches.moveLines(moves);
+        return repos.batches.reservePayments(reservations);
       },
     };
     const handler = buildDisburser({
@@ -122,8 +122,14 @@ describe('stepwise disbursing: a batch too large for one invocation goes on in s
     return invocations;
   }
 
-  const pendingLines = async (batchId: string) =>
-    (await repos.batches.lines(batchId, { state: 'pending', limit: 1000 })).items.length;
+  /** How many of the batch's payments are reserved: disbursing writes nothing else per line. */
+  const reservedPayments = async (batchId: string) => {
+    const lines = (await repos.batches.lines(batchId, { limit: 1000 })).items;
+    const payments = await repos.batches.findPayments(lines.map((l) => l.paymentKey));
+    return [...payments.values()].filter((p) => p.batchId === batchId).length;
+  };
+  const linesIn = async (batchId: string, state: 'pending' | 'sent') =>
+    (await repos.batches.lines(batchId, { state, limit: 1000 })).items.length;
 
   /** The batch reconciled with every beneficiary paid once, in one file. */
   async function paidOnce(batchId: string) {
@@ -150,11 +156,11 @@ describe('stepwise disbursing: a batch too large for one invocation goes on in s
     await sqsDisburseQueue(aws.sqs, queueUrl)(batch.batchId);
     // A page takes 215 of the 240 s: each step reserves one page (then less than the 30 s
     // margin is left), three steps for three pages, then the file in a fresh one.
-    const pendingAfterEachStep: number[] = [];
+    const reservedAfterEachStep: number[] = [];
     await drain(215_000, async () => {
-      pendingAfterEachStep.push(await pendingLines(batch.batchId));
+      reservedAfterEachStep.push(await reservedPayments(batch.batchId));
     });
-    expect(pendingAfterEachStep).toEqual([110, 10, 0, 0]);
+    expect(reservedAfterEachStep).toEqual([100, 200, 210, 210]);
     expect(bank.files.size).toBe(filesBefore + 1);
     await paidOnce(batch.batchId);
   });
@@ -165,8 +171,10 @@ describe('stepwise disbursing: a batch too large for one invocation goes on in s
     // 40 s a page: 120 s left after three, more than the 30 s margin between pages but less
     // than the 150 s the file needs.
     expect(await invokeNext(40_000)).toBe(true);
-    // Everything reserved, nothing sent yet: the lease is given up for the next command.
-    expect(await pendingLines(batch.batchId)).toBe(0);
+    // Everything reserved, the lines read sent, no file yet: the lease is given up for the next command.
+    expect(await reservedPayments(batch.batchId)).toBe(BENEFICIARIES);
+    expect(await linesIn(batch.batchId, 'pending')).toBe(0);
+    expect(await linesIn(batch.batchId, 'sent')).toBe(BENEFICIARIES);
     expect(bank.files.has(batch.batchId)).toBe(false);
     expect(((await repos.batches.find(batch.batchId)) as Batch).state).toBe('disbursing');
     expect(

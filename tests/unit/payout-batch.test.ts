@@ -9,8 +9,10 @@ import {
   type Ledger,
   type LineState,
   ledgerBalances,
+  lineStateIn,
   matchesBatchFilter,
   type PaymentLine,
+  storedStatesOf,
   waitsOnOpenList,
 } from '../../functions/payout/domain/batch';
 import type { Enrollment } from '../../functions/payout/domain/enrollment';
@@ -87,7 +89,7 @@ describe('lines already paid are held at planning', () => {
     updatedAt: '2026-11-01T00:00:00.000Z',
     ...overrides,
   });
-  const payment = (state: 'sent' | 'paid' | 'failed', attempt = 1) => ({
+  const payment = (state: 'reserved' | 'failed', attempt = 1) => ({
     paymentKey: 'rural-reward#2026-11#P1',
     batchId: 'B1',
     lineId: 'E1#2026-11',
@@ -98,21 +100,21 @@ describe('lines already paid are held at planning', () => {
 
   it('takes a key with any payment but an earlier attempt that failed', () => {
     expect(paymentKeyTaken(undefined, 1)).toBe(false);
-    expect(paymentKeyTaken(payment('paid'), 1)).toBe(true);
-    expect(paymentKeyTaken(payment('sent'), 2)).toBe(true);
+    expect(paymentKeyTaken(payment('reserved'), 1)).toBe(true);
+    expect(paymentKeyTaken(payment('reserved'), 2)).toBe(true);
     expect(paymentKeyTaken(payment('failed', 1), 1)).toBe(true);
     expect(paymentKeyTaken(payment('failed', 1), 2)).toBe(false);
   });
 
   it('holds a pending line whose key is taken, and leaves every other line as it is', () => {
-    expect(holdIfAlreadyPaid(line(), payment('paid'))).toMatchObject({
+    expect(holdIfAlreadyPaid(line(), payment('reserved'))).toMatchObject({
       state: 'held',
       holdReason: 'already-paid',
     });
     expect(holdIfAlreadyPaid(line(), undefined)).toEqual(line());
     expect(holdIfAlreadyPaid(line({ attempt: 2 }), payment('failed', 1)).state).toBe('pending');
     const suspended = line({ state: 'held', holdReason: 'suspended' });
-    expect(holdIfAlreadyPaid(suspended, payment('paid'))).toEqual(suspended);
+    expect(holdIfAlreadyPaid(suspended, payment('reserved'))).toEqual(suspended);
   });
 
   it('keeps a held line on the open list unless it was already paid elsewhere', () => {
@@ -167,6 +169,32 @@ describe('the batch list filter', () => {
         matchesBatchFilter({ ...county, state }, { regionPrefix: '33', awaitingApprovalBy: 'approver-2' }),
       ).toBe(false);
     }
+  });
+});
+
+describe("a line's state follows its batch's milestones", () => {
+  const STATES: LineState[] = ['pending', 'sent', 'held', 'paid', 'failed'];
+  const planned = {};
+  const sent = { sentAt: '2026-12-01T02:10:00.000Z' };
+  const settled = { ...sent, settledAt: '2026-12-01T02:20:00.000Z' };
+
+  it('reads a line stored pending as pending, then sent, then paid; every written state as written', () => {
+    expect([planned, sent, settled].map((b) => lineStateIn(b, 'pending'))).toEqual([
+      'pending',
+      'sent',
+      'paid',
+    ]);
+    for (const batch of [planned, sent, settled])
+      for (const stored of STATES.filter((s) => s !== 'pending'))
+        expect(lineStateIn(batch, stored)).toBe(stored);
+  });
+
+  it('filters on exactly the stored states that read as the state asked for', () => {
+    for (const batch of [planned, sent, settled])
+      for (const state of STATES)
+        expect(new Set(storedStatesOf(batch, state))).toEqual(
+          new Set(STATES.filter((stored) => lineStateIn(batch, stored) === state)),
+        );
   });
 });
 

@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll } from '../../../shared/aws/batch-get';
-import { conditionFailed } from '../../../shared/aws/conditional-write';
+import { conditionFailed, writtenIfCondition } from '../../../shared/aws/conditional-write';
 import { queryItems } from '../../../shared/aws/query-pages';
 import { StaleVersionError } from '../../../shared/domain/errors';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
@@ -20,10 +21,20 @@ import {
   bucketOf,
   type Ledger,
   type LedgerBucket,
+  type LineState,
+  lineStateIn,
   type PaymentLine,
+  storedStatesOf,
   waitsOnOpenList,
 } from '../domain/batch';
-import type { BatchKey, BatchRepository, LineMove, OpenItem, Payment } from '../domain/ports';
+import type {
+  BatchKey,
+  BatchRepository,
+  LineMove,
+  OpenItem,
+  Payment,
+  PaymentReservation,
+} from '../domain/ports';
 import { failedEntries, packChunks } from './transaction-chunks';
 
 /** A payment record as stored, checked where it leaves the table. */
@@ -32,7 +43,7 @@ const StoredPayment = z.object({
   batchId: z.string(),
   lineId: z.string(),
   attempt: z.number().int(),
-  state: z.enum(['sent', 'paid', 'failed']),
+  state: z.enum(['reserved', 'failed']),
   amountFen: z.number().int(),
 });
 const toPayment = (item: Record<string, unknown>): Payment => StoredPayment.parse(item);
@@ -94,13 +105,31 @@ function toLine(item: Record<string, unknown>): PaymentLine {
   return rest as unknown as PaymentLine;
 }
 
+/** A stored line as its batch reads it: its state follows the batch's milestones (`lineStateIn`). */
+function lineIn(batch: Batch | undefined, item: Record<string, unknown>): PaymentLine {
+  const line = toLine(item);
+  return batch ? { ...line, state: lineStateIn(batch, line.state) } : line;
+}
+
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type LedgerDelta = Partial<Record<keyof Ledger, { count: number; sumFen: number }>>;
 
-/** The items one line change writes, and what it adds to the batch's ledger. */
+/**
+ * What a line change needs of its batch's milestones to be read as the caller read it
+ * (`lineStateIn`): a stored `pending` line is `pending` only before `sentAt`, and `sent`
+ * only between `sentAt` and `settledAt`. Checked on the header in the same transaction.
+ */
+type HeaderCondition = 'unsent' | 'unsettled';
+const HEADER_CONDITIONS: Record<HeaderCondition, string> = {
+  unsent: 'attribute_not_exists(sentAt)',
+  unsettled: 'attribute_exists(sentAt) AND attribute_not_exists(settledAt)',
+};
+
+/** The items one line change writes, what it adds to the batch's ledger, and what it needs of the header. */
 interface LineWrite {
   readonly items: TransactItem[];
   readonly delta: LedgerDelta;
+  readonly requires?: HeaderCondition;
 }
 
 function addTo(delta: LedgerDelta, bucket: keyof Ledger, sign: 1 | -1, amountFen: number): void {
@@ -135,7 +164,16 @@ function withHeader(table: string, batchId: string, writes: readonly LineWrite[]
     parts.push(`#c${i} :c${i}, #s${i} :s${i}`);
   }
   const items = writes.flatMap((w) => w.items);
-  if (parts.length === 0) return items;
+  const required = [...new Set(writes.flatMap((w) => (w.requires ? [w.requires] : [])))];
+  const expression = required.map((r) => `(${HEADER_CONDITIONS[r]})`).join(' AND ');
+  const condition = expression ? { ConditionExpression: expression } : {};
+  if (parts.length === 0) {
+    if (!expression) return items;
+    return [
+      ...items,
+      { ConditionCheck: { TableName: table, Key: batchKey(batchId), ConditionExpression: expression } },
+    ];
+  }
   return [
     ...items,
     {
@@ -145,6 +183,7 @@ function withHeader(table: string, batchId: string, writes: readonly LineWrite[]
         UpdateExpression: `ADD ${parts.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ...condition,
       },
     },
   ];
@@ -188,8 +227,21 @@ function addLineWrite(table: string, line: PaymentLine, closes?: OpenItem): Line
 }
 
 /**
- * A line's state change (conditional on its current state), its payment record (reserved,
- * or its outcome recorded) and open item; the ledger moves between the two buckets.
+ * The stored states a line read as `from` may have, and what its header must still say
+ * for that reading to hold (`lineStateIn`): a line read as sent or paid may be stored
+ * `pending`, the batch's milestones making it so. Paid is final, so it needs no check.
+ */
+const STORED_AS: Record<LineState, { stored: LineState[]; requires?: HeaderCondition }> = {
+  pending: { stored: ['pending'], requires: 'unsent' },
+  sent: { stored: ['pending'], requires: 'unsettled' },
+  paid: { stored: ['paid', 'pending'] },
+  held: { stored: ['held'] },
+  failed: { stored: ['failed'] },
+};
+
+/**
+ * A line's state change (conditional on its current state), its payment's failure and
+ * open item; the ledger moves between the two buckets.
  */
 function moveLineWrite(table: string, move: LineMove): LineWrite {
   const from = bucketOf(move.from);
@@ -199,8 +251,12 @@ function moveLineWrite(table: string, move: LineMove): LineWrite {
     addTo(delta, from, -1, move.amountFen);
     addTo(delta, to, 1, move.amountFen);
   }
+  const { stored, requires } = STORED_AS[move.from];
   const names: Record<string, string> = { '#state': 'state' };
-  const values: Record<string, unknown> = { ':from': move.from, ':to': move.to };
+  const values: Record<string, unknown> = { ':to': move.to };
+  stored.forEach((state, i) => {
+    values[`:from${i}`] = state;
+  });
   const sets = ['#state = :to'];
   for (const [k, v] of Object.entries(move.patch ?? {})) {
     names[`#p_${k}`] = k;
@@ -213,53 +269,65 @@ function moveLineWrite(table: string, move: LineMove): LineWrite {
         TableName: table,
         Key: lineKey(move.batchId, move.lineId),
         UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#state = :from',
+        ConditionExpression: `#state IN (${stored.map((_, i) => `:from${i}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
     },
   ];
-  if (move.reservePayment) {
-    const { paymentKey, attempt } = move.reservePayment;
-    // The one conditional write that makes a payment unique: the key is free, or its
-    // last attempt failed and this is a later attempt.
-    items.push({
-      Put: {
-        TableName: table,
-        Item: {
-          ...paymentKeyOf(paymentKey),
-          entity: 'Payment',
-          paymentKey,
-          batchId: move.batchId,
-          lineId: move.lineId,
-          attempt,
-          state: 'sent',
-          amountFen: move.amountFen,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :failed AND attempt < :attempt)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':attempt': attempt },
-      },
-    });
-  }
-  if (move.paymentState) {
+  if (move.paymentFailed) {
     items.push({
       Update: {
         TableName: table,
-        Key: paymentKeyOf(move.paymentState.paymentKey),
+        Key: paymentKeyOf(move.paymentFailed.paymentKey),
         UpdateExpression: 'SET #state = :s',
         ConditionExpression: 'batchId = :b AND lineId = :l',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':s': move.paymentState.state,
-          ':b': move.batchId,
-          ':l': move.lineId,
-        },
+        ExpressionAttributeValues: { ':s': 'failed', ':b': move.batchId, ':l': move.lineId },
       },
     });
   }
   if (move.openItem) items.push({ Put: { TableName: table, Item: openItem(move.openItem) } });
-  return { items, delta };
+  return { items, delta, ...(requires ? { requires } : {}) };
+}
+
+/**
+ * A payment's reservation: the one conditional write that makes a payment unique. The key
+ * is free, or its last attempt failed and this is a later one, or this very attempt
+ * reserved it before (a step run again after a crash).
+ */
+function reservationWrite(table: string, r: PaymentReservation): LineWrite {
+  return {
+    delta: {},
+    items: [
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...paymentKeyOf(r.paymentKey),
+            entity: 'Payment',
+            paymentKey: r.paymentKey,
+            batchId: r.batchId,
+            lineId: r.lineId,
+            attempt: r.attempt,
+            state: 'reserved',
+            amountFen: r.amountFen,
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#state = :failed AND attempt < :attempt) OR ' +
+            '(#state = :reserved AND batchId = :b AND lineId = :l AND attempt = :attempt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':reserved': 'reserved',
+            ':attempt': r.attempt,
+            ':b': r.batchId,
+            ':l': r.lineId,
+          },
+        },
+      },
+    ],
+  };
 }
 
 function lineItem(line: PaymentLine) {
@@ -491,19 +559,83 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         (i) => moveLine(moves[i] as LineMove),
       );
     },
+    reservePayments(reservations) {
+      return writeChunked(
+        reservations.map((r) => ({ batchId: r.batchId, write: reservationWrite(table, r) })),
+        (i) => {
+          const [item] = reservationWrite(table, reservations[i] as PaymentReservation).items;
+          return writtenIfCondition(db.send(new PutCommand(item?.Put as PutCommandInput)));
+        },
+      );
+    },
+    async saveReservedThrough(batchId, cursor) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: batchKey(batchId),
+          UpdateExpression: 'SET reservedThrough = :c',
+          ConditionExpression: '#state = :disbursing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':c': cursor, ':disbursing': 'disbursing' },
+        }),
+      );
+    },
+    async markSent(batchId, at) {
+      await writtenIfCondition(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: batchKey(batchId),
+            UpdateExpression: 'SET sentAt = :at',
+            ConditionExpression: '#state = :disbursing AND attribute_not_exists(sentAt)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':at': at, ':disbursing': 'disbursing' },
+          }),
+        ),
+      );
+    },
+    settle(batchId, paid, at) {
+      // The ledger's pending bucket must be exactly what is settled: every sent line is paid by it.
+      return writtenIfCondition(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: batchKey(batchId),
+            UpdateExpression:
+              'SET settledAt = :at ADD ledger_pending_count :minusCount, ledger_pending_sum :minusSum, ' +
+              'ledger_paid_count :count, ledger_paid_sum :sum',
+            ConditionExpression:
+              '#state = :disbursing AND attribute_exists(sentAt) AND attribute_not_exists(settledAt) ' +
+              'AND ledger_pending_count = :count AND ledger_pending_sum = :sum',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':at': at,
+              ':disbursing': 'disbursing',
+              ':count': paid.count,
+              ':sum': paid.sumFen,
+              ':minusCount': -paid.count,
+              ':minusSum': -paid.sumFen,
+            },
+          }),
+        ),
+      );
+    },
     async lines(batchId, { cursor, limit, state }) {
+      const batch = await find(batchId);
+      const stored = batch && state ? storedStatesOf(batch, state) : state ? [state] : [];
+      if (state && stored.length === 0) return { items: [] };
       const start = decodeCursor(cursor);
+      const filter = Object.fromEntries(stored.map((s, i) => [`:s${i}`, s]));
       const out = await db.send(
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: {
-            ':pk': `BATCH#${batchId}`,
-            ':sk': 'LINE#',
-            ...(state ? { ':state': state } : {}),
-          },
+          ExpressionAttributeValues: { ':pk': `BATCH#${batchId}`, ':sk': 'LINE#', ...filter },
           ...(state
-            ? { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' } }
+            ? {
+                FilterExpression: `#state IN (${Object.keys(filter).join(', ')})`,
+                ExpressionAttributeNames: { '#state': 'state' },
+              }
             : {}),
           Limit: limit,
           ConsistentRead: true,
@@ -511,13 +643,15 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         }),
       );
       const next = encodeCursor(out.LastEvaluatedKey);
-      return { items: (out.Items ?? []).map(toLine), ...(next ? { cursor: next } : {}) };
+      const items = (out.Items ?? []).map((item) => lineIn(batch, item));
+      return { items, ...(next ? { cursor: next } : {}) };
     },
     async findLine(batchId, lineId) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: table, Key: lineKey(batchId, lineId), ConsistentRead: true }),
-      );
-      return Item ? toLine(Item) : undefined;
+      const [batch, { Item }] = await Promise.all([
+        find(batchId),
+        db.send(new GetCommand({ TableName: table, Key: lineKey(batchId, lineId), ConsistentRead: true })),
+      ]);
+      return Item ? lineIn(batch, Item) : undefined;
     },
     async linesOfEnrollment(enrollmentId) {
       // The index holds keys only (a line's state changes cost it nothing): the lines are read by key.
@@ -535,9 +669,19 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
         table,
         keys.map(({ pk, sk }) => ({ pk, sk })),
       );
+      // A line's state is read with its batch's milestones.
+      const headers = await batchGetAll(
+        db,
+        table,
+        [...new Set(items.map((item) => String(item.pk)))].map((pk) => ({ pk, sk: 'BATCH' })),
+      );
+      const batches = new Map(headers.map((h) => [String(h.pk), toBatch(h)]));
       // In the index's order: by period, then batch.
       return items
-        .map((item) => ({ order: order.get(`${item.pk}#${item.sk}`) ?? '', line: toLine(item) }))
+        .map((item) => ({
+          order: order.get(`${item.pk}#${item.sk}`) ?? '',
+          line: lineIn(batches.get(String(item.pk)), item),
+        }))
         .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
         .map(({ line }) => line);
     },

@@ -87,6 +87,15 @@ export interface Batch {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly actions: readonly BatchAction[];
+  /**
+   * Where disbursing resumes: the lines cursor after the last page whose payments are
+   * reserved (or lines held). Written when a step hands the batch on, not per page.
+   */
+  readonly reservedThrough?: string;
+  /** Every line's payment is reserved or the line held: from here a waiting line is sent. */
+  readonly sentAt?: string;
+  /** The bank answered every sent line: from here a sent line with no failure is paid. */
+  readonly settledAt?: string;
 }
 
 export type BatchCommand = 'submit' | 'approve' | 'cancel';
@@ -180,6 +189,30 @@ export type HoldReason =
   | 'paid-by-other-province';
 
 export type LineState = 'pending' | 'sent' | 'held' | 'paid' | 'failed';
+
+/**
+ * A line's state, from its stored state and its batch's milestones. A payment in the
+ * ordinary course writes its line once, at planning: a line stays stored `pending` while
+ * its payment is reserved (the payment item is the write) and settled by a report that
+ * answers the whole file (the header's `settledAt` is the write). So a stored `pending`
+ * line is `sent` once the batch's lines are all reserved, and `paid` once the bank has
+ * answered them all. Holds, failures and answers of a partial report are written on the
+ * line itself and read as stored.
+ */
+export function lineStateIn(batch: Pick<Batch, 'sentAt' | 'settledAt'>, stored: LineState): LineState {
+  if (stored !== 'pending' || !batch.sentAt) return stored;
+  return batch.settledAt ? 'paid' : 'sent';
+}
+
+/**
+ * The stored states whose lines read as `state` in this batch (`lineStateIn`): a filter
+ * on stored items that finds exactly the lines in that state.
+ */
+export function storedStatesOf(batch: Pick<Batch, 'sentAt' | 'settledAt'>, state: LineState): LineState[] {
+  const stored: LineState[] = state === 'pending' ? [] : [state];
+  if (lineStateIn(batch, 'pending') === state) stored.push('pending');
+  return stored;
+}
 
 /** The ledger bucket a line state counts in. */
 export const bucketOf = (state: LineState): LedgerBucket => (state === 'sent' ? 'pending' : state);

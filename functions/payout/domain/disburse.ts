@@ -73,29 +73,6 @@ async function* linePages(
   } while (cursor);
 }
 
-/** Visits the batch's lines a page at a time, until `visit` answers `stop`; false when stopped. */
-async function eachPage(
-  batches: Pick<BatchRepository, 'lines'>,
-  batchId: string,
-  state: PaymentLine['state'] | undefined,
-  visit: (lines: PaymentLine[]) => Promise<'stop' | undefined>,
-): Promise<boolean> {
-  for await (const page of linePages(batches, batchId, state))
-    if ((await visit(page)) === 'stop') return false;
-  return true;
-}
-
-const eachLine = (
-  batches: BatchRepository,
-  batchId: string,
-  state: PaymentLine['state'] | undefined,
-  visit: (line: PaymentLine) => Promise<void>,
-): Promise<void> =>
-  eachPage(batches, batchId, state, async (lines) => {
-    for (const line of lines) await visit(line);
-    return undefined;
-  }).then(() => undefined);
-
 /** How many report outcomes are handed to the repository at once (it fits them into transactions). */
 const MOVE_BLOCK = 500;
 
@@ -259,8 +236,10 @@ export async function verifiedReport(
 /**
  * Applies a pain.002 status report to a batch: settled lines become paid, rejected ones
  * failed (with the reason code), and paid ones later rejected failed as returned; failed
- * lines go on the open list for the next batch. Each change is conditional on the line's
- * current state, so importing a report twice changes nothing the second time. When no
+ * lines go on the open list for the next batch. A report that answers every sent line
+ * settles the paid ones with one write to the batch (ADR 0012); a partial one writes them
+ * line by line. Each change is conditional on the line's current state (and settling on
+ * the batch's), so importing a report twice changes nothing the second time. When no
  * line is left pending, the batch is reconciled.
  *
  * Before anything changes the report must be signed by the bank (`verifiedReport`) and
@@ -281,24 +260,22 @@ export async function importStatusReport(
     throw new BankReportRefusedError('another-file');
   // Only what a move needs is kept of each line (not its facts): a batch's lines fit in memory.
   const byE2e = new Map<string, ReportedLine>();
-  await eachLine(ports.batches, batchId, undefined, async (line) => {
-    const { lineId, state, amountFen, paymentKey, scheme, region, period, enrollmentId } = line;
-    byE2e.set(line.endToEndId, {
-      lineId,
-      state,
-      amountFen,
-      paymentKey,
-      scheme,
-      region,
-      period,
-      enrollmentId,
-    });
-  });
+  for await (const page of linePages(ports.batches, batchId, undefined))
+    for (const line of page) {
+      const { lineId, state, amountFen, paymentKey, scheme, region, period, enrollmentId } = line;
+      byE2e.set(line.endToEndId, {
+        lineId,
+        state,
+        amountFen,
+        paymentKey,
+        scheme,
+        region,
+        period,
+        enrollmentId,
+      });
+    }
   const summary = { paid: 0, rejected: 0, returned: 0, unchanged: 0 };
   const at = ports.now().toISOString();
-  // Each outcome that changes a line is a move conditional on the line's state; a move that
-  // finds the line changed meanwhile (a second import, a repeated transaction) is unchanged.
-  const moves: { move: LineMove; counts: 'paid' | 'rejected' | 'returned' }[] = [];
   const seen = new Set<string>();
   for (const tx of report.transactions) {
     const line = byE2e.get(tx.endToEndId);
@@ -306,19 +283,27 @@ export async function importStatusReport(
     if (seen.has(tx.endToEndId)) throw new BankReportRefusedError('repeated-transaction');
     seen.add(tx.endToEndId);
   }
+  // Each outcome that changes a line is a move conditional on the line's state; a move that
+  // finds the line changed meanwhile (a second import, a repeated transaction) is unchanged.
+  // A report that answers every sent line settles the paid ones with one write to the
+  // header (`settle`); only a partial report writes its paid lines one by one.
+  const sentLines = [...byE2e.values()].filter((line) => line.state === 'sent').length;
+  const paid = report.transactions.filter(
+    (tx) => tx.outcome === 'paid' && byE2e.get(tx.endToEndId)?.state === 'sent',
+  );
+  const answered = report.transactions.filter(
+    (tx) => tx.outcome !== 'pending' && byE2e.get(tx.endToEndId)?.state === 'sent',
+  ).length;
+  const settles = sentLines > 0 && answered === sentLines;
+  const moves: { move: LineMove; counts: 'paid' | 'rejected' | 'returned' }[] = [];
   for (const tx of report.transactions) {
     const line = byE2e.get(tx.endToEndId) as ReportedLine;
     const base = { batchId, lineId: line.lineId, amountFen: line.amountFen };
     if (tx.outcome === 'paid' && line.state === 'sent') {
+      if (settles) continue;
       moves.push({
         counts: 'paid',
-        move: {
-          ...base,
-          from: 'sent',
-          to: 'paid',
-          patch: { updatedAt: at },
-          paymentState: { paymentKey: line.paymentKey, state: 'paid' },
-        },
+        move: { ...base, from: 'sent', to: 'paid', patch: { updatedAt: at } },
       });
     } else if (tx.outcome === 'rejected' && (line.state === 'sent' || line.state === 'paid')) {
       const returned = line.state === 'paid';
@@ -329,7 +314,7 @@ export async function importStatusReport(
           from: line.state,
           to: 'failed',
           patch: { updatedAt: at, failure: { code: tx.reasonCode ?? 'NARR', returned } },
-          paymentState: { paymentKey: line.paymentKey, state: 'failed' },
+          paymentFailed: { paymentKey: line.paymentKey },
           openItem: {
             scheme: line.scheme,
             region: line.region,
@@ -350,6 +335,18 @@ export async function importStatusReport(
       if (moved[k]) summary[m.counts]++;
       else summary.unchanged++;
     });
+  }
+  if (settles && paid.length > 0) {
+    const tally = paid.reduce(
+      (t, tx) => ({
+        count: t.count + 1,
+        sumFen: t.sumFen + (byE2e.get(tx.endToEndId) as ReportedLine).amountFen,
+      }),
+      { count: 0, sumFen: 0 },
+    );
+    // Refused when settled already (a second import) or when a line moved meanwhile.
+    if (await ports.batches.settle(batchId, tally, at)) summary.paid += tally.count;
+    else summary.unchanged += tally.count;
   }
   await reconcileIfSettled(ports, batchId);
   return { batchId, ...summary };
@@ -389,6 +386,36 @@ async function closeDisbursing(
 }
 
 /**
+ * Reserves the payment keys of a page of pending lines. A line whose key another payment
+ * holds (another batch paid this period) is held `already-paid`, if it is still pending.
+ */
+async function reservePage(ports: DisbursePorts, batchId: string, lines: readonly PaymentLine[]) {
+  if (lines.length === 0) return;
+  const reserved = await ports.batches.reservePayments(
+    lines.map(({ lineId, paymentKey, attempt, amountFen }) => ({
+      batchId,
+      lineId,
+      paymentKey,
+      attempt,
+      amountFen,
+    })),
+  );
+  for (const [k, line] of lines.entries()) {
+    if (reserved[k]) continue;
+    const current = await ports.batches.findLine(batchId, line.lineId);
+    if (current?.state !== 'pending') continue;
+    await ports.batches.moveLine({
+      batchId,
+      lineId: line.lineId,
+      from: 'pending',
+      to: 'held',
+      amountFen: line.amountFen,
+      patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
+    });
+  }
+}
+
+/**
  * Ends an invocation's step: the lease is given up first, so the worker of the next command
  * takes the batch at once. A crash in between leaves this command to be delivered again,
  * and it resumes the batch itself.
@@ -407,17 +434,20 @@ async function handOver(
 /**
  * Disburses an approved batch. Every step may crash and run again:
  * 1. approved → disbursing;
- * 2. each pending line reserves its payment key (a conditional write: free, or failed in
- *    an earlier attempt) and becomes sent in the same transaction; a key already taken
- *    holds the line as `already-paid` instead;
+ * 2. each pending line reserves its payment key (a conditional write: free, failed in an
+ *    earlier attempt, or reserved by this attempt before); the line is not written. A key
+ *    another payment holds holds the line `already-paid` instead. When every line is
+ *    reserved or held, the batch is marked sent (its waiting lines read `sent`);
  * 3. the payment file of all sent lines goes to the bank under the batch id, which the
  *    bank deduplicates, and its status report is imported; a batch that sent no line
- *    (all held) sends no file and ends `nothing-to-pay`.
+ *    (all held) sends no file and ends `nothing-to-pay`, and one whose lines the bank has
+ *    all answered already is reconciled without sending again.
  * One worker holds the batch at a time (a lease owned by the queue message).
  * No step pays a key twice, and a re-run picks up every line a crash left pending.
  * With `ports.step`, an invocation whose time runs short (RESERVE_MARGIN_MS before the
- * next page, SEND_MARGIN_MS before the file) hands the batch to a new command and returns
- * it still disbursing; each step reserves at least one page, so every step moves on.
+ * next page, SEND_MARGIN_MS before the file) records where it stopped, hands the batch to
+ * a new command and returns it still disbursing; each step reserves at least one page, so
+ * every step moves on.
  */
 export async function disburseBatch(
   ports: DisbursePorts,
@@ -450,43 +480,31 @@ export async function disburseBatch(
   }
   if (batch.state !== 'disbursing') return batch;
 
-  // A page of pending lines at a time: each reserves its payment key and becomes sent, many
-  // to a transaction. A line the repository could not move is looked at on its own. A step
-  // whose time runs short hands the rest to the next, after at least one page of its own.
+  // A page of pending lines at a time reserves their payment keys, many to a transaction;
+  // the lines are not written. A line whose key another payment holds is held instead. A
+  // step whose time runs short records where to resume and hands the rest to the next,
+  // after at least one page of its own; the lines are all sent once every page is done.
   const timeLeft = () => ports.step?.timeLeftMs() ?? Number.POSITIVE_INFINITY;
+  let cursor = batch.reservedThrough;
   let reservedHere = false;
-  const reservedAll = await eachPage(ports.batches, batchId, 'pending', async (lines) => {
-    if (reservedHere && timeLeft() < RESERVE_MARGIN_MS) return 'stop';
-    reservedHere = true;
-    const at = ports.now().toISOString();
-    const sent = await ports.batches.moveLines(
-      lines.map((line) => ({
-        batchId,
-        lineId: line.lineId,
-        from: 'pending' as const,
-        to: 'sent' as const,
-        amountFen: line.amountFen,
-        patch: { updatedAt: at },
-        reservePayment: { paymentKey: line.paymentKey, attempt: line.attempt },
-      })),
-    );
-    for (const [k, line] of lines.entries()) {
-      if (sent[k]) continue;
-      const current = await ports.batches.findLine(batchId, line.lineId);
-      if (current?.state !== 'pending') continue;
-      // Still pending, so the payment key was taken: another batch paid this period already.
-      await ports.batches.moveLine({
-        batchId,
-        lineId: line.lineId,
-        from: 'pending',
-        to: 'held',
-        amountFen: line.amountFen,
-        patch: { holdReason: 'already-paid', updatedAt: ports.now().toISOString() },
+  if (!batch.sentAt) {
+    do {
+      if (ports.step && reservedHere && timeLeft() < RESERVE_MARGIN_MS) {
+        await ports.batches.saveReservedThrough(batchId, cursor as string);
+        return handOver(ports, ports.step, batchId, owner);
+      }
+      const page = await ports.batches.lines(batchId, {
+        limit: 100,
+        state: 'pending',
+        ...(cursor ? { cursor } : {}),
       });
-    }
-    return undefined;
-  });
-  if (ports.step && (!reservedAll || (reservedHere && timeLeft() < SEND_MARGIN_MS))) {
+      reservedHere = true;
+      await reservePage(ports, batchId, page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    await ports.batches.markSent(batchId, ports.now().toISOString());
+  }
+  if (ports.step && reservedHere && timeLeft() < SEND_MARGIN_MS) {
     return handOver(ports, ports.step, batchId, owner);
   }
 
@@ -496,6 +514,11 @@ export async function disburseBatch(
   if (ledger.pending.count + ledger.paid.count + ledger.failed.count === 0) {
     // No file without a transfer goes to the bank: the batch closes as it is.
     await closeDisbursing(ports, batchId, 'nothing-to-pay');
+    return ports.batches.find(batchId);
+  }
+  if (ledger.pending.count === 0) {
+    // The bank answered every line before a crash kept the batch open: nothing to send again.
+    await reconcileIfSettled(ports, batchId);
     return ports.batches.find(batchId);
   }
   const file = paymentFileOf(ports, reserved);

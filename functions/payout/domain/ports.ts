@@ -1,6 +1,6 @@
 import type { MandateChanged } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
-import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine } from './batch';
+import type { Batch, BatchState, LedgerBucket, LineState, PaymentLine, Tally } from './batch';
 import type { BatchPart } from './batch-parts';
 import type { ClaimRegister } from './claim-register';
 import type { BankAccount, Enrollment, EnrollmentStatus } from './enrollment';
@@ -146,11 +146,18 @@ export interface LineMove {
   readonly to: LineState;
   readonly amountFen: number;
   readonly patch?: Partial<PaymentLine>;
-  /** Reserve the payment key for this attempt in the same transaction. */
-  readonly reservePayment?: { readonly paymentKey: string; readonly attempt: number };
-  /** Record the payment's outcome in the same transaction. */
-  readonly paymentState?: { readonly paymentKey: string; readonly state: 'paid' | 'failed' };
+  /** Record the payment's failure in the same transaction, which frees its key for a retry. */
+  readonly paymentFailed?: { readonly paymentKey: string };
   readonly openItem?: OpenItem;
+}
+
+/** A line's claim on its payment key for one attempt: the payment record disbursing writes. */
+export interface PaymentReservation {
+  readonly batchId: string;
+  readonly lineId: string;
+  readonly paymentKey: string;
+  readonly attempt: number;
+  readonly amountFen: number;
 }
 
 /** A line to add, and the open item of an earlier batch it takes over. */
@@ -164,7 +171,12 @@ export interface Payment {
   readonly batchId: string;
   readonly lineId: string;
   readonly attempt: number;
-  readonly state: 'sent' | 'paid' | 'failed';
+  /**
+   * `reserved` from the moment disbursing takes the key until the payment fails, if it
+   * does; a paid payment stays reserved (its line reads paid). A failed one frees the key
+   * for the next attempt.
+   */
+  readonly state: 'reserved' | 'failed';
   readonly amountFen: number;
 }
 
@@ -217,6 +229,24 @@ export interface BatchRepository {
    * update each; answers, per move and in order, what `moveLine` would have answered.
    */
   moveLines(moves: readonly LineMove[]): Promise<boolean[]>;
+  /**
+   * Reserves the payment keys of lines of one batch, many to a transaction, without
+   * writing the lines: per reservation and in order, true when the key is now this line's
+   * attempt's (free, failed in an earlier attempt, or reserved by this very attempt
+   * before), false when another payment holds it.
+   */
+  reservePayments(reservations: readonly PaymentReservation[]): Promise<boolean[]>;
+  /** Records where a disbursing batch's reservations resume (`Batch.reservedThrough`). */
+  saveReservedThrough(batchId: string, cursor: string): Promise<void>;
+  /** Marks a disbursing batch's lines all reserved or held (`Batch.sentAt`); once. */
+  markSent(batchId: string, at: string): Promise<void>;
+  /**
+   * Settles a disbursing batch whose pending lines the bank has all answered: moves
+   * `paid` (which must be the whole pending ledger) from pending to paid and sets
+   * `settledAt`, in one write. False when the batch is settled already or its pending
+   * ledger is not `paid` (a concurrent change: read again).
+   */
+  settle(batchId: string, paid: Tally, at: string): Promise<boolean>;
   lines(
     batchId: string,
     query: { cursor?: string; limit: number; state?: LineState },
