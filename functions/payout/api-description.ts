@@ -104,6 +104,18 @@ const BatchView = z.looseObject({
     ),
   control: Tally.describe('Control totals fixed at planning'),
   ledger: z.looseObject({}).describe('Tallies by payment state'),
+  sentAt: z
+    .string()
+    .optional()
+    .describe('When every line was reserved or held: the payment file is complete from then on'),
+  settledAt: z
+    .string()
+    .optional()
+    .describe('When the bank had answered every line sent; lines with no failure are paid'),
+  reservedThrough: z
+    .string()
+    .optional()
+    .describe('While disbursing runs in steps: the opaque point where the next step resumes'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -336,7 +348,15 @@ export const payoutApi: ApiDescription = {
       'Plan a payout batch for a scheme, period and region; over the batch line cap, this plans part 1 and the later parts follow off the planning queue',
     body: PlanBatchRequest,
     bodyExample: { scheme: 'only-child-parents', period: '2026-11', region: '330106' },
-    responses: { 201: { description: 'Planned', schema: BatchView, headers: ['etag', 'location'] } },
+    responses: {
+      201: { description: 'Planned', schema: BatchView, headers: ['etag', 'location'] },
+      202: {
+        description:
+          'Still planning: more lines than a request plans within its time (about 20 s). The planning queue finishes the batch; read it at `location` until its state is planned.',
+        schema: BatchView,
+        headers: ['etag', 'location'],
+      },
+    },
     problems: [404, 409],
   },
   'GET /v1/payout-batches/{batchId}': {

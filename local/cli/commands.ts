@@ -94,7 +94,26 @@ export const handlers: Record<string, (run: Run) => Promise<void>> = {
       region: need(region, 'region'),
     };
     const token = await run.token('payout-officer');
-    const reply = ok('plan batch', await run.api('POST', '/v1/payout-batches', { token, body }), 200, 201);
+    const reply = ok(
+      'plan batch',
+      await run.api('POST', '/v1/payout-batches', { token, body }),
+      200,
+      201,
+      202,
+    );
+    if (reply.status === 202) {
+      // Larger than one request plans: the planning queue finishes it.
+      run.io.err('the batch is large: planning goes on in the background …');
+      const planned = await waitFor(
+        'the batch to be planned',
+        async () => {
+          const now = await run.api('GET', `/v1/payout-batches/${reply.body.batchId}`, { token });
+          return now.body?.state && now.body.state !== 'planning' ? now.body : undefined;
+        },
+        900_000,
+      );
+      return print(run, planned, () => batchSummary(planned));
+    }
     print(run, reply.body, () => batchSummary(reply.body));
   },
   'batch list': async (run) => {

@@ -41,9 +41,13 @@ export function payoutApis(
   clock: Clock,
   /** Whose status reports the batches API accepts; by default none (these tests import no report). */
   trust: BankTrust = { bankCa: [] },
-  /** The batch line cap; the deployment's default when absent. */
-  lineCap?: number,
+  /**
+   * The batch line cap (the deployment's default when absent), and how long a plan request
+   * may plan before it answers 202 (20 s when absent).
+   */
+  options: { lineCap?: number; planningBudgetMs?: number } = {},
 ) {
+  const { lineCap, planningBudgetMs } = options;
   const { tables } = resources;
   const repos = payoutRepos(aws, tables.payout);
   const common = {
@@ -69,6 +73,7 @@ export function payoutApis(
     trust,
     planning: planningQueueOf(aws, resources),
     ...(lineCap ? { lineCap } : {}),
+    ...(planningBudgetMs !== undefined ? { planningBudgetMs } : {}),
     reads: dynamoDecryptedReadLog(aws.documents, tables.payout),
   });
   /** Records a beneficiary's facts; answers the person id and their person reference. */

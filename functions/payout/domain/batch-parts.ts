@@ -69,3 +69,19 @@ export function nextPartRequest(batch: {
   if (batch.part?.last === undefined) return undefined;
   return { scheme: batch.scheme, period: batch.period, region: batch.region, part: batch.part.number + 1 };
 }
+
+/** The request that plans this very batch again: a run that stopped short resumes with it. */
+export function partRequest(batch: {
+  readonly scheme: string;
+  readonly period: string;
+  readonly region: string;
+  readonly part?: BatchPart;
+}): { scheme: string; period: string; region: string; part?: number } {
+  const number = batch.part?.number ?? 1;
+  return {
+    scheme: batch.scheme,
+    period: batch.period,
+    region: batch.region,
+    ...(number > 1 ? { part: number } : {}),
+  };
+}

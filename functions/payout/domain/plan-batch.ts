@@ -49,6 +49,12 @@ export interface PlanRequest {
   readonly by: string;
   readonly at: Date;
   readonly newId: () => string;
+  /**
+   * How long the caller may still plan. When it runs out, planning stops between blocks of
+   * lines and the batch is returned still `planning`, for a later run to finish (the API
+   * answers within its gateway's timeout and leaves the rest to the planning queue).
+   */
+  readonly timeLeftMs?: () => number;
 }
 
 const PLANNED_STATUSES = ['active', 'suspended'] as const;
@@ -84,7 +90,8 @@ async function allEnrollments(
  * lines of earlier batches that can now be paid. Safe to run again at any point: the
  * (scheme, period, region) key names one batch, lines are written once each with their
  * ledger counts, and the batch is marked planned, with its control totals, only at the
- * end. Returns the batch, already planned when it was before.
+ * end. Returns the batch, already planned when it was before, or still `planning` when
+ * `timeLeftMs` ran out first.
  */
 export async function planBatch(ports: PlanningPorts, request: PlanRequest): Promise<Batch> {
   const { scheme } = request;
@@ -195,7 +202,8 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
   const open = (await ports.batches.openItems(scheme.code, prefix)).filter(
     (o) => o.batchId !== batchId && inPart(part, orderKeyOf(o)),
   );
-  await inBlocks(
+  const goOn = () => (request.timeLeftMs?.() ?? Number.POSITIVE_INFINITY) > 0;
+  const carriedAll = await inBlocks(
     open,
     READ_AHEAD,
     async (group) => {
@@ -203,11 +211,12 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       return carried.filter((c): c is LineAddition => c !== undefined);
     },
     (additions) => addLines(ports.batches, additions),
+    goOn,
   );
   // Deciding a line only reads, the facts of a block at once; lines are written a block at
   // a time, many to a transaction with one ledger update each, while the next block is read.
-  const enrollments = await allEnrollments(ports, scheme.code, prefix, part);
-  await inBlocks(
+  const enrollments = carriedAll ? await allEnrollments(ports, scheme.code, prefix, part) : [];
+  const decidedAll = await inBlocks(
     enrollments,
     WRITE_BLOCK,
     async (group) => {
@@ -224,10 +233,11 @@ export async function planBatch(ports: PlanningPorts, request: PlanRequest): Pro
       return lines.filter((l): l is PaymentLine => l !== undefined).map((line) => ({ line }));
     },
     (additions) => addLines(ports.batches, additions),
+    goOn,
   );
 
   const header = (await ports.batches.find(batchId)) as Batch;
-  if (header.state !== 'planning') return header;
+  if (header.state !== 'planning' || !carriedAll || !decidedAll) return header;
   const planned: Batch = {
     ...header,
     state: 'planned',
@@ -334,14 +344,16 @@ async function lastPaidAccounts(
 
 /**
  * Decides `items` a block at a time (`readAhead` of them at once) and writes each block
- * while the next one is decided. Writes stay in order, one block after another.
+ * while the next one is decided. Writes stay in order, one block after another; before
+ * each, `goOn` may stop it. True when every block was written.
  */
 async function inBlocks<T, A>(
   items: readonly T[],
   readAhead: number,
   decide: (group: readonly T[]) => Promise<A[]>,
   write: (additions: A[]) => Promise<unknown>,
-): Promise<void> {
+  goOn: () => boolean,
+): Promise<boolean> {
   const decideBlock = async (start: number): Promise<A[]> => {
     const out: A[] = [];
     const end = Math.min(items.length, start + WRITE_BLOCK);
@@ -352,11 +364,13 @@ async function inBlocks<T, A>(
   let next: Promise<A[]> | undefined = items.length > 0 ? decideBlock(0) : undefined;
   for (let start = 0; next; start += WRITE_BLOCK) {
     const block: A[] = await next;
+    if (!goOn()) return false;
     next = start + WRITE_BLOCK < items.length ? decideBlock(start + WRITE_BLOCK) : undefined;
     // A failed write ends planning; the block decided meanwhile is dropped, not left unhandled.
     next?.catch(() => undefined);
     if (block.length > 0) await write(block);
   }
+  return true;
 }
 
 async function carryForward(

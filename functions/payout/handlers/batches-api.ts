@@ -32,7 +32,7 @@ import { payoutConfiguration } from '../config/deployment';
 import { configuredBatchLineCap, getScheme } from '../config/schemes';
 import type { BankTrust } from '../domain/bank-trust';
 import { type Batch, matchesBatchFilter, type PaymentLine } from '../domain/batch';
-import { nextPartRequest } from '../domain/batch-parts';
+import { nextPartRequest, partRequest } from '../domain/batch-parts';
 import { commandBatch } from '../domain/batch-service';
 import type { DecryptedReadLog } from '../domain/decrypted-reads';
 import { importStatusReport, paymentFileOf } from '../domain/disburse';
@@ -60,6 +60,11 @@ import {
 } from '../schemas';
 
 const FUNCTION = 'payout-batches-api';
+/**
+ * A request plans for at most 20 s: API Gateway ends a request at 30 s, and the batch is
+ * read back and answered after planning stops (at the end of a block of 100 lines).
+ */
+const PLANNING_BUDGET_MS = 20_000;
 
 export interface BatchesApiDeps {
   readonly province: string;
@@ -77,6 +82,11 @@ export interface BatchesApiDeps {
   readonly trust: BankTrust;
   /** Where the later parts of a region split by the batch line cap are asked for. */
   readonly planning: PlanningQueue;
+  /**
+   * How long a request may plan before it leaves the rest to the planning queue and answers
+   * 202 (PLANNING_BUDGET_MS); tests set 0 to take that path.
+   */
+  readonly planningBudgetMs?: number;
   /** The most enrolments one batch holds (DEFAULT_BATCH_LINE_CAP). */
   readonly lineCap?: number;
   readonly clock?: Clock;
@@ -153,6 +163,8 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
         scopedRegion(principal, body.region);
         if (!body.region.startsWith(deps.province))
           throw new AccessDeniedError('That region lies outside this province.');
+        const started = performance.now();
+        const budget = deps.planningBudgetMs ?? PLANNING_BUDGET_MS;
         const batch = await planBatch(deps, {
           scheme: getScheme(body.scheme),
           period: body.period,
@@ -161,14 +173,18 @@ export function buildBatchesApi(deps: BatchesApiDeps) {
           by: principal.subject,
           at: clock.now(),
           newId,
+          timeLeftMs: () => budget - (performance.now() - started),
         });
+        const headers = { etag: etagOf(batch.version), location: `/v1/payout-batches/${batch.batchId}` };
+        // Too large to plan within the gateway's timeout: the planning queue finishes it.
+        if (batch.state === 'planning') {
+          await deps.planning.request([partRequest(batch)]);
+          return json(202, batch, headers);
+        }
         // This is part 1 of a region over the cap: the other parts are planned off the queue.
         const next = nextPartRequest(batch);
         if (next) await deps.planning.request([next]);
-        return json(201, batch, {
-          etag: etagOf(batch.version),
-          location: `/v1/payout-batches/${batch.batchId}`,
-        });
+        return json(201, batch, headers);
       },
       'GET /v1/payout-batches/{batchId}': async ({ pathParameters, principal }) => {
         const { batchId } = parseWith(BatchIdParams, pathParameters, 'path');
