@@ -373,6 +373,24 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
     }
   };
 
+  /** Updates the header of a batch that is disbursing (and meets `condition`, when given). */
+  const updateWhileDisbursing = (
+    batchId: string,
+    update: string,
+    values: Record<string, unknown>,
+    condition?: string,
+  ) =>
+    db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: batchKey(batchId),
+        UpdateExpression: update,
+        ConditionExpression: `#state = :disbursing${condition ? ` AND ${condition}` : ''}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':disbursing': 'disbursing', ...values },
+      }),
+    );
+
   const moveLine = async (move: LineMove): Promise<boolean> => {
     try {
       await db.send(
@@ -569,54 +587,29 @@ export function dynamoBatchRepository(db: DynamoDBDocumentClient, table: string)
       );
     },
     async saveReservedThrough(batchId, cursor) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: batchKey(batchId),
-          UpdateExpression: 'SET reservedThrough = :c',
-          ConditionExpression: '#state = :disbursing',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':c': cursor, ':disbursing': 'disbursing' },
-        }),
-      );
+      await updateWhileDisbursing(batchId, 'SET reservedThrough = :c', { ':c': cursor });
     },
     async markSent(batchId, at) {
       await writtenIfCondition(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: batchKey(batchId),
-            UpdateExpression: 'SET sentAt = :at',
-            ConditionExpression: '#state = :disbursing AND attribute_not_exists(sentAt)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':at': at, ':disbursing': 'disbursing' },
-          }),
-        ),
+        updateWhileDisbursing(batchId, 'SET sentAt = :at', { ':at': at }, 'attribute_not_exists(sentAt)'),
       );
     },
     settle(batchId, paid, at) {
       // The ledger's pending bucket must be exactly what is settled: every sent line is paid by it.
       return writtenIfCondition(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: batchKey(batchId),
-            UpdateExpression:
-              'SET settledAt = :at ADD ledger_pending_count :minusCount, ledger_pending_sum :minusSum, ' +
-              'ledger_paid_count :count, ledger_paid_sum :sum',
-            ConditionExpression:
-              '#state = :disbursing AND attribute_exists(sentAt) AND attribute_not_exists(settledAt) ' +
-              'AND ledger_pending_count = :count AND ledger_pending_sum = :sum',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':at': at,
-              ':disbursing': 'disbursing',
-              ':count': paid.count,
-              ':sum': paid.sumFen,
-              ':minusCount': -paid.count,
-              ':minusSum': -paid.sumFen,
-            },
-          }),
+        updateWhileDisbursing(
+          batchId,
+          'SET settledAt = :at ADD ledger_pending_count :minusCount, ledger_pending_sum :minusSum, ' +
+            'ledger_paid_count :count, ledger_paid_sum :sum',
+          {
+            ':at': at,
+            ':count': paid.count,
+            ':sum': paid.sumFen,
+            ':minusCount': -paid.count,
+            ':minusSum': -paid.sumFen,
+          },
+          'attribute_exists(sentAt) AND attribute_not_exists(settledAt) ' +
+            'AND ledger_pending_count = :count AND ledger_pending_sum = :sum',
         ),
       );
     },
