@@ -43,6 +43,23 @@ const EnrollmentView = z.looseObject({
   bankAccount: z.object({ accountMasked: z.string(), holderMasked: z.string() }),
   channel: z.enum(['app', 'counter']),
   eligibility: z.looseObject({ reasons: z.array(z.string()) }),
+  crossProvince: z
+    .object({
+      province: z
+        .string()
+        .describe('The province that decides the claim: the person’s hukou province (ADR 0011)'),
+      status: z
+        .enum(['awaiting', 'clear', 'conflict'])
+        .describe(
+          'awaiting: no answer yet, lines held; clear: payable; conflict: another province pays, lines held',
+        ),
+      paidElsewhereThrough: z
+        .string()
+        .optional()
+        .describe('The last period a province that held the person before paid: lines up to it are held'),
+    })
+    .optional()
+    .describe('Where the claim to pay this person stands in the register of their hukou province (ADR 0011)'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -391,13 +408,20 @@ export const payoutApi: ApiDescription = {
     query: PaymentFileQuery,
     responses: {
       200: {
-        description: 'The file, as XML text inside JSON',
+        description:
+          'The file inside JSON, gzip-compressed and base64-encoded: a batch of 20,000 lines is ' +
+          'about 8.6 MB of XML, more than a function may answer, and about a tenth of it compressed',
         schema: z.object({
           messageId: z.string(),
           numberOfTransactions: z.number().int(),
           controlSumFen: Fen,
           contentType: z.literal('application/xml'),
-          document: z.string(),
+          contentEncoding: z.literal('gzip'),
+          documentGzipBase64: z
+            .string()
+            .describe(
+              'The pain.001 XML (UTF-8), gzip-compressed, then base64-encoded: `base64 -d | gunzip` reads it',
+            ),
         }),
       },
     },

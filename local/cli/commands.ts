@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { regionsUnder } from '../../shared/domain/region-codes';
 import { type Api, devToken, expectStatus, type Reply, waitFor } from '../client/http';
 import { residentIdOf } from '../demo/family';
@@ -148,18 +149,20 @@ export const handlers: Record<string, (run: Run) => Promise<void>> = {
       await run.api('GET', `/v1/payout-batches/${run.invocation.args[0]}/payment-file`, { token }),
     );
     const { out } = run.invocation.options;
+    const { documentGzipBase64, contentEncoding: _, ...summary } = reply.body;
+    // The API answers the XML compressed (a large batch's file exceeds a function's answer).
+    const document = gunzipSync(Buffer.from(documentGzipBase64, 'base64')).toString('utf8');
     if (out) {
-      await writeFile(out, reply.body.document);
-      const { document: _, ...summary } = reply.body;
+      await writeFile(out, document);
       print(
         run,
         { ...summary, file: out },
         () => `wrote ${out}: ${summary.numberOfTransactions} transfer(s)`,
       );
     } else if (run.invocation.options.json) {
-      run.io.out(JSON.stringify(reply.body, null, 2));
+      run.io.out(JSON.stringify({ ...summary, document }, null, 2));
     } else {
-      run.io.out(reply.body.document);
+      run.io.out(document);
     }
   },
   'batch import': async (run) => {

@@ -1,5 +1,5 @@
 /**
- * Payment-file memory benchmark: `tsx tests/bench/payment-file.ts --lines N --mode streamed|whole`
+ * Payment-file memory benchmark: `tsx tests/bench/payment-file.ts --lines N --mode streamed|whole|answer`
  * prints one JSON result; `run.ts` runs each mode in a fresh process, side by side.
  *
  * What it measures: the peak resident memory of a process that builds the pain.001 file of
@@ -7,7 +7,9 @@
  * the deployed `paymentFileOf(...).text()`; `whole` is the design it replaced (kept here
  * for comparison): every line, enrolment and opened account read into memory, then the
  * document built as one string. Both digests are printed: the two designs must give the
- * same bytes.
+ * same bytes. `answer` is the streamed file as the payment-file route answers it, gzip-compressed
+ * and base64-encoded (shared/http/gzip-text.ts), and prints that answer's size, against the
+ * 6 MB a function may answer.
  *
  * Stand-ins, and why: the lines and enrolments come from generators that make each page
  * when it is asked for (as DynamoDB hands out a page), so the process holds no table and
@@ -24,6 +26,7 @@ import type { Enrollment } from '../../functions/payout/domain/enrollment';
 import { buildPain001, type CreditTransfer } from '../../functions/payout/domain/iso20022';
 import { endToEndIdOf } from '../../functions/payout/domain/planning';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { gzipBase64 } from '../../shared/http/gzip-text';
 import { accountFor, ruralParent, TEST_ACCOUNTS, TEST_FINGERPRINT_KEY } from '../support/payout-fixtures';
 
 const { values } = parseArgs({
@@ -33,7 +36,8 @@ const count = Number(values.lines);
 const mode = values.mode;
 if (!Number.isInteger(count) || count < 1)
   throw new Error(`--lines must be a positive integer, got ${values.lines}`);
-if (mode !== 'streamed' && mode !== 'whole') throw new Error(`--mode must be streamed or whole, got ${mode}`);
+if (mode !== 'streamed' && mode !== 'whole' && mode !== 'answer')
+  throw new Error(`--mode must be streamed, whole or answer, got ${mode}`);
 
 const AMOUNT_FEN = 12_000;
 const PERIOD = '2026-11';
@@ -174,17 +178,24 @@ const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
 const started = performance.now();
 const digest = createHash('sha256');
 let bytes = 0;
-const text = mode === 'streamed' ? paymentFileOf(ports, batch).text() : wholeFile();
-for await (const chunk of text) {
-  digest.update(chunk);
-  bytes += Buffer.byteLength(chunk);
+const text = mode === 'whole' ? wholeFile() : paymentFileOf(ports, batch).text();
+async function* counted(): AsyncGenerator<string> {
+  for await (const chunk of text) {
+    digest.update(chunk);
+    bytes += Buffer.byteLength(chunk);
+    yield chunk;
+  }
 }
+let answerBytes: number | undefined;
+if (mode === 'answer') answerBytes = (await gzipBase64(counted())).length;
+else for await (const _ of counted());
 const ms = performance.now() - started;
 process.stdout.write(
   `${JSON.stringify({
     mode,
     lines: count,
     bytes,
+    ...(answerBytes === undefined ? {} : { answerBytes, answerCeilingBytes: 6 * 2 ** 20 }),
     sha256: digest.digest('hex'),
     ms: Math.round(ms),
     baselineRssMb: Math.round(baselineRssMb),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/in-process-runtime';
+import { paymentFileXml } from '../support/payment-file';
 import { residentIdFor } from '../support/resident-ids';
 import { citizenToken, http, province, token } from './support';
 
@@ -136,7 +137,8 @@ describe('payout over HTTP on the local cloud', () => {
     const file = await http(zj(), 'GET', `/v1/payout-batches/${batchId}/payment-file`, { token: officer });
     expect(file.status).toBe(200);
     expect(file.body).toMatchObject({ messageId: batchId, numberOfTransactions: 1, controlSumFen: 12_000 });
-    expect(file.body.document).toContain('<CtrlSum>120.00</CtrlSum>');
+    expect(file.body.contentEncoding).toBe('gzip');
+    expect(paymentFileXml(file.body)).toContain('<CtrlSum>120.00</CtrlSum>');
 
     const payments = await http(zj(), 'GET', `/v1/payout-batches/${batchId}/payments`, { token: approver });
     expect(payments.body.items).toEqual([

@@ -13,6 +13,7 @@ import type { BankAccountVault, PlanningQueue } from '../../functions/payout/dom
 import { buildBatchesApi } from '../../functions/payout/handlers/batches-api';
 import { buildFieldRekeyer } from '../../functions/payout/handlers/field-rekeyer';
 import { type BankSimulator, startBankSimulator } from '../../local/bank/simulator';
+import { xsdErrors } from '../../local/bank/xsd';
 import { aesGcmFieldCipher } from '../../shared/crypto/field-cipher';
 import { fieldEnvelope } from '../../shared/crypto/field-envelope';
 import { type LocalFieldKeys, localFieldKeyrings } from '../../shared/crypto/field-keys';
@@ -23,6 +24,7 @@ import { type BankCustomer, bankCustomer } from '../support/bank';
 import { callApi } from '../support/call-api';
 import { quietObservability } from '../support/lambda';
 import { type localAws, provisionForTest } from '../support/local-aws';
+import { paymentFileXml } from '../support/payment-file';
 import {
   accountFor,
   payoutRepos,
@@ -146,7 +148,9 @@ describe('payment file: every read of decrypted accounts is recorded first', () 
       query: { purpose: 'audit' },
     });
     expect(file.status).toBe(200);
-    for (const account of people.values()) expect(file.body.document).toContain(account.accountNumber);
+    const xml = paymentFileXml(file.body);
+    expect(await xsdErrors('pain.001.001.09', xml)).toEqual([]);
+    for (const account of people.values()) expect(xml).toContain(account.accountNumber);
 
     const recorded = await reads.decryptedReadsOf(batch.batchId);
     expect(recorded).toHaveLength(1);

@@ -7,7 +7,7 @@ import { useApi } from '../api/use-api';
 import { useI18n } from '../i18n/i18n';
 import { formatYuan } from '../shared/money';
 import { ProblemAlert } from '../shared/ProblemAlert';
-import { paymentFileName, saveText } from './files';
+import { gunzippedFile, paymentFileName, saveFile } from './files';
 
 const PURPOSES = ['bank-file', 'bank-query', 'audit'] as const;
 type Purpose = (typeof PURPOSES)[number];
@@ -23,15 +23,17 @@ export function PaymentFileExport({ batchId }: { readonly batchId: string }) {
   const [open, setOpen] = useState(false);
   const [purpose, setPurpose] = useState<Purpose>('bank-file');
   const fetchFile = useMutation({
-    mutationFn: async (asked: Purpose): Promise<PaymentFile> =>
-      unwrap(
+    mutationFn: async (asked: Purpose): Promise<{ file: PaymentFile; xml: Blob }> => {
+      const file = unwrap(
         await api.GET('/v1/payout-batches/{batchId}/payment-file', {
           params: { path: { batchId }, query: { purpose: asked } },
         }),
-      ),
-    onSuccess: (file) => {
+      );
+      return { file, xml: await gunzippedFile(file.documentGzipBase64, file.contentType) };
+    },
+    onSuccess: ({ file, xml }) => {
       const name = paymentFileName(file.messageId);
-      saveText(name, file.document, file.contentType);
+      saveFile(name, xml);
       setOpen(false);
       void message.success(
         t('payout.file.saved', {

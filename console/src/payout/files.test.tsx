@@ -10,6 +10,16 @@ const batchId = '01JZBATCH0000000000000000A';
 const path = `/v1/payout-batches/${batchId}`;
 const PAIN001 = '<?xml version="1.0" encoding="UTF-8"?><Document>pain.001</Document>';
 
+/** The API's encoding of a document: gzip, then base64. */
+async function gzipBase64(text: string): Promise<string> {
+  const plain = new Response(text).body;
+  if (!plain) throw new TypeError('no body');
+  const compressed = new Uint8Array(
+    await new Response(plain.pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+  );
+  return btoa(String.fromCharCode(...compressed));
+}
+
 // jsdom has no object URLs: the download test lends them and gives the originals back.
 const objectUrls = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
 
@@ -30,7 +40,8 @@ describe('the payment file and status reports', () => {
           numberOfTransactions: 2,
           controlSumFen: 123456,
           contentType: 'application/xml',
-          document: PAIN001,
+          contentEncoding: 'gzip',
+          documentGzipBase64: await gzipBase64(PAIN001),
         },
       },
     });

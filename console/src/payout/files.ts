@@ -3,11 +3,23 @@ export const paymentFileName = (messageId: string): string =>
   `pain.001-${messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`;
 
 /**
- * Saves text as a file the browser downloads (an object URL on a link clicked once), then
- * lets the URL go. Nothing is kept in the page once the download has started.
+ * A document the API answers gzip-compressed and base64-encoded (a payment file of a large
+ * batch is more than the API may answer as text), as the file it is: decompressed by the
+ * browser's own DecompressionStream, never held as a string.
  */
-export function saveText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+export async function gunzippedFile(gzipBase64: string, type: string): Promise<Blob> {
+  const compressed = new Response(Uint8Array.from(atob(gzipBase64), (c) => c.charCodeAt(0))).body;
+  if (!compressed) throw new TypeError('The compressed document is empty.');
+  const xml = new Response(compressed.pipeThrough(new DecompressionStream('gzip')));
+  return new Blob([await xml.arrayBuffer()], { type });
+}
+
+/**
+ * Saves a file the browser downloads (an object URL on a link clicked once), then lets the
+ * URL go. Nothing is kept in the page once the download has started.
+ */
+export function saveFile(name: string, file: Blob): void {
+  const url = URL.createObjectURL(file);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
