@@ -30,8 +30,15 @@ import {
 import { batchWriteAll, recordingClient } from './lib/bulk-seed';
 import { conditionalPutCeiling, type Throughput } from './lib/ceilings';
 import type { BenchServices } from './lib/local-services';
+import { countReads, type ReadCount } from './lib/read-counter';
 import { perSecond, ratio, timed } from './lib/stats';
 import { countItemWrites } from './lib/write-counter';
+
+/** The client's counts since the last call: item writes, and reads. */
+interface Counters {
+  take(): { writes: number; reads: ReadCount };
+}
+const NO_READS: ReadCount = { requests: 0, items: 0 };
 
 const DEBTOR = {
   name: '浙江省奖励扶助资金专户',
@@ -52,6 +59,9 @@ export interface StageFigure {
   readonly ratioToCeiling: number;
   /** Table item writes the stage made, counted at the client, per payment. */
   readonly itemWritesPerPayment: number;
+  /** Read calls (GetItem, BatchGetItem, Query) the stage made, and the items they answered with, per payment. */
+  readonly readRequestsPerPayment: number;
+  readonly itemsReadPerPayment: number;
 }
 
 export interface PayoutRun {
@@ -126,7 +136,7 @@ async function runOnce(
   ceiling: number,
   ceilingCount: number,
   bank: BankCustomer,
-  writes: { take(): number },
+  counters: Counters,
   log: (line: string) => void,
 ): Promise<PayoutRun> {
   const repos = reposOf(services, table);
@@ -136,7 +146,7 @@ async function runOnce(
   const seeded = await timed(() => seed(services, table, size, region, scheme.code));
   // The emulator slows as its table fills: the ceiling again, on the table the pipeline meets.
   const seededCeiling = await conditionalPutCeiling(services.dynamodb, table, ceilingCount, 1);
-  writes.take();
+  counters.take();
   // A county above the batch line cap is planned as parts (domain/batch-parts.ts): every
   // part is planned, approved, disbursed and reconciled here, one after another, and each
   // stage's figure is the sum over the parts.
@@ -145,6 +155,20 @@ async function runOnce(
     approved: 0,
     disbursed: 0,
     reconciled: 0,
+  };
+  const reads: Record<StageFigure['stage'], ReadCount> = {
+    planned: NO_READS,
+    approved: NO_READS,
+    disbursed: NO_READS,
+    reconciled: NO_READS,
+  };
+  const count = (stage: StageFigure['stage']) => {
+    const taken = counters.take();
+    written[stage] += taken.writes;
+    reads[stage] = {
+      requests: reads[stage].requests + taken.reads.requests,
+      items: reads[stage].items + taken.reads.items,
+    };
   };
   const ms: Record<StageFigure['stage'], number> = { planned: 0, approved: 0, disbursed: 0, reconciled: 0 };
   let bankMs = 0;
@@ -155,7 +179,7 @@ async function runOnce(
       const started = performance.now();
       const answer = await bank.rail.submit(id, xml);
       bankAnsweredAt = performance.now();
-      written.disbursed += writes.take();
+      count('disbursed');
       bankMs += bankAnsweredAt - started;
       return answer;
     },
@@ -177,7 +201,7 @@ async function runOnce(
       }),
     );
     ms.planned += planned.ms;
-    written.planned += writes.take();
+    count('planned');
     const approved = await timed(async () => {
       const submitted = applyBatchCommand(planned.value, 'submit', { by: 'officer-1', at: new Date() });
       await repos.batches.saveState(submitted, 'planned');
@@ -186,7 +210,7 @@ async function runOnce(
       return ok;
     });
     ms.approved += approved.ms;
-    written.approved += writes.take();
+    count('approved');
     log(`payout ${size}: disbursing part ${partNumber}`);
     const started = performance.now();
     parts.push(
@@ -204,7 +228,7 @@ async function runOnce(
       )) as Batch,
     );
     const ended = performance.now();
-    written.reconciled += writes.take();
+    count('reconciled');
     ms.disbursed += bankAnsweredAt - started;
     ms.reconciled += ended - bankAnsweredAt;
     partNumber = nextPartRequest(planned.value)?.part;
@@ -217,6 +241,8 @@ async function runOnce(
       paymentsPerSecond: rate,
       ratioToCeiling: ratio(rate, ceiling),
       itemWritesPerPayment: perPayment(written[s], size),
+      readRequestsPerPayment: perPayment(reads[s].requests, size),
+      itemsReadPerPayment: perPayment(reads[s].items, size),
     };
   };
   const stages = (['planned', 'approved', 'disbursed', 'reconciled'] as const).map((s) => stage(s, ms[s]));
@@ -261,6 +287,8 @@ export async function benchPayout(
     const ceilingConcurrent = await conditionalPutCeiling(services.dynamodb, table, options.ceilingCount, 8);
     const small = Math.max(10, Math.round(options.size / 10));
     const writes = countItemWrites(services.dynamodb);
+    const readCounter = countReads(services.dynamodb);
+    const counters: Counters = { take: () => ({ writes: writes.take(), reads: readCounter.take() }) };
     // Counties of Hangzhou: a region each, so each run's batch holds only its own people.
     const runs = [
       await runOnce(
@@ -271,7 +299,7 @@ export async function benchPayout(
         ceiling.perSecond,
         options.ceilingCount,
         bank,
-        writes,
+        counters,
         options.log,
       ),
       await runOnce(
@@ -282,7 +310,7 @@ export async function benchPayout(
         ceiling.perSecond,
         options.ceilingCount,
         bank,
-        writes,
+        counters,
         options.log,
       ),
     ];

@@ -12,17 +12,17 @@ function payout(p: Json): string[] {
     '',
     `Ceiling: conditional PutItem ${n(p.ceiling.perSecond)}/s at concurrency 1 (p50 ${p.ceiling.latency.p50Ms} ms), ${n(p.ceilingConcurrent.perSecond)}/s at concurrency 8.`,
     '',
-    '| Size | Stage | Time (ms) | Payments/s | × ceiling (c=1) | Item writes / payment |',
-    '|---:|---|---:|---:|---:|---:|',
+    '| Size | Stage | Time (ms) | Payments/s | × ceiling (c=1) | Item writes / payment | Read calls / payment | Items read / payment |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const run of p.runs) {
     for (const s of run.stages) {
       out.push(
-        `| ${n(run.size)} | ${s.stage} | ${n(s.ms)} | ${n(s.paymentsPerSecond)} | ${s.ratioToCeiling} | ${n(s.itemWritesPerPayment)} |`,
+        `| ${n(run.size)} | ${s.stage} | ${n(s.ms)} | ${n(s.paymentsPerSecond)} | ${s.ratioToCeiling} | ${n(s.itemWritesPerPayment)} | ${n(s.readRequestsPerPayment)} | ${n(s.itemsReadPerPayment)} |`,
       );
     }
     out.push(
-      `| ${n(run.size)} | **pipeline** | **${n(run.totalMs)}** | **${n(run.paymentsPerSecond)}** | **${run.ratioToCeiling}** | **${n(run.itemWritesPerPayment)}** |`,
+      `| ${n(run.size)} | **pipeline** | **${n(run.totalMs)}** | **${n(run.paymentsPerSecond)}** | **${run.ratioToCeiling}** | **${n(run.itemWritesPerPayment)}** | | |`,
     );
   }
   out.push('');
