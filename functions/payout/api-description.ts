@@ -410,7 +410,7 @@ export const payoutApi: ApiDescription = {
       200: {
         description:
           'The file inside JSON, gzip-compressed and base64-encoded: a batch of 20,000 lines is ' +
-          'about 8.6 MB of XML, more than a function may answer, and about a tenth of it compressed',
+          'about 8.4 MB of XML, more than a function may answer, and under a tenth of it compressed',
         schema: z.object({
           messageId: z.string(),
           numberOfTransactions: z.number().int(),

@@ -5,7 +5,7 @@ import { createGzip } from 'node:zlib';
 /**
  * Text given a chunk at a time, gzip-compressed and then base64-encoded, for a document
  * answered inside JSON. A function's answer is capped at 6 MB, and a payment file of 20,000
- * lines is about 8.6 MB of XML; compressed, it is about a tenth of that. Only the compressed
+ * lines is about 8.4 MB of XML; compressed and encoded, under a tenth of that. Only the compressed
  * bytes are held, never the whole text.
  */
 export async function gzipBase64(chunks: AsyncIterable<string>): Promise<string> {

@@ -46,8 +46,8 @@ const DEBTOR = {
   bankCode: '999331000001',
 };
 const SEED_CONCURRENCY = 4;
-/** Writes per payment, to two decimals. */
-const perPayment = (writes: number, payments: number) => Math.round((writes / payments) * 100) / 100;
+/** A count per payment, to two decimals. */
+const perPayment = (count: number, payments: number) => Math.round((count / payments) * 100) / 100;
 /** Beneficiaries whose items are built before they are stored, to bound memory. */
 const SEED_SLICE = 2_000;
 

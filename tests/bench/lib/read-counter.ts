@@ -4,7 +4,6 @@ type Output = {
   Item?: unknown;
   Items?: unknown[];
   Responses?: Record<string, unknown[]>;
-  UnprocessedKeys?: Record<string, unknown>;
 };
 
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
