@@ -15,7 +15,7 @@ async function call(url: string, init: RequestInit): Promise<unknown> {
 /**
  * Makes every local province a partner of every other, the way operators onboard one in the
  * cloud: fetch the other's published keys from its `/.well-known/jwks.json`, then PUT the
- * partner (inbox URL, keys, every protocol type both ways) through the operations API with
+ * partner (both inbox URLs, so they speak version 2; keys; every protocol type both ways) through the operations API with
  * an operator's dev token. Runs at each start, since gateway ports may change between runs;
  * a partner's paused or active state is kept.
  */
@@ -41,6 +41,7 @@ export async function registerExchangePartners(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
           inboxUrl: `${other.url}/exchange/v1/inbox`,
+          batchInboxUrl: `${other.url}/exchange/v2/inbox`,
           jwks,
           inboundTypes: PROTOCOL_TYPES,
           outboundTypes: PROTOCOL_TYPES,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import type { ApiDescription } from '../../shared/http/api-description';
+import { BATCH_CONTENT_TYPE, MAX_BATCH_MESSAGES } from './domain/batch';
+import { BatchReceipt } from './domain/batch-receipt';
 import { ExchangeMessage } from './domain/envelope';
 import { PartnerSettings, PublicJwks } from './domain/partner';
 import { Receipt } from './domain/receipt';
@@ -18,10 +20,31 @@ const PartnerView = z.looseObject({
   status: z.enum(['active', 'paused']),
   pausedReason: z.enum(['operator', 'delivery-failed']).optional(),
   inboxUrl: z.string(),
+  batchInboxUrl: z.string().optional().describe('Set when the partner takes version 2 batches (§13).'),
+  stream: z
+    .object({
+      last: z.number().int().describe('The last sequence number given to a message for the partner.'),
+      delivered: z.number().int().describe('The highest sequence the partner has receipted.'),
+      waiting: z.number().int().describe('Messages after the cursor, waiting for delivery.'),
+      attempt: z
+        .number()
+        .int()
+        .describe('Failed attempts in a row (0 while deliveries succeed), as §7 counts.'),
+      nextAttemptAt: z.string().optional(),
+      lastError: z.string().optional(),
+    })
+    .optional()
+    .describe('Version 2 partners: the outbound stream’s cursor.'),
   inboundTypes: z.array(z.string()),
   outboundTypes: z.array(z.string()),
   updatedAt: z.string(),
   updatedBy: z.string(),
+});
+const ChainReportView = z.object({
+  entries: z.number().int(),
+  head: z.string().nullable(),
+  ok: z.boolean(),
+  brokenAt: z.number().int().optional(),
 });
 const MessageView = z.looseObject({
   direction: z.enum(['inbound', 'outbound']),
@@ -109,6 +132,24 @@ export const exchangeApi: ApiDescription = {
     },
     problems: [400, 401, 403, 409, 413, 415, 422],
   },
+  'POST /exchange/v2/inbox': {
+    summary: 'Receive a signed batch of messages from a partner province (protocol version 2)',
+    description:
+      'A JSON array of 1 to 98 messages of one stream, in ascending `sequence`, signed once ' +
+      '(`webhook-id` is the batch id, a ULID). Answered by one signed receipt with an entry per message: ' +
+      '`accepted`, `duplicate` or `refused` with a reason. A batch id received before gets its original ' +
+      'receipt. See docs/exchange-protocol.md §13.',
+    body: z.array(ExchangeMessage).min(1).max(MAX_BATCH_MESSAGES),
+    bodyContentType: BATCH_CONTENT_TYPE,
+    bodyExample: [message],
+    responses: {
+      202: {
+        description: 'Stored; the body is a batch receipt signed with this province’s keys',
+        schema: BatchReceipt,
+      },
+    },
+    problems: [400, 401, 403, 409, 413, 415],
+  },
   'GET /.well-known/jwks.json': {
     summary: 'This province’s public signing keys',
     responses: { 200: { description: 'The key set', schema: PublicJwks } },
@@ -171,8 +212,13 @@ export const exchangeApi: ApiDescription = {
           partner: z.string(),
           entries: z.number().int(),
           head: z.string().nullable(),
-          ok: z.boolean(),
+          ok: z
+            .boolean()
+            .describe('Every chain of the partner intact: the version 1 log and both version 2 streams.'),
           brokenAt: z.number().int().optional(),
+          streams: z
+            .object({ outbound: ChainReportView, inbound: ChainReportView })
+            .describe('Version 2: the chain of messages sent to the partner, and of those received from it.'),
         }),
       },
     },

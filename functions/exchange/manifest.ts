@@ -36,6 +36,14 @@ export const exchangeManifest: AreaManifest = {
           public: true,
           throttle: { rate: 50, burst: 100 },
         },
+        // Version 2: one signed batch of up to 98 messages per POST, the same limit per request.
+        {
+          method: 'POST',
+          path: '/exchange/v2/inbox',
+          roles: [],
+          public: true,
+          throttle: { rate: 50, burst: 100 },
+        },
         { method: 'GET', path: '/.well-known/jwks.json', roles: [], public: true },
         { method: 'GET', path: '/exchange/v1/schemas', roles: [], public: true },
       ],

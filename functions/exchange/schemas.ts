@@ -27,9 +27,22 @@ export const MessageListQuery = z.object({
 });
 export type MessageListQuery = z.infer<typeof MessageListQuery>;
 
+/**
+ * A replay: of a time range of outbound messages to a version 1 partner (`from`, `to`), or of
+ * a version 2 partner's stream from a position on (`fromSequence`).
+ */
 export const ReplayRequest = z
-  .object({ partner: ProvinceCode, from: Instant, to: Instant })
-  .refine((r) => Date.parse(r.from) <= Date.parse(r.to), {
+  .object({
+    partner: ProvinceCode,
+    from: Instant.optional(),
+    to: Instant.optional(),
+    fromSequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .refine((r) => (r.fromSequence === undefined) === (r.from !== undefined && r.to !== undefined), {
+    message: 'give from and to (version 1), or fromSequence (version 2)',
+    path: ['fromSequence'],
+  })
+  .refine((r) => !r.from || !r.to || Date.parse(r.from) <= Date.parse(r.to), {
     message: 'from must not be after to',
     path: ['to'],
   });

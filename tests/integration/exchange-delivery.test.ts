@@ -8,6 +8,7 @@ import { fetchInboxClient } from '../../functions/exchange/adapters/inbox-client
 import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
 import { dynamoMessageRepository } from '../../functions/exchange/adapters/message-repository';
 import { dynamoPartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import { dynamoStreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import { exchangeApi } from '../../functions/exchange/api-description';
 import { PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import { generateSigningKey, jwks } from '../../functions/exchange/domain/signing';
@@ -60,6 +61,7 @@ describe('delivery between two provinces with the receiver down', () => {
     partners: dynamoPartnerRepository(aws.documents, resources.tables.exchange),
     messages: dynamoMessageRepository(aws.documents, resources.tables.exchange),
     log: dynamoMessageLogRepository(aws.documents, resources.tables.exchange),
+    streams: dynamoStreamRepository(aws.documents, resources.tables.exchange),
   });
 
   const startReceiver = async () => {
@@ -68,6 +70,7 @@ describe('delivery between two provinces with the receiver down', () => {
       province: RECEIVER,
       partners: r.partners,
       messages: r.messages,
+      streams: r.streams,
       signingKeys: [key72.signing],
       observability: quietObservability(),
     });
@@ -174,7 +177,7 @@ describe('delivery between two provinces with the receiver down', () => {
         retryAttempts: 3,
         runtime: inProcessRuntime(
           functionSpec(exchangeManifest, 'exchange-router'),
-          buildRouter({ ...ra, forward: async () => undefined, observability: quiet }),
+          buildRouter({ ...ra, forward: async () => [], observability: quiet }),
         ),
         checkpoints: new Map(),
         onFailure: { sqs: a.aws.sqs, queueUrl: a.resources.streamDlqs.exchange?.url ?? '' },
@@ -390,8 +393,7 @@ describe('delivery between two provinces with the receiver down', () => {
     await startReceiver();
     const ra = repos(a.resources, a.aws);
     const delivery = sqsDeliveryQueue(a.aws.sqs, a.resources.queues['exchange-delivery']?.url ?? '');
-    const sweepAt = (iso: string) =>
-      buildSweeper({ messages: ra.messages, delivery, clock: fixedClock(iso) })();
+    const sweepAt = (iso: string) => buildSweeper({ ...ra, delivery, clock: fixedClock(iso) })();
     // Before the due time the sweeper leaves it alone.
     expect(await sweepAt(new Date().toISOString())).toEqual({ queued: 0 });
     const due = new Date(Date.parse(waiting.nextAttemptAt ?? '') + SECOND).toISOString();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sqsDeliveryQueue } from '../../functions/exchange/adapters/delivery-queue';
 import { dynamoMessageRepository } from '../../functions/exchange/adapters/message-repository';
 import { dynamoPartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import { dynamoStreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import { PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import { generateSigningKey, jwks } from '../../functions/exchange/domain/signing';
 import { buildOutbox } from '../../functions/exchange/handlers/outbox';
@@ -128,6 +129,7 @@ describe('the outbox under faults loses nothing and duplicates nothing', () => {
       province: PROVINCE,
       partners: dynamoPartnerRepository(db, env.resources.tables.exchange),
       messages: dynamoMessageRepository(db, env.resources.tables.exchange),
+      streams: dynamoStreamRepository(db, env.resources.tables.exchange),
       delivery: sqsDeliveryQueue(env.aws.sqs, queue('exchange-delivery').url),
       observability: quietObservability(),
     });

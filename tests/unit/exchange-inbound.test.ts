@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { MessageRepository } from '../../functions/exchange/adapters/message-repository';
 import type { PartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import type { StreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import { checkInbound, claimedPartner } from '../../functions/exchange/domain/inbound';
 import { type Partner, PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import type { InboundRecord } from '../../functions/exchange/domain/records';
@@ -177,7 +178,9 @@ function memoryRepos() {
       return { stored: true as const };
     },
   } as unknown as MessageRepository;
-  return { partners, messages, inbound };
+  // Version 1 only: the batch inbox is exercised against DynamoDB Local (exchange-batch.test.ts).
+  const streams = {} as StreamRepository;
+  return { partners, messages, streams, inbound };
 }
 
 describe('the inbox against an independent implementation of the scheme (node:crypto only)', () => {

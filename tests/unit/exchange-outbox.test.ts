@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryRequest } from '../../functions/exchange/adapters/delivery-queue';
 import type { MessageRepository } from '../../functions/exchange/adapters/message-repository';
 import type { PartnerRepository } from '../../functions/exchange/adapters/partner-repository';
+import type { StreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import { type Partner, PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
 import type { OutboundRecord } from '../../functions/exchange/domain/records';
 import { buildOutbox } from '../../functions/exchange/handlers/outbox';
@@ -52,6 +53,8 @@ function setup(status: Partner['status'] = 'active') {
     province: '33',
     partners,
     messages,
+    // Version 1 partners only here; version 2 numbering runs against DynamoDB Local (exchange-batch.test.ts).
+    streams: {} as StreamRepository,
     delivery: { enqueue: async (r) => void queued.push(r) },
     observability: quietObservability(),
   });

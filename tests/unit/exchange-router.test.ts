@@ -99,8 +99,9 @@ function fakes() {
   const router = buildRouter({
     messages,
     log,
-    forward: async (queue, envelope) => {
-      forwarded.push([queue, envelope]);
+    forward: async (queue, envelopes) => {
+      for (const envelope of envelopes) forwarded.push([queue, envelope]);
+      return [];
     },
     observability: quietObservability(),
   });

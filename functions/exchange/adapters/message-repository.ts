@@ -11,6 +11,8 @@ import { batchGetAll } from '../../../shared/aws/batch-get';
 import { conditionFailed, writtenIfCondition } from '../../../shared/aws/conditional-write';
 import type { MessageRepository, OutboundCreationOutcome } from '../domain/ports';
 import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from '../domain/records';
+import { streamMessageState } from '../domain/stream';
+import { dynamoStreamRepository } from './stream-repository';
 
 export type { MessageQuery, MessageRepository } from '../domain/ports';
 
@@ -66,6 +68,12 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
     return items;
   };
   const conditional = (run: () => Promise<unknown>): Promise<boolean> => writtenIfCondition(run());
+  const streams = dynamoStreamRepository(db, table);
+  /** A version 2 outbound message with its state as its stream's cursor says. */
+  const withStreamState = async <T extends MessageRecord>(record: T): Promise<T> =>
+    record.direction === 'outbound' && record.protocol === 'v2' && record.status === 'pending'
+      ? (streamMessageState(record, await streams.findHead(record.partner)) as T)
+      : record;
 
   /** Which of these ids already have a message to the partner (consistent reads). */
   const existingIds = async (partner: string, ids: readonly string[]): Promise<Set<string>> => {
@@ -179,7 +187,10 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
 
     createOutbounds,
 
-    findOutbound: (partner, messageId) => get<OutboundRecord>(outKey(messageId, partner)),
+    async findOutbound(partner, messageId) {
+      const record = await get<OutboundRecord>(outKey(messageId, partner));
+      return record ? withStreamState(record) : undefined;
+    },
     findInbound: (partner, messageId) => get<InboundRecord>(inKey(messageId, partner)),
 
     async findById(messageId) {
@@ -194,7 +205,7 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
         if (String(item.sk).includes('#ATT#')) attempts.push(fromItem<AttemptRecord>(item));
         else messages.push(fromItem<MessageRecord>(item));
       }
-      return { messages, attempts };
+      return { messages: await Promise.all(messages.map(withStreamState)), attempts };
     },
 
     async putInbound(record) {

@@ -5,8 +5,8 @@ import { activeSigningKeys } from './key-set';
 import { partnerKeys } from './partner';
 import type {
   DeliveryQueue,
-  DeliveryRequest,
   InboxClient,
+  MessageDeliveryRequest,
   MessageRepository,
   PartnerRepository,
 } from './ports';
@@ -45,7 +45,7 @@ export type AttemptReport =
  * partner's stream paused; nothing is dropped.
  */
 export async function attemptDelivery(
-  request: DeliveryRequest,
+  request: MessageDeliveryRequest,
   deps: DeliveryServiceDeps,
 ): Promise<AttemptReport> {
   const { messages, partners, clock } = deps;

@@ -17,7 +17,7 @@ export interface InboundRejection {
   readonly detail: Bilingual;
 }
 
-const reject = (status: number, slug: string, title: string, detail: Bilingual): InboundRejection => ({
+export const reject = (status: number, slug: string, title: string, detail: Bilingual): InboundRejection => ({
   status,
   slug,
   title,
@@ -63,15 +63,43 @@ export function checkInbound(input: {
   ownUrn: string;
   now: Date;
 }): InboundCheck {
+  const sender = checkSender(input);
+  if (!sender.ok) return sender;
+  const json = JSON.parse(input.body) as Record<string, unknown>;
+  if (json.id !== input.headers['webhook-id']?.trim()) {
+    return {
+      ok: false,
+      rejection: reject(400, 'id-mismatch', 'Id Mismatch', {
+        en: 'webhook-id must equal the envelope id.',
+        zh: 'webhook-id 必须与报文 id 相同。',
+      }),
+    };
+  }
+  const envelope = checkEnvelope(json, sender.partner, input.ownUrn);
+  if (!envelope.ok) return envelope;
+  return { ok: true, message: envelope.message, keyId: sender.keyId, sha256: sha256Hex(input.body) };
+}
+
+/**
+ * The checks on who sent a request, in this order: the sender is a registered partner; the
+ * signature verifies with one of its keys valid now and the timestamp is within ±5 minutes.
+ * The same for a single message (v1) and a batch (v2).
+ */
+export function checkSender(input: {
+  body: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  partner: Partner | undefined;
+  now: Date;
+}): { ok: true; partner: Partner; keyId: string } | { ok: false; rejection: InboundRejection } {
   const { body, headers, partner, now } = input;
-  const fail = (rejection: InboundRejection): InboundCheck => ({ ok: false, rejection });
   if (!partner) {
-    return fail(
-      reject(403, 'unknown-partner', 'Unknown Partner', {
+    return {
+      ok: false,
+      rejection: reject(403, 'unknown-partner', 'Unknown Partner', {
         en: 'The source is not a partner of this province.',
         zh: '发送方不是本省的交换伙伴。',
       }),
-    );
+    };
   }
   const signature = verify(headers, body, partnerKeys(partner), now);
   if (!signature.ok) {
@@ -95,17 +123,21 @@ export function checkInbound(input: {
     };
     const slug =
       signature.reason === 'timestamp-out-of-window' ? 'timestamp-out-of-window' : 'invalid-signature';
-    return fail(reject(401, slug, 'Signature Not Accepted', detail[signature.reason]));
+    return { ok: false, rejection: reject(401, slug, 'Signature Not Accepted', detail[signature.reason]) };
   }
-  const json = JSON.parse(body) as Record<string, unknown>;
-  if (json.id !== headers['webhook-id']?.trim()) {
-    return fail(
-      reject(400, 'id-mismatch', 'Id Mismatch', {
-        en: 'webhook-id must equal the envelope id.',
-        zh: 'webhook-id 必须与报文 id 相同。',
-      }),
-    );
-  }
+  return { ok: true, partner, keyId: signature.keyId };
+}
+
+/**
+ * The checks on one envelope from a verified partner, in this order: the envelope and its
+ * data are well-formed; it is addressed to us; the partner may send this type.
+ */
+export function checkEnvelope(
+  json: unknown,
+  partner: Partner,
+  ownUrn: string,
+): { ok: true; message: ExchangeMessage } | { ok: false; rejection: InboundRejection } {
+  const fail = (rejection: InboundRejection) => ({ ok: false as const, rejection });
   const envelope = ExchangeMessage.safeParse(json);
   if (!envelope.success) {
     const fields = envelope.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
@@ -117,11 +149,11 @@ export function checkInbound(input: {
     );
   }
   const message = envelope.data;
-  if (message.recipient !== input.ownUrn) {
+  if (message.recipient !== ownUrn) {
     return fail(
       reject(422, 'wrong-recipient', 'Wrong Recipient', {
-        en: `This inbox is ${input.ownUrn}.`,
-        zh: `本收件箱属于 ${input.ownUrn}。`,
+        en: `This inbox is ${ownUrn}.`,
+        zh: `本收件箱属于 ${ownUrn}。`,
       }),
     );
   }
@@ -143,5 +175,5 @@ export function checkInbound(input: {
       }),
     );
   }
-  return { ok: true, message, keyId: signature.keyId, sha256: sha256Hex(body) };
+  return { ok: true, message };
 }

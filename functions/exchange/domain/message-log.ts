@@ -21,6 +21,8 @@ export interface LogEntry {
   readonly verification?: { ok: true; keyId: string } | { ok: false; reason: string };
   /** Hex SHA-256 of the receipt body. */
   readonly receiptSha256?: string;
+  /** Version 2: the message's position in its stream (entries are the messages themselves). */
+  readonly sequence?: number;
 }
 
 export interface ChainedEntry extends LogEntry {
@@ -39,6 +41,7 @@ const FIELDS = [
   'at',
   'verification',
   'receiptSha256',
+  'sequence',
 ] as const;
 
 /** Only the fields of a log entry, so storage keys kept alongside do not enter the hash. */

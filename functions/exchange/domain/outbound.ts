@@ -1,6 +1,6 @@
 import { type EventType, eventCatalog } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
-import { sha256Hex } from './digest';
+import { canonicalJson, sha256Hex } from './digest';
 import { ExchangeMessage, RESIDENT_ID_LIKE } from './envelope';
 import { allowsOutbound, type Partner, partnerCodeOf } from './partner';
 
@@ -32,7 +32,8 @@ export function recipientOf(request: EventEnvelope): string {
  * correlation, `source` rewritten to this province's URN, and the stream's next `sequence`.
  * Refused: a type the partner does not take from us, data that does not match the catalog,
  * and any resident ID in subject or data (people cross provinces only as `personRef`).
- * The body text is fixed here, once: every attempt and every replay sends the same bytes.
+ * The body text (canonical JSON, §11.1) is fixed here, once: every attempt and every replay
+ * sends the same bytes, and its digest is the one a version 2 receipt gives for it.
  */
 export function buildOutboundMessage(input: {
   request: EventEnvelope;
@@ -70,6 +71,6 @@ export function buildOutboundMessage(input: {
       `not a valid exchange message: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
     );
   }
-  const body = JSON.stringify(candidate);
+  const body = canonicalJson(candidate);
   return { message: parsed.data, body, sha256: sha256Hex(body) };
 }

@@ -85,6 +85,18 @@ export const partnerSettings = (policy: PartnerUrlPolicy) =>
         const problem = partnerInboxUrlProblem(url, policy);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
+    /**
+     * The partner's version 2 inbox, `https://…/exchange/v2/inbox`, when it takes batches
+     * (§13): messages to it are then numbered and sent in batches. Without it, version 1.
+     */
+    batchInboxUrl: z
+      .url()
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = partnerInboxUrlProblem(url, policy);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     jwks: PublicJwks,
     inboundTypes: TypeList(
       'Types this province accepts from the partner; the inbox refuses any other with 403 type-not-allowed.',

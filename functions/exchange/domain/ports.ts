@@ -1,7 +1,15 @@
+import type { BatchReceipt } from './batch-receipt';
 import type { InboxAnswer } from './delivery';
 import type { ChainedEntry, LogEntry } from './message-log';
 import type { Partner } from './partner';
-import type { AttemptRecord, InboundRecord, MessageRecord, OutboundRecord } from './records';
+import type {
+  AttemptRecord,
+  InboundRecord,
+  MessageRecord,
+  OutboundRecord,
+  OutboundStreamHead,
+  StreamDelivery,
+} from './records';
 
 /**
  * What the exchange's domain needs from the outside: its table (partners, messages, the
@@ -118,6 +126,79 @@ export interface MessageRepository {
   ): Promise<{ raised: true; previous?: number } | { raised: false }>;
 }
 
+/** What a stored batch message came to: stored now, stored before (same digest), or a conflict. */
+export type InboundBatchOutcome = 'accepted' | 'duplicate' | 'id-conflict';
+
+/**
+ * Version 2 streams (§13): numbering whole batches on the partner's stream head, delivery by
+ * cursor under a lease, and batches received in one transaction on the inbound head.
+ */
+export interface StreamRepository {
+  /**
+   * Numbers new messages to a partner in one transaction on its stream head: each message
+   * gets the next sequence and is chained after the one before (`build` receives both), and
+   * is written only if its id is new. One outcome per entry, as `createOutbounds` answers.
+   */
+  numberMessages(
+    partner: string,
+    entries: readonly {
+      messageId: string;
+      build: (sequence: number, previousHash: string | null) => OutboundRecord;
+    }[],
+  ): Promise<OutboundCreationOutcome[]>;
+  findHead(partner: string): Promise<OutboundStreamHead | undefined>;
+  /**
+   * Takes the stream for delivery until `leaseUntil`, if no other sender holds it and its
+   * next attempt is due at `now`; answers the head, or undefined when it could not be taken.
+   */
+  claim(
+    partner: string,
+    owner: string,
+    now: string,
+    leaseUntil: string,
+  ): Promise<OutboundStreamHead | undefined>;
+  /** Up to `limit` messages after `delivered`, in sequence order. */
+  undelivered(partner: string, delivered: number, limit: number): Promise<OutboundRecord[]>;
+  /** Keeps the receipt of a delivered batch and moves the cursor to its end; answers the head. */
+  recordDelivery(delivery: StreamDelivery, owner: string): Promise<OutboundStreamHead>;
+  /** Marks a message the partner refused in its receipt as failed, with the reason. */
+  markRefused(partner: string, messageId: string, reason: string, at: string): Promise<void>;
+  /** Records a failed attempt and when to try again, and gives up the lease. */
+  recordFailure(
+    partner: string,
+    owner: string,
+    failure: { attempt: number; nextAttemptAt?: string; lastError: string },
+  ): Promise<void>;
+  /** Gives up the lease; answers the head as it is then (numbered meanwhile: `last` moved). */
+  release(partner: string, owner: string): Promise<OutboundStreamHead>;
+  /** Makes the next attempt due now, from attempt 0 (an operator's resume). */
+  resetAttempts(partner: string): Promise<void>;
+  /** Moves the cursor back so the messages from `from` on are sent again (an operator's replay). */
+  rewind(partner: string, from: number): Promise<boolean>;
+  /**
+   * Stores a received batch in one transaction on the partner's inbound head: each message
+   * whose (partner, id) is new is chained and stored; one with the same digest is a
+   * duplicate, one with another digest a conflict. `receipt` makes the batch's receipt from
+   * the outcomes, which is kept in the same transaction. A batch whose every message is a
+   * duplicate writes nothing: the same batch again is answered its original receipt, marked
+   * `duplicate`; another, its own receipt of duplicates.
+   */
+  storeBatch(
+    partner: string,
+    batchId: string,
+    messages: readonly {
+      messageId: string;
+      sha256: string;
+      build: (previousHash: string | null) => InboundRecord;
+    }[],
+    receipt: (outcomes: readonly InboundBatchOutcome[], highestSequence: number | undefined) => BatchReceipt,
+  ): Promise<BatchReceipt>;
+  /** A version 2 hash chain in order: the messages to the partner, or those received from it. */
+  chain(partner: string, direction: 'outbound' | 'inbound'): Promise<ChainedEntry[]>;
+  /** The newest hash of a version 2 chain (null before its first message). */
+  chainHead(partner: string, direction: 'outbound' | 'inbound'): Promise<string | null>;
+}
+
 /** A log entry with its position in the partner's chain (1, 2, …). */
 export interface StoredEntry extends ChainedEntry {
   readonly position: number;
@@ -133,13 +214,21 @@ export interface MessageLogRepository {
   entries(partner: string): Promise<StoredEntry[]>;
 }
 
-/** A request to make one delivery attempt of an outbound message. */
-export interface DeliveryRequest {
+/** A request to make one delivery attempt of an outbound message (version 1). */
+export interface MessageDeliveryRequest {
   readonly partner: string;
   readonly messageId: string;
   /** The attempt this request is for; a stale request (attempt already made) is ignored. */
   readonly attempt: number;
 }
+
+/** A request to deliver a partner's version 2 stream from its cursor. */
+export interface StreamDeliveryRequest {
+  readonly partner: string;
+  readonly stream: true;
+}
+
+export type DeliveryRequest = MessageDeliveryRequest | StreamDeliveryRequest;
 
 /** Queues delivery attempts, now or after a delay of up to 15 minutes. */
 export interface DeliveryQueue {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../../shared/domain/ids';
+import type { BatchReceipt } from './batch-receipt';
 import { canonicalJson, sha256Hex } from './digest';
 import {
   type SignatureHeaders,
@@ -40,9 +41,9 @@ export function makeReceipt(input: {
   };
 }
 
-/** The receipt's response body (canonical JSON) and the signature headers over it. */
+/** A receipt's response body (canonical JSON) and the signature headers over it; of a message or of a batch. */
 export function signedReceipt(
-  receipt: Receipt,
+  receipt: Receipt | BatchReceipt,
   keys: readonly SigningKey[],
   receiptId: string,
   timestamp: number,

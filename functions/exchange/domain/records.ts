@@ -19,6 +19,13 @@ interface MessageRecordBase {
   /** The exact bytes: sent on every attempt, or received. */
   readonly body: string;
   readonly sha256: string;
+  /**
+   * `v2` when the message travels in batches (§13): it is then its own entry of the stream's
+   * hash chain (`previousHash`, `hash`), and its state follows its stream's cursor.
+   */
+  readonly protocol?: 'v2';
+  readonly previousHash?: string | null;
+  readonly hash?: string;
 }
 
 /** A message this province sends to one partner. */
@@ -46,6 +53,8 @@ export interface OutboundRecord extends MessageRecordBase {
   /** Rounds of attempts started after the first (a resume or a replay starts one). */
   readonly rounds?: number;
   readonly replays?: number;
+  /** Version 2: why the receiver refused it in its batch receipt (the message is then `failed`). */
+  readonly refusedReason?: string;
   /** The recipient's business answer (`ack.v1`), once it came. */
   readonly ack?: {
     readonly outcome: string;
@@ -68,6 +77,11 @@ export interface InboundRecord extends MessageRecordBase {
   readonly forwardCount?: number;
   /** How its `sequence` compared with the partner's stream: `next`, `late`, or `gap:<from>-<to>`. */
   readonly sequenceCheck?: string;
+  /** Version 2: the batch it came in (its `webhook-id`). */
+  readonly batchId?: string;
+  /** Version 2: its place in the chain of messages received from the partner, and its batch's first. */
+  readonly position?: number;
+  readonly batchPosition?: number;
 }
 
 export type MessageRecord = OutboundRecord | InboundRecord;
@@ -85,4 +99,40 @@ export interface AttemptRecord {
   readonly outcome: 'delivered' | 'failed';
   readonly reason?: string;
   readonly nextAttemptAt?: string;
+}
+
+/**
+ * The head of a version 2 stream to one partner: its numbering counter, the hash of its
+ * newest message, and the delivery cursor with the state of the current attempt. Every
+ * message with `sequence <= delivered` is receipted by the partner.
+ */
+export interface OutboundStreamHead {
+  readonly partner: string;
+  /** The last sequence number given (in either version). */
+  readonly last: number;
+  /** The hash of the newest version 2 message (null before the first). */
+  readonly hash: string | null;
+  /** The highest sequence the partner has receipted; messages above it wait for delivery. */
+  readonly delivered: number;
+  /** Failed attempts in a row (0 while deliveries succeed), as the retry schedule counts. */
+  readonly attempt: number;
+  readonly nextAttemptAt?: string;
+  readonly lastError?: string;
+  /** A sender is delivering the stream until this time (a sender that died is covered after it). */
+  readonly leaseUntil?: string;
+  readonly leaseOwner?: string;
+}
+
+/** What a version 2 batch delivery came to, kept with the signed receipt as proof. */
+export interface StreamDelivery {
+  readonly partner: string;
+  readonly batchId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly deliveredAt: string;
+  readonly receiptKeyId: string;
+  readonly receiptSha256: string;
+  readonly signedReceipt: { readonly body: string; readonly headers: Readonly<Record<string, string>> };
+  /** The headers the batch was sent with. */
+  readonly headers: Readonly<Record<string, string>>;
 }

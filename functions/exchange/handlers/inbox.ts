@@ -13,6 +13,10 @@ import { type Observability, observability } from '../../../shared/observability
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { loadSigningKeys } from '../adapters/signing-keys';
+import { dynamoStreamRepository, type StreamRepository } from '../adapters/stream-repository';
+import { BATCH_CONTENT_TYPE, MAX_BATCH_BYTES } from '../domain/batch';
+import { receiveBatch } from '../domain/batch-inbox-service';
+import type { BatchReceipt } from '../domain/batch-receipt';
 import { type InboundRejection, MAX_MESSAGE_BYTES } from '../domain/inbound';
 import { receiveMessage } from '../domain/inbox-service';
 import { protocolJsonSchemas } from '../domain/json-schemas';
@@ -28,6 +32,7 @@ export interface InboxDeps {
   readonly province: string;
   readonly partners: PartnerRepository;
   readonly messages: MessageRepository;
+  readonly streams: StreamRepository;
   readonly signingKeys: readonly SigningKey[];
   readonly clock?: Clock;
   readonly observability?: Observability;
@@ -47,8 +52,8 @@ export function buildInbox(deps: InboxDeps) {
   const ownUrn = provinceUrn(deps.province);
   const schemas = protocolJsonSchemas();
 
-  /** A signed receipt answer with status 202. */
-  const receiptAnswer = (receipt: Receipt) => {
+  /** A signed receipt answer with status 202, of a message or a batch. */
+  const receiptAnswer = (receipt: Receipt | BatchReceipt) => {
     const now = clock.now();
     const signed = signedReceipt(
       receipt,
@@ -58,6 +63,39 @@ export function buildInbox(deps: InboxDeps) {
     );
     // The body is canonical JSON; serialising the parsed object again gives the same bytes.
     return json(202, JSON.parse(signed.body), { ...signed.headers });
+  };
+
+  /**
+   * The raw body of a POST to an inbox: refused with 415 in another media type, and with
+   * 413 above `maxBytes`, before anything is parsed.
+   */
+  const requestBody = (
+    event: { body?: string | null; isBase64Encoded?: boolean },
+    headers: Readonly<Record<string, string | undefined>>,
+    mediaType: RegExp,
+    expected: string,
+    maxBytes: number,
+  ): string => {
+    if (!mediaType.test(headers['content-type'] ?? '')) {
+      throw new HttpError(
+        415,
+        'unsupported-media-type',
+        'Unsupported Media Type',
+        `Send the body as ${expected}.`,
+      );
+    }
+    const raw = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64')
+      : Buffer.from(event.body ?? '', 'utf8');
+    if (raw.length > maxBytes) {
+      throw rejected({
+        status: 413,
+        slug: 'payload-too-large',
+        title: 'Payload Too Large',
+        detail: { en: `A body may be at most ${maxBytes} bytes.`, zh: `请求体最多 ${maxBytes} 字节。` },
+      });
+    }
+    return raw.toString('utf8');
   };
 
   const rejected = (rejection: InboundRejection) => {
@@ -72,31 +110,15 @@ export function buildInbox(deps: InboxDeps) {
     observability: obs,
     handlers: {
       'POST /exchange/v1/inbox': async ({ event, headers }) => {
-        const contentType = headers['content-type'] ?? '';
-        if (!/^application\/(cloudevents\+)?json\s*(;|$)/i.test(contentType)) {
-          throw new HttpError(
-            415,
-            'unsupported-media-type',
-            'Unsupported Media Type',
-            'Send the message as application/cloudevents+json.',
-          );
-        }
-        const raw = event.isBase64Encoded
-          ? Buffer.from(event.body ?? '', 'base64')
-          : Buffer.from(event.body ?? '', 'utf8');
-        if (raw.length > MAX_MESSAGE_BYTES) {
-          throw rejected({
-            status: 413,
-            slug: 'payload-too-large',
-            title: 'Payload Too Large',
-            detail: {
-              en: `A message may be at most ${MAX_MESSAGE_BYTES} bytes.`,
-              zh: `一条报文最多 ${MAX_MESSAGE_BYTES} 字节。`,
-            },
-          });
-        }
+        const raw = requestBody(
+          event,
+          headers,
+          /^application\/(cloudevents\+)?json\s*(;|$)/i,
+          'application/cloudevents+json',
+          MAX_MESSAGE_BYTES,
+        );
         const result = await receiveMessage(
-          { body: raw.toString('utf8'), headers, now: clock.now() },
+          { body: raw, headers, now: clock.now() },
           { partners: deps.partners, messages: deps.messages, ownUrn },
         );
         if (result.kind === 'rejected') throw rejected(result.rejection);
@@ -118,6 +140,29 @@ export function buildInbox(deps: InboxDeps) {
           'A different message with this id was already received; ids may not be reused.',
         );
       },
+      'POST /exchange/v2/inbox': async ({ event, headers }) => {
+        const body = requestBody(
+          event,
+          headers,
+          /^application\/cloudevents-batch\+json\s*(;|$)/i,
+          BATCH_CONTENT_TYPE,
+          MAX_BATCH_BYTES,
+        );
+        const result = await receiveBatch(
+          { body, headers, now: clock.now() },
+          { partners: deps.partners, streams: deps.streams, ownUrn },
+        );
+        if (result.kind === 'rejected') throw rejected(result.rejection);
+        obs.metrics.addMetric('InboxAccepted', MetricUnit.Count, result.accepted);
+        if (result.conflicts > 0) {
+          // Ids reused with other content: a partner defect or tampering. Refused in the receipt, the originals kept.
+          obs.metrics.addMetric('InboxIdConflict', MetricUnit.Count, result.conflicts);
+          obs.logger.warn('a partner reused message ids with a different body', {
+            conflicts: result.conflicts,
+          });
+        }
+        return receiptAnswer(result.receipt);
+      },
       'GET /.well-known/jwks.json': async () =>
         json(200, jwks(deps.signingKeys), { 'cache-control': 'public, max-age=300' }),
       'GET /exchange/v1/schemas': async () => json(200, schemas, { 'cache-control': 'public, max-age=3600' }),
@@ -132,6 +177,7 @@ export const handler = initOnce(async () => {
     province: province(),
     partners: dynamoPartnerRepository(db, table),
     messages: dynamoMessageRepository(db, table),
+    streams: dynamoStreamRepository(db, table),
     signingKeys: await loadSigningKeys(),
   });
 });

@@ -15,10 +15,12 @@ import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapt
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
+import { dynamoStreamRepository, type StreamRepository } from '../adapters/stream-repository';
 import { verifyChain } from '../domain/message-log';
 import { type Partner, partnerSettings } from '../domain/partner';
 import type { PartnerUrlPolicy } from '../domain/partner-url';
-import type { AttemptRecord, MessageRecord, OutboundRecord } from '../domain/records';
+import type { AttemptRecord, MessageRecord, OutboundRecord, OutboundStreamHead } from '../domain/records';
+import { checkStreamChain } from '../domain/stream';
 import { exchangeManifest } from '../manifest';
 import {
   MessageIdParams,
@@ -35,6 +37,7 @@ export interface OperationsApiDeps {
   readonly partners: PartnerRepository;
   readonly messages: MessageRepository;
   readonly log: MessageLogRepository;
+  readonly streams: StreamRepository;
   readonly delivery: DeliveryQueue;
   readonly clock?: Clock;
   readonly observability?: Observability;
@@ -50,6 +53,16 @@ export interface OperationsApiDeps {
  * the table; the digest identifies it.
  */
 const view = ({ body: _body, ...message }: MessageRecord) => message;
+
+/** A version 2 stream as operators see it: how far it is numbered and delivered, and its attempts. */
+const streamView = (head: OutboundStreamHead) => ({
+  last: head.last,
+  delivered: head.delivered,
+  waiting: head.last - head.delivered,
+  attempt: head.attempt,
+  ...(head.nextAttemptAt ? { nextAttemptAt: head.nextAttemptAt } : {}),
+  ...(head.lastError ? { lastError: head.lastError } : {}),
+});
 
 /**
  * One delivery attempt as operators see it, numbered 1–10 within its round as the retry
@@ -92,6 +105,18 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
     return released;
   };
 
+  /**
+   * Resumes a partner's version 2 stream: its next attempt due now, from attempt 0, and its
+   * delivery requested. Answers how many messages wait after its cursor.
+   */
+  const resumeStream = async (code: string): Promise<number> => {
+    const head = await deps.streams.findHead(code);
+    if (!head || head.last <= head.delivered) return 0;
+    await deps.streams.resetAttempts(code);
+    await deps.delivery.enqueue({ partner: code, stream: true });
+    return head.last - head.delivered;
+  };
+
   return apiHandler({
     service: FUNCTION,
     routes: functionSpec(exchangeManifest, FUNCTION).routes ?? [],
@@ -99,7 +124,17 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
     province: deps.province,
     ...(deps.cursorSecret ? { cursorSecret: deps.cursorSecret } : {}),
     handlers: {
-      'GET /v1/exchange/partners': async () => json(200, { items: await deps.partners.list() }),
+      'GET /v1/exchange/partners': async () => {
+        const partners = await deps.partners.list();
+        const items = await Promise.all(
+          partners.map(async (partner) => {
+            if (!partner.batchInboxUrl) return partner;
+            const head = await deps.streams.findHead(partner.code);
+            return head ? { ...partner, stream: streamView(head) } : partner;
+          }),
+        );
+        return json(200, { items });
+      },
 
       'PUT /v1/exchange/partners/{code}': async ({ event, pathParameters, principal }) => {
         const { code } = parseWith(PartnerCodeParams, pathParameters, 'path');
@@ -138,12 +173,18 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
         }
         await deps.partners.setStatus(code, { status: 'active', at, by: principal.subject });
         const released = await release(await deps.messages.listWaiting(code), false);
-        return json(200, { partner: code, status: 'active', released: released.length });
+        const stream = await resumeStream(code);
+        return json(200, { partner: code, status: 'active', released: released.length + stream });
       },
 
       'GET /v1/exchange/partners/{code}/log': async ({ pathParameters }) => {
         const { code } = parseWith(PartnerCodeParams, pathParameters, 'path');
-        const [entries, head] = await Promise.all([deps.log.entries(code), deps.log.head(code)]);
+        const [entries, head, outbound, inbound] = await Promise.all([
+          deps.log.entries(code),
+          deps.log.head(code),
+          checkStreamChain(deps.streams, code, 'outbound'),
+          checkStreamChain(deps.streams, code, 'inbound'),
+        ]);
         const check = verifyChain(entries, head ? { head: head.hash } : {});
         const positions =
           entries.every((e, i) => e.position === i + 1) && (head?.position ?? 0) === entries.length;
@@ -151,9 +192,11 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
           partner: code,
           entries: entries.length,
           head: head?.hash ?? null,
-          ok: check.ok && positions,
+          ok: check.ok && positions && outbound.ok && inbound.ok,
           ...(check.ok ? {} : { brokenAt: check.brokenAt }),
           ...(check.ok && !positions ? { brokenAt: entries.findIndex((e, i) => e.position !== i + 1) } : {}),
+          // Version 2: each message is its own entry, in one chain per direction (§13).
+          streams: { outbound, inbound },
         });
       },
 
@@ -194,6 +237,33 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
         if (partner.status === 'paused') {
           throw new ConflictError('The partner is paused; resume it before replaying.');
         }
+        if (partner.batchInboxUrl) {
+          // Version 2 streams replay by position: the cursor goes back, and the stream is sent again from there.
+          if (request.fromSequence === undefined) {
+            throw new ValidationError('This partner takes version 2: replay from a sequence number.', [
+              { field: 'body.fromSequence', message: 'is required for a version 2 partner' },
+            ]);
+          }
+          const head = await deps.streams.findHead(partner.code);
+          if (
+            !head ||
+            request.fromSequence > head.delivered ||
+            !(await deps.streams.rewind(partner.code, request.fromSequence))
+          ) {
+            throw new ConflictError('Nothing from this sequence on has been delivered yet.');
+          }
+          await deps.delivery.enqueue({ partner: partner.code, stream: true });
+          return json(202, {
+            partner: request.partner,
+            replayed: head.delivered - request.fromSequence + 1,
+            fromSequence: request.fromSequence,
+          });
+        }
+        if (request.from === undefined || request.to === undefined) {
+          throw new ValidationError('This partner takes version 1: replay a time range.', [
+            { field: 'body.from', message: 'from and to are required for a version 1 partner' },
+          ]);
+        }
         const chosen: OutboundRecord[] = [];
         let startKey: Record<string, string | number> | undefined;
         do {
@@ -230,6 +300,7 @@ export const handler = initOnce(async () => {
     partners: dynamoPartnerRepository(db, table),
     messages: dynamoMessageRepository(db, table),
     log: dynamoMessageLogRepository(db, table),
+    streams: dynamoStreamRepository(db, table),
     delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
     // Set by the local cloud only (local/function-env.ts), never by the CDK app.
     partnerUrls: process.env[LOCAL_LOOPBACK_PARTNERS_ENV] === 'allow' ? 'local-loopback' : 'public-https',

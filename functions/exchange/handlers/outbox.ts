@@ -10,6 +10,7 @@ import type { Observability } from '../../../shared/observability';
 import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
+import { dynamoStreamRepository, type StreamRepository } from '../adapters/stream-repository';
 import { buildOutboundMessage, OutboundRequestError, recipientOf } from '../domain/outbound';
 import type { Partner } from '../domain/partner';
 import type { OutboundCreation } from '../domain/ports';
@@ -19,6 +20,7 @@ export interface OutboxDeps {
   readonly province: string;
   readonly partners: PartnerRepository;
   readonly messages: MessageRepository;
+  readonly streams: StreamRepository;
   readonly delivery: DeliveryQueue;
   readonly clock?: Clock;
   readonly observability?: Observability;
@@ -27,6 +29,8 @@ export interface OutboxDeps {
 /** What the numbering step made of one request. */
 type Prepared =
   | { readonly error: unknown }
+  /** A version 2 message: numbered, and its stream's delivery requested. */
+  | { readonly delivered: 'stream' }
   | { readonly partner: Partner; readonly outcome: OutboundCreation; readonly messageId: string };
 
 /**
@@ -38,6 +42,8 @@ type Prepared =
  * The requests of one batch to one partner are numbered together (one counter read and one
  * transaction for all of them: the counter is what serialises a partner's stream); each
  * request is then reported on its own, so one bad request never holds back the others.
+ * To a partner that takes version 2 (§13), the messages are chained as they are numbered,
+ * and one request asks the sender to deliver the stream from its cursor.
  */
 export function buildOutbox(deps: OutboxDeps) {
   const clock = deps.clock ?? systemClock;
@@ -64,25 +70,49 @@ export function buildOutbox(deps: OutboxDeps) {
         try {
           const partner = await deps.partners.find(code);
           if (!partner) throw new OutboundRequestError(`province ${code} is not a partner`);
+          const record = (request: EventEnvelope, sequence: number): OutboundRecord => {
+            const built = buildOutboundMessage({ request, partner, ownUrn, sequence });
+            return {
+              direction: 'outbound',
+              messageId: request.id,
+              partner: code,
+              type: request.type,
+              subject: request.subject,
+              ...(request.correlationid ? { correlationid: request.correlationid } : {}),
+              sequence,
+              body: built.body,
+              sha256: built.sha256,
+              status: 'pending',
+              attempts: 0,
+              createdAt: now.toISOString(),
+            };
+          };
+          if (partner.batchInboxUrl) {
+            // Version 2: numbered and chained on the stream head; one request delivers the stream.
+            const outcomes = await deps.streams.numberMessages(
+              code,
+              requests.map(({ request }) => ({
+                messageId: request.id,
+                build: (sequence, previousHash) => ({
+                  ...record(request, sequence),
+                  protocol: 'v2',
+                  previousHash,
+                }),
+              })),
+            );
+            if (partner.status === 'active') await deps.delivery.enqueue({ partner: code, stream: true });
+            requests.forEach(({ record: sqsRecord }, i) => {
+              const outcome = outcomes[i];
+              prepared.set(
+                sqsRecord.messageId,
+                outcome && 'error' in outcome ? { error: outcome.error } : { delivered: 'stream' },
+              );
+            });
+            return;
+          }
           const entries = requests.map(({ request }) => ({
             messageId: request.id,
-            build: (sequence: number): OutboundRecord => {
-              const built = buildOutboundMessage({ request, partner, ownUrn, sequence });
-              return {
-                direction: 'outbound',
-                messageId: request.id,
-                partner: code,
-                type: request.type,
-                subject: request.subject,
-                ...(request.correlationid ? { correlationid: request.correlationid } : {}),
-                sequence,
-                body: built.body,
-                sha256: built.sha256,
-                status: 'pending',
-                attempts: 0,
-                createdAt: now.toISOString(),
-              };
-            },
+            build: (sequence: number) => record(request, sequence),
           }));
           const outcomes = await deps.messages.createOutbounds(code, entries, pickUpAt);
           requests.forEach(({ record, request }, i) => {
@@ -107,6 +137,7 @@ export function buildOutbox(deps: OutboxDeps) {
       const step = prepared.get(record.messageId);
       if (!step) throw new Error('the request was not prepared');
       if ('error' in step) throw step.error;
+      if ('delivered' in step) return;
       // A repeated request: the message exists and is on its way already.
       if (!step.outcome.created) return;
       const { partner, messageId } = step;
@@ -135,6 +166,7 @@ export const handler = initOnce(() => {
     province: province(),
     partners: dynamoPartnerRepository(db, table),
     messages: dynamoMessageRepository(db, table),
+    streams: dynamoStreamRepository(db, table),
     delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
   });
 });

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
@@ -22,8 +22,11 @@ import { checkSequence } from '../domain/sequence';
 
 export type InboundQueue = 'registry-inbound' | 'payout-inbound';
 
-/** Puts a verified partner message on an area's queue, as the envelope areas read. */
-export type Forward = (queue: InboundQueue, envelope: EventEnvelope) => Promise<void>;
+/**
+ * Puts verified partner messages on an area's queue, as the envelope areas read; answers
+ * the ids of those the queue did not take.
+ */
+export type Forward = (queue: InboundQueue, envelopes: readonly EventEnvelope[]) => Promise<string[]>;
 
 export interface RouterDeps {
   readonly messages: MessageRepository;
@@ -61,35 +64,69 @@ export function buildRouter(deps: RouterDeps) {
   /** After its log entry: the stream position noted, then the ack recorded or the message forwarded. */
   const inbound = async (message: InboundRecord) => {
     const position = await sequenceCheck(message);
-    const body = JSON.parse(message.body) as Record<string, unknown>;
     if (message.type === ACK) {
-      const ack = Ack.parse(body.data);
-      if (message.correlationid) {
-        await deps.messages.recordAck(message.partner, message.correlationid, {
-          outcome: ack.outcome,
-          ...(ack.reason ? { reason: ack.reason } : {}),
-          messageId: message.messageId,
-          at: message.receivedAt,
-        });
-      }
+      await recordAck(message);
       await deps.messages.markForwarded(message.partner, message.messageId, [], position);
       return;
     }
     const queues = INBOUND_ROUTES[message.type] ?? [];
-    const envelope = {
-      specversion: '1.0',
-      id: message.messageId,
-      source: body.source,
-      type: message.type,
-      time: body.time,
-      subject: message.subject,
-      datacontenttype: 'application/json',
-      data: body.data,
-      recipient: body.recipient,
-      ...(message.correlationid ? { correlationid: message.correlationid } : {}),
-    } as EventEnvelope;
-    for (const queue of queues) await deps.forward(queue, envelope);
+    for (const queue of queues) {
+      const missed = await deps.forward(queue, [envelopeOf(message)]);
+      if (missed.length > 0) throw new Error(`${queue} did not take message ${message.messageId}`);
+    }
     await deps.messages.markForwarded(message.partner, message.messageId, queues, position);
+  };
+
+  /** Records an ack on the message it answers (version 1 or 2). */
+  const recordAck = async (message: InboundRecord) => {
+    const body = JSON.parse(message.body) as Record<string, unknown>;
+    const ack = Ack.parse(body.data);
+    if (!message.correlationid) return;
+    await deps.messages.recordAck(message.partner, message.correlationid, {
+      outcome: ack.outcome,
+      ...(ack.reason ? { reason: ack.reason } : {}),
+      messageId: message.messageId,
+      at: message.receivedAt,
+    });
+  };
+
+  /** Version 2 messages whose forwarding failed in this invocation, by stream record; their records fail. */
+  const notForwarded = new Map<string, unknown>();
+
+  /**
+   * Forwards the version 2 messages of a stream batch: those for one queue together, ten to a
+   * request. Nothing is written back: the message is its own log entry, and its stream's
+   * position was checked when its batch was stored (§13).
+   */
+  const forwardBatch = async (records: readonly DynamoDBRecord[]) => {
+    const byQueue = new Map<InboundQueue, { record: string; envelope: EventEnvelope }[]>();
+    for (const record of records) {
+      const change = changeOf(record);
+      if (change?.kind !== 'inbound-v2' || change.message.type === ACK) continue;
+      for (const queue of INBOUND_ROUTES[change.message.type] ?? []) {
+        const list = byQueue.get(queue) ?? [];
+        list.push({ record: record.eventID ?? '', envelope: envelopeOf(change.message) });
+        byQueue.set(queue, list);
+      }
+    }
+    await Promise.all(
+      [...byQueue].map(async ([queue, items]) => {
+        try {
+          const missed = new Set(
+            await deps.forward(
+              queue,
+              items.map(({ envelope }) => envelope),
+            ),
+          );
+          for (const { record, envelope } of items) {
+            if (missed.has(envelope.id))
+              notForwarded.set(record, new Error(`${queue} did not take ${envelope.id}`));
+          }
+        } catch (error) {
+          for (const { record } of items) notForwarded.set(record, error);
+        }
+      }),
+    );
   };
 
   /** Log entries that failed to append in this invocation, by stream record; their records fail. */
@@ -103,7 +140,7 @@ export function buildRouter(deps: RouterDeps) {
     const byPartner = new Map<string, { record: string; entry: LogEntry }[]>();
     for (const record of records) {
       const change = changeOf(record);
-      if (!change) continue;
+      if (!change || change.kind === 'inbound-v2') continue;
       const list = byPartner.get(change.message.partner) ?? [];
       list.push({ record: record.eventID ?? '', entry: logEntryOf(change) });
       byPartner.set(change.message.partner, list);
@@ -129,27 +166,43 @@ export function buildRouter(deps: RouterDeps) {
     record: async (record: DynamoDBRecord) => {
       const change = changeOf(record);
       if (!change) return;
-      if (notLogged.has(record.eventID ?? '')) throw notLogged.get(record.eventID ?? '');
+      const id = record.eventID ?? '';
+      if (notLogged.has(id)) throw notLogged.get(id);
+      if (notForwarded.has(id)) throw notForwarded.get(id);
       if (change.kind === 'inbound') await inbound(change.message);
+      if (change.kind === 'inbound-v2' && change.message.type === ACK) await recordAck(change.message);
     },
   });
 
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     try {
-      await logBatch(event.Records);
+      await Promise.all([logBatch(event.Records), forwardBatch(event.Records)]);
       return await report(event, context);
     } finally {
       notLogged.clear();
+      notForwarded.clear();
     }
   };
 }
 
-/** A stream record that the log records: an accepted inbound message, or an outbound one reaching its end. */
-type Change = { kind: 'inbound'; message: InboundRecord } | { kind: 'outbound'; message: OutboundRecord };
+/**
+ * A stream record the router acts on: an accepted inbound message, or a version 1 outbound
+ * one reaching its end (the log records both); a version 2 inbound message, already its own
+ * log entry, to forward. Version 2 outbound messages need nothing: they are chained when numbered.
+ */
+type Change =
+  | { kind: 'inbound'; message: InboundRecord }
+  | { kind: 'outbound'; message: OutboundRecord }
+  | { kind: 'inbound-v2'; message: InboundRecord };
 
 function changeOf(record: DynamoDBRecord): Change | undefined {
   const next = image(record.dynamodb?.NewImage);
   if (!next) return undefined;
+  if (next.protocol === 'v2') {
+    return next.entity === 'InboundMessage' && record.eventName === 'INSERT'
+      ? { kind: 'inbound-v2', message: next as unknown as InboundRecord }
+      : undefined;
+  }
   if (next.entity === 'InboundMessage' && record.eventName === 'INSERT') {
     return { kind: 'inbound', message: next as unknown as InboundRecord };
   }
@@ -163,8 +216,25 @@ function changeOf(record: DynamoDBRecord): Change | undefined {
   return undefined;
 }
 
-/** The log entry of a change: the message's digest, headers, and its signature or receipt check. */
-function logEntryOf(change: Change): LogEntry {
+/** The envelope areas read for a partner's message: the stored one without its stream position. */
+function envelopeOf(message: InboundRecord): EventEnvelope {
+  const body = JSON.parse(message.body) as Record<string, unknown>;
+  return {
+    specversion: '1.0',
+    id: message.messageId,
+    source: body.source,
+    type: message.type,
+    time: body.time,
+    subject: message.subject,
+    datacontenttype: 'application/json',
+    data: body.data,
+    recipient: body.recipient,
+    ...(message.correlationid ? { correlationid: message.correlationid } : {}),
+  } as EventEnvelope;
+}
+
+/** The log entry of a version 1 change: the message's digest, headers, and its signature or receipt check. */
+function logEntryOf(change: Exclude<Change, { kind: 'inbound-v2' }>): LogEntry {
   if (change.kind === 'inbound') {
     const message = change.message;
     return {
@@ -194,16 +264,30 @@ function logEntryOf(change: Change): LogEntry {
   };
 }
 
-/** Forwarding through SQS, the envelope type as an attribute (as every area publisher does). */
+/**
+ * Forwarding through SQS, ten envelopes to a request, the envelope type as an attribute (as
+ * every area publisher does).
+ */
 export function sqsForward(sqs: SQSClient, urls: Record<InboundQueue, string>): Forward {
-  return async (queue, envelope) => {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: urls[queue],
-        MessageBody: JSON.stringify(envelope),
-        MessageAttributes: { type: { DataType: 'String', StringValue: envelope.type } },
+  return async (queue, envelopes) => {
+    const chunks: EventEnvelope[][] = [];
+    for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
+    const missed = await Promise.all(
+      chunks.map(async (chunk) => {
+        const out = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: urls[queue],
+            Entries: chunk.map((envelope, i) => ({
+              Id: String(i),
+              MessageBody: JSON.stringify(envelope),
+              MessageAttributes: { type: { DataType: 'String', StringValue: envelope.type } },
+            })),
+          }),
+        );
+        return (out.Failed ?? []).map((failure) => chunk[Number(failure.Id)]?.id ?? '');
       }),
     );
+    return missed.flat();
   };
 }
 

@@ -7,24 +7,31 @@ import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
 import { type Clock, systemClock } from '../../../shared/domain/clock';
-import { ULID_PATTERN } from '../../../shared/domain/ids';
+import { newUlid, ULID_PATTERN } from '../../../shared/domain/ids';
 import { type Observability, observability } from '../../../shared/observability';
 import { sqsDeliveryQueue } from '../adapters/delivery-queue';
 import { fetchInboxClient } from '../adapters/inbox-client';
 import { dynamoMessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { loadSigningKeys } from '../adapters/signing-keys';
+import { dynamoStreamRepository, type StreamRepository } from '../adapters/stream-repository';
 import { attemptDelivery, type DeliveryServiceDeps } from '../domain/delivery-service';
 import type { Partner } from '../domain/partner';
 import type { Random } from '../domain/retry';
+import { deliverStream } from '../domain/stream-delivery-service';
 
-const DeliveryRequestBody = z.object({
-  partner: z.string().regex(/^\d{2}$/),
-  messageId: z.string().regex(ULID_PATTERN),
-  attempt: z.number().int().nonnegative(),
-});
+const Partner = z.string().regex(/^\d{2}$/);
+const DeliveryRequestBody = z.union([
+  z.object({ partner: Partner, stream: z.literal(true) }),
+  z.object({
+    partner: Partner,
+    messageId: z.string().regex(ULID_PATTERN),
+    attempt: z.number().int().nonnegative(),
+  }),
+]);
 
 export interface SenderDeps extends Omit<DeliveryServiceDeps, 'clock' | 'random'> {
+  readonly streams: StreamRepository;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly observability?: Observability;
@@ -71,19 +78,45 @@ export function buildSender(deps: SenderDeps) {
     clock: deps.clock ?? systemClock,
     random: deps.random ?? Math.random,
   };
+  /** A retry or a failure: counted, and a failure logged, with the partner's pause alarmed. */
+  const note = (kind: 'retry' | 'failed', request: object, reason: string, partnerPaused: boolean) => {
+    obs.metrics.addMetric(METRICS[kind], MetricUnit.Count, 1);
+    if (kind !== 'failed') return;
+    obs.logger.error('delivery failed', { ...request, reason });
+    if (partnerPaused) obs.metrics.addMetric('PartnerPaused', MetricUnit.Count, 1);
+  };
   const report = batchHandler({
     service: 'exchange-sender',
     source: 'sqs',
     observability: obs,
     record: async (record: SQSRecord) => {
       const request = DeliveryRequestBody.parse(JSON.parse(record.body));
-      const report = await attemptDelivery(request, service);
-      if (report.kind === 'delivered' || report.kind === 'retry' || report.kind === 'failed') {
-        obs.metrics.addMetric(METRICS[report.kind], MetricUnit.Count, 1);
+      if ('stream' in request) {
+        const report = await deliverStream(request.partner, {
+          ...service,
+          streams: deps.streams,
+          newId: (at) => newUlid(at.getTime()),
+          owner: `${record.messageId}:${newUlid()}`,
+        });
+        if (report.kind === 'held' || report.kind === 'busy') return;
+        // A stream delivery counts the messages delivered, and those the partner refused as failed.
+        if (report.messages > report.refused) {
+          obs.metrics.addMetric(METRICS.delivered, MetricUnit.Count, report.messages - report.refused);
+        }
+        if (report.refused > 0) {
+          obs.metrics.addMetric(METRICS.failed, MetricUnit.Count, report.refused);
+          obs.logger.error('the partner refused messages of a batch', {
+            ...request,
+            refused: report.refused,
+          });
+        }
+        if (report.kind !== 'delivered') note(report.kind, request, report.reason, report.kind === 'failed');
+        return;
       }
-      if (report.kind === 'failed') {
-        obs.logger.error('delivery failed', { ...request, reason: report.reason });
-        if (report.partnerPaused) obs.metrics.addMetric('PartnerPaused', MetricUnit.Count, 1);
+      const report = await attemptDelivery(request, service);
+      if (report.kind === 'delivered') obs.metrics.addMetric(METRICS.delivered, MetricUnit.Count, 1);
+      if (report.kind === 'retry' || report.kind === 'failed') {
+        note(report.kind, request, report.reason, report.kind === 'failed' && report.partnerPaused);
       }
     },
   });
@@ -102,6 +135,7 @@ export const handler = initOnce(async () => {
   return buildSender({
     partners: dynamoPartnerRepository(db, table),
     messages: dynamoMessageRepository(db, table),
+    streams: dynamoStreamRepository(db, table),
     delivery: sqsDeliveryQueue(sqsClient(), queueUrl('exchange-delivery')),
     signingKeys: await loadSigningKeys(),
     post: fetchInboxClient(),
