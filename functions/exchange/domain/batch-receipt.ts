@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ULID_PATTERN } from '../../../shared/domain/ids';
 import { messageDigest } from './batch';
-import { canonicalJson, sha256Hex } from './digest';
+import { sha256Hex } from './digest';
 import { SEQUENCE_PATTERN } from './envelope';
 import { type VerificationKey, type VerifyFailure, verify } from './signing';
 

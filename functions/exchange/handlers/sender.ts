@@ -20,11 +20,11 @@ import type { Partner } from '../domain/partner';
 import type { Random } from '../domain/retry';
 import { deliverStream } from '../domain/stream-delivery-service';
 
-const Partner = z.string().regex(/^\d{2}$/);
+const PartnerCode = z.string().regex(/^\d{2}$/);
 const DeliveryRequestBody = z.union([
-  z.object({ partner: Partner, stream: z.literal(true) }),
+  z.object({ partner: PartnerCode, stream: z.literal(true) }),
   z.object({
-    partner: Partner,
+    partner: PartnerCode,
     messageId: z.string().regex(ULID_PATTERN),
     attempt: z.number().int().nonnegative(),
   }),
