@@ -158,11 +158,13 @@ export const registryManifest: AreaManifest = {
       secrets: ['person-ref-key', 'cursor-key'],
     },
     {
-      name: 'registry-household-updater',
-      description: 'Keeps households in step with their members: a recorded death updates the family type',
-      entry: 'functions/registry/handlers/household-updater.ts',
+      name: 'registry-projections',
+      description:
+        'Keeps households in step with their members and the statistics counters, from registry table changes',
+      entry: 'functions/registry/handlers/projections.ts',
       memoryMb: 256,
       timeoutSeconds: 30,
+      // The stream's second reader (the publisher is the first): Streams throttles beyond two per shard.
       stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
       tables: [{ table: 'registry', access: 'readWrite' }],
       sends: [],
@@ -190,16 +192,6 @@ export const registryManifest: AreaManifest = {
       timeoutSeconds: 30,
       queue: { queue: 'registry-inbound', batchSize: 10, maxConcurrency: 5 },
       // Answers leave through the table stream and the publisher, never from here.
-      tables: [{ table: 'registry', access: 'readWrite' }],
-      sends: [],
-    },
-    {
-      name: 'registry-statistics',
-      description: 'Keeps birth and migration counters by region and month from registry table changes',
-      entry: 'functions/registry/handlers/statistics-projector.ts',
-      memoryMb: 256,
-      timeoutSeconds: 30,
-      stream: { table: 'registry', batchSize: 100, retryAttempts: 10 },
       tables: [{ table: 'registry', access: 'readWrite' }],
       sends: [],
     },

@@ -74,6 +74,7 @@ export function planManifests(manifests: readonly AreaManifest[]): ManifestPlan 
 
   const functionNames = new Set<string>();
   const streamSubscribedAreas = new Set<AreaName>();
+  const streamReaders = new Map<AreaName, string[]>();
   const secrets = new Set<SecretName>();
   for (const m of manifests) {
     for (const fn of m.functions) {
@@ -98,10 +99,22 @@ export function planManifests(manifests: readonly AreaManifest[]): ManifestPlan 
       if (fn.stream) {
         if (fn.stream.table !== m.area) errors.push(`${where}: may only subscribe to its own table's stream`);
         else if (!m.table.stream) errors.push(`${where}: subscribes to ${m.area}'s stream, which is off`);
-        else streamSubscribedAreas.add(m.area);
+        else {
+          streamSubscribedAreas.add(m.area);
+          streamReaders.set(m.area, [...(streamReaders.get(m.area) ?? []), fn.name]);
+        }
       }
       for (const secret of fn.secrets ?? []) secrets.add(secret);
     }
+  }
+
+  // DynamoDB Streams serves at most two simultaneous readers per shard; a third is throttled
+  // and falls behind. More consumers share a reader (fan out inside it).
+  for (const [area, readers] of streamReaders) {
+    if (readers.length > 2)
+      errors.push(
+        `${area}: ${readers.length} functions read its table stream (${readers.join(', ')}); at most two`,
+      );
   }
 
   const routes = planRoutes(manifests, errors);

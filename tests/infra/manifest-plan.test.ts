@@ -202,6 +202,17 @@ describe('planManifests', () => {
     );
   });
 
+  it('rejects a third reader of a table stream, which Streams would throttle', () => {
+    const reader = (name: string) =>
+      fn(name, { stream: { table: 'registry', batchSize: 1, retryAttempts: 1 } });
+    const streamed = { table: { stream: true, indexes: [] } };
+    rejects(
+      [area('registry', [reader('a'), reader('b'), reader('c')], streamed)],
+      /3 functions read its table stream \(a, b, c\); at most two/,
+    );
+    expect(() => planManifests([area('registry', [reader('a'), reader('b')], streamed)])).not.toThrow();
+  });
+
   it('rejects duplicate names', () => {
     rejects([area('registry', [fn('a'), fn('a')])], /function name a is used more than once/);
     rejects([area('registry', []), area('registry', [])], /area registry has more than one manifest/);

@@ -68,7 +68,7 @@ describe('households follow their members’ records', () => {
       batchSize: 100,
       retryAttempts: 3,
       runtime: inProcessRuntime(
-        functionSpec(registryManifest, 'registry-household-updater'),
+        functionSpec(registryManifest, 'registry-projections'),
         buildHouseholdUpdater({ households, observability: quietObservability() }),
       ),
       checkpoints: new Map<string, string>(),

@@ -111,7 +111,7 @@ describe('birth statistics from the registry table stream', () => {
     const statistics = dynamoStatisticsStore(aws.documents, table);
     reports = buildReportsApi({ statistics, observability: quietObservability() });
     projector = buildStatisticsProjector({ statistics, observability: quietObservability() });
-    const spec = functionSpec(registryManifest, 'registry-statistics');
+    const spec = functionSpec(registryManifest, 'registry-projections');
     pollers.push(
       startStreamPoller({
         streams: aws.streams,

@@ -2,12 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { batchHandler } from '../../../shared/aws/batch-handler';
-import { tableName } from '../../../shared/aws/config';
-import { documentClient } from '../../../shared/aws/dynamodb';
-import { initOnce } from '../../../shared/aws/lazy-handler';
 import { type Observability, observability } from '../../../shared/observability';
 import { toPerson } from '../adapters/person-item';
-import { dynamoStatisticsStore } from '../adapters/statistics-repository';
 import type { BirthRegistration } from '../domain/birth-registration';
 import {
   birthStatisticsChange,
@@ -55,33 +51,34 @@ function changeOf(record: DynamoDBRecord): StatisticsChange | undefined {
 }
 
 /**
- * The second subscriber of the registry table stream: keeps statistics by region and month
- * (births, sex, birth order, registration timeliness, migrant births, moves in and out) as
- * counters. Each event counts once, however often the stream delivers it; the counters
- * hold numbers only, never who was counted.
+ * Keeps statistics by region and month (births, sex, birth order, registration timeliness,
+ * migrant births, moves in and out) as counters, from one registry table stream record.
+ * Each event counts once, however often the stream delivers it; the counters hold numbers
+ * only, never who was counted. Runs in the registry's projections reader (projections.ts).
  */
-export function buildStatisticsProjector(deps: StatisticsProjectorDeps) {
+export function statisticsRecord(deps: StatisticsProjectorDeps): (record: DynamoDBRecord) => Promise<void> {
   const obs = deps.observability ?? observability(SERVICE);
+  return async (record) => {
+    const change = changeOf(record);
+    if (!change) return;
+    const outcome = await deps.statistics.apply(change);
+    if (outcome === 'missing-prerequisite') {
+      // A correction of a birth the statistics never counted (registered before they
+      // existed): nothing to move; counting the birth is a backfill's job, which will
+      // read the corrected details.
+      obs.logger.warn('correction of an uncounted birth left out of the statistics', {
+        eventId: change.eventId,
+      });
+    }
+  };
+}
+
+/** The statistics projection alone, as a stream handler. */
+export function buildStatisticsProjector(deps: StatisticsProjectorDeps) {
   return batchHandler({
     service: SERVICE,
     source: 'stream',
-    observability: obs,
-    record: async (record: DynamoDBRecord) => {
-      const change = changeOf(record);
-      if (!change) return;
-      const outcome = await deps.statistics.apply(change);
-      if (outcome === 'missing-prerequisite') {
-        // A correction of a birth the statistics never counted (registered before they
-        // existed): nothing to move; counting the birth is a backfill's job, which will
-        // read the corrected details.
-        obs.logger.warn('correction of an uncounted birth left out of the statistics', {
-          eventId: change.eventId,
-        });
-      }
-    },
+    observability: deps.observability ?? observability(SERVICE),
+    record: statisticsRecord(deps),
   });
 }
-
-export const handler = initOnce(() =>
-  buildStatisticsProjector({ statistics: dynamoStatisticsStore(documentClient(), tableName('registry')) }),
-);
