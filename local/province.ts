@@ -189,6 +189,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
           streamArn,
           batchSize: spec.stream.batchSize,
           retryAttempts: spec.stream.retryAttempts,
+          ...(spec.stream.filters ? { filters: spec.stream.filters } : {}),
           runtime,
           onFailure: { sqs, queueUrl: dlq.url },
           checkpoints: {

@@ -111,7 +111,23 @@ export interface StreamSubscription {
   readonly batchSize: number;
   /** Attempts before the failed record is reported to the area's stream DLQ. */
   readonly retryAttempts: number;
+  /**
+   * Lambda event filter patterns (any may match): records matching none are never delivered,
+   * so the function is not invoked for changes it ignores. The local poller applies the
+   * same patterns (local/pollers/filter-pattern.ts).
+   */
+  readonly filters?: readonly StreamFilterPattern[];
+  /** Concurrent batches per shard (1–10); records of one item stay in order. */
+  readonly parallelization?: number;
 }
+
+/**
+ * A Lambda event filter pattern over a stream record, in the subset used here: an object
+ * matches member by member; an array lists the values a member may have.
+ */
+export type StreamFilterPattern = {
+  readonly [member: string]: StreamFilterPattern | readonly (string | number)[];
+};
 
 export interface ScheduleSpec {
   readonly name: string;

@@ -111,11 +111,28 @@ export const exchangeManifest: AreaManifest = {
     },
     {
       name: 'exchange-router',
-      description: 'Logs every message in the hash-chained log and forwards accepted ones to the areas',
+      description:
+        'Logs version 1 messages in the hash-chained log and forwards accepted messages to the areas, in batches',
       entry: 'functions/exchange/handlers/router.ts',
       memoryMb: 256,
       timeoutSeconds: 30,
-      stream: { table: 'exchange', batchSize: 50, retryAttempts: 10 },
+      stream: {
+        table: 'exchange',
+        batchSize: 100,
+        retryAttempts: 10,
+        // Only what it acts on: messages received, and version 1 messages sent reaching their end.
+        filters: [
+          { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['InboundMessage'] } } } },
+          {
+            eventName: ['MODIFY'],
+            dynamodb: {
+              NewImage: { entity: { S: ['OutboundMessage'] }, status: { S: ['delivered', 'failed'] } },
+            },
+          },
+        ],
+        // Batches of one shard in parallel: forwarding needs no order, and each log append is conditional.
+        parallelization: 4,
+      },
       tables: [{ table: 'exchange', access: 'readWrite' }],
       sends: [
         { queue: 'registry-inbound', access: 'send' },

@@ -1,5 +1,5 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
-import { type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../../shared/manifest';
@@ -48,6 +48,10 @@ export function addManifestTriggers(
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(data.streamDeadLetter(spec.stream.table).queue),
+        ...(spec.stream.filters
+          ? { filters: spec.stream.filters.map((pattern) => FilterCriteria.filter({ ...pattern })) }
+          : {}),
+        ...(spec.stream.parallelization ? { parallelizationFactor: spec.stream.parallelization } : {}),
       }),
     );
     findings.add(

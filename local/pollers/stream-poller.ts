@@ -11,8 +11,10 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamFilterPattern } from '../../shared/manifest';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { LOCAL_REGION } from '../services/clients';
+import { matchesAny } from './filter-pattern';
 import type { Poller } from './sqs-poller';
 
 /** Where each shard's last delivered sequence number is kept (in memory or on disk). */
@@ -26,6 +28,8 @@ export interface StreamPollerOptions {
   readonly streamArn: string;
   readonly batchSize: number;
   readonly retryAttempts: number;
+  /** The subscription's event filter patterns: records matching none are skipped, as Lambda does. */
+  readonly filters?: readonly StreamFilterPattern[];
   readonly runtime: FunctionRuntime;
   readonly checkpoints: CheckpointStore;
   /** Failure destination: what Lambda's OnFailure would send for a batch given up on. */
@@ -138,7 +142,13 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
         if (iterator) await sleep(idleMs);
         continue;
       }
-      const records = raw.map((r) => toRecord(r, options.streamArn));
+      const all = raw.map((r) => toRecord(r, options.streamArn));
+      const records = all.filter((record) => matchesAny(record, options.filters));
+      if (records.length === 0) {
+        options.checkpoints.set(shardId, all.at(-1)?.dynamodb?.SequenceNumber ?? '');
+        iterator = out.NextShardIterator;
+        continue;
+      }
       const event: DynamoDBStreamEvent = { Records: records };
       let failedAt: string | undefined;
       let reason = '';
@@ -154,7 +164,7 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
       }
       const failedIndex = failedAt ? records.findIndex((r) => r.dynamodb?.SequenceNumber === failedAt) : -1;
       if (failedIndex < 0) {
-        options.checkpoints.set(shardId, records.at(-1)?.dynamodb?.SequenceNumber ?? '');
+        options.checkpoints.set(shardId, all.at(-1)?.dynamodb?.SequenceNumber ?? '');
         iterator = out.NextShardIterator;
         attempts = 0;
         continue;
@@ -169,7 +179,7 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
           `${options.runtime.spec.name}: giving up on ${rest.length} stream record(s) after ${attempts} attempts`,
         );
         await giveUp(shardId, rest, reason);
-        options.checkpoints.set(shardId, records.at(-1)?.dynamodb?.SequenceNumber ?? '');
+        options.checkpoints.set(shardId, all.at(-1)?.dynamodb?.SequenceNumber ?? '');
         attempts = 0;
       } else {
         await sleep(Math.min(5000, 100 * 2 ** attempts));

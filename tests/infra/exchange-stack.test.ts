@@ -23,9 +23,26 @@ describe('exchange resources in the cloud', () => {
     const routes = resourcesOf(synth, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const auth = (key: string) => routes.find((r) => r.RouteKey === key)?.AuthorizationType;
     expect(auth('POST /exchange/v1/inbox')).toBe('NONE');
+    expect(auth('POST /exchange/v2/inbox')).toBe('NONE');
     expect(auth('GET /.well-known/jwks.json')).toBe('NONE');
     expect(auth('GET /exchange/v1/schemas')).toBe('NONE');
     expect(auth('POST /v1/exchange/replay')).toBe('JWT');
+  });
+
+  it('feeds the router only the stream records it acts on, several batches of a shard at once', () => {
+    const mappings = resourcesOf(synth, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties)
+      .filter((p) => p.FilterCriteria);
+    expect(mappings).toHaveLength(1);
+    const [router] = mappings;
+    expect(router?.ParallelizationFactor).toBe(4);
+    const patterns = (router?.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toContainEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { entity: { S: ['InboundMessage'] } } },
+    });
   });
 
   it('alarms on failed deliveries, paused partners and reused ids', () => {
