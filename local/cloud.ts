@@ -22,6 +22,11 @@ export interface LocalCloudOptions {
    * deployed). Only the benchmark turns them off: it measures the handlers, not the limits.
    */
   readonly throttled?: boolean;
+  /**
+   * Puts something in front of DynamoDB Local (given its address, answers the one every
+   * client uses instead): the benchmark counts requests and writes at the endpoint this way.
+   */
+  readonly interposeDynamoDb?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalCloud {
@@ -56,7 +61,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => dynamodb.stop());
     const sqs = await startSqsLocal({ port: 0, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
     stops.push(() => sqs.stop());
-    const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint };
+    const endpoints = {
+      dynamodb: options.interposeDynamoDb
+        ? await options.interposeDynamoDb(dynamodb.endpoint)
+        : dynamodb.endpoint,
+      sqs: sqs.endpoint,
+    };
     // The default bank rail of the payout area: a simulator on loopback.
     const bank = await startLocalBank(dataDir);
     stops.push(() => bank.stop());

@@ -22,6 +22,8 @@ async function call(url: string, init: RequestInit): Promise<unknown> {
 export async function registerExchangePartners(
   provinces: readonly ProvinceAddress[],
   log: (source: string, line: string) => void,
+  /** `v1` registers only the version 1 inbox (the benchmark compares the two). */
+  protocol: 'v1' | 'v2' = 'v2',
 ): Promise<void> {
   for (const self of provinces) {
     const { token } = (await call(`${self.url}/dev/token`, {
@@ -41,13 +43,13 @@ export async function registerExchangePartners(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
           inboxUrl: `${other.url}/exchange/v1/inbox`,
-          batchInboxUrl: `${other.url}/exchange/v2/inbox`,
+          ...(protocol === 'v2' ? { batchInboxUrl: `${other.url}/exchange/v2/inbox` } : {}),
           jwks,
           inboundTypes: PROTOCOL_TYPES,
           outboundTypes: PROTOCOL_TYPES,
         }),
       });
-      log(`p${self.province}`, `exchange partner ${other.province} registered`);
+      log(`p${self.province}`, `exchange partner ${other.province} registered (${protocol})`);
     }
   }
 }

@@ -66,6 +66,9 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
+/** How long a batch of more than ten gathers messages (the CDK app's batching window). */
+const BATCHING_WINDOW_MS = 1_000;
+
 /**
  * Delivers a queue to its consumer as Lambda's SQS event source mapping does: batches of
  * real SQS messages as an SQSEvent, deleting what succeeded and leaving reported
@@ -79,16 +82,25 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
     while (running) {
       let messages: Message[] = [];
       try {
-        const received = await options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queueUrl,
-            MaxNumberOfMessages: Math.min(10, options.batchSize),
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        messages = received.Messages ?? [];
+        const receive = (wait: number) =>
+          options.sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: options.queueUrl,
+              MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
+              WaitTimeSeconds: wait,
+              MessageSystemAttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+          );
+        messages = (await receive(1)).Messages ?? [];
+        // Batches above ten gather for up to the batching window, as Lambda does (1 s, set by
+        // the CDK app for such sources), while the queue has more.
+        const until = Date.now() + BATCHING_WINDOW_MS;
+        while (messages.length > 0 && messages.length < options.batchSize && Date.now() < until) {
+          const more = (await receive(0)).Messages ?? [];
+          if (more.length === 0) break;
+          messages.push(...more);
+        }
       } catch (error) {
         if (!running) return;
         options.log(`receive failed on ${options.queueUrl}: ${(error as Error).message}`);
@@ -110,12 +122,16 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
       const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
       if (done.length === 0) continue;
       try {
-        await options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-          }),
-        );
+        for (let i = 0; i < done.length; i += 10) {
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done
+                .slice(i, i + 10)
+                .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle ?? '' })),
+            }),
+          );
+        }
       } catch (error) {
         // The messages come back after the visibility timeout; consumers are idempotent.
         options.log(`delete failed on ${options.queueUrl}: ${(error as Error).message}`);

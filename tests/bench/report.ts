@@ -62,22 +62,31 @@ function paymentFile(f: Json): string[] {
 }
 
 function exchange(e: Json): string[] {
+  const row = (name: string, t: Json) =>
+    `| ${name} | ${n(t.count)} | ${n(t.perSecond)} | ${t.latency.p50Ms} | ${t.latency.p95Ms} | ${t.latency.p99Ms} | ${t.censored ?? '–'} |`;
+  const counted = (p: Json) =>
+    `| ${p.protocol} | ${n(p.burst.count)} | ${p.perNotification.exchangeItemWrites} | ${p.perNotification.exchangeRequests} | ${p.perNotification.allItemWrites} | ${p.perNotification.allRequests} | ${p.perNotification.streamReads} | ${p.postsPerNotification} |`;
   return [
     '### Exchange notifications',
     '',
-    '| Path | Messages | Concurrency | Per second | p50 (ms) | p95 (ms) | p99 (ms) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...[
-      ['jiahe: domain event → partner receipt stored', e.endToEnd],
-      [`jiahe: paced at ${e.paced?.offeredPerSecond}/s`, e.paced],
-      ['ceiling: SQS send + receive + delete', e.sqsCeiling],
-      ['ceiling: loopback HTTP POST', e.httpCeiling],
-    ].map(
-      ([name, t]) =>
-        `| ${name} | ${n(t.count)} | ${n(t.concurrency)} | ${n(t.perSecond)} | ${t.latency.p50Ms} | ${t.latency.p95Ms} | ${t.latency.p99Ms} |`,
-    ),
+    'A notification is done when its answer (`ack.v1`) is recorded at the sender. Not done by the end of a phase: counted in the percentiles with the time until then (censored).',
     '',
-    `Ratios: ${e.ratios.toSqs} × the SQS ceiling, ${e.ratios.toHttp} × the HTTP ceiling.${e.note ? ` ${e.note}` : ''}`,
+    '| Path | Notifications | Per second | p50 (ms) | p95 (ms) | p99 (ms) | Censored |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    row('v1, one message per POST: burst', e.v1.burst),
+    row('v2, batches: burst', e.v2.burst),
+    ...(e.v2.paced ? [row(`v2, paced at ${e.v2.paced.offeredPerSecond}/s`, e.v2.paced)] : []),
+    `| ceiling: SQS send + receive + delete (one queue pass) | ${n(e.sqsCeiling.count)} | ${n(e.sqsCeiling.perSecond)} | ${e.sqsCeiling.latency.p50Ms} | ${e.sqsCeiling.latency.p95Ms} | ${e.sqsCeiling.latency.p99Ms} | – |`,
+    `| ceiling: loopback HTTP POST | ${n(e.httpCeiling.count)} | ${n(e.httpCeiling.perSecond)} | ${e.httpCeiling.latency.p50Ms} | ${e.httpCeiling.latency.p95Ms} | ${e.httpCeiling.latency.p99Ms} | – |`,
+    '',
+    'Per notification with its answer, counted at the emulator’s endpoint during the burst:',
+    '',
+    '| Protocol | Notifications | Exchange item writes | Exchange requests | All item writes | All requests | Stream reads | POSTs |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    counted(e.v1),
+    counted(e.v2),
+    '',
+    `Ratios: v2 burst ${e.ratios.v2ToV1} × v1; × ${e.ratios.v2ToSqsPerPass} of the SQS ceiling per queue pass (5 passes); × ${e.ratios.v2ToHttpPerPost} of the HTTP ceiling per POST.${e.note ? ` ${e.note}` : ''}`,
   ];
 }
 

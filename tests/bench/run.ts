@@ -21,6 +21,7 @@ import { newUlid } from '../../shared/domain/ids';
 import { REPO_ROOT } from './bundle';
 import { benchExchange, FROM, TO } from './exchange';
 import { benchGateway } from './gateway';
+import { type DynamoDbCounter, startDynamoDbCounter } from './lib/dynamodb-counter';
 import { type BenchServices, startBenchServices } from './lib/local-services';
 import { benchPayout } from './payout';
 import { renderResults } from './report';
@@ -177,21 +178,33 @@ if (only.has('exchange') || only.has('api')) {
   // The whole local cloud, as `npm start` runs it, for two provinces; its own logs are dropped.
   process.env.JIAHE_LOG_LEVEL = 'WARN';
   log('starting the local cloud (provinces 22 and 23)');
+  let counter: DynamoDbCounter | undefined;
+  let emulator = '';
   const cloud = await startLocalCloud({
     provinces: { [FROM]: 0, [TO]: 0 },
     log: () => {},
     // Measures the handlers at full load; the deployed limits are tested on their own.
     throttled: false,
+    // Every DynamoDB request of the local cloud is counted where the emulator receives it.
+    interposeDynamoDb: async (endpoint) => {
+      emulator = endpoint;
+      counter = await startDynamoDbCounter(endpoint);
+      return counter.endpoint;
+    },
   });
-  const dynamodb = new DynamoDBClient(localClientConfig(cloud.endpoints.dynamodb));
+  const dynamodb = new DynamoDBClient(localClientConfig(emulator));
   const clients = {
     sqs: new SQSClient(localClientConfig(cloud.endpoints.sqs)),
     documents: documentClient(dynamodb),
+    raw: dynamodb,
   };
   try {
-    if (only.has('exchange')) {
-      const count = Number(values.messages ?? (quick ? 100 : 2_000));
-      results.exchange = await benchExchange(clients, { count, log, newId: newUlid });
+    if (only.has('exchange') && counter) {
+      const count = Number(values.messages ?? (quick ? 300 : 5_000));
+      results.exchange = await benchExchange(
+        { cloud, clients, counter },
+        { count, v1Count: Math.min(count, quick ? 100 : 1_000), log, newId: newUlid },
+      );
       await save();
     }
     if (only.has('api')) {
@@ -208,6 +221,7 @@ if (only.has('exchange') || only.has('api')) {
     clients.sqs.destroy();
     dynamodb.destroy();
     await cloud.stop();
+    await counter?.stop();
   }
 }
 if (only.has('cold')) {

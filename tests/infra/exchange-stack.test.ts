@@ -36,9 +36,8 @@ describe('exchange resources in the cloud', () => {
     expect(mappings).toHaveLength(1);
     const [router] = mappings;
     expect(router?.ParallelizationFactor).toBe(4);
-    const patterns = (router?.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
-      JSON.parse(f.Pattern),
-    );
+    const criteria = router?.FilterCriteria as { Filters: { Pattern: string }[] };
+    const patterns = criteria.Filters.map((f) => JSON.parse(f.Pattern));
     expect(patterns).toContainEqual({
       eventName: ['INSERT'],
       dynamodb: { NewImage: { entity: { S: ['InboundMessage'] } } },
