@@ -82,6 +82,15 @@ export function startFunctionRuntime(options: RuntimeOptions): FunctionRuntime {
       if (message.kind === 'result') pending.resolve(message.result);
       else pending.reject(new FunctionError(message.name, message.message));
     });
+    // A worker that is gone (killed after a timeout, or crashed) cannot take a message: the
+    // send fails with this event, and the invocation with it, never the whole local cloud.
+    child.on('error', (error) => {
+      const pending = instance.pending;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      instance.pending = undefined;
+      pending.reject(new FunctionError('Runtime.ExitError', `${spec.name}: ${error.message}`));
+    });
     child.on('exit', (code, signal) => {
       const index = instances.indexOf(instance);
       if (index >= 0) instances.splice(index, 1);
@@ -125,6 +134,9 @@ export function startFunctionRuntime(options: RuntimeOptions): FunctionRuntime {
         return await new Promise((resolve, reject) => {
           const timer = setTimeout(() => {
             instance.pending = undefined;
+            // Not reused: the next invocation starts a fresh worker, as Lambda does after a timeout.
+            const index = instances.indexOf(instance);
+            if (index >= 0) instances.splice(index, 1);
             instance.child.kill('SIGKILL');
             reject(
               new FunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds} seconds`),
