@@ -2,6 +2,12 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageDigest } from '../../functions/exchange/domain/batch';
+import {
+  BatchReceipt,
+  BatchReceiptEntry,
+  verifyBatchReceipt,
+} from '../../functions/exchange/domain/batch-receipt';
 import { canonicalJson } from '../../functions/exchange/domain/digest';
 import { ExchangeMessage, SEQUENCE_PATTERN } from '../../functions/exchange/domain/envelope';
 import { entryHash, type LogEntry } from '../../functions/exchange/domain/message-log';
@@ -14,8 +20,9 @@ import { type EventType, eventCatalog } from '../../shared/events/catalog';
  * compared with what the code does.
  */
 const doc = readFileSync('docs/exchange-protocol.md', 'utf8');
+const TEST_ONLY_X = 'BW9PYUNKMMEOml9VF46c6zZ62lLJg77-SaPjFQNOKNg';
 const TEST_ONLY_PUBLIC = createPublicKey({
-  key: { kty: 'OKP', crv: 'Ed25519', x: 'BW9PYUNKMMEOml9VF46c6zZ62lLJg77-SaPjFQNOKNg' },
+  key: { kty: 'OKP', crv: 'Ed25519', x: TEST_ONLY_X },
   format: 'jwk',
 });
 const verifies = (input: string, signature: string) =>
@@ -100,6 +107,114 @@ describe('docs/exchange-protocol.md worked examples', () => {
   });
 });
 
+describe('docs/exchange-protocol.md version 2 worked example (§13.10)', () => {
+  const example = section('### 13.10 Worked example');
+  const all = (name: string) =>
+    [...example.matchAll(new RegExp(`^${name}: +(\\S+)$`, 'gm'))].map((m) => m[1] ?? '');
+  const [batchId = '', receiptId = ''] = all('webhook-id');
+  const [batchTimestamp = '', receiptTimestamp = ''] = all('webhook-timestamp');
+  const [batchSignature = '', receiptSignature = ''] = all('webhook-signature');
+  const batch = /^(\[\{.*\}\])$/m.exec(example)?.[1] ?? '';
+  const receiptText = /^(\{"highestSequence".*\})$/m.exec(example)?.[1] ?? '';
+  const digest = (name: string) => new RegExp(`^${name}: +([0-9a-f]{64})$`, 'm').exec(example)?.[1];
+  const events = JSON.parse(batch || '[]') as Record<string, unknown>[];
+  const batchReceipt = JSON.parse(receiptText || '{}');
+
+  it('gives a batch, its headers and a receipt, with the content type of §13.2', () => {
+    expect(events).toHaveLength(2);
+    expect([batchId, receiptId, batchTimestamp, receiptTimestamp]).not.toContain('');
+    expect(example).toContain('content-type: application/cloudevents-batch+json');
+    expect(example).toContain(`one line of ${Buffer.byteLength(batch, 'utf8')} bytes`);
+    expect(new Date(Number(batchTimestamp) * 1000).toISOString()).toBe('2026-11-22T10:00:00.000Z');
+  });
+
+  it('the batch signature verifies over id.timestamp.body with the test-only key', () => {
+    expect(verifies(`${batchId}.${batchTimestamp}.${batch}`, batchSignature)).toBe(true);
+    expect(verifies(`${batchId}.${batchTimestamp}.${batch} `, batchSignature)).toBe(false);
+  });
+
+  it('the receipt verifies, names the batch and its digest, and answers each message by its canonical digest', () => {
+    expect(verifies(`${receiptId}.${receiptTimestamp}.${receiptText}`, receiptSignature)).toBe(true);
+    expect(batchReceipt.receiptFor).toBe(batchId);
+    expect(batchReceipt.sha256).toBe(sha256(batch));
+    expect(digest('body')).toBe(sha256(batch));
+    expect(batchReceipt.messages).toHaveLength(events.length);
+    events.forEach((event, i) => {
+      const entry = batchReceipt.messages[i];
+      // With node:crypto and §11.1's rules alone.
+      const canonical = canonicalFromTheDocument(event);
+      expect(entry.sha256).toBe(sha256(canonical));
+      expect(digest(`message ${event.sequence}`)).toBe(entry.sha256);
+      expect([entry.id, entry.sequence, entry.status]).toEqual([event.id, event.sequence, 'accepted']);
+      // The digest does not depend on how the batch was written: other member order, whitespace.
+      const rewritten = JSON.stringify(Object.fromEntries(Object.entries(event).reverse()), null, 2);
+      expect(sha256(canonicalFromTheDocument(JSON.parse(rewritten)))).toBe(entry.sha256);
+      // The code agrees.
+      expect(messageDigest(event)).toBe(entry.sha256);
+    });
+    expect(batchReceipt.highestSequence).toBe(events.at(-1)?.sequence);
+    expect(canonicalFromTheDocument(batchReceipt)).toBe(receiptText);
+  });
+
+  it('the body is messages of §2 and the receipt the schema a sender checks', () => {
+    for (const event of events) expect(ExchangeMessage.safeParse(event).error?.issues).toBeUndefined();
+    expect(BatchReceipt.safeParse(batchReceipt).error?.issues).toBeUndefined();
+    // jiahe's own sender accepts the receipt for the batch it sent.
+    const check = verifyBatchReceipt(
+      {
+        headers: {
+          'webhook-id': receiptId,
+          'webhook-timestamp': receiptTimestamp,
+          'webhook-signature': receiptSignature,
+        },
+        body: receiptText,
+      },
+      {
+        batchId,
+        body: batch,
+        messages: events.map((event) => ({
+          id: String(event.id),
+          sequence: Number(event.sequence),
+          body: canonicalJson(event),
+        })),
+      },
+      [{ kid: 'test-only-2026', publicKey: { kty: 'OKP', crv: 'Ed25519', x: TEST_ONLY_X } }],
+      new Date(Number(receiptTimestamp) * 1000),
+    );
+    expect(check.ok).toBe(true);
+  });
+
+  it('the refused entry of the example carries the digest of the message as changed', () => {
+    const refused = /`(\{"id":[^`]*"status":"refused"\})`/.exec(example)?.[1] ?? '{}';
+    const entry = JSON.parse(refused);
+    const changed = { ...events[1], data: { outcome: 'done' } };
+    expect(entry.sha256).toBe(sha256(canonicalFromTheDocument(changed)));
+    expect(canonicalFromTheDocument(entry)).toBe(refused);
+    expect(BatchReceiptEntry.safeParse(entry).success).toBe(true);
+  });
+
+  it('the inbound chain entries hash as §13.9 says', () => {
+    const line = (name: string) => new RegExp(`^${name}: +(\\S.*)$`, 'm').exec(example)?.[1] ?? '';
+    const [entry1, hash1, entry2, hash2] = ['entry 1', 'hash 1', 'entry 2', 'hash 2'].map(line);
+    expect(sha256(entry1 ?? '')).toBe(hash1);
+    expect(sha256(`${hash1}${entry2}`)).toBe(hash2);
+    const entries = [JSON.parse(entry1 ?? '{}'), JSON.parse(entry2 ?? '{}')];
+    entries.forEach((entry, i) => {
+      const event = events[i] ?? {};
+      expect(entry).toEqual({
+        at: batchReceipt.receivedAt,
+        direction: 'inbound',
+        messageId: event.id,
+        sequence: Number(event.sequence),
+        sha256: batchReceipt.messages[i].sha256,
+        type: event.type,
+      });
+    });
+    expect(entryHash(null, entries[0] as LogEntry)).toBe(hash1);
+    expect(entryHash(hash1 ?? '', entries[1] as LogEntry)).toBe(hash2);
+  });
+});
+
 /** Canonical JSON written from §11.1's rules alone, to compare with the code. */
 function canonicalFromTheDocument(value: unknown): string {
   if (value === null || typeof value === 'boolean') return String(value);
@@ -160,6 +275,29 @@ describe('docs/exchange-protocol.md claims', () => {
         expect(schema.safeParse(value).error?.issues, `${type}: ${JSON.stringify(value)}`).toBeUndefined();
       }
     }
+  });
+
+  it('states the batch limits the code enforces', () => {
+    const v2 = section('## 13. Version 2: batches');
+    const bytes = String(MAX_BATCH_BYTES).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+    expect(section('### 13.2 The request')).toContain(`1 to ${MAX_BATCH_MESSAGES} messages`);
+    expect(section('### 13.2 The request')).toContain(`at most ${bytes} bytes (1 MiB)`);
+    expect(v2).toContain(`| 2 | the body is at most ${bytes} bytes | 413 \`payload-too-large\` |`);
+    expect(v2).toContain(`| 4 | it is an array of 1 to ${MAX_BATCH_MESSAGES} JSON objects |`);
+    expect(MAX_BATCH_BYTES).toBe(1024 * 1024);
+    // Every count of messages a batch may hold, anywhere in the document, is the code's.
+    const counts = [
+      ...doc.matchAll(
+        /(?:up to|1 to|at most)\s+(\d+)(?=\s+(?:consecutive\s+)?messages|\s+JSON objects|\s+of them)/g,
+      ),
+    ].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(counts)).toEqual(new Set([MAX_BATCH_MESSAGES]));
+    // And every size in bytes stated for a batch.
+    const sizes = [...v2.matchAll(/(\d{1,3}(?: \d{3})+) bytes/g)].map((m) =>
+      Number(m[1]?.replaceAll(' ', '')),
+    );
+    expect(new Set(sizes)).toEqual(new Set([MAX_BATCH_BYTES]));
   });
 
   it('states the sequence pattern and the type-list cap the code enforces', () => {
