@@ -1,3 +1,4 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoStreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import type { BatchReceipt } from '../../functions/exchange/domain/batch-receipt';
@@ -23,10 +24,14 @@ const iso = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString
 
 describe('version 2 stream store', () => {
   let streams: ReturnType<typeof dynamoStreamRepository>;
+  let aws: Awaited<ReturnType<typeof provisionForTest>>['aws'];
+  let tables: Awaited<ReturnType<typeof provisionForTest>>['resources']['tables'];
 
   beforeAll(async () => {
-    const { aws, resources } = await provisionForTest('78');
-    streams = dynamoStreamRepository(aws.documents, resources.tables.exchange);
+    const provisioned = await provisionForTest('78');
+    aws = provisioned.aws;
+    tables = provisioned.resources.tables;
+    streams = dynamoStreamRepository(aws.documents, tables.exchange);
   });
 
   /** A message to `partner` as the outbox builds it: numbered and chained by the repository. */
@@ -328,10 +333,8 @@ describe('version 2 stream store', () => {
       await expect(streams.recordDelivery(delivery(partner, 2, 3), 'sender-a')).rejects.toSatisfy(
         conditionFailed,
       );
-      expect(await streams.recordDelivery(delivery(partner, 1, 2), 'sender-a')).toMatchObject({
-        delivered: 2,
-        leaseOwner: 'sender-a',
-      });
+      await streams.recordDelivery(delivery(partner, 1, 2), 'sender-a');
+      expect(await streams.findHead(partner)).toMatchObject({ delivered: 2, leaseOwner: 'sender-a' });
       // A sender whose lease was taken over may not move the cursor either.
       await streams.release(partner, 'sender-a');
       await streams.claim(partner, 'sender-b', iso(0), iso(60_000));
@@ -340,6 +343,50 @@ describe('version 2 stream store', () => {
       );
       expect(await streams.findHead(partner)).toMatchObject({ delivered: 2, leaseOwner: 'sender-b' });
       expect((await streams.undelivered(partner, 2, 10)).map((r) => r.sequence)).toEqual([3]);
+    });
+
+    const receiptsKept = async (partner: string) =>
+      (
+        await aws.documents.send(
+          new QueryCommand({
+            TableName: tables.exchange,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OUTR#${partner}` },
+            Select: 'COUNT',
+            ConsistentRead: true,
+          }),
+        )
+      ).Count;
+
+    it('keeps no receipt of a delivery it refused', async () => {
+      const partner = '20';
+      await number(partner, [newUlid(NOW.getTime())]);
+      await streams.claim(partner, 'sender-a', iso(0), iso(60_000));
+      await expect(streams.recordDelivery(delivery(partner, 1, 1), 'sender-b')).rejects.toSatisfy(
+        conditionFailed,
+      );
+      expect(await receiptsKept(partner)).toBe(0);
+      await streams.recordDelivery(delivery(partner, 1, 1), 'sender-a');
+      expect(await receiptsKept(partner)).toBe(1);
+    });
+
+    it('rewinds for a replay only within what version 2 sent and the partner receipted', async () => {
+      const partner = '21';
+      // Three numbers given in version 1 (the counter alone), then two in version 2.
+      await aws.documents.send(
+        new PutCommand({ TableName: tables.exchange, Item: { pk: `SEQ#${partner}`, sk: 'SEQ', last: 3 } }),
+      );
+      await number(partner, [newUlid(NOW.getTime()), newUlid(NOW.getTime())]);
+      expect(await streams.findHead(partner)).toMatchObject({ last: 5, delivered: 3 });
+      expect(await streams.rewind(partner, 4)).toBe(false);
+      await streams.claim(partner, 'sender-a', iso(0), iso(60_000));
+      await streams.recordDelivery(delivery(partner, 4, 5), 'sender-a');
+      // Version 1's numbers are not version 2's to send again; beyond the cursor there is nothing to replay.
+      expect(await streams.rewind(partner, 3)).toBe(false);
+      expect(await streams.rewind(partner, 6)).toBe(false);
+      expect(await streams.rewind(partner, 4)).toBe(true);
+      expect(await streams.findHead(partner)).toMatchObject({ delivered: 3 });
+      expect((await streams.undelivered(partner, 3, 10)).map((r) => r.sequence)).toEqual([4, 5]);
     });
   });
 });

@@ -1,7 +1,6 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -43,6 +42,7 @@ const MAX_PER_TRANSACTION = 98;
 const Sequence = z.number().int().nonnegative();
 const HeadItem = z.object({
   last: Sequence,
+  streamStart: Sequence.optional(),
   hash: z.string().nullish(),
   delivered: Sequence.optional(),
   attempt: z.number().int().nonnegative().optional(),
@@ -85,6 +85,7 @@ const headOf = (partner: string, item: Record<string, unknown>): OutboundStreamH
     hash: head.hash ?? null,
     // A stream that began in version 1 is delivered by it up to where version 2 took over.
     delivered: head.delivered ?? head.last,
+    ...(head.streamStart !== undefined ? { streamStart: head.streamStart } : {}),
     attempt: head.attempt ?? 0,
     ...(head.nextAttemptAt ? { nextAttemptAt: head.nextAttemptAt } : {}),
     ...(head.lastError ? { lastError: head.lastError } : {}),
@@ -199,11 +200,18 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
                 Update: {
                   TableName: table,
                   Key: headKey(partner),
+                  // A stream that began in version 1 goes on in version 2 after its last number.
                   UpdateExpression:
-                    'SET #last = :next, #hash = :hash, delivered = if_not_exists(delivered, :was)',
+                    'SET #last = :next, #hash = :hash, delivered = if_not_exists(delivered, :was), ' +
+                    'streamStart = if_not_exists(streamStart, :start)',
                   ConditionExpression: head ? '#last = :was' : 'attribute_not_exists(pk)',
                   ExpressionAttributeNames: { '#last': 'last', '#hash': 'hash' },
-                  ExpressionAttributeValues: { ':next': last + fresh.length, ':hash': hash, ':was': last },
+                  ExpressionAttributeValues: {
+                    ':next': last + fresh.length,
+                    ':hash': hash,
+                    ':was': last,
+                    ':start': last + 1,
+                  },
                 },
               },
               {
@@ -291,22 +299,38 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
     },
 
     async recordDelivery(delivery, owner) {
+      // The receipt and the cursor together, only for the lease's holder at the cursor's place.
       await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: `OUTR#${delivery.partner}`,
-            sk: position(delivery.from),
-            entity: 'StreamDelivery',
-            ...delivery,
-          },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: headKey(delivery.partner),
+                UpdateExpression: 'SET delivered = :to, attempt = :zero REMOVE nextAttemptAt, lastError',
+                ConditionExpression: 'leaseOwner = :owner AND delivered = :before',
+                ExpressionAttributeValues: {
+                  ':to': delivery.to,
+                  ':zero': 0,
+                  ':owner': owner,
+                  ':before': delivery.from - 1,
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  pk: `OUTR#${delivery.partner}`,
+                  sk: position(delivery.from),
+                  entity: 'StreamDelivery',
+                  ...delivery,
+                },
+              },
+            },
+          ],
         }),
       );
-      return update(delivery.partner, {
-        set: 'SET delivered = :to, attempt = :zero REMOVE nextAttemptAt, lastError',
-        condition: 'leaseOwner = :owner AND delivered = :before',
-        values: { ':to': delivery.to, ':zero': 0, ':owner': owner, ':before': delivery.from - 1 },
-      });
     },
 
     async markRefused(partner, messageId, reason, at) {
@@ -364,8 +388,9 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
       writtenIfCondition(
         update(partner, {
           set: 'SET delivered = :to, attempt = :zero REMOVE nextAttemptAt',
-          condition: 'delivered >= :to',
-          values: { ':to': from - 1, ':zero': 0 },
+          // Only what version 2 sent and the partner receipted: earlier numbers are version 1's.
+          condition: 'delivered >= :from AND streamStart <= :from',
+          values: { ':to': from - 1, ':from': from, ':zero': 0 },
         }),
       ),
 

@@ -155,7 +155,8 @@ export function checkBatch(input: {
       '同一批次的报文必须来自同一发送方。',
     );
   }
-  const ids = records.map((event) => event.id);
+  // Messages without an id are refused one by one below; ids that are there must differ.
+  const ids = records.map((event) => event.id).filter((id) => id !== undefined);
   if (new Set(ids).size !== ids.length) {
     return refuse(
       400,
@@ -185,20 +186,22 @@ export function checkBatch(input: {
     }
     const body = canonicalJson(event);
     const sha256 = sha256Hex(body);
+    // A well-formed envelope has a well-formed sequence: its position is known.
     const envelope = checkEnvelope(event, sender.partner, input.ownUrn);
-    if (envelope.ok && position !== undefined) {
-      accepted.push({ message: envelope.message, sequence: position, body, sha256 });
+    if (envelope.ok) {
+      accepted.push({
+        message: envelope.message,
+        sequence: parseSequence(envelope.message.sequence),
+        body,
+        sha256,
+      });
     } else {
       refused.push({
-        ...(typeof event.id === 'string' ? { id: event.id } : {}),
-        ...(sequence ? { sequence } : {}),
+        // Echoed in the receipt only when well-formed, so the receipt itself stays valid.
+        ...(typeof event.id === 'string' && ULID_PATTERN.test(event.id) ? { id: event.id } : {}),
+        ...(position !== undefined ? { sequence: String(position) } : {}),
         sha256,
-        rejection: envelope.ok
-          ? reject(422, 'invalid-envelope', 'Invalid Envelope', {
-              en: 'Invalid envelope fields: sequence.',
-              zh: '报文信封字段无效：sequence。',
-            })
-          : envelope.rejection,
+        rejection: envelope.rejection,
       });
     }
   }

@@ -2,6 +2,7 @@ import { type EventType, eventCatalog } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import { canonicalJson, sha256Hex } from './digest';
 import { ExchangeMessage, RESIDENT_ID_LIKE } from './envelope';
+import { MAX_MESSAGE_BYTES } from './inbound';
 import { allowsOutbound, type Partner, partnerCodeOf } from './partner';
 
 /** An area's request that cannot become a message; it stays on the queue's DLQ for an operator. */
@@ -72,5 +73,9 @@ export function buildOutboundMessage(input: {
     );
   }
   const body = canonicalJson(candidate);
+  // What no inbox would take (§5) is refused here, before it takes a number in the stream.
+  if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) {
+    throw new OutboundRequestError(`the message is larger than ${MAX_MESSAGE_BYTES} bytes`);
+  }
   return { message: parsed.data, body, sha256: sha256Hex(body) };
 }

@@ -159,8 +159,11 @@ export interface StreamRepository {
   ): Promise<OutboundStreamHead | undefined>;
   /** Up to `limit` messages after `delivered`, in sequence order. */
   undelivered(partner: string, delivered: number, limit: number): Promise<OutboundRecord[]>;
-  /** Keeps the receipt of a delivered batch and moves the cursor to its end; answers the head. */
-  recordDelivery(delivery: StreamDelivery, owner: string): Promise<OutboundStreamHead>;
+  /**
+   * Keeps the receipt of a delivered batch and moves the cursor to its end, in one
+   * transaction, only while `owner` holds the lease and the cursor stands just before it.
+   */
+  recordDelivery(delivery: StreamDelivery, owner: string): Promise<void>;
   /** Marks a message the partner refused in its receipt as failed, with the reason. */
   markRefused(partner: string, messageId: string, reason: string, at: string): Promise<void>;
   /** Records a failed attempt and when to try again, and gives up the lease. */
@@ -173,7 +176,10 @@ export interface StreamRepository {
   release(partner: string, owner: string): Promise<OutboundStreamHead>;
   /** Makes the next attempt due now, from attempt 0 (an operator's resume). */
   resetAttempts(partner: string): Promise<void>;
-  /** Moves the cursor back so the messages from `from` on are sent again (an operator's replay). */
+  /**
+   * Moves the cursor back so the messages from `from` on are sent again (an operator's
+   * replay); false when `from` is beyond the cursor or before the stream's first version 2 message.
+   */
   rewind(partner: string, from: number): Promise<boolean>;
   /**
    * Stores a received batch in one transaction on the partner's inbound head: each message

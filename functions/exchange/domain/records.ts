@@ -114,6 +114,8 @@ export interface OutboundStreamHead {
   readonly hash: string | null;
   /** The highest sequence the partner has receipted; messages above it wait for delivery. */
   readonly delivered: number;
+  /** The first sequence numbered in version 2 (a stream may have begun in version 1). */
+  readonly streamStart?: number;
   /** Failed attempts in a row (0 while deliveries succeed), as the retry schedule counts. */
   readonly attempt: number;
   readonly nextAttemptAt?: string;

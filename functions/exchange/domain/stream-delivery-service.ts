@@ -1,5 +1,5 @@
 import type { Clock } from '../../../shared/domain/clock';
-import { batchBody, MAX_BATCH_MESSAGES } from './batch';
+import { batchBody, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES } from './batch';
 import { verifyBatchReceipt } from './batch-receipt';
 import { MAX_QUEUE_DELAY_SECONDS } from './delivery';
 import { canonicalJson, sha256Hex } from './digest';
@@ -36,16 +36,16 @@ export interface StreamDeliveryDeps {
 export type StreamReport =
   | { kind: 'held' }
   | { kind: 'busy' }
-  | { kind: 'delivered'; batches: number; messages: number; refused: number }
-  | { kind: 'retry'; reason: string; batches: number; messages: number; refused: number }
-  | {
-      kind: 'failed';
-      reason: string;
-      partnerPaused: true;
-      batches: number;
-      messages: number;
-      refused: number;
-    };
+  | ({ kind: 'delivered' } & Tally)
+  | ({ kind: 'retry'; reason: string } & Tally)
+  | ({ kind: 'failed'; reason: string; partnerPaused: true } & Tally);
+
+/** What a stream delivery sent: batches, messages, and those the partner refused. */
+interface Tally {
+  readonly batches: number;
+  readonly messages: number;
+  readonly refused: readonly RefusedEntry[];
+}
 
 /**
  * Delivers a version 2 stream (§13) from its cursor: takes the stream's lease, then sends the
@@ -68,7 +68,7 @@ export async function deliverStream(partnerCode: string, deps: StreamDeliveryDep
   const lease = () => new Date(clock.now().getTime() + STREAM_LEASE_MS).toISOString();
   let head = await streams.claim(partnerCode, owner, started.toISOString(), lease());
   if (!head) return { kind: 'busy' };
-  const tally = { batches: 0, messages: 0, refused: 0 };
+  const tally = { batches: 0, messages: 0, refused: [] as RefusedEntry[] };
 
   for (;;) {
     if (head.delivered >= head.last) {
@@ -92,14 +92,20 @@ export async function deliverStream(partnerCode: string, deps: StreamDeliveryDep
     }
     tally.batches++;
     tally.messages += sent.messages;
-    tally.refused += sent.refused;
+    tally.refused.push(...sent.refused);
     head = sent.head;
   }
 }
 
 type BatchOutcome =
-  | { kind: 'delivered'; head: OutboundStreamHead; messages: number; refused: number }
+  | { kind: 'delivered'; head: OutboundStreamHead; messages: number; refused: readonly RefusedEntry[] }
   | { kind: 'failed'; reason: string; status?: number; retryAfter?: string };
+
+/** A message the partner refused in a receipt, and why: for the operators' log (ids only). */
+export interface RefusedEntry {
+  readonly messageId: string;
+  readonly reason: string;
+}
 
 /** Sends the next batch after the cursor and, on a valid receipt, moves the cursor past it. */
 async function sendBatch(
@@ -108,7 +114,7 @@ async function sendBatch(
   deps: StreamDeliveryDeps,
 ): Promise<BatchOutcome> {
   const { streams, clock } = deps;
-  const messages = await streams.undelivered(partner.code, head.delivered, MAX_BATCH_MESSAGES);
+  const messages = withinBytes(await streams.undelivered(partner.code, head.delivered, MAX_BATCH_MESSAGES));
   const first = messages[0];
   const last = messages.at(-1);
   if (!first || !last || first.sequence !== head.delivered + 1) {
@@ -130,7 +136,10 @@ async function sendBatch(
   if (answer.status === undefined || answer.status < 200 || answer.status >= 300) {
     return {
       kind: 'failed',
-      reason: answer.status === undefined ? (answer.error ?? 'no-answer') : `http-${answer.status}`,
+      reason:
+        answer.status === undefined
+          ? (answer.error ?? 'no-answer')
+          : `http-${answer.status}${problemSlug(answer.body)}`,
       ...(answer.status !== undefined ? { status: answer.status } : {}),
       ...(answer.headers['retry-after'] !== undefined ? { retryAfter: answer.headers['retry-after'] } : {}),
     };
@@ -151,12 +160,15 @@ async function sendBatch(
   );
   // A 2xx without a valid receipt is retried like a 5xx: the partner may not have stored the batch.
   if (!check.ok) return { kind: 'failed', reason: `receipt-${check.reason}`, status: 502 };
-  const refused = check.receipt.messages.filter((entry) => entry.status === 'refused');
-  for (const entry of refused) {
-    if (entry.id)
-      await streams.markRefused(partner.code, entry.id, entry.reason ?? 'refused', now.toISOString());
+  const refused: RefusedEntry[] = [];
+  for (const [i, entry] of check.receipt.messages.entries()) {
+    const message = messages[i];
+    if (entry.status !== 'refused' || !message) continue;
+    const reason = entry.reason ?? 'refused';
+    await streams.markRefused(partner.code, message.messageId, reason, now.toISOString());
+    refused.push({ messageId: message.messageId, reason });
   }
-  const moved = await streams.recordDelivery(
+  await streams.recordDelivery(
     {
       partner: partner.code,
       batchId,
@@ -177,7 +189,32 @@ async function sendBatch(
     },
     deps.owner,
   );
-  return { kind: 'delivered', head: moved, messages: messages.length, refused: refused.length };
+  // Numbered meanwhile or not, releasing the lease answers the head as it is then.
+  const moved = { ...head, delivered: last.sequence, attempt: 0 };
+  return { kind: 'delivered', head: moved, messages: messages.length, refused };
+}
+
+/** The longest run of messages from the first whose batch body stays within MAX_BATCH_BYTES. */
+function withinBytes<T extends { body: string }>(messages: readonly T[]): T[] {
+  let bytes = 2;
+  const taken: T[] = [];
+  for (const message of messages) {
+    bytes += Buffer.byteLength(message.body, 'utf8') + (taken.length > 0 ? 1 : 0);
+    if (bytes > MAX_BATCH_BYTES && taken.length > 0) break;
+    taken.push(message);
+  }
+  return taken;
+}
+
+/** ` <slug>` of a problem+json answer (the last segment of its `type`), for the failure reason. */
+function problemSlug(body: string): string {
+  try {
+    const type = (JSON.parse(body) as { type?: unknown }).type;
+    const slug = typeof type === 'string' ? type.split(/[/:#]/).at(-1) : undefined;
+    return slug && /^[a-z][a-z0-9-]{1,63}$/.test(slug) ? ` ${slug}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** After a failed batch: the next attempt on the schedule, or the partner paused. */

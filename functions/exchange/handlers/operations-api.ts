@@ -245,12 +245,12 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
             ]);
           }
           const head = await deps.streams.findHead(partner.code);
-          if (
-            !head ||
-            request.fromSequence > head.delivered ||
-            !(await deps.streams.rewind(partner.code, request.fromSequence))
-          ) {
-            throw new ConflictError('Nothing from this sequence on has been delivered yet.');
+          if (!head || !(await deps.streams.rewind(partner.code, request.fromSequence))) {
+            throw new ConflictError(
+              head?.streamStart !== undefined && head.delivered >= head.streamStart
+                ? `Replay from a sequence between ${head.streamStart} and ${head.delivered}: the messages sent in version 2 and delivered.`
+                : 'Nothing sent in version 2 has been delivered to this partner yet.',
+            );
           }
           await deps.delivery.enqueue({ partner: partner.code, stream: true });
           return json(202, {

@@ -100,11 +100,13 @@ export function buildSender(deps: SenderDeps) {
         });
         if (report.kind === 'held' || report.kind === 'busy') return;
         // A stream delivery counts the messages delivered, and those the partner refused as failed.
-        if (report.messages > report.refused) {
-          obs.metrics.addMetric(METRICS.delivered, MetricUnit.Count, report.messages - report.refused);
+        const refused = report.refused.length;
+        if (report.messages > refused) {
+          obs.metrics.addMetric(METRICS.delivered, MetricUnit.Count, report.messages - refused);
         }
-        if (report.refused > 0) {
-          obs.metrics.addMetric(METRICS.failed, MetricUnit.Count, report.refused);
+        if (refused > 0) {
+          obs.metrics.addMetric(METRICS.failed, MetricUnit.Count, refused);
+          // Message ids and reason codes only, never a body.
           obs.logger.error('the partner refused messages of a batch', {
             ...request,
             refused: report.refused,
