@@ -1,4 +1,4 @@
-import { PROTOCOL_TYPES } from '../functions/exchange/domain/partner';
+import { PROTOCOL_TYPES, VERSION_1_TYPES } from '../functions/exchange/domain/partner';
 
 interface ProvinceAddress {
   readonly province: string;
@@ -45,8 +45,8 @@ export async function registerExchangePartners(
           inboxUrl: `${other.url}/exchange/v1/inbox`,
           ...(protocol === 'v2' ? { batchInboxUrl: `${other.url}/exchange/v2/inbox` } : {}),
           jwks,
-          inboundTypes: PROTOCOL_TYPES,
-          outboundTypes: PROTOCOL_TYPES,
+          inboundTypes: protocol === 'v2' ? PROTOCOL_TYPES : VERSION_1_TYPES,
+          outboundTypes: protocol === 'v2' ? PROTOCOL_TYPES : VERSION_1_TYPES,
         }),
       });
       log(`p${self.province}`, `exchange partner ${other.province} registered (${protocol})`);

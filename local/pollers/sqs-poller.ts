@@ -93,13 +93,11 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
             }),
           );
         messages = (await receive(1)).Messages ?? [];
-        // Batches above ten gather for up to the batching window, as Lambda does (1 s, set by
-        // the CDK app for such sources), while the queue has more.
+        // Batches above ten gather until they are full or the batching window has passed, as
+        // Lambda does (1 s, set by the CDK app for such sources).
         const until = Date.now() + BATCHING_WINDOW_MS;
         while (messages.length > 0 && messages.length < options.batchSize && Date.now() < until) {
-          const more = (await receive(0)).Messages ?? [];
-          if (more.length === 0) break;
-          messages.push(...more);
+          messages.push(...((await receive(1)).Messages ?? []));
         }
       } catch (error) {
         if (!running) return;

@@ -20,3 +20,15 @@ export function newUlid(now: number = Date.now()): string {
   for (let i = 0; i < 16; i++) random += ALPHABET[(bytes[i] ?? 0) % 32];
   return time + random;
 }
+
+/**
+ * A ULID made from its inputs: the time, then 80 bits of `seed` (a digest). The same inputs
+ * make the same id, for what must be recognised when it is made again.
+ */
+export function ulidFrom(now: number, seed: Uint8Array): string {
+  if (seed.length < 16) throw new RangeError('a ULID seed has at least 16 bytes');
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += ALPHABET[(seed[i] ?? 0) % 32];
+  // The time part as newUlid writes it.
+  return newUlid(now).slice(0, 10) + tail;
+}

@@ -4,7 +4,9 @@ import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, CertificateChanged } from './c
 import { EventEnvelope } from './envelope';
 import {
   ACK,
+  ACK_BATCH,
   Ack,
+  AckBatch,
   BENEFIT_ENROLLMENT_CLAIMED,
   BENEFIT_ENROLLMENT_CLEAR,
   BENEFIT_ENROLLMENT_CONFLICT,
@@ -57,6 +59,7 @@ export const eventCatalog = {
   [CERTIFICATE_VERIFY_REQUESTED]: CertificateVerifyRequested,
   [CERTIFICATE_VERIFY_ANSWERED]: CertificateVerifyAnswered,
   [ACK]: Ack,
+  [ACK_BATCH]: AckBatch,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventType = keyof typeof eventCatalog;

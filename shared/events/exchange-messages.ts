@@ -133,3 +133,25 @@ export const Ack = z.object({
     ),
 });
 export type Ack = z.infer<typeof Ack>;
+
+export const ACK_BATCH = 'cn.gov.jiahe.ack.v2';
+
+/** At most this many answers in one `ack.v2`: about 70 KB, within a message's 128 KiB. */
+export const MAX_ANSWERS = 500;
+
+/**
+ * The business outcomes of many messages from one sender at once (exchange protocol §3.2):
+ * the answers a province owes a partner, gathered per partner instead of one `ack.v1` each.
+ */
+export const AckBatch = z.object({
+  answers: z
+    .array(
+      Ack.extend({
+        correlationid: Ulid.describe('The `id` of the message answered, as `correlationid` is in `ack.v1`.'),
+      }),
+    )
+    .min(1)
+    .max(MAX_ANSWERS)
+    .describe('One answer per message answered, each as `ack.v1` would give it.'),
+});
+export type AckBatch = z.infer<typeof AckBatch>;

@@ -322,7 +322,7 @@ describe('docs/exchange-protocol.md claims', () => {
       ]),
     );
     expect(reasons.size).toBeGreaterThanOrEqual(8);
-    const table = section('### 3.2 Answers: `ack.v1`');
+    const table = section('### 3.2 Answers: `ack.v1` and `ack.v2`');
     for (const reason of reasons) expect(table, String(reason)).toContain(`| \`${reason}\` |`);
   });
 });

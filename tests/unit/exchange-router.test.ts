@@ -7,7 +7,7 @@ import type { LogEntry } from '../../functions/exchange/domain/message-log';
 import type { InboundRecord } from '../../functions/exchange/domain/records';
 import { buildRouter, type InboundQueue } from '../../functions/exchange/handlers/router';
 import { newUlid } from '../../shared/domain/ids';
-import { ACK, PERSON_DECEASED } from '../../shared/events/catalog';
+import { ACK, ACK_BATCH, PERSON_DECEASED } from '../../shared/events/catalog';
 import type { EventEnvelope } from '../../shared/events/envelope';
 import { context, quietObservability } from '../support/lambda';
 
@@ -76,9 +76,9 @@ function fakes() {
   const marked: string[][] = [];
   let highest: number | undefined;
   const messages = {
-    recordAck: async (partner: string, id: string, ack: unknown) => {
-      acks.push([partner, id, ack]);
-      return true;
+    recordAcks: async (partner: string, answers: { messageId: string; ack: unknown }[]) => {
+      for (const { messageId, ack } of answers) acks.push([partner, messageId, ack]);
+      return answers.length;
     },
     markForwarded: async (_p: string, _id: string, queues: readonly string[], check?: string) => {
       marked.push([...queues, check ?? '']);
@@ -150,6 +150,32 @@ describe('exchange router', () => {
       [
         '33',
         answered,
+        {
+          outcome: 'fatal-error',
+          reason: 'unknown-person',
+          messageId: record.messageId,
+          at: record.receivedAt,
+        },
+      ],
+    ]);
+  });
+
+  it('records every answer of an ack.v2 on the message each answers, and forwards nothing', async () => {
+    const { router, forwarded, acks } = fakes();
+    const [first, second] = [newUlid(), newUlid()];
+    const record = inbound(ACK_BATCH, {
+      answers: [
+        { correlationid: first, outcome: 'ok' },
+        { correlationid: second, outcome: 'fatal-error', reason: 'unknown-person' },
+      ],
+    });
+    await router(streamEvent(record), context());
+    expect(forwarded).toEqual([]);
+    expect(acks).toEqual([
+      ['33', first, { outcome: 'ok', messageId: record.messageId, at: record.receivedAt }],
+      [
+        '33',
+        second,
         {
           outcome: 'fatal-error',
           reason: 'unknown-person',

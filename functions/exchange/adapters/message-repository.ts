@@ -68,6 +68,18 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
     return items;
   };
   const conditional = (run: () => Promise<unknown>): Promise<boolean> => writtenIfCondition(run());
+  const recordAck: MessageRepository['recordAck'] = (partner, messageId, ack) =>
+    conditional(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: outKey(messageId, partner),
+          UpdateExpression: 'SET ack = :ack',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':ack': ack },
+        }),
+      ),
+    );
   const streams = dynamoStreamRepository(db, table);
   /** A version 2 outbound message with its state as its stream's cursor says. */
   const withStreamState = async <T extends MessageRecord>(record: T): Promise<T> =>
@@ -457,18 +469,35 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
       };
     },
 
-    recordAck: (partner, messageId, ack) =>
-      conditional(() =>
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: outKey(messageId, partner),
-            UpdateExpression: 'SET ack = :ack',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':ack': ack },
-          }),
-        ),
-      ),
+    recordAck,
+
+    async recordAcks(partner, acks) {
+      let recorded = 0;
+      for (let i = 0; i < acks.length; i += 100) {
+        const chunk = acks.slice(i, i + 100);
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: chunk.map(({ messageId, ack }) => ({
+                Update: {
+                  TableName: table,
+                  Key: outKey(messageId, partner),
+                  UpdateExpression: 'SET ack = :ack',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':ack': ack },
+                },
+              })),
+            }),
+          );
+          recorded += chunk.length;
+        } catch (error) {
+          if (!conditionFailed(error)) throw error;
+          // One of them names no message of ours: each on its own, that one left out.
+          for (const { messageId, ack } of chunk) if (await recordAck(partner, messageId, ack)) recorded++;
+        }
+      }
+      return recorded;
+    },
 
     async markForwarded(partner, messageId, queues, sequenceCheck) {
       await db.send(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   ACK,
+  ACK_BATCH,
   BENEFIT_ENROLLMENT_CLAIMED,
   BENEFIT_ENROLLMENT_CLEAR,
   BENEFIT_ENROLLMENT_CONFLICT,
@@ -16,8 +17,8 @@ import { type VerificationKey, verificationKeysFromJwks } from './signing';
 
 /**
  * Where each message type goes once a partner's message is accepted: the queues of the
- * areas that act on it. `ack.v1` stays in the exchange (it records the outcome on the
- * message it answers). A type absent here is not part of the protocol.
+ * areas that act on it. `ack.v1` and `ack.v2` stay in the exchange (each answer is recorded
+ * on the message it answers). A type absent here is not part of the protocol.
  */
 export const INBOUND_ROUTES: Readonly<Record<string, readonly ('registry-inbound' | 'payout-inbound')[]>> = {
   [BIRTH_REGISTERED]: ['registry-inbound'],
@@ -30,10 +31,14 @@ export const INBOUND_ROUTES: Readonly<Record<string, readonly ('registry-inbound
   [BENEFIT_ENROLLMENT_CONFLICT]: ['payout-inbound'],
   [BENEFIT_ENROLLMENT_CLEAR]: ['payout-inbound'],
   [ACK]: [],
+  [ACK_BATCH]: [],
 };
 
-/** Every message type of the protocol's version 1. */
+/** Every message type of the protocol. */
 export const PROTOCOL_TYPES: readonly string[] = Object.keys(INBOUND_ROUTES);
+
+/** The types of the protocol at version 1: what a partner that takes nothing newer is registered with. */
+export const VERSION_1_TYPES: readonly string[] = PROTOCOL_TYPES.filter((type) => type !== ACK_BATCH);
 
 const ProtocolType = z
   .string()

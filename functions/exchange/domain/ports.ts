@@ -109,6 +109,15 @@ export interface MessageRepository {
   listDue(now: string, limit: number): Promise<OutboundRecord[]>;
   list(query: MessageQuery): Promise<{ items: MessageRecord[]; lastKey?: Record<string, unknown> }>;
   recordAck(partner: string, messageId: string, ack: NonNullable<OutboundRecord['ack']>): Promise<boolean>;
+  /**
+   * Records many answers from a partner, each on the message it answers (up to 100 to a
+   * request); an answer naming no message sent to the partner is left out. Answers how many
+   * were recorded.
+   */
+  recordAcks(
+    partner: string,
+    acks: readonly { messageId: string; ack: NonNullable<OutboundRecord['ack']> }[],
+  ): Promise<number>;
   /** Records where an inbound message went, and how its sequence number compared. */
   markForwarded(
     partner: string,

@@ -11,9 +11,10 @@ import { type DeliveryQueue, SWEEPER_GRACE_MS, sqsDeliveryQueue } from '../adapt
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { dynamoPartnerRepository, type PartnerRepository } from '../adapters/partner-repository';
 import { dynamoStreamRepository, type StreamRepository } from '../adapters/stream-repository';
+import { gatherAnswers, type Outgoing } from '../domain/answers';
 import { buildOutboundMessage, OutboundRequestError, recipientOf } from '../domain/outbound';
 import type { Partner } from '../domain/partner';
-import type { OutboundCreation } from '../domain/ports';
+import type { OutboundCreation, OutboundCreationOutcome } from '../domain/ports';
 import type { OutboundRecord } from '../domain/records';
 
 export interface OutboxDeps {
@@ -31,7 +32,13 @@ type Prepared =
   | { readonly error: unknown }
   /** A version 2 message: numbered, and its stream's delivery requested. */
   | { readonly delivered: 'stream' }
-  | { readonly partner: Partner; readonly outcome: OutboundCreation; readonly messageId: string };
+  /** A version 1 message; of the requests it carries, the one that `queues` its delivery. */
+  | {
+      readonly partner: Partner;
+      readonly outcome: OutboundCreation;
+      readonly messageId: string;
+      readonly queues: boolean;
+    };
 
 /**
  * Turns the areas' requests on `exchange-outbound` into outbound messages: one per
@@ -87,11 +94,30 @@ export function buildOutbox(deps: OutboxDeps) {
               createdAt: now.toISOString(),
             };
           };
+          // Answers to the partner travel gathered when it takes them so (domain/answers.ts).
+          const outgoing = gatherAnswers(
+            requests.map(({ record: sqsRecord, request }) => ({ key: sqsRecord.messageId, request })),
+            partner,
+          );
+          /** Each request's outcome: that of the message it went out in. */
+          const settle = (
+            outcomes: readonly (OutboundCreationOutcome | undefined)[],
+            step: (outcome: OutboundCreation, message: Outgoing, key: string) => Prepared,
+          ) =>
+            outgoing.forEach((message, i) => {
+              const outcome = outcomes[i] ?? { created: false };
+              for (const key of message.keys) {
+                prepared.set(
+                  key,
+                  'error' in outcome ? { error: outcome.error } : step(outcome, message, key),
+                );
+              }
+            });
           if (partner.batchInboxUrl) {
             // Version 2: numbered and chained on the stream head; one request delivers the stream.
             const outcomes = await deps.streams.numberMessages(
               code,
-              requests.map(({ request }) => ({
+              outgoing.map(({ request }) => ({
                 messageId: request.id,
                 build: (sequence, previousHash) => ({
                   ...record(request, sequence),
@@ -101,27 +127,21 @@ export function buildOutbox(deps: OutboxDeps) {
               })),
             );
             if (partner.status === 'active') await deps.delivery.enqueue({ partner: code, stream: true });
-            requests.forEach(({ record: sqsRecord }, i) => {
-              const outcome = outcomes[i];
-              prepared.set(
-                sqsRecord.messageId,
-                outcome && 'error' in outcome ? { error: outcome.error } : { delivered: 'stream' },
-              );
-            });
+            settle(outcomes, () => ({ delivered: 'stream' as const }));
             return;
           }
-          const entries = requests.map(({ request }) => ({
+          const entries = outgoing.map(({ request }) => ({
             messageId: request.id,
             build: (sequence: number) => record(request, sequence),
           }));
           const outcomes = await deps.messages.createOutbounds(code, entries, pickUpAt);
-          requests.forEach(({ record, request }, i) => {
-            const outcome = outcomes[i] ?? { created: false };
-            prepared.set(
-              record.messageId,
-              'error' in outcome ? { error: outcome.error } : { partner, outcome, messageId: request.id },
-            );
-          });
+          // Several requests carried by one message: the first queues its delivery.
+          settle(outcomes, (outcome, message, key) => ({
+            partner,
+            outcome,
+            messageId: message.request.id,
+            queues: key === message.keys[0],
+          }));
         } catch (error) {
           for (const { record } of requests) prepared.set(record.messageId, { error });
         }
@@ -139,7 +159,7 @@ export function buildOutbox(deps: OutboxDeps) {
       if ('error' in step) throw step.error;
       if ('delivered' in step) return;
       // A repeated request: the message exists and is on its way already.
-      if (!step.outcome.created) return;
+      if (!step.outcome.created || !step.queues) return;
       const { partner, messageId } = step;
       if (partner.status === 'paused') {
         await deps.messages.markWaiting(partner.code, messageId);

@@ -8,9 +8,9 @@ import { queueUrl, tableName } from '../../../shared/aws/config';
 import { documentClient } from '../../../shared/aws/dynamodb';
 import { initOnce } from '../../../shared/aws/lazy-handler';
 import { sqsClient } from '../../../shared/aws/sqs';
-import { ACK } from '../../../shared/events/catalog';
+import { ACK, ACK_BATCH } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
-import { Ack } from '../../../shared/events/exchange-messages';
+import { Ack, AckBatch } from '../../../shared/events/exchange-messages';
 import { type Observability, observability } from '../../../shared/observability';
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
@@ -64,8 +64,8 @@ export function buildRouter(deps: RouterDeps) {
   /** After its log entry: the stream position noted, then the ack recorded or the message forwarded. */
   const inbound = async (message: InboundRecord) => {
     const position = await sequenceCheck(message);
-    if (message.type === ACK) {
-      await recordAck(message);
+    if (isAnswer(message)) {
+      await deps.messages.recordAcks(message.partner, answersOf(message));
       await deps.messages.markForwarded(message.partner, message.messageId, [], position);
       return;
     }
@@ -77,21 +77,35 @@ export function buildRouter(deps: RouterDeps) {
     await deps.messages.markForwarded(message.partner, message.messageId, queues, position);
   };
 
-  /** Records an ack on the message it answers (version 1 or 2). */
-  const recordAck = async (message: InboundRecord) => {
-    const body = JSON.parse(message.body) as Record<string, unknown>;
-    const ack = Ack.parse(body.data);
-    if (!message.correlationid) return;
-    await deps.messages.recordAck(message.partner, message.correlationid, {
-      outcome: ack.outcome,
-      ...(ack.reason ? { reason: ack.reason } : {}),
-      messageId: message.messageId,
-      at: message.receivedAt,
-    });
-  };
-
-  /** Version 2 messages whose forwarding failed in this invocation, by stream record; their records fail. */
+  /** Version 2 messages not forwarded (or answers not recorded) in this invocation, by stream record; their records fail. */
   const notForwarded = new Map<string, unknown>();
+
+  /**
+   * Records the answers among the version 2 messages of a stream batch, those from one partner
+   * together: up to 100 to a request, each on the message it answers.
+   */
+  const recordAnswers = async (records: readonly DynamoDBRecord[]) => {
+    const byPartner = new Map<string, { record: string; answers: ReturnType<typeof answersOf> }[]>();
+    for (const record of records) {
+      const change = changeOf(record);
+      if (change?.kind !== 'inbound-v2' || !isAnswer(change.message)) continue;
+      const list = byPartner.get(change.message.partner) ?? [];
+      list.push({ record: record.eventID ?? '', answers: answersOf(change.message) });
+      byPartner.set(change.message.partner, list);
+    }
+    await Promise.all(
+      [...byPartner].map(async ([partner, items]) => {
+        try {
+          await deps.messages.recordAcks(
+            partner,
+            items.flatMap(({ answers }) => answers),
+          );
+        } catch (error) {
+          for (const { record } of items) notForwarded.set(record, error);
+        }
+      }),
+    );
+  };
 
   /**
    * Forwards the version 2 messages of a stream batch: those for one queue together, ten to a
@@ -102,7 +116,7 @@ export function buildRouter(deps: RouterDeps) {
     const byQueue = new Map<InboundQueue, { record: string; envelope: EventEnvelope }[]>();
     for (const record of records) {
       const change = changeOf(record);
-      if (change?.kind !== 'inbound-v2' || change.message.type === ACK) continue;
+      if (change?.kind !== 'inbound-v2' || isAnswer(change.message)) continue;
       for (const queue of INBOUND_ROUTES[change.message.type] ?? []) {
         const list = byQueue.get(queue) ?? [];
         list.push({ record: record.eventID ?? '', envelope: envelopeOf(change.message) });
@@ -170,13 +184,12 @@ export function buildRouter(deps: RouterDeps) {
       if (notLogged.has(id)) throw notLogged.get(id);
       if (notForwarded.has(id)) throw notForwarded.get(id);
       if (change.kind === 'inbound') await inbound(change.message);
-      if (change.kind === 'inbound-v2' && change.message.type === ACK) await recordAck(change.message);
     },
   });
 
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     try {
-      await Promise.all([logBatch(event.Records), forwardBatch(event.Records)]);
+      await Promise.all([logBatch(event.Records), forwardBatch(event.Records), recordAnswers(event.Records)]);
       return await report(event, context);
     } finally {
       notLogged.clear();
@@ -214,6 +227,28 @@ function changeOf(record: DynamoDBRecord): Change | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether a partner's message answers others (`ack.v1`, `ack.v2`): recorded here, never forwarded. */
+const isAnswer = (message: InboundRecord) => message.type === ACK || message.type === ACK_BATCH;
+
+/** The answers a message carries, each for the message it names: one in `ack.v1`, many in `ack.v2`. */
+function answersOf(message: InboundRecord): { messageId: string; ack: NonNullable<OutboundRecord['ack']> }[] {
+  const data = (JSON.parse(message.body) as { data?: unknown }).data;
+  const answer = (a: { outcome: string; reason?: string | undefined }, messageId: string) => ({
+    messageId,
+    ack: {
+      outcome: a.outcome,
+      ...(a.reason ? { reason: a.reason } : {}),
+      messageId: message.messageId,
+      at: message.receivedAt,
+    },
+  });
+  if (message.type === ACK_BATCH) {
+    return AckBatch.parse(data).answers.map((a) => answer(a, a.correlationid));
+  }
+  // An ack without `correlationid` names nothing: stored and logged, otherwise ignored (§3.2).
+  return message.correlationid ? [answer(Ack.parse(data), message.correlationid)] : [];
 }
 
 /** The envelope areas read for a partner's message: the stored one without its stream position. */

@@ -12,8 +12,11 @@ export interface TableCounts {
 export interface DynamoDbCounter {
   /** The address to give the clients instead of DynamoDB Local's. */
   readonly endpoint: string;
-  /** Counts per table since the last call, and starts again. Streams API calls are under `(streams)`. */
-  take(): Map<string, TableCounts>;
+  /**
+   * Counts per table since the last call, and starts again. Streams API calls are under
+   * `(streams)`. `byOperation` has the same counts per `<table> <operation>`.
+   */
+  take(): Map<string, TableCounts> & { byOperation?: Map<string, TableCounts> };
   stop(): Promise<void>;
 }
 
@@ -76,11 +79,16 @@ export async function startDynamoDbCounter(target: string): Promise<DynamoDbCoun
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let counts = new Map<string, TableCounts>();
-  const count = (table: string, requests: number, itemWrites: number) => {
-    const current = counts.get(table) ?? { requests: 0, itemWrites: 0 };
+  let operations = new Map<string, TableCounts>();
+  const add = (into: Map<string, TableCounts>, key: string, requests: number, itemWrites: number) => {
+    const current = into.get(key) ?? { requests: 0, itemWrites: 0 };
     current.requests += requests;
     current.itemWrites += itemWrites;
-    counts.set(table, current);
+    into.set(key, current);
+  };
+  const count = (table: string, requests: number, itemWrites: number, operation = '') => {
+    add(counts, table, requests, itemWrites);
+    add(operations, `${table} ${operation}`.trim(), requests, itemWrites);
   };
 
   const server = createServer(async (req, res) => {
@@ -119,7 +127,7 @@ export async function startDynamoDbCounter(target: string): Promise<DynamoDbCoun
           : undefined;
         for (const [table, items] of tablesOf(operation, input)) {
           const left = ((unprocessed as Record<string, unknown[]> | undefined)?.[table] ?? []).length;
-          count(table, 1, accepted ? items - left : 0);
+          count(table, 1, accepted ? items - left : 0, operation);
         }
       }
       const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
@@ -135,8 +143,10 @@ export async function startDynamoDbCounter(target: string): Promise<DynamoDbCoun
   return {
     endpoint: `http://127.0.0.1:${port}`,
     take() {
-      const taken = counts;
+      const taken: Map<string, TableCounts> & { byOperation?: Map<string, TableCounts> } = counts;
+      taken.byOperation = operations;
       counts = new Map();
+      operations = new Map();
       return taken;
     },
     async stop() {
