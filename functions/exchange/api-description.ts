@@ -225,6 +225,14 @@ export const exchangeApi: ApiDescription = {
   },
   'GET /v1/exchange/messages': {
     summary: 'Messages by partner, direction, status and time',
+    description:
+      'Newest first. Without `partner`, the list holds version 1 messages only: version 2 messages ' +
+      '(§13) are listed per partner. With the `partner` of a version 2 partner (one registered with a ' +
+      '`batchInboxUrl`), its version 2 messages come first, read from its own streams (both directions ' +
+      'merged by time unless `direction` is given, an outbound one `delivered` once the stream’s cursor ' +
+      'has passed it), then its version 1 messages (those of before it took version 2), on the same ' +
+      'cursor. Filters apply to the `limit` messages a page reads, so a page may hold fewer, even none, ' +
+      'and still have a `nextCursor`: follow it until it is absent.',
     query: MessageListQuery,
     paginated: true,
     responses: {

@@ -39,7 +39,7 @@ import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
 import { partnerMessageBody, residenceNoticeRequest } from '../support/exchange-messages';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
-import { quietObservability } from '../support/lambda';
+import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
 
 /**
@@ -385,5 +385,108 @@ describe('protocol version 2: batches between two provinces', () => {
       new GetCommand({ TableName: b.resources.tables.exchange, Key: { pk: `INSEQ#${SENDER}`, sk: 'INSEQ' } }),
     );
     expect(stored.Item?.last).toBe(900_002);
+  });
+
+  it('lists a version 2 partner’s messages from its own streams: newest first, each once across pages, filtered', async () => {
+    const described = exchangeApi['GET /v1/exchange/messages']?.responses[200]?.schema;
+    type Listed = { messageId: string; direction: string; status: string; sequence: number } & Record<
+      string,
+      unknown
+    >;
+    /** Every page of a list, each with the cursor the one before returned, as the OpenAPI document describes it. */
+    const allPages = async (
+      api: typeof operations,
+      claims: Record<string, string>,
+      query: Record<string, string>,
+    ): Promise<Listed[]> => {
+      const items: Listed[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await callApi(api, 'GET', '/v1/exchange/messages', {
+          query: { ...query, ...(cursor ? { cursor } : {}) },
+          claims,
+        });
+        expect(page.status).toBe(200);
+        expect(described?.safeParse(page.body).error).toBeUndefined();
+        items.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return items;
+    };
+    const ids = (items: readonly Listed[]) => items.map((m) => m.messageId);
+
+    // The sender's stream, 37 to a page: every message once, from the newest sequence down.
+    const last = (await head())?.last ?? 0;
+    await deliveredThrough(last);
+    const outbound = await allPages(operations, OPERATOR, {
+      partner: RECEIVER,
+      direction: 'outbound',
+      limit: '37',
+    });
+    expect(outbound.map((m) => m.sequence)).toEqual(Array.from({ length: last }, (_, i) => last - i));
+    expect(outbound.every((m) => m.protocol === 'v2' && !('body' in m))).toBe(true);
+    // Their states as the stream's cursor says: all delivered but the one the receiver refused.
+    const failed = await allPages(operations, OPERATOR, { partner: RECEIVER, status: 'failed', limit: '50' });
+    expect(failed).toEqual([
+      expect.objectContaining({ direction: 'outbound', refusedReason: 'type-not-allowed' }),
+    ]);
+    const delivered = await allPages(operations, OPERATOR, {
+      partner: RECEIVER,
+      status: 'delivered',
+      limit: '100',
+    });
+    expect(ids(delivered)).toEqual(ids(outbound).filter((id) => id !== failed[0]?.messageId));
+    // Nothing came from the receiver: both directions together are the outbound stream.
+    expect(await allPages(operations, OPERATOR, { partner: RECEIVER, direction: 'inbound' })).toEqual([]);
+    expect(ids(await allPages(operations, OPERATOR, { partner: RECEIVER, limit: '100' }))).toEqual(
+      ids(outbound),
+    );
+    // Without a partner, the shared list: version 1 messages only.
+    const shared = await callApi(operations, 'GET', '/v1/exchange/messages', { claims: OPERATOR });
+    expect(shared.body.items.some((m: Listed) => m.protocol === 'v2')).toBe(false);
+
+    // The receiver lists what it received, by chain position from the newest.
+    const theirOperations = buildOperationsApi({
+      province: RECEIVER,
+      ...repos(b),
+      delivery: sqsDeliveryQueue(b.aws.sqs, b.resources.queues['exchange-delivery']?.url ?? ''),
+      observability: quietObservability(),
+    });
+    const theirOperator = staffClaims('operator-74', ['exchange-operator'], `${RECEIVER}0000`);
+    const chain = await repos(b).streams.chain(SENDER, 'inbound');
+    const inbound = await allPages(theirOperations, theirOperator, {
+      partner: SENDER,
+      direction: 'inbound',
+      limit: '40',
+    });
+    expect(ids(inbound)).toEqual(chain.map((entry) => entry.messageId).reverse());
+    expect(inbound.every((m) => m.status === 'accepted')).toBe(true);
+
+    // Three messages the receiver then sends back (numbered, never delivered: no sender runs
+    // for it) come first once both directions are merged by time, pending.
+    const replies = Array.from({ length: 3 }, () => residenceNoticeRequest(RECEIVER, SENDER));
+    const theirOutbox = buildOutbox({
+      province: RECEIVER,
+      ...repos(b),
+      delivery: sqsDeliveryQueue(b.aws.sqs, b.resources.queues['exchange-delivery']?.url ?? ''),
+      observability: quietObservability(),
+    });
+    expect(
+      await theirOutbox(
+        { Records: replies.map((r) => sqsRecord(r.id, JSON.stringify(r))) } as never,
+        context(),
+      ),
+    ).toEqual({ batchItemFailures: [] });
+    const merged = await allPages(theirOperations, theirOperator, { partner: SENDER, limit: '40' });
+    expect(ids(merged.slice(0, 3)).sort()).toEqual(replies.map((r) => r.id).sort());
+    expect(ids(merged.slice(3))).toEqual(ids(inbound));
+    const times = merged.map((m) => String(m.createdAt ?? m.receivedAt));
+    expect(times).toEqual([...times].sort().reverse());
+    const pending = await allPages(theirOperations, theirOperator, { partner: SENDER, status: 'pending' });
+    expect(ids(pending).sort()).toEqual(replies.map((r) => r.id).sort());
+    const since = String(merged[2]?.createdAt);
+    expect(ids(await allPages(theirOperations, theirOperator, { partner: SENDER, from: since }))).toEqual(
+      ids(merged.slice(0, 3)),
+    );
   });
 });

@@ -11,8 +11,15 @@ import { conditionFailed, writtenIfCondition } from '../../../shared/aws/conditi
 import { untilUncontended } from '../../../shared/aws/contended-transaction';
 import { BatchReceipt } from '../domain/batch-receipt';
 import { entryHash, type LogEntry } from '../domain/message-log';
-import type { InboundBatchOutcome, OutboundCreationOutcome, StreamRepository } from '../domain/ports';
-import type { InboundRecord, OutboundRecord, OutboundStreamHead } from '../domain/records';
+import type {
+  InboundBatchOutcome,
+  MessageQuery,
+  OutboundCreationOutcome,
+  StreamRepository,
+} from '../domain/ports';
+import { Receipt } from '../domain/receipt';
+import type { InboundRecord, MessageRecord, OutboundRecord, OutboundStreamHead } from '../domain/records';
+import { streamMessageState } from '../domain/stream';
 
 export type { StreamRepository } from '../domain/ports';
 
@@ -21,12 +28,14 @@ export type { StreamRepository } from '../domain/ports';
  *   SEQ#<partner> / SEQ             the outbound stream head: counter (shared with v1), chain
  *                                   hash, delivery cursor, attempt state and lease
  *   OUTB#<partner> / <first>        the ids of one numbering, in sequence order: what the
- *                                   sender reads from its cursor (no index)
+ *                                   sender reads from its cursor, and the operators' list
+ *                                   from the newest (no index)
  *   OUTR#<partner> / <from>         the signed receipt of a delivered batch
  *   MSG#<id> / OUT#<partner>        the message, which is also its chain entry
  *   INSEQ#<partner> / INSEQ         the inbound head: highest sequence, chain hash and position
  *   INB#<partner> / <first>         a received batch: its id, the ids it stored in chain order
- *                                   (from chain position <first>) and its receipt
+ *                                   (from chain position <first>) and its receipt; the
+ *                                   operators' list reads its ids from the newest
  *   MSG#<id> / IN#<partner>         a received message, also its chain entry
  * No version 2 item carries an index key: nothing is written to a shared partition per
  * message, and every write of a batch lands on the partner's own keys.
@@ -77,6 +86,49 @@ const ChainedItem = z.looseObject({
 });
 const batchKey = (partner: string, first: number) => ({ pk: `INB#${partner}`, sk: position(first) });
 
+/** A message as the operators' list shows it: the fields every record of its direction has. */
+const RecordFields = {
+  messageId: z.string(),
+  partner: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  sequence: Sequence,
+  body: z.string(),
+  sha256: z.string(),
+};
+const ListedMessage = z.discriminatedUnion('direction', [
+  z.looseObject({
+    ...RecordFields,
+    direction: z.literal('outbound'),
+    status: z.enum(['pending', 'waiting', 'delivered', 'failed']),
+    attempts: z.number().int().nonnegative(),
+    createdAt: z.string(),
+  }),
+  z.looseObject({
+    ...RecordFields,
+    direction: z.literal('inbound'),
+    status: z.literal('accepted'),
+    receivedAt: z.string(),
+    headers: z.record(z.string(), z.string()),
+    verification: z.object({ ok: z.literal(true), keyId: z.string() }),
+    receipt: Receipt,
+  }),
+]);
+/**
+ * Where a partner's message list goes on in each stream: below this place (a sequence
+ * outbound, a chain position inbound); 0 once the stream is read to its start.
+ */
+const ListPosition = z.object({ outbound: Sequence.optional(), inbound: Sequence.optional() });
+type Direction = 'outbound' | 'inbound';
+/** A message id and its place in its stream. */
+type Place = { readonly id: string; readonly at: number };
+/** What one page read of one stream: up to `limit` messages newest first, and whether older ones remain. */
+type StreamRead = {
+  readonly direction: Direction;
+  readonly listed: readonly { readonly at: number; readonly record: MessageRecord }[];
+  readonly more: boolean;
+};
+
 const headOf = (partner: string, item: Record<string, unknown>): OutboundStreamHead => {
   const head = HeadItem.parse(item);
   return {
@@ -95,11 +147,60 @@ const headOf = (partner: string, item: Record<string, unknown>): OutboundStreamH
 };
 
 const STRIP = ['pk', 'sk', 'entity'];
-const recordOf = <T>(item: Record<string, unknown>): T => {
+const withoutKeys = (item: Record<string, unknown>): Record<string, unknown> => {
   const copy = { ...item };
   for (const key of STRIP) delete copy[key];
-  return copy as T;
+  return copy;
 };
+const recordOf = <T>(item: Record<string, unknown>): T => withoutKeys(item) as T;
+
+/** When a message was sent (numbered) or received: what the operators' list orders by. */
+const timeOf = (record: MessageRecord) =>
+  record.direction === 'outbound' ? record.createdAt : record.receivedAt;
+
+/** The streams a list query can find messages in: every inbound message is `accepted`, no outbound one is. */
+const streamsFor = (query: Omit<MessageQuery, 'partner'>): Direction[] => {
+  if (query.direction) return [query.direction];
+  if (query.status === undefined) return ['outbound', 'inbound'];
+  return query.status === 'accepted' ? ['inbound'] : ['outbound'];
+};
+
+/**
+ * Up to `limit` messages of several streams, newest first: each time the newest of the
+ * streams' next messages. What is taken of each stream is always a run from its newest on,
+ * so a position per stream says where the next page goes on.
+ */
+function mergeNewestFirst(reads: readonly StreamRead[], limit: number) {
+  const taken = reads.map(() => 0);
+  const items: MessageRecord[] = [];
+  while (items.length < limit) {
+    let newest: { stream: number; record: MessageRecord } | undefined;
+    for (const [stream, read] of reads.entries()) {
+      const next = read.listed[taken[stream] ?? 0];
+      if (next && (!newest || timeOf(next.record) > timeOf(newest.record))) {
+        newest = { stream, record: next.record };
+      }
+    }
+    if (!newest) break;
+    items.push(newest.record);
+    taken[newest.stream] = (taken[newest.stream] ?? 0) + 1;
+  }
+  return { items, taken };
+}
+
+/** Where the next page goes on in a stream of which `taken` messages were shown. */
+const placeAfter = (read: StreamRead, taken: number): number => {
+  const next = read.listed[taken];
+  if (next) return next.at + 1;
+  const last = read.listed[taken - 1];
+  return read.more && last ? last.at : 0;
+};
+
+/** Whether a message passes a list query's filters (its state already derived). */
+const matches = (record: MessageRecord, query: Omit<MessageQuery, 'partner'>) =>
+  (query.status === undefined || record.status === query.status) &&
+  (query.from === undefined || timeOf(record) >= query.from) &&
+  (query.to === undefined || timeOf(record) <= query.to);
 
 /** The chain entry a version 2 message is: what its `hash` covers. */
 const streamEntryOf = (record: {
@@ -149,6 +250,11 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
     return headOf(partner, out.Attributes ?? {});
   };
 
+  const findHead = async (partner: string) => {
+    const item = await get(headKey(partner));
+    return item ? headOf(partner, item) : undefined;
+  };
+
   /** Which of these ids a partner's messages already have, with their digests. */
   const storedDigests = async (keys: readonly { pk: string; sk: string }[]) =>
     new Map(
@@ -157,6 +263,97 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
         return [stored.messageId, stored.sha256];
       }),
     );
+
+  /**
+   * Up to `count` ids of a stream, newest first, below place `below` (from its newest when
+   * undefined). Only the numbering items' ids and first place are read, not their receipts.
+   */
+  const newestPlaces = async (pk: string, below: number | undefined, count: number) => {
+    const places: Place[] = [];
+    if (below !== undefined && below <= 1) return places;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          // The item holding place `below - 1` is the newest one that begins at or before it.
+          KeyConditionExpression: below === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :last',
+          ExpressionAttributeNames: { '#first': 'first' },
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ...(below === undefined ? {} : { ':last': position(below - 1) }),
+          },
+          ProjectionExpression: '#first, ids',
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          // Every item holds at least one id.
+          Limit: count,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const { first, ids } = NumberingItem.parse(item);
+        const newest = ids.map((id, i) => ({ id, at: first + i })).reverse();
+        const wanted = newest.filter(({ at }) => below === undefined || at < below);
+        places.push(...wanted.slice(0, count - places.length));
+      }
+      start = out.LastEvaluatedKey;
+    } while (start && places.length < count);
+    return places;
+  };
+
+  /** The next `limit` messages of one of a partner's streams, newest first, their states derived from `head`. */
+  const readStream = async (
+    partner: string,
+    direction: Direction,
+    below: number | undefined,
+    limit: number,
+    head: OutboundStreamHead | undefined,
+  ): Promise<StreamRead> => {
+    const prefix = direction === 'outbound' ? 'OUTB' : 'INB';
+    const key = direction === 'outbound' ? outKey : inKey;
+    // One more id than shown says whether older messages remain.
+    const places = await newestPlaces(`${prefix}#${partner}`, below, limit + 1);
+    const shown = places.slice(0, limit);
+    const found = new Map(
+      (
+        await batchGetAll(
+          db,
+          table,
+          shown.map(({ id }) => key(id, partner)),
+        )
+      ).map((item) => {
+        const record = ListedMessage.parse(withoutKeys(item));
+        return [record.messageId, record];
+      }),
+    );
+    const listed = shown.flatMap(({ id, at }) => {
+      const record = found.get(id);
+      if (!record) return [];
+      return [{ at, record: record.direction === 'outbound' ? streamMessageState(record, head) : record }];
+    });
+    return { direction, listed, more: places.length > limit };
+  };
+
+  const listMessages: StreamRepository['listMessages'] = async (partner, query) => {
+    const directions = streamsFor(query);
+    const start = query.startKey ? ListPosition.parse(query.startKey) : undefined;
+    // One read of the head derives the state of every outbound message on the page.
+    const head = directions.includes('outbound') ? await findHead(partner) : undefined;
+    const reads = await Promise.all(
+      directions.map((direction) =>
+        readStream(partner, direction, start ? (start[direction] ?? 0) : undefined, query.limit, head),
+      ),
+    );
+    const page = mergeNewestFirst(reads, query.limit);
+    const next = Object.fromEntries(
+      reads.map((read, i) => [read.direction, placeAfter(read, page.taken[i] ?? 0)]),
+    );
+    return {
+      items: page.items.filter((record) => matches(record, query)),
+      ...(Object.values(next).some((place) => place > 0) ? { lastKey: next } : {}),
+    };
+  };
 
   const numberMessages: StreamRepository['numberMessages'] = async (partner, entries) => {
     const outcomes = new Map<number, OutboundCreationOutcome>();
@@ -245,11 +442,8 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
 
   return {
     numberMessages,
-
-    async findHead(partner) {
-      const item = await get(headKey(partner));
-      return item ? headOf(partner, item) : undefined;
-    },
+    findHead,
+    listMessages,
 
     async claim(partner, owner, now, leaseUntil) {
       try {

@@ -37,6 +37,12 @@ export interface MessageQuery {
   readonly startKey?: Record<string, string | number>;
 }
 
+/** A page of the operators' message list, and where the next one starts while more follow. */
+export interface MessagePage {
+  readonly items: MessageRecord[];
+  readonly lastKey?: Record<string, string | number>;
+}
+
 /** What recording a new outbound message came to. */
 export type OutboundCreation = { created: true; record: OutboundRecord } | { created: false };
 /** The same, for one entry of several numbered together: or the error its record could not be built with. */
@@ -107,7 +113,8 @@ export interface MessageRepository {
   listWaiting(partner: string): Promise<OutboundRecord[]>;
   /** Unfinished messages whose pick-up time has come. */
   listDue(now: string, limit: number): Promise<OutboundRecord[]>;
-  list(query: MessageQuery): Promise<{ items: MessageRecord[]; lastKey?: Record<string, unknown> }>;
+  /** The shared list (an index): version 1 messages only; version 2 partners list theirs from their streams. */
+  list(query: MessageQuery): Promise<MessagePage>;
   recordAck(partner: string, messageId: string, ack: NonNullable<OutboundRecord['ack']>): Promise<boolean>;
   /**
    * Records many answers from a partner, each on the message it answers (up to 100 to a
@@ -208,6 +215,15 @@ export interface StreamRepository {
     }[],
     receipt: (outcomes: readonly InboundBatchOutcome[], highestSequence: number | undefined) => BatchReceipt,
   ): Promise<BatchReceipt>;
+  /**
+   * A page of the messages of a partner's version 2 streams for the operators' list, newest
+   * first, read from the partner's own keys (its numberings and received batches; no index):
+   * one stream when the query names a direction, else both merged by time. Each page reads
+   * the next `limit` messages and applies the status and time filters to them, so a page may
+   * hold fewer; an outbound message's state is derived from the stream's cursor. `lastKey`
+   * (a place in each stream) is where the next page goes on, present while messages remain.
+   */
+  listMessages(partner: string, query: Omit<MessageQuery, 'partner'>): Promise<MessagePage>;
   /** A version 2 hash chain in order: the messages to the partner, or those received from it. */
   chain(partner: string, direction: 'outbound' | 'inbound'): Promise<ChainedEntry[]>;
   /** The newest hash of a version 2 chain (null before its first message). */

@@ -20,7 +20,7 @@ import { verifyChain } from '../domain/message-log';
 import { type Partner, partnerSettings } from '../domain/partner';
 import type { PartnerUrlPolicy } from '../domain/partner-url';
 import type { AttemptRecord, MessageRecord, OutboundRecord, OutboundStreamHead } from '../domain/records';
-import { checkStreamChain } from '../domain/stream';
+import { checkStreamChain, messagePage } from '../domain/stream';
 import { exchangeManifest } from '../manifest';
 import {
   MessageIdParams,
@@ -204,15 +204,21 @@ export function buildOperationsApi(deps: OperationsApiDeps) {
         const q = parseWith(MessageListQuery, query, 'query');
         const { cursor, limit: _limit, ...filters } = q;
         const startKey = decodeCursor(cursors.open(cursor, filters));
-        const page = await deps.messages.list({
-          ...(q.partner ? { partner: q.partner } : {}),
-          ...(q.direction ? { direction: q.direction } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.from ? { from: q.from } : {}),
-          ...(q.to ? { to: q.to } : {}),
-          limit: q.limit,
-          ...(startKey ? { startKey } : {}),
-        });
+        // A partner that takes version 2 is listed from its own streams: its messages are in no index.
+        const partner = q.partner ? await deps.partners.find(q.partner) : undefined;
+        const page = await messagePage(
+          deps,
+          {
+            ...(q.partner ? { partner: q.partner } : {}),
+            ...(q.direction ? { direction: q.direction } : {}),
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.from ? { from: q.from } : {}),
+            ...(q.to ? { to: q.to } : {}),
+            limit: q.limit,
+            ...(startKey ? { startKey } : {}),
+          },
+          partner?.batchInboxUrl ? partner.code : undefined,
+        );
         return json(200, pageBody(page.items.map(view), cursors.seal(encodeCursor(page.lastKey), filters)));
       },
 
