@@ -351,13 +351,22 @@ export const steps: readonly Step[] = [
             `/v1/exchange/messages?partner=51&direction=outbound&from=${since}`,
             (m) => m.type === BIRTH_REGISTERED && m.subject === number,
           );
-          return found?.status === 'delivered' && found.ack ? found : undefined;
+          if (found?.status !== 'delivered' || !found.ack) return undefined;
+          // The message's detail: with the delivery that carried it and its signed receipt.
+          const detail = await zhejiang('GET', `/v1/exchange/messages/${found.messageId}`, {
+            token: state.tokens.operator33,
+          });
+          return detail.body?.messages?.find((m: { direction: string }) => m.direction === 'outbound');
         },
         waitMs,
       );
+      // The receipt is the batch's (version 2), or the message's own (version 1).
+      const receipt = state.outbound33.delivery
+        ? `batch ${state.outbound33.delivery.batchId} receipted`
+        : `receipt ${state.outbound33.receipt?.status}`;
       say(
         `33 exchange log: outbound ${state.outbound33.messageId} to 51, ${state.outbound33.status}, ` +
-          `receipt ${state.outbound33.receipt?.status}, answer ${state.outbound33.ack.outcome}`,
+          `${receipt}, answer ${state.outbound33.ack.outcome}`,
       );
       const messageId = state.outbound33.messageId;
       state.inbound51 = await waitFor(
@@ -370,9 +379,12 @@ export const steps: readonly Step[] = [
         },
         waitMs,
       );
+      const arrival = state.inbound51.batchId
+        ? `in batch ${state.inbound51.batchId}`
+        : `forwarded to ${state.inbound51.forwardedTo?.join(', ')}`;
       say(
         `51 exchange log: inbound ${messageId} from 33, ${state.inbound51.status}, signature ` +
-          `${state.inbound51.verification?.ok ? 'verified' : 'NOT verified'}, forwarded to ${state.inbound51.forwardedTo?.join(', ')}`,
+          `${state.inbound51.verification?.ok ? 'verified' : 'NOT verified'}, ${arrival}`,
       );
     },
   },

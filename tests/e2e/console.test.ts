@@ -191,6 +191,9 @@ describe('the staff console in a browser', () => {
 
     await page.getByRole('link', { name: '交换消息' }).click();
     await page.getByRole('combobox').first().waitFor();
+    // Partners that take version 2 are listed one at a time: the operator names Sichuan.
+    await page.getByText(/请输入伙伴省份代码/).waitFor();
+    await page.getByLabel('省份').fill('51');
     await page.getByRole('row').filter({ hasText: '已送达' }).first().waitFor();
     await screenshot(page, '6-exchange-messages');
     await page.getByRole('row').filter({ hasText: '已送达' }).first().getByRole('link').click();

@@ -49,11 +49,13 @@ describe('the guided demo story across provinces 33 and 51', { timeout: 120_000 
       origin: { province: '33', registrationNumber: state.registration?.number },
       motherPersonId: state.mother51,
     });
+    // Version 2 between the local provinces: delivered in a batch, answered.
     expect(state.outbound33).toMatchObject({
       direction: 'outbound',
       partner: '51',
       status: 'delivered',
-      receipt: { status: 'accepted' },
+      protocol: 'v2',
+      delivery: { batchId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) },
       ack: { outcome: 'ok' },
     });
     expect(state.inbound51).toMatchObject({
@@ -62,7 +64,7 @@ describe('the guided demo story across provinces 33 and 51', { timeout: 120_000 
       status: 'accepted',
       sha256: state.outbound33.sha256,
       verification: { ok: true },
-      forwardedTo: ['registry-inbound'],
+      batchId: state.outbound33.delivery.batchId,
     });
   });
 

@@ -62,40 +62,54 @@ describe('exchange between provinces 33 and 51 on the local cloud', () => {
     }, 30_000);
     expect(sent.partner).toBe('51');
     expect(sent.sequence).toBeGreaterThanOrEqual(1);
-    expect(sent.deliveryAttempts).toEqual([
-      expect.objectContaining({ attempt: 1, round: 0, outcome: 'delivered' }),
-    ]);
-    expect(sent.attempts).toBe(1);
-    expect(sent.receipt).toMatchObject({ receiptFor: request.id, sha256: sent.sha256, status: 'accepted' });
+    // The local provinces speak version 2: delivered in a batch, proved by the batch's signed receipt.
+    expect(sent.protocol).toBe('v2');
+    expect(sent.deliveryAttempts).toEqual([]);
+    const { delivery } = sent;
+    expect(delivery.from).toBeLessThanOrEqual(sent.sequence);
+    expect(delivery.to).toBeGreaterThanOrEqual(sent.sequence);
 
-    // The receipt verifies with the key 51 publishes.
+    // The receipt verifies with the key 51 publishes, and names this message with its digest.
     const published = await http(province['51'](), 'GET', '/.well-known/jwks.json');
     expect(published.status).toBe(200);
     expect(JSON.stringify(published.body)).not.toContain('"d"');
     const signature = verify(
-      sent.signedReceipt.headers,
-      sent.signedReceipt.body,
+      delivery.signedReceipt.headers,
+      delivery.signedReceipt.body,
       verificationKeysFromJwks(published.body),
-      new Date(Number(sent.signedReceipt.headers['webhook-timestamp']) * 1000),
+      new Date(Number(delivery.signedReceipt.headers['webhook-timestamp']) * 1000),
     );
-    expect(signature).toEqual({ ok: true, keyId: sent.receiptKeyId });
-    expect(JSON.parse(sent.signedReceipt.body)).toEqual(sent.receipt);
+    expect(signature).toEqual({ ok: true, keyId: delivery.receiptKeyId });
+    const receipt = JSON.parse(delivery.signedReceipt.body);
+    expect(receipt.receiptFor).toBe(delivery.batchId);
+    expect(receipt.messages).toContainEqual({
+      id: request.id,
+      sequence: String(sent.sequence),
+      sha256: sent.sha256,
+      status: 'accepted',
+    });
 
     const received = await eventually(async () => {
       const reply = await http(province['51'](), 'GET', `/v1/exchange/messages/${request.id}`, {
         token: operator51,
       });
-      const inbound = reply.body?.messages?.find((m: { direction: string }) => m.direction === 'inbound');
-      return inbound?.forwardCount ? inbound : undefined;
+      return reply.body?.messages?.find((m: { direction: string }) => m.direction === 'inbound');
     });
     expect(received).toMatchObject({
       partner: '33',
       status: 'accepted',
+      protocol: 'v2',
+      batchId: delivery.batchId,
       sha256: sent.sha256,
       verification: { ok: true },
-      forwardedTo: ['registry-inbound'],
-      forwardCount: 1,
     });
+    // Forwarded to 51's registry, which answered it: the answer is recorded at 33.
+    await eventually(async () => {
+      const reply = await http(province['33'](), 'GET', `/v1/exchange/messages/${request.id}`, {
+        token: operator33,
+      });
+      return reply.body?.messages?.find((m: { direction: string }) => m.direction === 'outbound')?.ack;
+    }, 30_000);
 
     // Both sides list it and log it in an intact chain.
     const listed33 = await http(
@@ -122,7 +136,8 @@ describe('exchange between provinces 33 and 51 on the local cloud', () => {
     ] as const) {
       const log = await eventually(async () => {
         const reply = await http(base, 'GET', `/v1/exchange/partners/${partner}/log`, { token: auth });
-        return reply.body?.entries > 0 ? reply.body : undefined;
+        const { outbound, inbound } = reply.body?.streams ?? {};
+        return outbound?.entries > 0 && inbound?.entries > 0 ? reply.body : undefined;
       });
       expect(log.ok).toBe(true);
     }

@@ -1,4 +1,4 @@
-import { DatePicker, Flex, Form, Input, Select, Tag, Typography } from 'antd';
+import { Alert, DatePicker, Flex, Form, Input, Select, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link, useSearchParams } from 'react-router';
 import { unwrap } from '../api/problem';
@@ -38,6 +38,7 @@ export default function Messages() {
       <Form layout="inline" aria-label={t('exchange.filter')}>
         <Form.Item label={t('exchange.partner')}>
           <Input
+            aria-label={t('exchange.partner')}
             allowClear
             maxLength={2}
             style={{ width: 80 }}
@@ -81,6 +82,7 @@ export default function Messages() {
           />
         </Form.Item>
       </Form>
+      {filters.partner ? null : <Alert type="info" showIcon message={t('exchange.perPartnerHint')} />}
       <CursorTable<ExchangeMessage>
         label={t('exchange.messagesTitle')}
         pages={pages}

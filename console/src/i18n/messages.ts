@@ -111,6 +111,7 @@ export const zh = {
   'exchange.logOk': '日志完整：{entries} 条，哈希链无断裂',
   'exchange.logBroken': '日志在第 {at} 条处断裂',
   'exchange.messagesTitle': '交换消息',
+  'exchange.perPartnerHint': '采用第 2 版协议（批量）的交换伙伴，其消息按伙伴列出：请输入伙伴省份代码。',
   'exchange.direction': '方向',
   'exchange.inbound': '收到',
   'exchange.outbound': '发出',
@@ -503,6 +504,8 @@ export const en: Record<MessageKey, string> = {
   'exchange.logOk': 'Log intact: {entries} entries, hash chain unbroken',
   'exchange.logBroken': 'Log broken at entry {at}',
   'exchange.messagesTitle': 'Exchange messages',
+  'exchange.perPartnerHint':
+    'Messages of partners that take version 2 (batches) are listed per partner: enter the partner’s province code.',
   'exchange.direction': 'Direction',
   'exchange.inbound': 'Received',
   'exchange.outbound': 'Sent',

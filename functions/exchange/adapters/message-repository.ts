@@ -81,6 +81,15 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
       ),
     );
   const streams = dynamoStreamRepository(db, table);
+  /** A delivered version 2 message with the batch that carried it and that batch's signed receipt. */
+  const withDelivery = async <T extends MessageRecord>(record: T): Promise<T> => {
+    if (record.direction !== 'outbound' || record.protocol !== 'v2' || record.status !== 'delivered')
+      return record;
+    const found = await streams.findDelivery(record.partner, record.sequence);
+    if (!found) return record;
+    const { partner: _partner, headers: _headers, ...delivery } = found;
+    return { ...record, deliveredAt: delivery.deliveredAt, delivery };
+  };
   /** A version 2 outbound message with its state as its stream's cursor says. */
   const withStreamState = async <T extends MessageRecord>(record: T): Promise<T> =>
     record.direction === 'outbound' && record.protocol === 'v2' && record.status === 'pending'
@@ -217,7 +226,10 @@ export function dynamoMessageRepository(db: DynamoDBDocumentClient, table: strin
         if (String(item.sk).includes('#ATT#')) attempts.push(fromItem<AttemptRecord>(item));
         else messages.push(fromItem<MessageRecord>(item));
       }
-      return { messages: await Promise.all(messages.map(withStreamState)), attempts };
+      return {
+        messages: await Promise.all(messages.map(async (m) => withDelivery(await withStreamState(m)))),
+        attempts,
+      };
     },
 
     async putInbound(record) {

@@ -67,6 +67,17 @@ const InboundHeadItem = z.object({
 });
 const NumberingItem = z.object({ first: Sequence, ids: z.array(z.string()) });
 const ReceivedBatchItem = z.object({ receipt: BatchReceipt });
+const StreamDeliveryItem = z.object({
+  partner: z.string(),
+  batchId: z.string(),
+  from: Sequence,
+  to: Sequence,
+  deliveredAt: z.string(),
+  receiptKeyId: z.string(),
+  receiptSha256: z.string(),
+  signedReceipt: z.object({ body: z.string(), headers: z.record(z.string(), z.string()) }),
+  headers: z.record(z.string(), z.string()),
+});
 const StoredDigest = z.object({ messageId: z.string(), sha256: z.string() });
 const StoredInbound = StoredDigest.extend({
   batchId: z.string().optional(),
@@ -525,6 +536,23 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
           ],
         }),
       );
+    },
+
+    async findDelivery(partner, sequence) {
+      // Deliveries are keyed by their first sequence: the one holding `sequence` is the last that starts at or before it.
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk <= :at',
+          ExpressionAttributeValues: { ':pk': `OUTR#${partner}`, ':at': position(sequence) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const found = out.Items?.[0];
+      const delivery = found ? StreamDeliveryItem.parse(found) : undefined;
+      return delivery && delivery.to >= sequence ? delivery : undefined;
     },
 
     async markRefused(partner, messageId, reason, at) {

@@ -180,6 +180,8 @@ export interface StreamRepository {
    * transaction, only while `owner` holds the lease and the cursor stands just before it.
    */
   recordDelivery(delivery: StreamDelivery, owner: string): Promise<void>;
+  /** The delivery (batch and signed receipt) that carried the message at `sequence`, if delivered. */
+  findDelivery(partner: string, sequence: number): Promise<StreamDelivery | undefined>;
   /** Marks a message the partner refused in its receipt as failed, with the reason. */
   markRefused(partner: string, messageId: string, reason: string, at: string): Promise<void>;
   /** Records a failed attempt and when to try again, and gives up the lease. */

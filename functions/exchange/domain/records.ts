@@ -53,6 +53,8 @@ export interface OutboundRecord extends MessageRecordBase {
   /** Rounds of attempts started after the first (a resume or a replay starts one). */
   readonly rounds?: number;
   readonly replays?: number;
+  /** Version 2, in a message's detail: the batch it was delivered in, with that batch's signed receipt. */
+  readonly delivery?: Omit<StreamDelivery, 'partner' | 'headers'>;
   /** Version 2: why the receiver refused it in its batch receipt (the message is then `failed`). */
   readonly refusedReason?: string;
   /** The recipient's business answer (`ack.v1`), once it came. */
