@@ -1,6 +1,6 @@
 /**
- * `npx tsx tests/bench/exchange-stages.ts [--messages N]`: where an exchange burst spends its
- * time. Starts the local cloud (provinces 22 and 23) as the benchmark does, sends a burst of N
+ * `npx tsx tests/bench/exchange-stages.ts [--messages N]`: where a version 1 exchange burst
+ * spends its time (version 1 keeps a record per step; version 2's figures are in exchange.ts). Starts the local cloud (provinces 22 and 23) as the benchmark does, sends a burst of N
  * requests on 22's `exchange-outbound`, waits until each is delivered, then reads every
  * message's records and prints, per stage, the spread of the time it took:
  *   queued    send → outbound message stored at 22 (`createdAt`: outbox poll, numbering)
@@ -17,6 +17,7 @@ import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoMessageLogRepository } from '../../functions/exchange/adapters/message-log-repository';
 import { verifyChain } from '../../functions/exchange/domain/message-log';
 import { startLocalCloud } from '../../local/cloud';
+import { registerExchangePartners } from '../../local/exchange-partners';
 import { localClientConfig } from '../../local/services/clients';
 import { physicalName } from '../../local/services/provision';
 import { documentClient } from '../../shared/aws/dynamodb';
@@ -63,6 +64,8 @@ const cloud = await startLocalCloud({
   // Pushes thousands of messages through the inbox at once; the limits are tested on their own.
   throttled: false,
 });
+// The stages are version 1's, one record per step: the partners speak version 1 here.
+await registerExchangePartners(cloud.provinces, () => undefined, 'v1');
 const dynamodb = new DynamoDBClient(localClientConfig(cloud.endpoints.dynamodb));
 const db = documentClient(dynamodb);
 const sqs = new SQSClient(localClientConfig(cloud.endpoints.sqs));

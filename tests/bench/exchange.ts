@@ -294,7 +294,8 @@ export async function benchExchange(
     ratios: {
       v2ToV1: ratio(v2.burst.perSecond, v1.burst.perSecond),
       v2ToSqsPerPass: ratio(v2.burst.perSecond * QUEUE_PASSES, sqs.perSecond),
-      v2ToHttpPerPost: ratio(v2.burst.perSecond * v2.postsPerNotification, http.perSecond),
+      v2ToHttpPerPost:
+        Math.round(((v2.burst.perSecond * v2.postsPerNotification) / http.perSecond) * 10_000) / 10_000,
     },
     note:
       (censored > 0
