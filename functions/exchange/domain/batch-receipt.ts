@@ -3,7 +3,8 @@ import { ULID_PATTERN } from '../../../shared/domain/ids';
 import { messageDigest } from './batch';
 import { sha256Hex } from './digest';
 import { SEQUENCE_PATTERN } from './envelope';
-import { type VerificationKey, type VerifyFailure, verify } from './signing';
+import { readSignedReceipt } from './receipt';
+import type { VerificationKey, VerifyFailure } from './signing';
 
 const Digest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 const Sequence = z.string().regex(SEQUENCE_PATTERN);
@@ -67,17 +68,9 @@ export function verifyBatchReceipt(
   recipientKeys: readonly VerificationKey[],
   now: Date,
 ): BatchReceiptCheck {
-  const signature = verify(response.headers, response.body, recipientKeys, now);
-  if (!signature.ok) return signature;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.body);
-  } catch {
-    return { ok: false, reason: 'malformed-receipt' };
-  }
-  const receipt = BatchReceipt.safeParse(parsed);
-  if (!receipt.success) return { ok: false, reason: 'malformed-receipt' };
-  const { data } = receipt;
+  const read = readSignedReceipt(response, BatchReceipt, recipientKeys, now);
+  if (!read.ok) return read;
+  const data = read.receipt;
   const matches =
     data.receiptFor === sent.batchId &&
     data.sha256 === sha256Hex(sent.body) &&
@@ -91,5 +84,5 @@ export function verifyBatchReceipt(
       );
     });
   if (!matches) return { ok: false, reason: 'receipt-mismatch' };
-  return { ok: true, receipt: data, keyId: signature.keyId };
+  return read;
 }

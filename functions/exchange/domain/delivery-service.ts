@@ -10,6 +10,7 @@ import type {
   MessageRepository,
   PartnerRepository,
 } from './ports';
+import { keptReceipt } from './receipt';
 import type { Random } from './retry';
 import { type SigningKey, signatureHeaders, unixSeconds } from './signing';
 
@@ -102,14 +103,7 @@ export async function attemptDelivery(
       receiptKeyId: outcome.receipt.keyId,
       receiptSha256: sha256Hex(canonicalJson(outcome.receipt.receipt)),
       // Kept as answered, so the receipt can be verified again later.
-      signedReceipt: {
-        body: answer.body,
-        headers: {
-          'webhook-id': answer.headers['webhook-id'] ?? '',
-          'webhook-timestamp': answer.headers['webhook-timestamp'] ?? '',
-          'webhook-signature': answer.headers['webhook-signature'] ?? '',
-        },
-      },
+      signedReceipt: keptReceipt(answer),
       headers,
     });
     return { kind: 'delivered' };

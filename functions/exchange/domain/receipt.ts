@@ -72,6 +72,25 @@ export function verifyReceipt(
   recipientKeys: readonly VerificationKey[],
   now: Date,
 ): ReceiptCheck {
+  const receipt = readSignedReceipt(response, Receipt, recipientKeys, now);
+  if (!receipt.ok) return receipt;
+  if (receipt.receipt.receiptFor !== sent.messageId || receipt.receipt.sha256 !== sha256Hex(sent.body)) {
+    return { ok: false, reason: 'receipt-mismatch' };
+  }
+  return receipt;
+}
+
+/**
+ * The first two checks of any receipt, in this order: signed by one of the recipient's keys
+ * (valid now, within the time window), then well-formed as `schema`. What it must be about
+ * is the caller's check.
+ */
+export function readSignedReceipt<T>(
+  response: { headers: Readonly<Record<string, string | undefined>>; body: string },
+  schema: z.ZodType<T>,
+  recipientKeys: readonly VerificationKey[],
+  now: Date,
+): { ok: true; receipt: T; keyId: string } | { ok: false; reason: VerifyFailure | 'malformed-receipt' } {
   const signature = verify(response.headers, response.body, recipientKeys, now);
   if (!signature.ok) return signature;
   let parsed: unknown;
@@ -80,10 +99,20 @@ export function verifyReceipt(
   } catch {
     return { ok: false, reason: 'malformed-receipt' };
   }
-  const receipt = Receipt.safeParse(parsed);
+  const receipt = schema.safeParse(parsed);
   if (!receipt.success) return { ok: false, reason: 'malformed-receipt' };
-  if (receipt.data.receiptFor !== sent.messageId || receipt.data.sha256 !== sha256Hex(sent.body)) {
-    return { ok: false, reason: 'receipt-mismatch' };
-  }
   return { ok: true, receipt: receipt.data, keyId: signature.keyId };
 }
+
+/** A receipt answer as it is kept: its body and signature headers, to be verified again later. */
+export const keptReceipt = (answer: {
+  body: string;
+  headers: Readonly<Record<string, string | undefined>>;
+}): { body: string; headers: Record<string, string> } => ({
+  body: answer.body,
+  headers: {
+    'webhook-id': answer.headers['webhook-id'] ?? '',
+    'webhook-timestamp': answer.headers['webhook-timestamp'] ?? '',
+    'webhook-signature': answer.headers['webhook-signature'] ?? '',
+  },
+});

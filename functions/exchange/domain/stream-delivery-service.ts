@@ -6,6 +6,7 @@ import { canonicalJson, sha256Hex } from './digest';
 import { activeSigningKeys } from './key-set';
 import { type Partner, partnerKeys } from './partner';
 import type { DeliveryQueue, InboxClient, PartnerRepository, StreamRepository } from './ports';
+import { keptReceipt } from './receipt';
 import type { OutboundStreamHead } from './records';
 import { nextAttempt, type Random } from './retry';
 import { type SigningKey, signatureHeaders, unixSeconds } from './signing';
@@ -177,14 +178,7 @@ async function sendBatch(
       deliveredAt: now.toISOString(),
       receiptKeyId: check.keyId,
       receiptSha256: sha256Hex(canonicalJson(check.receipt)),
-      signedReceipt: {
-        body: answer.body,
-        headers: {
-          'webhook-id': answer.headers['webhook-id'] ?? '',
-          'webhook-timestamp': answer.headers['webhook-timestamp'] ?? '',
-          'webhook-signature': answer.headers['webhook-signature'] ?? '',
-        },
-      },
+      signedReceipt: keptReceipt(answer),
       headers,
     },
     deps.owner,
