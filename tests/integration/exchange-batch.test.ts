@@ -9,15 +9,10 @@ import { dynamoMessageRepository } from '../../functions/exchange/adapters/messa
 import { dynamoPartnerRepository } from '../../functions/exchange/adapters/partner-repository';
 import { dynamoStreamRepository } from '../../functions/exchange/adapters/stream-repository';
 import { exchangeApi } from '../../functions/exchange/api-description';
-import { BATCH_CONTENT_TYPE, batchBody } from '../../functions/exchange/domain/batch';
+import { batchBody } from '../../functions/exchange/domain/batch';
 import { BatchReceipt } from '../../functions/exchange/domain/batch-receipt';
 import { PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
-import {
-  generateSigningKey,
-  jwks,
-  signatureHeaders,
-  unixSeconds,
-} from '../../functions/exchange/domain/signing';
+import { generateSigningKey, jwks } from '../../functions/exchange/domain/signing';
 import { buildInbox } from '../../functions/exchange/handlers/inbox';
 import { buildOperationsApi } from '../../functions/exchange/handlers/operations-api';
 import { buildOutbox } from '../../functions/exchange/handlers/outbox';
@@ -37,7 +32,7 @@ import { PERSON_RESIDENCE_ENDED } from '../../shared/events/exchange-messages';
 import { functionSpec } from '../../shared/manifest';
 import { staffClaims } from '../support/api-event';
 import { callApi } from '../support/call-api';
-import { partnerMessageBody, residenceNoticeRequest } from '../support/exchange-messages';
+import { partnerMessageBody, residenceNoticeRequest, signedBatch } from '../support/exchange-messages';
 import { eventually, inProcessRuntime } from '../support/in-process-runtime';
 import { context, quietObservability, sqsRecord } from '../support/lambda';
 import { provisionForTest } from '../support/local-aws';
@@ -367,12 +362,8 @@ describe('protocol version 2: batches between two provinces', () => {
     );
     const body = batchBody(messages.map((m) => m.body));
     const post = async () => {
-      const now = new Date();
-      const headers = {
-        'content-type': BATCH_CONTENT_TYPE,
-        ...signatureHeaders({ id: batchId, timestamp: unixSeconds(now), body }, [key73.signing]),
-      };
-      return fetchInboxClient()(`${gateway?.url}/exchange/v2/inbox`, headers, body);
+      const batch = signedBatch(body, [key73.signing], { batchId, at: new Date() });
+      return fetchInboxClient()(`${gateway?.url}/exchange/v2/inbox`, batch.headers, batch.body);
     };
     const batchId = newUlid();
     const first = await post();

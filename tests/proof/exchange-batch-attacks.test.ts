@@ -14,13 +14,7 @@ import {
 import { verifyBatchReceipt } from '../../functions/exchange/domain/batch-receipt';
 import { canonicalJson } from '../../functions/exchange/domain/digest';
 import { type Partner, PROTOCOL_TYPES } from '../../functions/exchange/domain/partner';
-import {
-  generateSigningKey,
-  jwks,
-  type SigningKey,
-  signatureHeaders,
-  unixSeconds,
-} from '../../functions/exchange/domain/signing';
+import { generateSigningKey, jwks, type SigningKey } from '../../functions/exchange/domain/signing';
 import { buildInbox } from '../../functions/exchange/handlers/inbox';
 import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
@@ -30,7 +24,7 @@ import { PROBLEM_TYPE_BASE } from '../../shared/http/problem';
 import { redactingReplacer } from '../../shared/observability/redact';
 import { tracing } from '../../shared/observability/tracing';
 import { apiEvent } from '../support/api-event';
-import { partnerMessageBody } from '../support/exchange-messages';
+import { partnerMessageBody, signedBatch } from '../support/exchange-messages';
 import { context } from '../support/lambda';
 import { countItems, provisionForTest } from '../support/local-aws';
 import { recordFigures } from './support/figures';
@@ -103,20 +97,11 @@ interface Request {
 const signed = (
   body: string,
   options: { batchId?: string; keys?: SigningKey[]; signedAt?: Date } = {},
-): Request => ({
-  body,
-  headers: {
-    'content-type': BATCH_CONTENT_TYPE,
-    ...signatureHeaders(
-      {
-        id: options.batchId ?? newUlid(NOW.getTime()),
-        timestamp: unixSeconds(options.signedAt ?? NOW),
-        body,
-      },
-      options.keys ?? [current.signing],
-    ),
-  },
-});
+): Request =>
+  signedBatch(body, options.keys ?? [current.signing], {
+    at: options.signedAt ?? NOW,
+    ...(options.batchId ? { batchId: options.batchId } : {}),
+  });
 const batchOf = (list: readonly Message[], options: Parameters<typeof signed>[1] = {}) =>
   signed(batchBody(list.map((m) => m.body)), options);
 

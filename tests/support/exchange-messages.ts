@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BATCH_CONTENT_TYPE } from '../../functions/exchange/domain/batch';
 import { type SigningKey, signatureHeaders, unixSeconds } from '../../functions/exchange/domain/signing';
 import { newUlid } from '../../shared/domain/ids';
 import { type EventEnvelope, eventSource, provinceUrn } from '../../shared/events/envelope';
@@ -55,3 +56,19 @@ export function signedHeaders(
     ...signatureHeaders({ id, timestamp: unixSeconds(at), body }, keys),
   };
 }
+
+/** A version 2 batch body with its signature headers, as a sender posts it: the batch id is the `webhook-id`. */
+export const signedBatch = (
+  body: string,
+  keys: readonly SigningKey[],
+  options: { batchId?: string; at: Date },
+): { body: string; headers: Record<string, string> } => ({
+  body,
+  headers: {
+    'content-type': BATCH_CONTENT_TYPE,
+    ...signatureHeaders(
+      { id: options.batchId ?? newUlid(options.at.getTime()), timestamp: unixSeconds(options.at), body },
+      keys,
+    ),
+  },
+});

@@ -24,7 +24,7 @@ import { fixedClock } from '../../shared/domain/clock';
 import { newUlid } from '../../shared/domain/ids';
 import { provinceUrn } from '../../shared/events/envelope';
 import { PERSON_RESIDENCE_ENDED, PERSON_RESIDENCE_REGISTERED } from '../../shared/events/exchange-messages';
-import { partnerMessageBody } from '../support/exchange-messages';
+import { partnerMessageBody, signedBatch } from '../support/exchange-messages';
 
 /**
  * Protocol version 2 (§13) as pure rules: what a receiver refuses of a batch, whole or per
@@ -76,20 +76,11 @@ const events = (n: number, first = 1): Event[] => Array.from({ length: n }, (_, 
 const signed = (
   body: string,
   options: { batchId?: string; keys?: SigningKey[]; signedAt?: Date } = {},
-): { body: string; headers: Record<string, string> } => ({
-  body,
-  headers: {
-    'content-type': BATCH_CONTENT_TYPE,
-    ...signatureHeaders(
-      {
-        id: options.batchId ?? newUlid(NOW.getTime()),
-        timestamp: unixSeconds(options.signedAt ?? NOW),
-        body,
-      },
-      options.keys ?? [key33.signing],
-    ),
-  },
-});
+): { body: string; headers: Record<string, string> } =>
+  signedBatch(body, options.keys ?? [key33.signing], {
+    at: options.signedAt ?? NOW,
+    ...(options.batchId ? { batchId: options.batchId } : {}),
+  });
 const signedEvents = (list: readonly unknown[], options: Parameters<typeof signed>[1] = {}) =>
   signed(JSON.stringify(list), options);
 
