@@ -96,8 +96,15 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
         // Batches above ten gather until they are full or the batching window has passed, as
         // Lambda does (1 s, set by the CDK app for such sources).
         const until = Date.now() + BATCHING_WINDOW_MS;
-        while (messages.length > 0 && messages.length < options.batchSize && Date.now() < until) {
-          messages.push(...((await receive(1)).Messages ?? []));
+        while (
+          options.batchSize > 10 &&
+          messages.length > 0 &&
+          messages.length < options.batchSize &&
+          Date.now() < until
+        ) {
+          // A message whose visibility ran out meanwhile comes again: it is in the batch once.
+          const taken = new Set(messages.map((m) => m.MessageId));
+          messages.push(...((await receive(1)).Messages ?? []).filter((m) => !taken.has(m.MessageId)));
         }
       } catch (error) {
         if (!running) return;

@@ -100,6 +100,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, RouteRule>> = {
   'GET /v1/reports/payouts': staff('payout-officer', 'payout-approver', 'auditor'),
   // Exchange: the inbox authenticates partners by signature, not by token.
   'POST /exchange/v1/inbox': open,
+  'POST /exchange/v2/inbox': open,
   'GET /.well-known/jwks.json': open,
   'GET /exchange/v1/schemas': open,
   'GET /v1/exchange/partners': exchange('exchange-operator', 'auditor'),

@@ -70,31 +70,37 @@ export async function deliverStream(partnerCode: string, deps: StreamDeliveryDep
   let head = await streams.claim(partnerCode, owner, started.toISOString(), lease());
   if (!head) return { kind: 'busy' };
   const tally = { batches: 0, messages: 0, refused: [] as RefusedEntry[] };
-
-  for (;;) {
-    if (head.delivered >= head.last) {
-      head = await streams.release(partnerCode, owner);
-      if (head.delivered >= head.last) return { kind: 'delivered', ...tally };
-      // Numbered while the last batch was on its way: take the stream again.
-      const again = await streams.claim(partnerCode, owner, clock.now().toISOString(), lease());
-      if (!again) return { kind: 'delivered', ...tally };
-      head = again;
-      continue;
+  try {
+    for (;;) {
+      if (head.delivered >= head.last) {
+        head = await streams.release(partnerCode, owner);
+        if (head.delivered >= head.last) return { kind: 'delivered', ...tally };
+        // Numbered while the last batch was on its way: take the stream again.
+        const again = await streams.claim(partnerCode, owner, clock.now().toISOString(), lease());
+        if (!again) return { kind: 'delivered', ...tally };
+        head = again;
+        continue;
+      }
+      if (clock.now().getTime() - started.getTime() > STREAM_BUDGET_MS) {
+        await streams.release(partnerCode, owner);
+        await deps.delivery.enqueue({ partner: partnerCode, stream: true });
+        return { kind: 'delivered', ...tally };
+      }
+      const sent = await sendBatch(partner, head, deps);
+      if (sent.kind === 'failed') {
+        const outcome = await afterFailure(partner, head, sent, deps);
+        return { ...outcome, ...tally };
+      }
+      tally.batches++;
+      tally.messages += sent.messages;
+      tally.refused.push(...sent.refused);
+      head = sent.head;
     }
-    if (clock.now().getTime() - started.getTime() > STREAM_BUDGET_MS) {
-      await streams.release(partnerCode, owner);
-      await deps.delivery.enqueue({ partner: partnerCode, stream: true });
-      return { kind: 'delivered', ...tally };
-    }
-    const sent = await sendBatch(partner, head, deps);
-    if (sent.kind === 'failed') {
-      const outcome = await afterFailure(partner, head, sent, deps);
-      return { ...outcome, ...tally };
-    }
-    tally.batches++;
-    tally.messages += sent.messages;
-    tally.refused.push(...sent.refused);
-    head = sent.head;
+  } catch (error) {
+    // A fault of ours (a table error past the SDK's retries): the request is retried by its
+    // queue, and the stream is given up at once rather than held until the lease runs out.
+    await streams.release(partnerCode, owner).catch(() => undefined);
+    throw error;
   }
 }
 

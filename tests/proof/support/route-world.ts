@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { batchBody } from '../../../functions/exchange/domain/batch';
 import { generateSigningKey, jwks } from '../../../functions/exchange/domain/signing';
 import { applyDeathNotice } from '../../../functions/payout/domain/death-notice';
 import { heldDeathNoticeItem } from '../../../functions/registry/adapters/held-death-notices';
@@ -8,7 +9,7 @@ import { newUlid } from '../../../shared/domain/ids';
 import { personRefOf } from '../../../shared/domain/person-ref';
 import { PERSON_RESIDENCE_REGISTERED } from '../../../shared/events/exchange-messages';
 import type { Role } from '../../../shared/manifest';
-import { partnerMessageBody, signedHeaders } from '../../support/exchange-messages';
+import { partnerMessageBody, signedBatch, signedHeaders } from '../../support/exchange-messages';
 import { context, sqsRecord } from '../../support/lambda';
 import { payoutRepos, ruralParent } from '../../support/payout-fixtures';
 import { residentIdFor } from '../../support/resident-ids';
@@ -615,6 +616,11 @@ export async function routeWorld(api: Api) {
     'POST /exchange/v1/inbox': async () => {
       const message = partnerMessage();
       return { path: '/exchange/v1/inbox', body: message.body, headers: message.headers };
+    },
+    'POST /exchange/v2/inbox': async () => {
+      const message = partnerMessage();
+      const batch = signedBatch(batchBody([message.body]), [partnerKey.signing], { at: new Date() });
+      return { path: '/exchange/v2/inbox', body: batch.body, headers: batch.headers };
     },
     'GET /.well-known/jwks.json': async () => ({ path: '/.well-known/jwks.json' }),
     'GET /exchange/v1/schemas': async () => ({ path: '/exchange/v1/schemas' }),
