@@ -45,6 +45,8 @@ export interface Options {
   readonly file?: string;
   readonly signature?: string;
   readonly persons?: number;
+  /** A version 2 partner's replay: from this sequence on. */
+  readonly fromSequence?: number;
   readonly concurrency: number;
   readonly wait: boolean;
   readonly waiting: boolean;
@@ -77,7 +79,11 @@ export const COMMANDS: Record<string, { readonly args: readonly string[]; readon
     summary: 'messages (--partner --direction --status --from --to --limit)',
   },
   'exchange show': { args: ['messageId'], summary: 'one message with attempts, receipt and answer' },
-  'exchange replay': { args: [], summary: 'send again what went to a partner: --partner --from --to' },
+  'exchange replay': {
+    args: [],
+    summary:
+      'send again what went to a partner: --partner --from --to (version 1), or --partner --from-sequence (version 2)',
+  },
   'partner list': { args: [], summary: 'exchange partners and their status' },
   'partner pause': { args: ['code'], summary: 'stop sending to a partner (messages wait)' },
   'partner resume': { args: ['code'], summary: 'resume a partner and release what waited' },
@@ -148,6 +154,7 @@ export function parseInvocation(
       file: values.file,
       signature: values.signature,
       persons: positiveInt('persons', values.persons),
+      fromSequence: positiveInt('from-sequence', values['from-sequence']),
     }),
   };
   if (positionals.length === 0) return { command: [], args: [], options };
@@ -193,6 +200,7 @@ function parse(argv: readonly string[]) {
       file: { type: 'string' },
       signature: { type: 'string' },
       persons: { type: 'string' },
+      'from-sequence': { type: 'string' },
       concurrency: { type: 'string' },
       wait: { type: 'boolean' },
       waiting: { type: 'boolean' },

@@ -207,7 +207,12 @@ export const handlers: Record<string, (run: Run) => Promise<void>> = {
   },
   'exchange replay': async (run) => {
     const o = run.invocation.options;
-    const body = { partner: need(o.partner, 'partner'), from: need(o.from, 'from'), to: need(o.to, 'to') };
+    const partner = need(o.partner, 'partner');
+    // A version 2 partner replays from a position in its stream; a version 1 partner, a time range.
+    const body =
+      o.fromSequence !== undefined
+        ? { partner, fromSequence: o.fromSequence }
+        : { partner, from: need(o.from, 'from'), to: need(o.to, 'to') };
     const token = await run.token('exchange-operator');
     const reply = ok('replay', await run.api('POST', '/v1/exchange/replay', { token, body }), 202);
     print(run, reply.body, () => `replayed ${reply.body.replayed} message(s) to ${reply.body.partner}`);

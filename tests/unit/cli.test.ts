@@ -62,6 +62,15 @@ describe('CLI command line', () => {
     expect(() => parseInvocation(argv)).toThrow(UsageError);
   });
 
+  it('takes a sequence to replay a version 2 stream from, a positive whole number', () => {
+    expect(
+      parseInvocation(['exchange', 'replay', '--partner', '51', '--from-sequence', '120']).options,
+    ).toMatchObject({ partner: '51', fromSequence: 120 });
+    expect(() => parseInvocation(['exchange', 'replay', '--partner', '51', '--from-sequence', '0'])).toThrow(
+      UsageError,
+    );
+  });
+
   it('documents every command and the exit codes', () => {
     const text = usage();
     for (const command of [
