@@ -17,9 +17,9 @@ import type {
   OutboundCreationOutcome,
   StreamRepository,
 } from '../domain/ports';
-import { Receipt } from '../domain/receipt';
 import type { InboundRecord, MessageRecord, OutboundRecord, OutboundStreamHead } from '../domain/records';
 import { streamMessageState } from '../domain/stream';
+import { StoredMessage } from './message-items';
 
 export type { StreamRepository } from '../domain/ports';
 
@@ -97,34 +97,6 @@ const ChainedItem = z.looseObject({
 });
 const batchKey = (partner: string, first: number) => ({ pk: `INB#${partner}`, sk: position(first) });
 
-/** A message as the operators' list shows it: the fields every record of its direction has. */
-const RecordFields = {
-  messageId: z.string(),
-  partner: z.string(),
-  type: z.string(),
-  subject: z.string(),
-  sequence: Sequence,
-  body: z.string(),
-  sha256: z.string(),
-};
-const ListedMessage = z.discriminatedUnion('direction', [
-  z.looseObject({
-    ...RecordFields,
-    direction: z.literal('outbound'),
-    status: z.enum(['pending', 'waiting', 'delivered', 'failed']),
-    attempts: z.number().int().nonnegative(),
-    createdAt: z.string(),
-  }),
-  z.looseObject({
-    ...RecordFields,
-    direction: z.literal('inbound'),
-    status: z.literal('accepted'),
-    receivedAt: z.string(),
-    headers: z.record(z.string(), z.string()),
-    verification: z.object({ ok: z.literal(true), keyId: z.string() }),
-    receipt: Receipt,
-  }),
-]);
 /**
  * Where a partner's message list goes on in each stream: below this place (a sequence
  * outbound, a chain position inbound); 0 once the stream is read to its start.
@@ -334,7 +306,7 @@ export function dynamoStreamRepository(db: DynamoDBDocumentClient, table: string
           shown.map(({ id }) => key(id, partner)),
         )
       ).map((item) => {
-        const record = ListedMessage.parse(withoutKeys(item));
+        const record = StoredMessage.parse(withoutKeys(item));
         return [record.messageId, record];
       }),
     );

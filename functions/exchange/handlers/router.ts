@@ -12,6 +12,7 @@ import { ACK, ACK_BATCH } from '../../../shared/events/catalog';
 import type { EventEnvelope } from '../../../shared/events/envelope';
 import { Ack, AckBatch } from '../../../shared/events/exchange-messages';
 import { type Observability, observability } from '../../../shared/observability';
+import { StoredMessage } from '../adapters/message-items';
 import { dynamoMessageLogRepository, type MessageLogRepository } from '../adapters/message-log-repository';
 import { dynamoMessageRepository, type MessageRepository } from '../adapters/message-repository';
 import { canonicalJson, sha256Hex } from '../domain/digest';
@@ -213,7 +214,7 @@ function changeOf(record: DynamoDBRecord): Change | undefined {
   if (!next) return undefined;
   if (next.protocol === 'v2') {
     return next.entity === 'InboundMessage' && record.eventName === 'INSERT'
-      ? { kind: 'inbound-v2', message: next as unknown as InboundRecord }
+      ? { kind: 'inbound-v2', message: storedInbound(next) }
       : undefined;
   }
   if (next.entity === 'InboundMessage' && record.eventName === 'INSERT') {
@@ -227,6 +228,14 @@ function changeOf(record: DynamoDBRecord): Change | undefined {
     }
   }
   return undefined;
+}
+
+/** A version 2 message received, parsed from its stream image (its keys are not among its fields). */
+function storedInbound(image: Record<string, unknown>): InboundRecord {
+  const { pk: _pk, sk: _sk, entity: _entity, ...fields } = image;
+  const record = StoredMessage.parse(fields);
+  if (record.direction !== 'inbound') throw new Error('an inbound message item holds an outbound message');
+  return record;
 }
 
 /** Whether a partner's message answers others (`ack.v1`, `ack.v2`): recorded here, never forwarded. */
